@@ -1,0 +1,39 @@
+import { openStore } from '../store/open.js';
+import type { Store } from '../store/store.js';
+
+/** What every command gets: streams to write to, the environment, and a lazily opened store. */
+export interface CliContext {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  env: NodeJS.ProcessEnv;
+  /** Opens the store named by `--store` (or the environment's) once, and closes it when the command ends. */
+  store(spec?: string): Store;
+  /** Sets the process exit status without exiting. */
+  setExitCode(code: number): void;
+}
+
+/** A CliContext over the real process. */
+export function processContext(): CliContext & { closeStores(): Promise<void> } {
+  const stores = new Map<string, Store>();
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    store(spec?: string) {
+      const key = spec ?? '';
+      let store = stores.get(key);
+      if (store === undefined) {
+        store = openStore(spec, process.env);
+        stores.set(key, store);
+      }
+      return store;
+    },
+    setExitCode(code: number) {
+      process.exitCode = code;
+    },
+    async closeStores() {
+      for (const store of stores.values()) await store.close();
+      stores.clear();
+    },
+  };
+}

@@ -1,0 +1,36 @@
+/** prov4ml's contexts. Any other string is allowed too. */
+export const Context = {
+  TRAINING: 'training',
+  VALIDATION: 'validation',
+  TESTING: 'testing',
+  EVALUATION: 'evaluation',
+} as const;
+
+export type KnownContext = (typeof Context)[keyof typeof Context];
+
+const prefixContexts: ReadonlyArray<readonly [string, KnownContext]> = [
+  ['val_', Context.VALIDATION],
+  ['valid_', Context.VALIDATION],
+  ['validation_', Context.VALIDATION],
+  ['eval_', Context.EVALUATION],
+  ['test_', Context.TESTING],
+];
+
+/** The context a metric name implies: `val_loss` is validation, `eval_loss` evaluation, `test_acc` testing; else training. */
+export function contextFromName(name: string): string {
+  for (const [prefix, context] of prefixContexts) {
+    if (name.startsWith(prefix)) return context;
+  }
+  return Context.TRAINING;
+}
+
+/** The metric a prefixed name belongs to, so `val_loss` charts with `loss`. */
+export function baseMetricName(name: string): string {
+  for (const [prefix] of prefixContexts) {
+    if (name.startsWith(prefix) && name.length > prefix.length) return name.slice(prefix.length);
+  }
+  for (const prefix of ['train_', 'training_']) {
+    if (name.startsWith(prefix) && name.length > prefix.length) return name.slice(prefix.length);
+  }
+  return name;
+}

@@ -1,0 +1,81 @@
+/** Where a run stands. `lost` means runmeter itself died while the job ran; it is found and marked at the next start. */
+export type RunStatus = 'running' | 'succeeded' | 'failed' | 'killed' | 'lost';
+
+export const runStatuses: readonly RunStatus[] = ['running', 'succeeded', 'failed', 'killed', 'lost'];
+
+/** A recorded run. Times are milliseconds since the epoch. */
+export interface Run {
+  id: string;
+  name: string;
+  project?: string;
+  /** The command as given, one element per argument. */
+  command: string[];
+  cwd: string;
+  host: string;
+  user: string;
+  gitCommit?: string;
+  gitDirty?: boolean;
+  status: RunStatus;
+  exitCode?: number;
+  /** The signal's name when the job was killed by one, e.g. `SIGTERM`. */
+  signal?: string;
+  /** Why the run failed when the job never ran (command not found, not executable). */
+  reason?: string;
+  startTime: number;
+  endTime?: number;
+  /** The runmeter version that recorded it. */
+  version: string;
+  /** The pid of the runmeter process (or SDK program) that records it, to find lost runs. */
+  agentPid?: number;
+  params: Record<string, unknown>;
+  tags: string[];
+  /** How the run came to be: `run` (wrapped a command), `import` (from a log file), `sdk`. */
+  source: 'run' | 'import' | 'sdk';
+  /** The machine the run ran on, as the sampler found it. */
+  system?: MachineInfo;
+}
+
+/** A GPU the job could see. */
+export interface GpuInfo {
+  index: number;
+  name: string;
+  uuid?: string;
+  memoryBytes?: number;
+  driverVersion?: string;
+}
+
+/** What a run's machine is: shown on the run page and used to find a GPU's peak FLOP/s. */
+export interface MachineInfo {
+  os: string;
+  arch: string;
+  cpuModel?: string;
+  cpuCount: number;
+  memoryBytes: number;
+  gpus: GpuInfo[];
+}
+
+/** What a store needs to create a run. */
+export type NewRun = Omit<Run, 'id' | 'status' | 'params' | 'tags'> & {
+  id?: string;
+  status?: RunStatus;
+  params?: Record<string, unknown>;
+  tags?: string[];
+};
+
+/** The fields that change as a run goes on. */
+export type RunUpdate = Partial<Pick<Run, 'status' | 'exitCode' | 'signal' | 'reason' | 'endTime' | 'name' | 'tags' | 'system'>>;
+
+/** A run's duration in ms: to its end, or to `now` while it runs. */
+export function runDuration(run: Pick<Run, 'startTime' | 'endTime'>, now = Date.now()): number {
+  return (run.endTime ?? now) - run.startTime;
+}
+
+const idAlphabet = '0123456789abcdefghijklmnopqrstuvwxyz';
+
+/** A new run id: 8 characters of [0-9a-z], random, so that short prefixes are unique. */
+export function newRunId(random: (n: number) => Uint8Array): string {
+  const bytes = random(8);
+  let id = '';
+  for (const byte of bytes) id += idAlphabet[byte % 36];
+  return id;
+}

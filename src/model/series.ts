@@ -1,0 +1,39 @@
+/** What produced a series: parsed from output, sampled from the machine or the job, a GPU, or a FLOPs count. */
+export type SeriesKind = 'training' | 'system' | 'job' | 'gpu' | 'flops';
+
+export const seriesKinds: readonly SeriesKind[] = ['training', 'system', 'job', 'gpu', 'flops'];
+
+/** A series is a name plus labels. Two points belong to the same series when all of these match. */
+export interface SeriesKey {
+  name: string;
+  kind: SeriesKind;
+  /** prov4ml's context: training, validation, testing, evaluation, or a user string. */
+  context?: string;
+  rank?: number;
+  node?: string;
+  device?: string;
+}
+
+/** A canonical string for a series key, stable across processes: `name|kind|context|rank|node|device`. */
+export function seriesKeyString(key: SeriesKey): string {
+  return [key.name, key.kind, key.context ?? '', key.rank ?? '', key.node ?? '', key.device ?? ''].join('\u001f');
+}
+
+/** The kind a sampled series name implies: `system/...`, `job/...`, `gpu/...`, else training. */
+export function kindFromName(name: string): SeriesKind {
+  const slash = name.indexOf('/');
+  if (slash > 0) {
+    const head = name.slice(0, slash);
+    if (head === 'system' || head === 'job' || head === 'gpu' || head === 'flops') return head;
+  }
+  return 'training';
+}
+
+/** A short label for a series in lists and legends: the name, then the labels that set it apart. */
+export function seriesLabel(key: SeriesKey): string {
+  const parts: string[] = [];
+  if (key.rank !== undefined) parts.push(`rank ${key.rank}`);
+  if (key.node) parts.push(key.node);
+  if (key.device) parts.push(key.device);
+  return parts.length > 0 ? `${key.name} (${parts.join(', ')})` : key.name;
+}

@@ -1,0 +1,117 @@
+import type Database from 'better-sqlite3';
+
+/** Numbered schema migrations; `PRAGMA user_version` holds the last one applied. Append, never edit. */
+export const migrations: ReadonlyArray<{ version: number; sql: string }> = [
+  {
+    version: 1,
+    sql: `
+      CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+      INSERT INTO meta (key, value) VALUES ('change_seq', 0);
+
+      CREATE TABLE runs (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        project TEXT,
+        command TEXT NOT NULL,
+        cwd TEXT NOT NULL,
+        host TEXT NOT NULL,
+        user TEXT NOT NULL,
+        git_commit TEXT,
+        git_dirty INTEGER,
+        status TEXT NOT NULL,
+        exit_code INTEGER,
+        signal TEXT,
+        reason TEXT,
+        start_time INTEGER NOT NULL,
+        end_time INTEGER,
+        heartbeat INTEGER,
+        version TEXT NOT NULL,
+        agent_pid INTEGER,
+        params TEXT NOT NULL DEFAULT '{}',
+        tags TEXT NOT NULL DEFAULT '[]',
+        source TEXT NOT NULL,
+        system TEXT,
+        change_seq INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE INDEX runs_by_start ON runs (start_time DESC);
+      CREATE INDEX runs_by_name ON runs (name, start_time DESC);
+      CREATE INDEX runs_by_change ON runs (change_seq);
+
+      CREATE TABLE series (
+        id INTEGER PRIMARY KEY,
+        run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        key TEXT NOT NULL,
+        name TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        context TEXT,
+        rank INTEGER,
+        node TEXT,
+        device TEXT,
+        count INTEGER NOT NULL DEFAULT 0,
+        min REAL,
+        max REAL,
+        last REAL,
+        first_time REAL,
+        last_time REAL,
+        first_step REAL,
+        last_step REAL,
+        first_epoch REAL,
+        last_epoch REAL,
+        UNIQUE (run_id, key)
+      );
+
+      -- Points, CHUNK_SIZE to a row, column by column (see chunk-codec.ts). NULL in a range column: axis absent.
+      CREATE TABLE chunks (
+        series_id INTEGER NOT NULL REFERENCES series (id) ON DELETE CASCADE,
+        no INTEGER NOT NULL,
+        start_index INTEGER NOT NULL,
+        n INTEGER NOT NULL,
+        t0 REAL, t1 REAL, s0 REAL, s1 REAL, e0 REAL, e1 REAL,
+        vmin REAL, vmax REAL, vlast BLOB,
+        blocks BLOB NOT NULL,
+        points BLOB NOT NULL,
+        PRIMARY KEY (series_id, no)
+      );
+
+      CREATE TABLE output_chunks (
+        run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        seq INTEGER PRIMARY KEY,
+        stream INTEGER NOT NULL,
+        offset INTEGER NOT NULL,
+        length INTEGER NOT NULL,
+        time INTEGER NOT NULL
+      );
+      CREATE INDEX output_chunks_by_run ON output_chunks (run_id, seq);
+
+      CREATE TABLE artifacts (
+        run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        path TEXT NOT NULL,
+        source_path TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        context TEXT,
+        time INTEGER NOT NULL,
+        meta TEXT NOT NULL DEFAULT '{}'
+      );
+      CREATE INDEX artifacts_by_run ON artifacts (run_id);
+    `,
+  },
+];
+
+/** Applies the migrations the database has not seen yet, each in its own transaction. */
+export function migrate(db: Database.Database): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current === 0) {
+    // Must be set before the first table exists; lets `rm` and `gc` give space back.
+    db.pragma('auto_vacuum = INCREMENTAL');
+  }
+  for (const migration of migrations) {
+    if (migration.version <= current) continue;
+    db.transaction(() => {
+      db.exec(migration.sql);
+      db.pragma(`user_version = ${migration.version}`);
+    }).immediate();
+  }
+}

@@ -1,0 +1,471 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { isErrnoError, RunmeterError } from '../../model/errors.js';
+import type { SeriesPoint } from '../../model/point.js';
+import { type NewRun, newRunId, type Run, type RunUpdate } from '../../model/run.js';
+import { closestMatches } from '../../model/text.js';
+import { BucketBuilder, overlaps, summaryRange } from '../buckets.js';
+import { decodeBlocks, decodePoints, type Summary } from '../chunk-codec.js';
+import type { Artifact, IndexedPoints, OutputChunk, OutputStream, RunFilter, SeriesData, SeriesQuery, SeriesSummary, Store, StoreChanges } from '../store.js';
+import { migrate } from './migrations.js';
+import { float64FromBlob, type RunRow, runFromRow, type SeriesRow, seriesFromRow } from './rows.js';
+import { SeriesWriter } from './series-writer.js';
+
+/** Above this many points in range, a query reads block summaries instead of points. */
+const RAW_POINT_LIMIT = 500_000;
+/** Above this many blocks in range, a query reads chunk summaries only. */
+const BLOCK_LIMIT = 500_000;
+
+const streamCode = { stdout: 1, stderr: 2 } as const;
+const streamName = (code: number): OutputStream => (code === 2 ? 'stderr' : 'stdout');
+
+interface ChunkRow {
+  no: number;
+  start_index: number;
+  n: number;
+  t0: number | null;
+  t1: number | null;
+  s0: number | null;
+  s1: number | null;
+  e0: number | null;
+  e1: number | null;
+  vmin: number | null;
+  vmax: number | null;
+  vlast: Buffer;
+}
+
+const toSummary = (row: ChunkRow): Summary => ({
+  n: row.n,
+  t0: row.t0 ?? Number.NaN,
+  t1: row.t1 ?? Number.NaN,
+  s0: row.s0 ?? Number.NaN,
+  s1: row.s1 ?? Number.NaN,
+  e0: row.e0 ?? Number.NaN,
+  e1: row.e1 ?? Number.NaN,
+  vmin: row.vmin ?? Number.NaN,
+  vmax: row.vmax ?? Number.NaN,
+  vlast: float64FromBlob(row.vlast),
+});
+
+/**
+ * The embedded store: one SQLite file (WAL) for runs, series and points, and a folder of append-only files for
+ * each run's output, which `runmeter logs` returns byte-exact.
+ */
+export class SqliteStore implements Store {
+  readonly location: string;
+  private readonly db: Database.Database;
+  private readonly filesDir: string;
+  private readonly writer: SeriesWriter;
+
+  /** Opens (creating if needed) the store whose database is `dbFile` and whose files live under `filesDir`. */
+  constructor(dbFile: string, filesDir: string, options: { readonly?: boolean } = {}) {
+    this.location = dbFile;
+    this.filesDir = filesDir;
+    try {
+      fs.mkdirSync(path.dirname(dbFile), { recursive: true });
+      this.db = new Database(dbFile, { readonly: options.readonly ?? false });
+      this.db.pragma('busy_timeout = 10000');
+      if (!options.readonly) {
+        this.db.pragma('journal_mode = WAL');
+        this.db.pragma('synchronous = NORMAL');
+        migrate(this.db);
+      }
+      this.db.pragma('foreign_keys = ON');
+    } catch (error) {
+      throw new RunmeterError('E_STORE_OPEN', `cannot open the store at ${dbFile}: ${(error as Error).message}`, { cause: error });
+    }
+    this.writer = new SeriesWriter(this.db);
+  }
+
+  /** Runs `work` in an IMMEDIATE transaction, so concurrent writers queue on busy_timeout instead of failing. */
+  private write<T>(work: () => T): T {
+    return this.db.transaction(work).immediate();
+  }
+
+  private bumpChange(runId: string): void {
+    const seq = this.db.prepare("UPDATE meta SET value = value + 1 WHERE key = 'change_seq' RETURNING value").pluck().get() as number;
+    this.db.prepare('UPDATE runs SET change_seq = ? WHERE id = ?').run(seq, runId);
+  }
+
+  async createRun(newRun: NewRun): Promise<Run> {
+    const run: Run = {
+      ...newRun,
+      id: newRun.id ?? newRunId((n) => crypto.getRandomValues(new Uint8Array(n))),
+      status: newRun.status ?? 'running',
+      params: newRun.params ?? {},
+      tags: newRun.tags ?? [],
+    };
+    this.write(() => {
+      this.db
+        .prepare(
+          `INSERT INTO runs (id, name, project, command, cwd, host, user, git_commit, git_dirty, status, exit_code, signal, reason,
+             start_time, end_time, heartbeat, version, agent_pid, params, tags, source, system)
+           VALUES (@id, @name, @project, @command, @cwd, @host, @user, @gitCommit, @gitDirty, @status, @exitCode, @signal, @reason,
+             @startTime, @endTime, @startTime, @version, @agentPid, @params, @tags, @source, @system)`,
+        )
+        .run({
+          id: run.id,
+          name: run.name,
+          project: run.project ?? null,
+          command: JSON.stringify(run.command),
+          cwd: run.cwd,
+          host: run.host,
+          user: run.user,
+          gitCommit: run.gitCommit ?? null,
+          gitDirty: run.gitDirty === undefined ? null : run.gitDirty ? 1 : 0,
+          status: run.status,
+          exitCode: run.exitCode ?? null,
+          signal: run.signal ?? null,
+          reason: run.reason ?? null,
+          startTime: run.startTime,
+          endTime: run.endTime ?? null,
+          version: run.version,
+          agentPid: run.agentPid ?? null,
+          params: JSON.stringify(run.params),
+          tags: JSON.stringify(run.tags),
+          source: run.source,
+          system: run.system === undefined ? null : JSON.stringify(run.system),
+        });
+      this.bumpChange(run.id);
+    });
+    return run;
+  }
+
+  async updateRun(id: string, update: RunUpdate): Promise<void> {
+    const columns: Record<string, unknown> = {};
+    if (update.status !== undefined) columns.status = update.status;
+    if (update.exitCode !== undefined) columns.exit_code = update.exitCode;
+    if (update.signal !== undefined) columns.signal = update.signal;
+    if (update.reason !== undefined) columns.reason = update.reason;
+    if (update.endTime !== undefined) columns.end_time = update.endTime;
+    if (update.name !== undefined) columns.name = update.name;
+    if (update.tags !== undefined) columns.tags = JSON.stringify(update.tags);
+    if (update.system !== undefined) columns.system = JSON.stringify(update.system);
+    const names = Object.keys(columns);
+    if (names.length === 0) return;
+    this.write(() => {
+      this.db.prepare(`UPDATE runs SET ${names.map((n) => `${n} = @${n}`).join(', ')} WHERE id = @id`).run({ ...columns, id });
+      this.bumpChange(id);
+    });
+  }
+
+  async setParams(id: string, params: Record<string, unknown>): Promise<void> {
+    this.write(() => {
+      const current = this.db.prepare('SELECT params FROM runs WHERE id = ?').pluck().get(id) as string | undefined;
+      if (current === undefined) throw new RunmeterError('E_RUN_NOT_FOUND', `no run with id ${id}`);
+      this.db.prepare('UPDATE runs SET params = ? WHERE id = ?').run(JSON.stringify({ ...JSON.parse(current), ...params }), id);
+      this.bumpChange(id);
+    });
+  }
+
+  async heartbeat(id: string, time: number): Promise<void> {
+    this.db.prepare('UPDATE runs SET heartbeat = ? WHERE id = ?').run(time, id);
+  }
+
+  async getRun(id: string): Promise<Run | undefined> {
+    const row = this.db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as RunRow | undefined;
+    return row === undefined ? undefined : runFromRow(row);
+  }
+
+  async listRuns(filter: RunFilter = {}): Promise<Run[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (filter.status !== undefined) {
+      const statuses = Array.isArray(filter.status) ? filter.status : [filter.status];
+      where.push(`status IN (${statuses.map(() => '?').join(', ')})`);
+      params.push(...statuses);
+    }
+    if (filter.text) {
+      where.push("(id LIKE ? ESCAPE '\\' OR name LIKE ? ESCAPE '\\' OR command LIKE ? ESCAPE '\\' OR host LIKE ? ESCAPE '\\')");
+      const like = `%${filter.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      params.push(like, like, like, like);
+    }
+    if (filter.startedBefore !== undefined) {
+      where.push('start_time < ?');
+      params.push(filter.startedBefore);
+    }
+    const sql = `SELECT * FROM runs ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY start_time DESC, rowid DESC LIMIT ? OFFSET ?`;
+    params.push(filter.limit ?? -1, filter.offset ?? 0);
+    return (this.db.prepare(sql).all(...params) as RunRow[]).map(runFromRow);
+  }
+
+  async resolveRun(ref: string): Promise<Run> {
+    const one = (sql: string, ...params: unknown[]) => this.db.prepare(sql).get(...params) as RunRow | undefined;
+    if (ref === 'last') {
+      const row = one('SELECT * FROM runs ORDER BY start_time DESC, rowid DESC LIMIT 1');
+      if (row === undefined) throw new RunmeterError('E_RUN_NOT_FOUND', `there are no runs yet in ${this.location}`);
+      return runFromRow(row);
+    }
+    const exact = one('SELECT * FROM runs WHERE id = ?', ref) ?? one('SELECT * FROM runs WHERE name = ? ORDER BY start_time DESC, rowid DESC LIMIT 1', ref);
+    if (exact !== undefined) return runFromRow(exact);
+    if (/^[0-9a-z]+$/.test(ref)) {
+      const byPrefix = this.db.prepare('SELECT * FROM runs WHERE id >= ? AND id < ? LIMIT 6').all(ref, `${ref}\uffff`) as RunRow[];
+      if (byPrefix.length === 1) return runFromRow(byPrefix[0] as RunRow);
+      if (byPrefix.length > 1) {
+        const ids = byPrefix.slice(0, 5).map((r) => `${r.id} (${r.name})`);
+        throw new RunmeterError(
+          'E_RUN_AMBIGUOUS',
+          `run "${ref}" is ambiguous: it starts ${byPrefix.length > 5 ? 'more than 5' : byPrefix.length} run ids: ${ids.join(', ')}`,
+        );
+      }
+    }
+    const names = this.db.prepare('SELECT DISTINCT name FROM runs ORDER BY start_time DESC LIMIT 5000').pluck().all() as string[];
+    const near = closestMatches(ref, names);
+    const hint = near.length > 0 ? `; closest names: ${near.join(', ')}` : names.length === 0 ? '; there are no runs yet' : '';
+    throw new RunmeterError('E_RUN_NOT_FOUND', `no run matches "${ref}" (an id, an id prefix, a name, or "last")${hint}`);
+  }
+
+  async deleteRuns(ids: string[]): Promise<number> {
+    if (ids.length === 0) return 0;
+    const pageSize = this.db.pragma('page_size', { simple: true }) as number;
+    const pagesBefore = this.db.pragma('page_count', { simple: true }) as number;
+    let fileBytes = 0;
+    this.write(() => {
+      const remove = this.db.prepare('DELETE FROM runs WHERE id = ?');
+      for (const id of ids) remove.run(id);
+    });
+    this.writer.reset();
+    this.db.pragma('incremental_vacuum');
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
+    for (const id of ids) {
+      const dir = this.runDir(id);
+      fileBytes += directorySize(dir);
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    const pagesAfter = this.db.pragma('page_count', { simple: true }) as number;
+    return fileBytes + Math.max(0, pagesBefore - pagesAfter) * pageSize;
+  }
+
+  async markLostRuns(host: string, isAlive: (pid: number) => boolean): Promise<Run[]> {
+    const rows = this.db.prepare("SELECT * FROM runs WHERE status = 'running' AND host = ?").all(host) as Array<RunRow & { heartbeat: number | null }>;
+    const lost = rows.filter((row) => row.agent_pid === null || !isAlive(row.agent_pid));
+    for (const row of lost) {
+      await this.updateRun(row.id, {
+        status: 'lost',
+        endTime: row.heartbeat ?? row.start_time,
+        reason: 'the runmeter process recording this run stopped before the job ended',
+      });
+    }
+    return lost.map((row) => ({ ...runFromRow(row), status: 'lost' as const }));
+  }
+
+  async appendPoints(runId: string, points: SeriesPoint[]): Promise<void> {
+    if (points.length === 0) return;
+    this.write(() => {
+      this.writer.append(runId, points);
+      this.bumpChange(runId);
+    });
+  }
+
+  async listSeries(runId: string): Promise<SeriesSummary[]> {
+    return (this.db.prepare('SELECT * FROM series WHERE run_id = ? ORDER BY kind, name, context, rank').all(runId) as SeriesRow[]).map(seriesFromRow);
+  }
+
+  async querySeries(seriesId: number, query: SeriesQuery): Promise<SeriesData> {
+    const buckets = Math.max(1, Math.min(100_000, Math.floor(query.buckets)));
+    const rows = this.db
+      .prepare('SELECT no, start_index, n, t0, t1, s0, s1, e0, e1, vmin, vmax, vlast FROM chunks WHERE series_id = ? ORDER BY no')
+      .all(seriesId) as ChunkRow[];
+    const chunks = rows.map((row) => ({ no: row.no, summary: toSummary(row) }));
+    let from = query.from ?? Number.POSITIVE_INFINITY;
+    let to = query.to ?? Number.NEGATIVE_INFINITY;
+    if (query.from === undefined || query.to === undefined) {
+      for (const { summary } of chunks) {
+        const [lo, hi] = summaryRange(summary, query.x);
+        if (Number.isNaN(lo)) continue;
+        if (query.from === undefined) from = Math.min(from, lo);
+        if (query.to === undefined) to = Math.max(to, hi);
+      }
+    }
+    const inRange = chunks.filter(({ summary }) => overlaps(summary, query.x, from, to));
+    const points = inRange.reduce((sum, { summary }) => sum + summary.n, 0);
+    const empty = (): SeriesData => ({ seriesId, x: query.x, resolution: 'raw', total: 0, xs: [], min: [], max: [], last: [], count: [] });
+    if (inRange.length === 0) return empty();
+
+    if (points <= RAW_POINT_LIMIT) {
+      const blob = this.db.prepare('SELECT points FROM chunks WHERE series_id = ? AND no = ?').pluck();
+      const columnsList = inRange.map(({ no }) => decodePoints(blob.get(seriesId, no) as Buffer));
+      const axis = query.x === 'time' ? 'time' : query.x;
+      let inside = 0;
+      for (const columns of columnsList) {
+        const xs = columns[axis];
+        for (let i = 0; i < xs.length; i++) if ((xs[i] as number) >= from && (xs[i] as number) <= to) inside++;
+      }
+      const builder = new BucketBuilder(seriesId, query.x, 'raw', from, to, buckets, inside <= buckets);
+      for (const columns of columnsList) {
+        const xs = columns[axis];
+        for (let i = 0; i < xs.length; i++) {
+          const v = columns.value[i] as number;
+          builder.add(xs[i] as number, 1, v, v, v);
+        }
+      }
+      return builder.result();
+    }
+    const blockCount = Math.ceil(points / 64);
+    if (blockCount <= BLOCK_LIMIT) {
+      const blob = this.db.prepare('SELECT blocks FROM chunks WHERE series_id = ? AND no = ?').pluck();
+      const builder = new BucketBuilder(seriesId, query.x, 'block', from, to, buckets, false);
+      for (const { no } of inRange) {
+        for (const block of decodeBlocks(blob.get(seriesId, no) as Buffer)) {
+          if (overlaps(block, query.x, from, to)) builder.add(Math.min(to, summaryRange(block, query.x)[1]), block.n, block.vmin, block.vmax, block.vlast);
+        }
+      }
+      return builder.result();
+    }
+    const builder = new BucketBuilder(seriesId, query.x, 'chunk', from, to, buckets, false);
+    for (const { summary } of inRange) builder.add(Math.min(to, summaryRange(summary, query.x)[1]), summary.n, summary.vmin, summary.vmax, summary.vlast);
+    return builder.result();
+  }
+
+  async *readPoints(seriesId: number, fromIndex = 0): AsyncIterable<IndexedPoints> {
+    const rows = this.db
+      .prepare('SELECT no, start_index, n FROM chunks WHERE series_id = ? AND start_index + n > ? ORDER BY no')
+      .all(seriesId, fromIndex) as ChunkRow[];
+    const blob = this.db.prepare('SELECT points FROM chunks WHERE series_id = ? AND no = ?').pluck();
+    for (const row of rows) {
+      const columns = decodePoints(blob.get(seriesId, row.no) as Buffer);
+      const skip = Math.max(0, fromIndex - row.start_index);
+      yield {
+        start: row.start_index + skip,
+        time: columns.time.subarray(skip),
+        step: columns.step.subarray(skip),
+        epoch: columns.epoch.subarray(skip),
+        value: columns.value.subarray(skip),
+      };
+    }
+  }
+
+  private runDir(runId: string): string {
+    return path.join(this.filesDir, 'runs', runId);
+  }
+
+  outputFile(runId: string, stream: OutputStream): string {
+    return path.join(this.runDir(runId), `${stream}.log`);
+  }
+
+  async appendOutput(runId: string, stream: OutputStream, bytes: Uint8Array, time: number): Promise<void> {
+    const file = this.outputFile(runId, stream);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const offset = fileSize(file);
+    fs.appendFileSync(file, bytes);
+    await this.indexOutput(runId, [{ stream, offset, length: bytes.byteLength, time }]);
+  }
+
+  async indexOutput(runId: string, chunks: OutputChunk[]): Promise<void> {
+    if (chunks.length === 0) return;
+    this.write(() => {
+      const insert = this.db.prepare('INSERT INTO output_chunks (run_id, stream, offset, length, time) VALUES (?, ?, ?, ?, ?)');
+      for (const chunk of chunks) insert.run(runId, streamCode[chunk.stream], chunk.offset, chunk.length, chunk.time);
+      this.bumpChange(runId);
+    });
+  }
+
+  async outputChunks(runId: string): Promise<OutputChunk[]> {
+    const rows = this.db.prepare('SELECT stream, offset, length, time FROM output_chunks WHERE run_id = ? ORDER BY seq').all(runId) as Array<{
+      stream: number;
+      offset: number;
+      length: number;
+      time: number;
+    }>;
+    return rows.map((row) => ({ ...row, stream: streamName(row.stream) }));
+  }
+
+  async outputSize(runId: string, stream: OutputStream): Promise<number> {
+    return fileSize(this.outputFile(runId, stream));
+  }
+
+  async readOutput(runId: string, stream: OutputStream, offset: number, length: number): Promise<Uint8Array> {
+    let fd: number;
+    try {
+      fd = fs.openSync(this.outputFile(runId, stream), 'r');
+    } catch (error) {
+      if (isErrnoError(error, 'ENOENT')) return new Uint8Array(0);
+      throw error;
+    }
+    try {
+      const buffer = Buffer.alloc(length);
+      const read = fs.readSync(fd, buffer, 0, length, offset);
+      return buffer.subarray(0, read);
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+
+  async addArtifact(artifact: Artifact): Promise<void> {
+    this.write(() => {
+      this.db
+        .prepare('INSERT INTO artifacts (run_id, name, kind, path, source_path, sha256, size, context, time, meta) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(
+          artifact.runId,
+          artifact.name,
+          artifact.kind,
+          artifact.path,
+          artifact.sourcePath,
+          artifact.sha256,
+          artifact.size,
+          artifact.context ?? null,
+          artifact.time,
+          JSON.stringify(artifact.meta),
+        );
+      this.bumpChange(artifact.runId);
+    });
+  }
+
+  async listArtifacts(runId: string): Promise<Artifact[]> {
+    const rows = this.db.prepare('SELECT * FROM artifacts WHERE run_id = ? ORDER BY time, rowid').all(runId) as Array<Record<string, unknown>>;
+    return rows.map((row) => {
+      const artifact: Artifact = {
+        runId: row.run_id as string,
+        name: row.name as string,
+        kind: row.kind as Artifact['kind'],
+        path: row.path as string,
+        sourcePath: row.source_path as string,
+        sha256: row.sha256 as string,
+        size: row.size as number,
+        time: row.time as number,
+        meta: JSON.parse(row.meta as string) as Record<string, unknown>,
+      };
+      if (row.context !== null) artifact.context = row.context as string;
+      return artifact;
+    });
+  }
+
+  artifactDir(runId: string): string {
+    return path.join(this.runDir(runId), 'artifacts');
+  }
+
+  async changes(since: number): Promise<StoreChanges> {
+    const version = this.db.prepare("SELECT value FROM meta WHERE key = 'change_seq'").pluck().get() as number;
+    const runIds = version > since ? (this.db.prepare('SELECT id FROM runs WHERE change_seq > ?').pluck().all(since) as string[]) : [];
+    return { version, runIds };
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}
+
+function fileSize(file: string): number {
+  try {
+    return fs.statSync(file).size;
+  } catch (error) {
+    if (isErrnoError(error, 'ENOENT')) return 0;
+    throw error;
+  }
+}
+
+function directorySize(dir: string): number {
+  let total = 0;
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return 0;
+  }
+  for (const entry of entries) {
+    const full = path.join(dir, entry.name);
+    total += entry.isDirectory() ? directorySize(full) : fileSize(full);
+  }
+  return total;
+}

@@ -1,0 +1,155 @@
+import type { SeriesPoint } from '../model/point.js';
+import type { NewRun, Run, RunStatus, RunUpdate } from '../model/run.js';
+import type { SeriesKey } from '../model/series.js';
+
+/** Which of a job's output streams. */
+export type OutputStream = 'stdout' | 'stderr';
+
+/** A series as stored, with the summary kept up to date on every write (so `show` never scans points). */
+export interface SeriesSummary extends SeriesKey {
+  id: number;
+  runId: string;
+  count: number;
+  /** Smallest and largest value that is not NaN; null when every value is NaN. */
+  min: number | null;
+  max: number | null;
+  /** The last value written; may be NaN or ±Infinity. */
+  last: number;
+  firstTime: number;
+  lastTime: number;
+  firstStep?: number;
+  lastStep?: number;
+  firstEpoch?: number;
+  lastEpoch?: number;
+}
+
+/** The x axis a chart or query uses. Relative time is time minus the run's start, done by the caller. */
+export type XAxis = 'time' | 'step' | 'epoch';
+
+export interface SeriesQuery {
+  x: XAxis;
+  /** Inclusive x range; open ends when absent. */
+  from?: number;
+  to?: number;
+  /** At most this many buckets come back. */
+  buckets: number;
+}
+
+/**
+ * Bucketed series data, column by column. Each bucket holds the min, max and last value of the points in it,
+ * and `x` is the x of its last point. At full resolution every bucket is one point (min = max = last).
+ */
+export interface SeriesData {
+  seriesId: number;
+  x: XAxis;
+  /** `raw`: one bucket per point. `block` and `chunk`: built from stored summaries, never from a scan. */
+  resolution: 'raw' | 'block' | 'chunk';
+  /** Points in the queried range. */
+  total: number;
+  xs: number[];
+  min: number[];
+  max: number[];
+  last: number[];
+  count: number[];
+}
+
+/** One stored point with its position in the series. */
+export interface IndexedPoints {
+  /** Index of the first point in the series. */
+  start: number;
+  time: Float64Array;
+  step: Float64Array;
+  epoch: Float64Array;
+  value: Float64Array;
+}
+
+export interface RunFilter {
+  status?: RunStatus | RunStatus[];
+  /** Matches id, name, command and host, case-insensitively. */
+  text?: string;
+  limit?: number;
+  offset?: number;
+  /** Runs started before this time (ms). */
+  startedBefore?: number;
+}
+
+/** An entry of the output index: `length` bytes at `offset` of a stream arrived at `time`. */
+export interface OutputChunk {
+  stream: OutputStream;
+  offset: number;
+  length: number;
+  time: number;
+}
+
+/** A file recorded with a run (prov4ml's log_artifact / log_model). */
+export interface Artifact {
+  runId: string;
+  name: string;
+  kind: 'artifact' | 'model';
+  /** Where the copy lives inside the store. */
+  path: string;
+  sourcePath: string;
+  sha256: string;
+  size: number;
+  context?: string;
+  time: number;
+  meta: Record<string, unknown>;
+}
+
+/** A change seen by `watch`: which runs changed since the last version. */
+export interface StoreChanges {
+  version: number;
+  runIds: string[];
+}
+
+/**
+ * The only way into recorded data. The SQLite store is the embedded default; a server backend implements the same.
+ * Every method may throw a RunmeterError with a stable code.
+ */
+export interface Store {
+  /** Where the data lives, for messages: a path or a URL without its password. */
+  readonly location: string;
+
+  createRun(run: NewRun): Promise<Run>;
+  updateRun(id: string, update: RunUpdate): Promise<void>;
+  /** Merges params into the run's params. */
+  setParams(id: string, params: Record<string, unknown>): Promise<void>;
+  /** Records that the agent recording `id` is alive. */
+  heartbeat(id: string, time: number): Promise<void>;
+  getRun(id: string): Promise<Run | undefined>;
+  listRuns(filter?: RunFilter): Promise<Run[]>;
+  /** An id, a unique id prefix, a name (the newest run with it), or `last`. Throws E_RUN_NOT_FOUND naming the closest. */
+  resolveRun(ref: string): Promise<Run>;
+  /** Deletes runs with their points, output and artifacts, and gives the space back. Returns the bytes freed, roughly. */
+  deleteRuns(ids: string[]): Promise<number>;
+  /** Marks `running` runs on `host` whose agent is gone as `lost`. Returns them. */
+  markLostRuns(host: string, isAlive: (pid: number) => boolean): Promise<Run[]>;
+
+  appendPoints(runId: string, points: SeriesPoint[]): Promise<void>;
+  listSeries(runId: string): Promise<SeriesSummary[]>;
+  querySeries(seriesId: number, query: SeriesQuery): Promise<SeriesData>;
+  /** Points from index `fromIndex` on, in order, a batch at a time. */
+  readPoints(seriesId: number, fromIndex?: number): AsyncIterable<IndexedPoints>;
+
+  /** Where this store keeps a run's output stream as a file the agent may append to directly, if it does. */
+  outputFile(runId: string, stream: OutputStream): string | undefined;
+  /** Appends bytes to a run's output stream. */
+  appendOutput(runId: string, stream: OutputStream, bytes: Uint8Array, time: number): Promise<void>;
+  /** Records index entries for bytes already appended to `outputFile` by the agent. */
+  indexOutput(runId: string, chunks: OutputChunk[]): Promise<void>;
+  /** The output index, in arrival order. */
+  outputChunks(runId: string): Promise<OutputChunk[]>;
+  outputSize(runId: string, stream: OutputStream): Promise<number>;
+  /** `length` bytes of a stream from `offset` (fewer at its end). */
+  readOutput(runId: string, stream: OutputStream, offset: number, length: number): Promise<Uint8Array>;
+
+  addArtifact(artifact: Artifact): Promise<void>;
+  listArtifacts(runId: string): Promise<Artifact[]>;
+  /** Where a run's artifacts are copied to, when the store keeps files. */
+  artifactDir(runId: string): string | undefined;
+
+  /** A number that grows whenever anything is written, and the runs written since `since`. */
+  changes(since: number): Promise<StoreChanges>;
+
+  close(): Promise<void>;
+}
