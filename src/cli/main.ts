@@ -39,6 +39,7 @@ export function buildProgram(context: CliContext): Command {
       writeOut: (text) => context.stdout.write(text),
       writeErr: (text) => context.stderr.write(text),
     })
+    .enablePositionalOptions()
     .showSuggestionAfterError()
     .exitOverride();
   for (const command of commands) command.register(program, context);

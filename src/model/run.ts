@@ -63,7 +63,7 @@ export type NewRun = Omit<Run, 'id' | 'status' | 'params' | 'tags'> & {
 };
 
 /** The fields that change as a run goes on. */
-export type RunUpdate = Partial<Pick<Run, 'status' | 'exitCode' | 'signal' | 'reason' | 'endTime' | 'name' | 'tags' | 'system'>>;
+export type RunUpdate = Partial<Pick<Run, 'status' | 'exitCode' | 'signal' | 'reason' | 'endTime' | 'name' | 'tags' | 'system' | 'gitCommit' | 'gitDirty'>>;
 
 /** A run's duration in ms: to its end, or to `now` while it runs. */
 export function runDuration(run: Pick<Run, 'startTime' | 'endTime'>, now = Date.now()): number {

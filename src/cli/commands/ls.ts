@@ -1,4 +1,62 @@
 import type { Command } from 'commander';
+import { UsageError } from '../../model/errors.js';
+import { formatDuration, formatValue } from '../../model/format.js';
+import { type RunStatus, runDuration, runStatuses } from '../../model/run.js';
 import type { CliContext } from '../context.js';
+import { integerOption } from '../options.js';
+import { keyMetrics, runJson, seriesJson, settleLostRuns } from '../run-view.js';
+import { formatTime, renderTable, truncate } from '../table.js';
 
-export function register(_program: Command, _context: CliContext): void {}
+interface LsFlags {
+  json?: boolean;
+  store?: string;
+  status?: string;
+  limit: number;
+  all?: boolean;
+  filter?: string;
+}
+
+/** `runmeter ls`: runs, newest first, with the last values of their key metrics. */
+export function register(program: Command, context: CliContext): void {
+  program
+    .command('ls')
+    .description('list runs, newest first')
+    .option('--json', 'print JSON (an array of runs)')
+    .option('--status <status>', `only runs with this status (${runStatuses.join(', ')})`)
+    .option('--filter <text>', 'only runs whose id, name, command or host contains this text')
+    .option('--limit <n>', 'show at most this many runs', integerOption('--limit'), 50)
+    .option('-a, --all', 'show every run')
+    .option('--store <store>', 'store to read (default: $RUNMETER_STORE or ~/.runmeter)')
+    .action(async (flags: LsFlags) => {
+      if (flags.status !== undefined && !runStatuses.includes(flags.status as RunStatus)) {
+        throw new UsageError(`--status expects one of ${runStatuses.join(', ')}, got "${flags.status}"`);
+      }
+      const store = context.store(flags.store);
+      await settleLostRuns(store);
+      const runs = await store.listRuns({
+        ...(flags.status ? { status: flags.status as RunStatus } : {}),
+        ...(flags.filter ? { text: flags.filter } : {}),
+        ...(flags.all ? {} : { limit: flags.limit }),
+      });
+      const now = Date.now();
+      const withMetrics = await Promise.all(runs.map(async (run) => ({ run, metrics: keyMetrics(await store.listSeries(run.id)) })));
+      if (flags.json) {
+        const out = withMetrics.map(({ run, metrics }) => ({ ...runJson(run, now), metrics: metrics.map(seriesJson) }));
+        context.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+        return;
+      }
+      if (runs.length === 0) {
+        context.stderr.write(`no runs yet in ${store.location}; start one with: runmeter run -- python train.py\n`);
+        return;
+      }
+      const rows = withMetrics.map(({ run, metrics }) => [
+        run.id,
+        truncate(run.name, 28),
+        run.status,
+        formatTime(run.startTime),
+        formatDuration(runDuration(run, now)),
+        metrics.map((m) => `${m.name}=${formatValue(m.last)}`).join(' '),
+      ]);
+      context.stdout.write(renderTable(['ID', 'NAME', 'STATUS', 'STARTED', 'DURATION', 'METRICS'], rows, { rightAlign: [4] }));
+    });
+}

@@ -1,4 +1,78 @@
 import type { Command } from 'commander';
+import { runJob } from '../../agent/run-job.js';
+import { UsageError } from '../../model/errors.js';
 import type { CliContext } from '../context.js';
+import { collect, keyValues, secondsOption } from '../options.js';
 
-export function register(_program: Command, _context: CliContext): void {}
+interface RunFlags {
+  name?: string;
+  store?: string;
+  interval: number;
+  sampleInterval: number;
+  system: boolean;
+  disk?: string[];
+  tty?: boolean;
+  grace: number;
+  pythonUnbuffered: boolean;
+  perBatch?: boolean;
+  pattern?: string[];
+  param?: string[];
+  tag?: string[];
+  quiet?: boolean;
+}
+
+/** `runmeter run [options] -- CMD [ARGS...]`: runs a job and records it. */
+export function register(program: Command, context: CliContext): void {
+  program
+    .command('run')
+    .description('run a training job and record its metrics, system usage and output')
+    .argument('<command...>', 'the job to run, after --')
+    .usage('[options] -- CMD [ARGS...]')
+    .option('-n, --name <name>', 'run name (default: the script file name)')
+    .option('--store <store>', 'store: a folder, a .db file (default: $RUNMETER_STORE or ~/.runmeter)')
+    .option('--interval <seconds>', 'report system metrics every this many seconds', secondsOption('--interval'), 5000)
+    .option('--sample-interval <seconds>', 'read system metrics every this many seconds', secondsOption('--sample-interval'), 1000)
+    .option('--no-system', 'do not sample system metrics')
+    .option('--disk <path>', 'also record the filesystem holding this path (repeatable)', collect)
+    .option(
+      '--tty',
+      'run the job on a pseudo-terminal, so progress bars and colours look as without runmeter; its stdout and stderr then arrive as one stream (stdout)',
+    )
+    .option('--grace <seconds>', 'after forwarding a signal, kill the job this many seconds later', secondsOption('--grace'), 10_000)
+    .option('--no-python-unbuffered', 'do not set PYTHONUNBUFFERED=1 for the job')
+    .option('--per-batch', 'also record Keras per-batch running averages')
+    .option('--pattern <regex>', 'your own metric pattern, with named groups name, value and optionally step (repeatable)', collect)
+    .option('--param <key=value>', 'record a parameter with the run (repeatable)', collect)
+    .option('--tag <tag>', 'tag the run (repeatable)', collect)
+    .option('-q, --quiet', "silence runmeter's own messages (the job's output is never touched)")
+    .passThroughOptions()
+    .action(async (command: string[], flags: RunFlags) => {
+      const patterns = (flags.pattern ?? []).map((source) => {
+        try {
+          return { regex: new RegExp(source) };
+        } catch (error) {
+          throw new UsageError(`--pattern "${source}" is not a valid regular expression: ${(error as Error).message}`);
+        }
+      });
+      const result = await runJob({
+        command,
+        ...(flags.name !== undefined ? { name: flags.name } : {}),
+        ...(flags.store !== undefined ? { store: flags.store } : {}),
+        env: context.env,
+        reportIntervalMs: flags.interval,
+        sampleIntervalMs: flags.sampleInterval,
+        system: flags.system,
+        diskPaths: flags.disk ?? [],
+        tty: flags.tty === true,
+        graceMs: flags.grace,
+        pythonUnbuffered: flags.pythonUnbuffered,
+        parse: { perBatch: flags.perBatch === true, patterns },
+        params: keyValues('--param', flags.param),
+        tags: flags.tag ?? [],
+        quiet: flags.quiet === true,
+        stdout: context.stdout,
+        stderr: context.stderr,
+      });
+      context.setExitCode(result.exitCode);
+    });
+}

@@ -142,6 +142,8 @@ export class SqliteStore implements Store {
     if (update.name !== undefined) columns.name = update.name;
     if (update.tags !== undefined) columns.tags = JSON.stringify(update.tags);
     if (update.system !== undefined) columns.system = JSON.stringify(update.system);
+    if (update.gitCommit !== undefined) columns.git_commit = update.gitCommit;
+    if (update.gitDirty !== undefined) columns.git_dirty = update.gitDirty ? 1 : 0;
     const names = Object.keys(columns);
     if (names.length === 0) return;
     this.write(() => {

@@ -1,0 +1,150 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { parentPort, workerData } from 'node:worker_threads';
+import { contextFromName } from '../model/context.js';
+import type { ParsedMetric, SeriesPoint } from '../model/point.js';
+import { createOutputParser } from '../parse/index.js';
+import type { OutputParser } from '../parse/types.js';
+import { openStore } from '../store/open.js';
+import type { OutputChunk, OutputStream } from '../store/store.js';
+import type { FromWorker, OutputEntry, RecordingSummary, ToWorker, WorkerConfig } from './messages.js';
+import { FallbackSink, ResilientSink } from './resilient-sink.js';
+import { type Sink, StoreSink } from './sink.js';
+
+// The ingest worker: parses the job's output and writes points and the output index, off the thread that
+// drains the job's pipes. It reads the output back from the run's files, so its queue holds ranges, not bytes.
+
+const config = workerData as WorkerConfig;
+const port = parentPort;
+if (port === null) throw new Error('ingest-worker must run as a worker thread');
+const post = (message: FromWorker) => port.postMessage(message);
+const warned = new Set<string>();
+const warnOnce = (message: string) => {
+  if (warned.has(message)) return;
+  warned.add(message);
+  post({ type: 'warning', message });
+};
+
+const fallback = new FallbackSink(path.join(config.fallbackDir, 'points.jsonl'));
+let primary: Sink | undefined;
+if (config.storeSpec !== undefined) {
+  try {
+    primary = new StoreSink(openStore(config.storeSpec), config.runId);
+  } catch (error) {
+    warnOnce(`cannot write to the store (${(error as Error).message}); metrics go to ${fallback.file}`);
+  }
+}
+const sink = new ResilientSink(primary, fallback, warnOnce);
+
+const pendingPoints: SeriesPoint[] = [];
+const pendingIndex: OutputChunk[] = [];
+const metrics = new Map<string, RecordingSummary['metrics'][number]>();
+let pointCount = 0;
+let arrival = 0;
+
+function record(metric: ParsedMetric): void {
+  const point: SeriesPoint = {
+    series: { name: metric.name, kind: 'training', context: metric.context ?? contextFromName(metric.name) },
+    time: metric.timestamp ?? arrival,
+    value: metric.value,
+  };
+  if (metric.rank !== undefined) point.series.rank = metric.rank;
+  if (metric.step !== undefined) point.step = metric.step;
+  if (metric.epoch !== undefined) point.epoch = metric.epoch;
+  pendingPoints.push(point);
+  pointCount++;
+  const summary = metrics.get(metric.name) ?? { name: metric.name, value: metric.value, count: 0 };
+  summary.value = metric.value;
+  summary.count++;
+  if (metric.step !== undefined) summary.step = metric.step;
+  if (metric.epoch !== undefined) summary.epoch = metric.epoch;
+  if (metrics.size < 10_000 || metrics.has(metric.name)) metrics.set(metric.name, summary);
+}
+
+const parsers: Record<OutputStream, OutputParser> = {
+  stdout: createOutputParser({ metric: record, warning: (w) => warnOnce(`stdout line ${w.line}: ${w.message}`) }, config.parse),
+  stderr: createOutputParser({ metric: record, warning: (w) => warnOnce(`stderr line ${w.line}: ${w.message}`) }, config.parse),
+};
+const files: Partial<Record<OutputStream, number>> = {};
+
+function readRange(stream: OutputStream, offset: number, length: number): Buffer {
+  let fd = files[stream];
+  if (fd === undefined) {
+    fd = fs.openSync(config.files[stream], 'r');
+    files[stream] = fd;
+  }
+  const buffer = Buffer.allocUnsafe(length);
+  const read = fs.readSync(fd, buffer, 0, length, offset);
+  return buffer.subarray(0, read);
+}
+
+function ingest(entries: OutputEntry[]): void {
+  let i = 0;
+  while (i < entries.length) {
+    const first = entries[i] as OutputEntry;
+    if (first.bytes !== undefined) {
+      arrival = first.time;
+      parsers[first.stream].push(first.bytes);
+      i++;
+      continue;
+    }
+    // Read a run of contiguous entries of one stream at once, then parse each with its own arrival time.
+    let j = i + 1;
+    let length = first.length;
+    while (j < entries.length && length < 4 << 20) {
+      const next = entries[j] as OutputEntry;
+      if (next.bytes !== undefined || next.stream !== first.stream || next.offset !== first.offset + length) break;
+      length += next.length;
+      j++;
+    }
+    let bytes: Buffer;
+    try {
+      bytes = readRange(first.stream, first.offset, length);
+    } catch (error) {
+      warnOnce(`cannot read back the job's ${first.stream} (${(error as Error).message}); its metrics are not parsed`);
+      i = j;
+      continue;
+    }
+    let at = 0;
+    for (let k = i; k < j; k++) {
+      const entry = entries[k] as OutputEntry;
+      arrival = entry.time;
+      parsers[entry.stream].push(bytes.subarray(at, at + entry.length));
+      at += entry.length;
+    }
+    i = j;
+  }
+  for (const entry of entries) {
+    const last = pendingIndex[pendingIndex.length - 1];
+    if (last && last.stream === entry.stream && last.offset + last.length === entry.offset && entry.time - last.time < 1000) last.length += entry.length;
+    else pendingIndex.push({ stream: entry.stream, offset: entry.offset, length: entry.length, time: entry.time });
+  }
+}
+
+async function flush(): Promise<void> {
+  const points = pendingPoints.splice(0);
+  const index = pendingIndex.splice(0);
+  await sink.write(points, index);
+}
+
+let flushing = Promise.resolve();
+const timer = setInterval(() => {
+  flushing = flushing.then(flush);
+}, config.flushMs);
+
+port.on('message', (message: ToWorker) => {
+  if (message.type === 'output') ingest(message.entries);
+  else if (message.type === 'points') pendingPoints.push(...message.points);
+  else if (message.type === 'end') {
+    clearInterval(timer);
+    parsers.stdout.end();
+    parsers.stderr.end();
+    flushing = flushing.then(flush).then(async () => {
+      await sink.close();
+      for (const fd of Object.values(files)) fs.closeSync(fd);
+      const summary: RecordingSummary = { points: pointCount, metrics: [...metrics.values()], fallbackPoints: fallback.count };
+      if (fallback.count > 0) summary.fallbackFile = fallback.file;
+      post({ type: 'done', summary });
+    });
+  }
+});
