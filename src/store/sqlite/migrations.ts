@@ -103,10 +103,6 @@ export const migrations: ReadonlyArray<{ version: number; sql: string }> = [
 /** Applies the migrations the database has not seen yet, each in its own transaction. */
 export function migrate(db: Database.Database): void {
   const current = db.pragma('user_version', { simple: true }) as number;
-  if (current === 0) {
-    // Must be set before the first table exists; lets `rm` and `gc` give space back.
-    db.pragma('auto_vacuum = INCREMENTAL');
-  }
   for (const migration of migrations) {
     if (migration.version <= current) continue;
     db.transaction(() => {

@@ -67,6 +67,8 @@ export class SqliteStore implements Store {
       this.db = new Database(dbFile, { readonly: options.readonly ?? false });
       this.db.pragma('busy_timeout = 10000');
       if (!options.readonly) {
+        // Must come before WAL mode and the first table: lets `rm` and `gc` give space back to the disk.
+        if ((this.db.pragma('page_count', { simple: true }) as number) === 0) this.db.pragma('auto_vacuum = INCREMENTAL');
         this.db.pragma('journal_mode = WAL');
         this.db.pragma('synchronous = NORMAL');
         migrate(this.db);

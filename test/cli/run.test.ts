@@ -1,0 +1,188 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { jobsDir, runCli, showJson, startCli, tempHome, waitFor } from '../helpers/cli.js';
+
+const job = (name: string) => path.join(jobsDir, name);
+const node = process.execPath;
+
+describe('runmeter run', () => {
+  it('passes stdout and stderr through byte for byte and exits with the job status', async () => {
+    const home = tempHome();
+    const result = await runCli(['run', '--name', 'bytes', '--', node, job('print-and-exit.mjs'), '3'], { home });
+    expect(result.code).toBe(3);
+    expect(result.stdout.toString()).toBe(
+      '{"metric": "loss", "value": 0.25, "step": 1}\n{"metric": "loss", "value": NaN, "step": 2}\n{"metric": "accuracy", "value": 0.5, "epoch": 1}\n',
+    );
+    expect(result.stderr.toString()).toContain('warming up\n');
+    const shown = await showJson(home);
+    expect(shown.run.status).toBe('failed');
+    expect(shown.run.exitCode).toBe(3);
+    const loss = shown.series.find((s) => s.name === 'loss');
+    expect(loss).toMatchObject({ count: 2, last: 'NaN', min: 0.25, max: 0.25, first_step: 1, last_step: 2 });
+  });
+
+  it('keeps binary junk, invalid UTF-8 and escapes byte-exact, and still finds the metric among them', async () => {
+    const home = tempHome();
+    const direct = await new Promise<{ out: Buffer; err: Buffer }>((resolve) => {
+      const child = spawn(node, [job('binary-junk.mjs')]);
+      const out: Buffer[] = [];
+      const err: Buffer[] = [];
+      child.stdout.on('data', (c: Buffer) => out.push(c));
+      child.stderr.on('data', (c: Buffer) => err.push(c));
+      child.on('close', () => resolve({ out: Buffer.concat(out), err: Buffer.concat(err) }));
+    });
+    const result = await runCli(['run', '-q', '--', node, job('binary-junk.mjs')], { home });
+    expect(result.code).toBe(0);
+    expect(result.stdout.equals(direct.out)).toBe(true);
+    expect(result.stderr.equals(direct.err)).toBe(true);
+    const logs = await runCli(['logs', 'last', '--stdout'], { home });
+    expect(logs.stdout.equals(direct.out)).toBe(true);
+    const shown = await showJson(home);
+    expect(shown.series.find((s) => s.name === 'loss')).toMatchObject({ count: 1, last: 1.5 });
+  });
+
+  it('parses a last line that has no trailing newline', async () => {
+    const home = tempHome();
+    const result = await runCli(['run', '--', node, job('no-newline.mjs')], { home });
+    expect(result.stdout.toString()).toBe('{"metric": "loss", "value": 0.125, "step": 7}');
+    const shown = await showJson(home);
+    expect(shown.series.find((s) => s.name === 'loss')).toMatchObject({ count: 1, last: 0.125, last_step: 7 });
+  });
+
+  it('stores every point of a job that prints 20,000 metric lines at once', async () => {
+    const home = tempHome();
+    await runCli(['run', '-q', '--no-system', '--', node, job('metric-flood.mjs'), '20000'], { home });
+    const shown = await showJson(home);
+    expect(shown.series.find((s) => s.name === 'loss')).toMatchObject({ count: 20000, first_step: 0, last_step: 19999, max: 1 });
+  });
+
+  it('gives the job RUNMETER_RUN_ID, RUNMETER_STORE, PYTHONUNBUFFERED, its working directory and our stdin', async () => {
+    const home = tempHome();
+    const cwd = fs.mkdtempSync(path.join(home, 'cwd-'));
+    const result = await runCli(['run', '-q', '--', node, job('print-env.mjs')], { home, cwd, input: 'hello job\n' });
+    const seen = JSON.parse(result.stdout.toString());
+    const shown = await showJson(home);
+    expect(seen).toMatchObject({ runId: shown.run.id, unbuffered: '1', cwd: fs.realpathSync(cwd), input: 'hello job\n' });
+    expect(seen.store).toBe(home);
+    expect(shown.run.cwd).toBe(cwd);
+
+    const kept = await runCli(['run', '-q', '--no-python-unbuffered', '--', node, job('print-env.mjs')], { home, input: '' });
+    expect(JSON.parse(kept.stdout.toString()).unbuffered).toBeNull();
+    const userSet = await runCli(['run', '-q', '--', node, job('print-env.mjs')], { home, input: '', env: { PYTHONUNBUFFERED: '0' } });
+    expect(JSON.parse(userSet.stdout.toString()).unbuffered).toBe('0');
+  });
+
+  it('exits 127 for a missing command and 126 for one that is not executable, recording both as failed', async () => {
+    const home = tempHome();
+    const missing = await runCli(['run', '--', 'no-such-command-xyz'], { home });
+    expect(missing.code).toBe(127);
+    expect(missing.stderr.toString()).toContain('command not found: no-such-command-xyz');
+    expect((await showJson(home)).run).toMatchObject({ status: 'failed', exitCode: 127, reason: 'command not found: no-such-command-xyz' });
+
+    const notExecutable = path.join(home, 'script.sh');
+    fs.writeFileSync(notExecutable, 'echo hi\n', { mode: 0o644 });
+    const denied = await runCli(['run', '--', notExecutable], { home });
+    expect(denied.code).toBe(126);
+    expect((await showJson(home)).run).toMatchObject({ status: 'failed', exitCode: 126 });
+  });
+
+  it('forwards SIGTERM to the job and exits with its status', async () => {
+    const home = tempHome();
+    const { child, done } = startCli(['run', '--', node, job('wait-for-signal.mjs')], { home });
+    let out = '';
+    child.stdout?.on('data', (chunk: Buffer) => (out += chunk));
+    await waitFor(() => out.includes('ready'), 10_000, 'the job to start');
+    child.kill('SIGTERM');
+    const result = await done;
+    expect(result.code).toBe(143);
+    expect(out).toContain('got SIGTERM');
+    expect((await showJson(home)).run).toMatchObject({ status: 'killed', signal: 'SIGTERM', exitCode: 143 });
+  });
+
+  it('kills the process group after the grace period when the job ignores SIGTERM', async () => {
+    const home = tempHome();
+    const { child, done } = startCli(['run', '--grace', '0.5', '--', node, job('ignore-sigterm.mjs')], { home });
+    let out = '';
+    child.stdout?.on('data', (chunk: Buffer) => (out += chunk));
+    await waitFor(() => out.includes('ready'), 10_000, 'the job to start');
+    child.kill('SIGTERM');
+    const result = await done;
+    expect(out).toContain('ignoring SIGTERM');
+    expect(result.code).toBe(137);
+    expect(result.stderr.toString()).toContain('killing its process group');
+    expect((await showJson(home)).run).toMatchObject({ status: 'killed', signal: 'SIGKILL' });
+  });
+
+  it('kills the job on a second SIGINT', async () => {
+    const home = tempHome();
+    const { child, done } = startCli(['run', '--', node, job('ignore-sigterm.mjs')], { home });
+    let out = '';
+    child.stdout?.on('data', (chunk: Buffer) => (out += chunk));
+    await waitFor(() => out.includes('ready'), 10_000, 'the job to start');
+    child.kill('SIGINT');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    child.kill('SIGINT');
+    const result = await done;
+    // Node exits on the first SIGINT by default; the job here keeps the default, so either way it ends by a signal.
+    expect([130, 137]).toContain(result.code);
+    expect((await showJson(home)).run.status).toBe('killed');
+  });
+
+  it('stops the whole process tree, children included', async () => {
+    const home = tempHome();
+    const { child, done } = startCli(['run', '--', node, job('fork-children.mjs'), '2'], { home });
+    let out = '';
+    child.stdout?.on('data', (chunk: Buffer) => (out += chunk));
+    await waitFor(() => (out.match(/child \d+/g) ?? []).length === 2 && out.includes('parent'), 10_000, 'the children to start');
+    const pids = [...out.matchAll(/child (\d+)/g)].map((m) => Number(m[1]));
+    child.kill('SIGTERM');
+    await done;
+    await waitFor(
+      () =>
+        pids.every((pid) => {
+          try {
+            process.kill(pid, 0);
+            return false;
+          } catch {
+            return true;
+          }
+        }),
+      5000,
+      'the children to exit',
+    );
+  });
+
+  it('marks a run lost when runmeter itself dies, at the next start', async () => {
+    const home = tempHome();
+    const { child, done } = startCli(['run', '--name', 'doomed', '--', node, job('wait-for-signal.mjs')], { home });
+    let out = '';
+    child.stdout?.on('data', (chunk: Buffer) => (out += chunk));
+    await waitFor(() => out.includes('ready'), 10_000, 'the job to start');
+    child.kill('SIGKILL');
+    await done;
+    const listed = await runCli(['ls', '--json'], { home });
+    const runs = JSON.parse(listed.stdout.toString()) as Array<{ name: string; status: string }>;
+    expect(runs.find((r) => r.name === 'doomed')?.status).toBe('lost');
+  });
+
+  it('lets the job run and its output through when the store cannot be written', async () => {
+    const home = tempHome();
+    const store = path.join(home, 'readonly');
+    fs.mkdirSync(store);
+    fs.chmodSync(store, 0o500);
+    const result = await runCli(['run', '--store', path.join(store, 'sub', 'x.db'), '--', node, job('print-and-exit.mjs'), '0'], { home });
+    fs.chmodSync(store, 0o700);
+    expect(result.code).toBe(0);
+    expect(result.stdout.toString()).toContain('"value": 0.5');
+    // root can write anywhere: then the run is simply recorded. Otherwise runmeter says once where it kept things.
+    if (process.getuid?.() !== 0) expect(result.stderr.toString()).toMatch(/cannot record this run/);
+  });
+
+  it('is silent with --quiet apart from the job', async () => {
+    const home = tempHome();
+    const result = await runCli(['run', '--quiet', '--', node, job('print-and-exit.mjs'), '0'], { home });
+    expect(result.stderr.toString()).toBe('warming up\n');
+  });
+});
