@@ -11,6 +11,14 @@ export interface SamplerOptions {
   env?: NodeJS.ProcessEnv;
   /** Called once per problem with a message for the user (a source that cannot be read). */
   warn?(message: string): void;
+  /** Whether to look for GPUs (default true). */
+  gpu?: boolean;
+  /** The NVML library to load instead of `libnvidia-ml.so.1` (an unusual install; tests load a stand-in). */
+  nvmlLibrary?: string;
+  /** Where procfs is (default `/proc`); tests point it at a recorded tree. */
+  procDir?: string;
+  /** Where sysfs is (default `/sys`). */
+  sysDir?: string;
 }
 
 /**

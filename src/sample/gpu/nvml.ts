@@ -1,0 +1,102 @@
+import type { GpuInfo } from '../../model/run.js';
+import { loadNvml, type NvmlLibrary, type NvmlResult, nvmlNotSupported } from './nvml-library.js';
+import type { GpuReading, GpuSource, WarnOnce } from './types.js';
+import { selectVisible, type VisibleDevice } from './visible-devices.js';
+
+/** What NVML returned for one GPU at one reading, call by call. */
+export interface NvmlDeviceResults {
+  utilization: NvmlResult<{ gpu: number; memory: number }>;
+  memory: NvmlResult<{ total: number; free: number; used: number }>;
+  powerMilliwatts: NvmlResult<number>;
+  temperatureCelsius: NvmlResult<number>;
+  energyMillijoules: NvmlResult<number>;
+  processes: NvmlResult<{ pid: number; usedBytes: number }[]>;
+}
+
+/** Maps NVML's results to a reading in the sampler's units; a failed call leaves out its own fields only, and is listed. */
+export function nvmlReading(
+  index: number,
+  uuid: string | undefined,
+  results: NvmlDeviceResults,
+): { reading: GpuReading; failed: { call: string; code: number }[] } {
+  const reading: GpuReading = { index, ...(uuid === undefined ? {} : { uuid }) };
+  const failed: { call: string; code: number }[] = [];
+  const take = <T>(call: keyof NvmlDeviceResults, result: NvmlResult<T>, apply: (value: T) => void) => {
+    if (result.ok) apply(result.value);
+    else failed.push({ call, code: result.code });
+  };
+  take('utilization', results.utilization, (u) => (reading.utilizationPercent = u.gpu));
+  take('memory', results.memory, (m) => {
+    reading.memoryUsedBytes = m.used;
+    reading.memoryTotalBytes = m.total;
+  });
+  take('powerMilliwatts', results.powerMilliwatts, (mw) => (reading.powerWatts = mw / 1000));
+  take('temperatureCelsius', results.temperatureCelsius, (c) => (reading.temperatureCelsius = c));
+  take('energyMillijoules', results.energyMillijoules, (mj) => (reading.energyCounterJoules = mj / 1000));
+  take('processes', results.processes, (p) => (reading.processes = p));
+  return { reading, failed };
+}
+
+/** Opens NVML and the GPUs the job can see. Throws, saying why, when the library cannot be loaded or initialised. */
+export async function openNvmlSource(libraryPath: string, visible: VisibleDevice[] | undefined, warnOnce: WarnOnce): Promise<GpuSource> {
+  const nvml = loadNvml(libraryPath);
+  const initCode = await nvml.init();
+  if (initCode !== 0) throw new Error(`nvmlInit failed: ${nvml.errorString(initCode)}`);
+  const count = nvml.deviceCount();
+  if (!count.ok) {
+    nvml.shutdown();
+    throw new Error(`nvmlDeviceGetCount failed: ${nvml.errorString(count.code)}`);
+  }
+  const all: { index: number; uuid?: string; handle: unknown }[] = [];
+  for (let index = 0; index < count.value; index++) {
+    const handle = nvml.handle(index);
+    if (!handle.ok) {
+      warnOnce(`nvml:${index}:handle`, `gpu/${index}: NVML cannot open it (${nvml.errorString(handle.code)}); it is not recorded`);
+      continue;
+    }
+    const uuid = nvml.uuid(handle.value);
+    all.push({ index, handle: handle.value, ...(uuid.ok ? { uuid: uuid.value } : {}) });
+  }
+  const gpus = selectVisible(all, visible);
+  return {
+    name: 'nvml',
+    devices: () => describeDevices(nvml, gpus),
+    read: () =>
+      gpus.map((gpu) => {
+        const { reading, failed } = nvmlReading(gpu.index, gpu.uuid, readDevice(nvml, gpu.handle));
+        for (const { call, code } of failed) {
+          // Not supported (MIG, older boards) is how the GPU is, not a problem to report.
+          if (code === nvmlNotSupported) continue;
+          warnOnce(`nvml:${gpu.index}:${call}`, `gpu/${gpu.index}: NVML cannot read ${call} (${nvml.errorString(code)}); those series are skipped`);
+        }
+        return reading;
+      }),
+    close: () => nvml.shutdown(),
+  };
+}
+
+function readDevice(nvml: NvmlLibrary, handle: unknown): NvmlDeviceResults {
+  return {
+    utilization: nvml.utilization(handle),
+    memory: nvml.memory(handle),
+    powerMilliwatts: nvml.powerMilliwatts(handle),
+    temperatureCelsius: nvml.temperatureCelsius(handle),
+    energyMillijoules: nvml.energyMillijoules(handle),
+    processes: nvml.computeProcesses(handle),
+  };
+}
+
+function describeDevices(nvml: NvmlLibrary, gpus: { index: number; uuid?: string; handle: unknown }[]): GpuInfo[] {
+  const driver = nvml.driverVersion();
+  return gpus.map((gpu) => {
+    const name = nvml.name(gpu.handle);
+    const memory = nvml.memory(gpu.handle);
+    return {
+      index: gpu.index,
+      name: name.ok ? name.value : 'NVIDIA GPU',
+      ...(gpu.uuid === undefined ? {} : { uuid: gpu.uuid }),
+      ...(memory.ok ? { memoryBytes: memory.value.total } : {}),
+      ...(driver.ok ? { driverVersion: driver.value } : {}),
+    };
+  });
+}

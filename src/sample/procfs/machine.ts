@@ -1,0 +1,125 @@
+import { minimumRateWindowMs, type SampleValue } from '../reading.js';
+import { physicalDiskNames } from './disks.js';
+import { type CpuTimes, parseCpuTimes, parseDiskstats, parseMeminfo, parseNetDev } from './parse.js';
+import { readProcText } from './read-file.js';
+
+/** Where the probe reads: `/proc` and `/sys`, or a recorded tree in tests. */
+export interface ProcfsRoots {
+  procDir: string;
+  sysDir: string;
+}
+
+interface Counters {
+  atMs: number;
+  cpu?: CpuTimes;
+  diskRead?: number;
+  diskWrite?: number;
+  networkRx?: number;
+  networkTx?: number;
+}
+
+// Physical disks change rarely (hotplug); listing sysfs once a minute is plenty.
+const diskListRefreshMs = 60_000;
+
+/** Reads the machine's CPU, memory, disk IO and network from procfs; rates and CPU come from the change since the last read. */
+export class LinuxMachineProbe {
+  private previous: Counters | undefined;
+  private disks: { names: Set<string>; atMs: number } | undefined;
+  /** MemTotal in bytes, from the latest read (the job's memory_percent divides by it). */
+  memoryTotalBytes: number | undefined;
+
+  constructor(
+    private readonly roots: ProcfsRoots,
+    private readonly warnOnce: (key: string, message: string) => void,
+  ) {}
+
+  /** Takes one reading at `nowMs` (a monotonic clock). */
+  read(nowMs: number): SampleValue[] {
+    const values: SampleValue[] = [];
+    const current: Counters = { atMs: nowMs };
+    const { procDir } = this.roots;
+
+    const stat = readProcText(`${procDir}/stat`);
+    current.cpu = stat === undefined ? undefined : parseCpuTimes(stat);
+    if (current.cpu === undefined) this.warnOnce('proc-stat', `cannot read ${procDir}/stat: no system/cpu_percent`);
+
+    const meminfo = readProcText(`${procDir}/meminfo`);
+    if (meminfo === undefined) this.warnOnce('meminfo', `cannot read ${procDir}/meminfo: no system/memory_* series`);
+    else values.push(...this.memoryValues(parseMeminfo(meminfo)));
+
+    const diskstats = readProcText(`${procDir}/diskstats`);
+    if (diskstats !== undefined) {
+      const disks = parseDiskstats(diskstats);
+      const physical = this.physicalDisks(
+        disks.map((d) => d.name),
+        nowMs,
+      );
+      current.diskRead = 0;
+      current.diskWrite = 0;
+      for (const disk of disks) {
+        if (!physical.has(disk.name)) continue;
+        current.diskRead += disk.readBytes;
+        current.diskWrite += disk.writeBytes;
+      }
+    }
+    const netDev = readProcText(`${procDir}/net/dev`);
+    if (netDev !== undefined) {
+      current.networkRx = 0;
+      current.networkTx = 0;
+      for (const link of parseNetDev(netDev)) {
+        if (link.name === 'lo') continue;
+        current.networkRx += link.rxBytes;
+        current.networkTx += link.txBytes;
+      }
+    }
+
+    const previous = this.previous;
+    if (previous === undefined || nowMs - previous.atMs >= minimumRateWindowMs) {
+      if (previous !== undefined) values.push(...rateValues(previous, current));
+      this.previous = current;
+    }
+    return values;
+  }
+
+  private memoryValues(meminfo: Map<string, number>): SampleValue[] {
+    const total = meminfo.get('MemTotal');
+    if (total === undefined || total === 0) return [];
+    this.memoryTotalBytes = total;
+    // MemAvailable (Linux 3.14+) is what programs can still get; without it, free plus page cache is the usual estimate.
+    const available = meminfo.get('MemAvailable') ?? (meminfo.get('MemFree') ?? 0) + (meminfo.get('Buffers') ?? 0) + (meminfo.get('Cached') ?? 0);
+    const used = total - available;
+    return [
+      { name: 'system/memory_used_bytes', value: used },
+      { name: 'system/memory_percent', value: (used / total) * 100 },
+    ];
+  }
+
+  private physicalDisks(names: string[], nowMs: number): Set<string> {
+    if (this.disks === undefined || nowMs - this.disks.atMs > diskListRefreshMs) {
+      this.disks = { names: physicalDiskNames(this.roots.sysDir, names), atMs: nowMs };
+    }
+    return this.disks.names;
+  }
+}
+
+function rateValues(previous: Counters, current: Counters): SampleValue[] {
+  const values: SampleValue[] = [];
+  const seconds = (current.atMs - previous.atMs) / 1000;
+  if (previous.cpu && current.cpu) {
+    const total = current.cpu.total - previous.cpu.total;
+    if (total > 0) values.push({ name: 'system/cpu_percent', value: clamp(((current.cpu.busy - previous.cpu.busy) / total) * 100, 0, 100) });
+  }
+  // A counter that went down (a device or interface that went away) gives no rate for this window rather than a negative one.
+  const rate = (name: string, before: number | undefined, after: number | undefined) => {
+    if (before !== undefined && after !== undefined && after >= before) values.push({ name, value: (after - before) / seconds });
+  };
+  rate('system/disk_read_bytes_per_s', previous.diskRead, current.diskRead);
+  rate('system/disk_write_bytes_per_s', previous.diskWrite, current.diskWrite);
+  rate('system/network_rx_bytes_per_s', previous.networkRx, current.networkRx);
+  rate('system/network_tx_bytes_per_s', previous.networkTx, current.networkTx);
+  return values;
+}
+
+function clamp(value: number, low: number, high: number): number {
+  return Math.min(high, Math.max(low, value));
+}
