@@ -1,0 +1,368 @@
+import { Context, contextFromName } from '../model/context.js';
+import { RunmeterError } from '../model/errors.js';
+import type { Run as RunRecord } from '../model/run.js';
+import type { Artifact, Store } from '../store/store.js';
+import { recordArtifact } from './artifacts.js';
+import { type ExitParticipant, flushAtExit, type ProcessEnding, releaseAtExit } from './exit-hooks.js';
+import { batchFlops, epochFlops } from './flops-logging.js';
+import { logModelArtifact } from './model-logging.js';
+import type { ArtifactOptions, EndStatus, MetricOptions, ModelOptions } from './options.js';
+import { paramsFrom } from './params.js';
+import { RunPoints } from './run-points.js';
+import { SystemMetrics } from './system-metrics.js';
+import { checkFinite, checkName, checkRecord, checkTimestamp, checkValue } from './validate.js';
+
+/** What `startRun` hands the Run it builds. */
+export interface RunInit {
+  store: Store;
+  /** Close the store at `end()`: startRun opened it. */
+  ownsStore: boolean;
+  record: RunRecord;
+  /** The run belongs to `runmeter run`'s agent, which owns its status. */
+  attached: boolean;
+  synchronous: boolean;
+  flushIntervalMs: number;
+  flushPoints: number;
+}
+
+const OPEN = 0;
+const ENDED = 1;
+const HEARTBEAT_MS = 5000;
+
+/**
+ * A run being recorded, as `startRun` returns it: prov4ml's logging calls for a Node program.
+ * Every call checks its arguments and throws a UsageError at the call site when they are wrong.
+ *
+ * @example
+ * const run = await startRun({ name: 'mnist', params: { lr: 0.01 } });
+ * run.logMetric('loss', 0.25, { context: Context.TRAINING, step: 1 });
+ * await run.end();
+ */
+export class Run implements ExitParticipant {
+  /** The run's id: `runmeter show <id>`. */
+  readonly id: string;
+  /** The run's name. */
+  readonly name: string;
+  /** True when the run is `runmeter run`'s, which this program joined; `end()` then leaves its status alone. */
+  readonly attached: boolean;
+  /** Where the run is recorded. */
+  readonly storeLocation: string;
+  private readonly store: Store;
+  private readonly init: RunInit;
+  private readonly points: RunPoints;
+  private readonly impliedContexts = new Map<string, string>();
+  private readonly otherWrites = new Set<Promise<unknown>>();
+  private readonly timer: NodeJS.Timeout;
+  private readonly system = new SystemMetrics();
+  private readonly flopsTotals = new Map<string, number>();
+  private state = OPEN;
+  private ending: Promise<void> | undefined;
+  private lastHeartbeat = Date.now();
+
+  /** @internal Use `startRun`. */
+  constructor(init: RunInit) {
+    this.init = init;
+    this.store = init.store;
+    this.id = init.record.id;
+    this.name = init.record.name;
+    this.attached = init.attached;
+    this.storeLocation = init.store.location;
+    this.points = new RunPoints(init.store, this.id, init.synchronous, init.flushPoints);
+    this.timer = setInterval(() => this.tick(), init.flushIntervalMs);
+    this.timer.unref();
+    flushAtExit(this);
+  }
+
+  /** The run as the store recorded it when it started. */
+  get record(): Readonly<RunRecord> {
+    return this.init.record;
+  }
+
+  /**
+   * Records one value of a metric. NaN and ±Infinity are kept. In buffered mode (the default) the value is
+   * written within a second; in synchronous mode the returned promise resolves once it is stored.
+   *
+   * @example
+   * run.logMetric('loss', loss, { context: Context.TRAINING, step, epoch });
+   * run.logMetric('val_acc', acc, { epoch });   // context: validation, from the name
+   */
+  logMetric(name: string, value: number, options?: MetricOptions): Promise<void> {
+    if (this.state !== OPEN) throw this.endedError('logMetric');
+    if (typeof name !== 'string' || name === '') checkName('logMetric', 'the metric name', name);
+    if (typeof value !== 'number') checkValue('logMetric', name, value);
+    let context: string | undefined;
+    let step = Number.NaN;
+    let epoch = Number.NaN;
+    let time: number;
+    if (options === undefined) time = Date.now();
+    else {
+      ({ context, time } = this.checkPlace('logMetric', options));
+      if (options.step !== undefined) step = checkFinite('logMetric', 'step', options.step) as number;
+      if (options.epoch !== undefined) epoch = checkFinite('logMetric', 'epoch', options.epoch) as number;
+    }
+    this.points.series('training', name, context ?? this.impliedContext(name)).push(time, step, epoch, value);
+    return this.points.added();
+  }
+
+  /**
+   * Records several metrics at the same step: each entry of `record` is a metric name and its value.
+   * Every value is checked before any is recorded.
+   *
+   * @example
+   * run.logMetrics({ loss: 0.31, accuracy: 0.92 }, { context: Context.VALIDATION, epoch: 3 });
+   */
+  logMetrics(record: Record<string, number>, options?: MetricOptions): Promise<void> {
+    if (this.state !== OPEN) throw this.endedError('logMetrics');
+    const entries = Object.entries(checkRecord('logMetrics', record));
+    for (const [name, value] of entries) {
+      checkName('logMetrics', 'each metric name', name);
+      checkValue('logMetrics', name, value);
+    }
+    const { context, time } = this.checkPlace('logMetrics', options ?? {});
+    const step = checkFinite('logMetrics', 'step', options?.step) ?? Number.NaN;
+    const epoch = checkFinite('logMetrics', 'epoch', options?.epoch) ?? Number.NaN;
+    let written: Promise<void> | undefined;
+    for (const [name, value] of entries) {
+      this.points.series('training', name, context ?? this.impliedContext(name)).push(time, step, epoch, value as number);
+      written = this.points.added();
+    }
+    return written ?? Promise.resolve();
+  }
+
+  /**
+   * Records a parameter of the run (a hyperparameter, a setting). The promise resolves once it is stored.
+   *
+   * @example
+   * await run.logParam('learning_rate', 0.001);
+   */
+  logParam(name: string, value: unknown): Promise<void> {
+    checkName('logParam', 'the param name', name);
+    return this.logParams({ [name]: value }, 'logParam');
+  }
+
+  /**
+   * Records several parameters; merged into those already recorded.
+   *
+   * @example
+   * await run.logParams({ batch_size: 32, optimizer: 'adam' });
+   */
+  logParams(record: Record<string, unknown>, call = 'logParams'): Promise<void> {
+    if (this.state !== OPEN) throw this.endedError(call);
+    return this.track(this.store.setParams(this.id, paramsFrom(call, record)));
+  }
+
+  /**
+   * Records the machine's and this process's usage (CPU, memory, disk, network, GPUs) averaged since the previous
+   * call, as prov4ml's log_system_metrics: series `system/...`, `job/...`, `gpu/...` with this context.
+   *
+   * @example
+   * for (let epoch = 0; epoch < 10; epoch++) { train(); await run.logSystemMetrics(Context.TRAINING, epoch); }
+   */
+  async logSystemMetrics(context: string = Context.TRAINING, step?: number): Promise<void> {
+    if (this.state !== OPEN) throw this.endedError('logSystemMetrics');
+    checkName('logSystemMetrics', 'the context', context);
+    const at = checkFinite('logSystemMetrics', 'step', step) ?? Number.NaN;
+    const means = await this.system.sinceLastCall();
+    const time = Date.now();
+    let written: Promise<void> | undefined;
+    for (const [name, value] of Object.entries(means)) {
+      const kind = name.startsWith('job/') ? 'job' : name.startsWith('gpu/') ? 'gpu' : 'system';
+      this.points.series(kind, name, context).push(time, at, Number.NaN, value);
+      written = this.points.added();
+    }
+    await written;
+  }
+
+  /**
+   * Records the seconds since the run started under `label`, as prov4ml's log_current_execution_time.
+   *
+   * @example
+   * run.logExecutionTime('epoch_end', Context.TRAINING, epoch);
+   */
+  logExecutionTime(label: string, context: string = Context.TRAINING, step?: number): Promise<void> {
+    if (this.state !== OPEN) throw this.endedError('logExecutionTime');
+    checkName('logExecutionTime', 'the label', label);
+    checkName('logExecutionTime', 'the context', context);
+    const at = checkFinite('logExecutionTime', 'step', step) ?? Number.NaN;
+    const now = Date.now();
+    this.points.series('training', label, context).push(now, at, Number.NaN, (now - this.init.record.startTime) / 1000);
+    return this.points.added();
+  }
+
+  /**
+   * Records the FLOPs of training on one batch (forward and backward passes) and their running total, as prov4ml's
+   * log_flops_per_batch: series `flops/<label>/batch` and `flops/<label>/batch_total`. `model` is a TF.js model,
+   * an ONNX or TF.js model file, or a graph; `batch` its batch size or an input tensor ({ shape }).
+   *
+   * @example
+   * await run.logFlopsPerBatch('cnn', model, 32, Context.TRAINING, step);
+   */
+  async logFlopsPerBatch(label: string, model: unknown, batch: number | { shape: number[] }, context: string = Context.TRAINING, step?: number): Promise<void> {
+    const at = this.checkFlopsCall('logFlopsPerBatch', label, context, step);
+    return this.recordFlops(label, 'batch', await batchFlops('logFlopsPerBatch', model, batch), context, at);
+  }
+
+  /**
+   * Records the FLOPs of one training epoch over a dataset and their running total, as prov4ml's
+   * log_flops_per_epoch: series `flops/<label>/epoch` and `flops/<label>/epoch_total`. `dataset` is its number of
+   * samples, or anything with `length` or `size`.
+   *
+   * @example
+   * await run.logFlopsPerEpoch('cnn', model, trainImages.length, Context.TRAINING, epoch);
+   */
+  async logFlopsPerEpoch(
+    label: string,
+    model: unknown,
+    dataset: number | { length: number } | { size: number },
+    context: string = Context.TRAINING,
+    step?: number,
+  ): Promise<void> {
+    const at = this.checkFlopsCall('logFlopsPerEpoch', label, context, step);
+    return this.recordFlops(label, 'epoch', await epochFlops('logFlopsPerEpoch', model, dataset), context, at);
+  }
+
+  private checkFlopsCall(call: string, label: string, context: string, step: number | undefined): number {
+    if (this.state !== OPEN) throw this.endedError(call);
+    checkName(call, 'the label', label);
+    checkName(call, 'the context', context);
+    return checkFinite(call, 'step', step) ?? Number.NaN;
+  }
+
+  private recordFlops(label: string, per: 'batch' | 'epoch', flops: number, context: string, step: number): Promise<void> {
+    if (this.state !== OPEN) throw this.endedError(per === 'batch' ? 'logFlopsPerBatch' : 'logFlopsPerEpoch');
+    const total = `${label}\u0000${per}\u0000${context}`;
+    const sum = (this.flopsTotals.get(total) ?? 0) + flops;
+    this.flopsTotals.set(total, sum);
+    const time = Date.now();
+    this.points.series('flops', `flops/${label}/${per}`, context).push(time, step, Number.NaN, flops);
+    this.points.added();
+    this.points.series('flops', `flops/${label}/${per}_total`, context).push(time, step, Number.NaN, sum);
+    return this.points.added();
+  }
+
+  /**
+   * Copies a file or folder into the store, with its sha256, as an artifact of the run.
+   *
+   * @example
+   * await run.logArtifact('confusion.png', { context: Context.EVALUATION });
+   */
+  logArtifact(path: string, options: ArtifactOptions = {}): Promise<Artifact> {
+    if (this.state !== OPEN) throw this.endedError('logArtifact');
+    checkName('logArtifact', 'the path', path);
+    return this.track(recordArtifact(this.store, this.id, path, { kind: 'artifact', ...this.artifactPlace('logArtifact', options) }));
+  }
+
+  /**
+   * Records a model: a file (ONNX, TF.js `model.json`) or an in-memory TF.js model, saved as an artifact of kind
+   * `model` with its parameter count, size and FLOPs, which also become params `model/<name>/...`.
+   *
+   * @example
+   * await run.logModel(model, { name: 'classifier' });
+   */
+  logModel(pathOrModel: string | object, options: ModelOptions = {}): Promise<Artifact> {
+    if (this.state !== OPEN) throw this.endedError('logModel');
+    const place = this.artifactPlace('logModel', options);
+    const batch = checkFinite('logModel', 'batch', options.batch) ?? 1;
+    return this.track(logModelArtifact(this.store, this.id, pathOrModel, { ...place, batch }));
+  }
+
+  /** Writes every buffered point now; resolves once they and the params and artifacts logged so far are stored. */
+  async flush(): Promise<void> {
+    await this.points.flush();
+    await Promise.all([...this.otherWrites]);
+  }
+
+  /**
+   * Writes what is buffered and ends the run with `status` (default `succeeded`). When the run is `runmeter run`'s,
+   * the agent sets its status when the job exits, and `end()` only flushes. Calling it again does nothing.
+   *
+   * @example
+   * try { await train(run); await run.end(); } catch (error) { await run.end('failed'); throw error; }
+   */
+  end(status: EndStatus = 'succeeded'): Promise<void> {
+    if (status !== 'succeeded' && status !== 'failed' && status !== 'killed') {
+      throw new RunmeterError('E_USAGE', `end: expected status "succeeded", "failed" or "killed", got ${JSON.stringify(status)}`);
+    }
+    this.ending ??= this.finish(status);
+    return this.ending;
+  }
+
+  private async finish(status: EndStatus): Promise<void> {
+    this.state = ENDED;
+    clearInterval(this.timer);
+    releaseAtExit(this);
+    try {
+      await this.system.stop();
+      await this.flush();
+      if (!this.attached) await this.store.updateRun(this.id, { status, endTime: Date.now() });
+    } finally {
+      if (this.init.ownsStore) await this.store.close();
+    }
+  }
+
+  /** @internal The exit hooks' synchronous flush. */
+  flushNow(): void {
+    this.points.flushNow();
+  }
+
+  /** @internal The exit hooks' record of how the process ended. */
+  finishNow(ending: ProcessEnding): void {
+    this.state = ENDED;
+    clearInterval(this.timer);
+    if (this.attached) return;
+    const update =
+      ending.kind === 'signal'
+        ? { status: 'killed' as const, signal: ending.signal }
+        : { status: ending.exitCode === 0 ? ('succeeded' as const) : ('failed' as const), exitCode: ending.exitCode };
+    this.store.updateRun(this.id, { ...update, endTime: Date.now() }).catch(() => {});
+  }
+
+  /** @internal The program ran to its end without calling `end()`. */
+  endAtBeforeExit(): Promise<void> {
+    const code = Number(process.exitCode ?? 0);
+    return this.end(code === 0 ? 'succeeded' : 'failed');
+  }
+
+  private tick(): void {
+    this.points.writeInBackground();
+    const now = Date.now();
+    if (!this.attached && now - this.lastHeartbeat >= HEARTBEAT_MS) {
+      this.lastHeartbeat = now;
+      this.store.heartbeat(this.id, now).catch(() => {});
+    }
+  }
+
+  private track<T>(write: Promise<T>): Promise<T> {
+    this.otherWrites.add(write);
+    const forget = () => this.otherWrites.delete(write);
+    write.then(forget, forget);
+    return write;
+  }
+
+  private impliedContext(name: string): string {
+    let context = this.impliedContexts.get(name);
+    if (context === undefined) {
+      context = contextFromName(name);
+      this.impliedContexts.set(name, context);
+    }
+    return context;
+  }
+
+  private checkPlace(call: string, options: MetricOptions): { context: string | undefined; time: number } {
+    const context = options.context;
+    if (context !== undefined && (typeof context !== 'string' || context === '')) checkName(call, 'the context', context);
+    const time = options.timestamp === undefined ? Date.now() : (checkTimestamp(call, options.timestamp) as number);
+    return { context, time };
+  }
+
+  private artifactPlace(call: string, options: ArtifactOptions): { context?: string; name?: string } {
+    const place: { context?: string; name?: string } = {};
+    if (options.context !== undefined) place.context = checkName(call, 'the context', options.context);
+    if (options.name !== undefined) place.name = checkName(call, 'the name', options.name);
+    return place;
+  }
+
+  private endedError(call: string): RunmeterError {
+    return new RunmeterError('E_RUN_ENDED', `${call}: run ${this.id} has ended; start another with startRun()`);
+  }
+}

@@ -1,0 +1,48 @@
+import { UsageError } from '../model/errors.js';
+
+/** How a value looks in an error message: short, and showing its type when that is the problem. */
+export function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value);
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return `${typeof value} ${String(value)}`;
+  if (value === null) return 'null';
+  if (value === undefined) return 'undefined';
+  if (Array.isArray(value)) return 'an array';
+  return `a ${typeof value}`;
+}
+
+/** A name for a metric, param, label or context: a non-empty string. `what` names it in the message. */
+export function checkName(call: string, what: string, name: unknown): string {
+  if (typeof name !== 'string' || name.trim() === '') {
+    throw new UsageError(`${call}: expected ${what} to be a non-empty string, got ${describe(name)}`);
+  }
+  return name;
+}
+
+/** A metric value: any number, NaN and ±Infinity included (they are stored as they are). */
+export function checkValue(call: string, name: string, value: unknown): number {
+  if (typeof value !== 'number') throw new UsageError(`${call}: expected the value of "${name}" to be a number, got ${describe(value)}`);
+  return value;
+}
+
+/** An optional step, epoch or timestamp: absent, or a finite number. */
+export function checkFinite(call: string, what: string, value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    throw new UsageError(`${call}: expected ${what} to be a finite number, got ${describe(value)}`);
+  }
+  return value;
+}
+
+/** A timestamp: ms since the epoch as a number, or a Date. */
+export function checkTimestamp(call: string, value: unknown): number | undefined {
+  if (value instanceof Date) return checkFinite(call, 'timestamp', value.getTime());
+  return checkFinite(call, 'timestamp (ms since the epoch, or a Date)', value);
+}
+
+/** A plain object of name → value, as logMetrics and logParams take. */
+export function checkRecord(call: string, record: unknown): Record<string, unknown> {
+  if (typeof record !== 'object' || record === null || Array.isArray(record)) {
+    throw new UsageError(`${call}: expected an object of name → value, got ${describe(record)}`);
+  }
+  return record as Record<string, unknown>;
+}
