@@ -1,6 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
-import { RunmeterError, UsageError } from '../model/errors.js';
+import { UsageError } from '../model/errors.js';
 import type { Run as RunRecord } from '../model/run.js';
 import { openStore } from '../store/open.js';
 import type { Store } from '../store/store.js';
@@ -35,11 +35,10 @@ function checkTags(tags: unknown): string[] {
   return tags as string[];
 }
 
-async function attachedRun(store: Store, id: string, tags: string[], params: Record<string, unknown>): Promise<RunRecord> {
+/** The run `runmeter run` recorded, with params and tags added; undefined when the store has no such run. */
+async function attachedRun(store: Store, id: string, tags: string[], params: Record<string, unknown>): Promise<RunRecord | undefined> {
   const record = await store.getRun(id);
-  if (record === undefined) {
-    throw new RunmeterError('E_RUN_NOT_FOUND', `RUNMETER_RUN_ID is ${id}, but the store at ${store.location} has no run with that id`);
-  }
+  if (record === undefined) return undefined;
   if (Object.keys(params).length > 0) await store.setParams(id, params);
   const added = tags.filter((tag) => !record.tags.includes(tag));
   if (added.length > 0) await store.updateRun(id, { tags: [...record.tags, ...added] });
@@ -71,24 +70,27 @@ export async function startRun(options: StartRunOptions = {}): Promise<Run> {
   // Attached, the run lives where the agent records it, whatever the program asked for.
   const store = typeof options.store === 'object' ? options.store : openStore(attachTo !== undefined ? env.RUNMETER_STORE || spec : spec, env);
   try {
-    const record =
-      attachTo !== undefined
-        ? await attachedRun(store, attachTo, tags, params)
-        : await store.createRun({
-            name: options.name ?? options.experiment ?? path.basename(process.argv[1] ?? 'node').replace(/\.[cm]?[jt]s$/, ''),
-            ...(options.experiment === undefined ? {} : { project: options.experiment }),
-            command: [...process.argv],
-            cwd: process.cwd(),
-            host: os.hostname(),
-            user: currentUser(env),
-            startTime: Date.now(),
-            version,
-            agentPid: process.pid,
-            source: 'sdk',
-            params,
-            tags,
-          });
-    return new Run({ store, ownsStore, record, attached: attachTo !== undefined, synchronous: options.synchronous === true, flushIntervalMs, flushPoints });
+    let record = attachTo === undefined ? undefined : await attachedRun(store, attachTo, tags, params);
+    if (attachTo !== undefined && record === undefined) {
+      // The agent could not record its run (it says so on stderr); metering must not stop the training, so record our own.
+      process.emitWarning(`RUNMETER_RUN_ID is ${attachTo}, but ${store.location} has no such run; recording a new run instead`, 'RunmeterWarning');
+    }
+    const attached = record !== undefined;
+    record ??= await store.createRun({
+      name: options.name ?? options.experiment ?? path.basename(process.argv[1] ?? 'node').replace(/\.[cm]?[jt]s$/, ''),
+      ...(options.experiment === undefined ? {} : { project: options.experiment }),
+      command: [...process.argv],
+      cwd: process.cwd(),
+      host: os.hostname(),
+      user: currentUser(env),
+      startTime: Date.now(),
+      version,
+      agentPid: process.pid,
+      source: 'sdk',
+      params,
+      tags,
+    });
+    return new Run({ store, ownsStore, record, attached, synchronous: options.synchronous === true, flushIntervalMs, flushPoints });
   } catch (error) {
     if (ownsStore) await store.close();
     throw error;
