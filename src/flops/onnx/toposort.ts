@@ -1,0 +1,38 @@
+import type { GraphNode } from '../types.js';
+
+/** Nodes in an order where every node comes after the producers of its inputs (ONNX asks for it; not all files obey). */
+export function topologicalOrder(nodes: GraphNode[]): GraphNode[] {
+  const producer = new Map<string, number>();
+  nodes.forEach((node, index) => {
+    for (const output of node.outputs) if (output !== '') producer.set(output, index);
+  });
+  const waitingOn = new Array<number>(nodes.length).fill(0);
+  const consumers: number[][] = nodes.map(() => []);
+  let inOrder = true;
+  nodes.forEach((node, index) => {
+    for (const input of new Set(node.inputs)) {
+      const from = producer.get(input);
+      if (from === undefined || from === index) continue;
+      if (from > index) inOrder = false;
+      waitingOn[index] = (waitingOn[index] as number) + 1;
+      consumers[from]?.push(index);
+    }
+  });
+  if (inOrder) return nodes;
+  const ready = nodes.map((_, index) => index).filter((index) => waitingOn[index] === 0);
+  const order: GraphNode[] = [];
+  for (let cursor = 0; cursor < ready.length; cursor++) {
+    const index = ready[cursor] as number;
+    order.push(nodes[index] as GraphNode);
+    for (const next of consumers[index] ?? []) {
+      waitingOn[next] = (waitingOn[next] as number) - 1;
+      if (waitingOn[next] === 0) ready.push(next);
+    }
+  }
+  // Nodes caught in a cycle keep their place at the end; their inputs stay unknown.
+  if (order.length < nodes.length) {
+    const placed = new Set(order);
+    for (const node of nodes) if (!placed.has(node)) order.push(node);
+  }
+  return order;
+}
