@@ -1,34 +1,38 @@
 import type { ParsedMetric } from '../model/point.js';
+import { MetricRouter } from './router.js';
+import { LineAssembler } from './terminal/assembler.js';
 import type { OutputParser, ParseOptions, ParseSink } from './types.js';
 
-export type { MetricPattern, OutputParser, ParseOptions, ParseSink, ParseWarning } from './types.js';
+export { loadParseConfig, parsePatternSpec } from './config.js';
+export { encodeMetricJson } from './jsonl.js';
+export type { FormatName, MetricPattern, OutputParser, ParseOptions, ParseSink, ParseWarning } from './types.js';
+export { formatNames } from './types.js';
 
-/** Creates a parser for one output stream. (Interim: JSON metric lines only; the parsers issue replaces this.) */
-export function createOutputParser(sink: ParseSink, _options: ParseOptions = {}): OutputParser {
-  let carry = '';
-  let line = 0;
-  const handle = (text: string) => {
-    line++;
-    if (!text.startsWith('{"metric"')) return;
-    try {
-      const json = JSON.parse(text) as { metric: string; value: number; step?: number; epoch?: number };
-      const metric: ParsedMetric = { name: json.metric, value: json.value, line, format: 'json' };
-      if (json.step !== undefined) metric.step = json.step;
-      if (json.epoch !== undefined) metric.epoch = json.epoch;
-      sink.metric(metric);
-    } catch {
-      sink.warning?.({ line, message: 'not valid JSON' });
-    }
-  };
+/**
+ * Creates a parser for one output stream (stdout and stderr each need their own). Metrics reach the sink during
+ * `push`, as soon as the line that completes them has arrived, in line order; `end` flushes what only the end of
+ * the stream completes (a progress bar's last values).
+ */
+export function createOutputParser(sink: ParseSink, options: ParseOptions = {}): OutputParser {
+  const router = new MetricRouter(
+    {
+      metric: (metric: ParsedMetric) => sink.metric(metric),
+      warning: (line: number, message: string) => sink.warning?.({ line, message }),
+    },
+    options,
+  );
+  const assembler = new LineAssembler(router);
+  let ended = false;
   return {
     push(chunk) {
-      const lines = (carry + Buffer.from(chunk).toString('utf8')).split('\n');
-      carry = lines.pop() ?? '';
-      for (const text of lines) handle(text);
+      if (ended || chunk.length === 0) return;
+      assembler.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
     },
     end() {
-      if (carry !== '') handle(carry);
-      carry = '';
+      if (ended) return;
+      ended = true;
+      assembler.end();
+      router.end();
     },
   };
 }

@@ -1,5 +1,10 @@
 import type { ParsedMetric } from '../model/point.js';
 
+/** The log formats runmeter recognises, by the name each parser gives its points' `format`. */
+export type FormatName = 'json' | 'keras' | 'hf' | 'tqdm' | 'lightning' | 'xgboost' | 'lightgbm';
+
+export const formatNames: readonly FormatName[] = ['json', 'keras', 'hf', 'tqdm', 'lightning', 'xgboost', 'lightgbm'];
+
 /** A user's own metric pattern: a regex with named groups `name`, `value` and optionally `step`/`epoch`, or a fixed name. */
 export interface MetricPattern {
   regex: RegExp;
@@ -7,11 +12,14 @@ export interface MetricPattern {
   name?: string;
 }
 
+/** How to parse. Plain data (RegExps included), so it can cross to a worker thread. */
 export interface ParseOptions {
-  /** Record Keras per-batch running averages too, not only each epoch's final values. */
+  /** Record per-batch running averages (Keras progress redraws, every tqdm redraw) too, not only each epoch's final values. */
   perBatch?: boolean;
-  /** The user's own patterns (`--pattern`, or the project config). */
+  /** The user's own patterns (`--pattern`, or the project config). A line one of them matches is not parsed otherwise. */
   patterns?: MetricPattern[];
+  /** The built-in formats to use; all of them when absent. */
+  formats?: FormatName[];
 }
 
 /** A line that looked like a metric but was rejected, and why. */

@@ -1,0 +1,120 @@
+// The project's parse configuration, `runmeter.config.json`, found in the working directory or the nearest parent
+// (up to the repository's root):
+//   { "parse": { "patterns": ["(?<name>\\w+) = (?<value>\\S+)", { "name": "reward", "regex": "reward (\\S+)" }],
+//                "perBatch": false, "formats": ["json", "keras"] } }
+// The only file I/O in src/parse/: the parsers themselves read bytes and nothing else.
+import fs from 'node:fs';
+import path from 'node:path';
+import { UsageError } from '../model/errors.js';
+import { type FormatName, formatNames, type MetricPattern, type ParseOptions } from './types.js';
+
+/** The config file's name. */
+export const configFileName = 'runmeter.config.json';
+
+const fixedNameSpec = /^([A-Za-z_][\w./@-]*)=\/(.*)\/([a-z]*)$/s;
+
+/** Compiles a regex, or throws a UsageError naming where it came from. */
+function compile(source: string, flags: string, where: string): RegExp {
+  try {
+    return new RegExp(source, flags);
+  } catch (error) {
+    throw new UsageError(`${where}: ${JSON.stringify(source)} is not a valid regular expression (${(error as Error).message})`);
+  }
+}
+
+/** Checks that a pattern can name its metric and find its value. */
+function checkPattern(pattern: MetricPattern, where: string): MetricPattern {
+  const source = pattern.regex.source;
+  if (pattern.name === undefined && !source.includes('(?<name>')) {
+    throw new UsageError(`${where}: /${source}/ needs a (?<name>...) group, or a fixed name as NAME=/REGEX/`);
+  }
+  if (!source.includes('(?<value>') && new RegExp(`${source}|`).exec('')?.length === 1) {
+    throw new UsageError(`${where}: /${source}/ needs a (?<value>...) group (or a group) for the number`);
+  }
+  return pattern;
+}
+
+/**
+ * A `--pattern` value: a regex with `(?<name>...)` and `(?<value>...)` groups (`step` and `epoch` optional), or
+ * `NAME=/REGEX/flags` for a fixed name, the value being the `value` group or else the first group.
+ */
+export function parsePatternSpec(spec: string, where = '--pattern'): MetricPattern {
+  const fixed = fixedNameSpec.exec(spec);
+  if (fixed !== null) return checkPattern({ name: fixed[1] as string, regex: compile(fixed[2] as string, fixed[3] as string, where) }, where);
+  return checkPattern({ regex: compile(spec, '', where) }, where);
+}
+
+/** The nearest `runmeter.config.json` from `cwd` up, stopping at a repository's root; undefined when none. */
+export function findConfigFile(cwd: string): string | undefined {
+  let dir = path.resolve(cwd);
+  for (;;) {
+    const file = path.join(dir, configFileName);
+    if (fs.existsSync(file)) return file;
+    const parent = path.dirname(dir);
+    if (parent === dir || fs.existsSync(path.join(dir, '.git'))) return undefined;
+    dir = parent;
+  }
+}
+
+function readPatterns(value: unknown, where: string): MetricPattern[] {
+  if (!Array.isArray(value)) throw new UsageError(`${where} must be a list of patterns, found ${JSON.stringify(value)}`);
+  return value.map((item, i) => {
+    const at = `${where}[${i}]`;
+    if (typeof item === 'string') return parsePatternSpec(item, at);
+    if (typeof item !== 'object' || item === null || typeof (item as { regex?: unknown }).regex !== 'string') {
+      throw new UsageError(`${at} must be a regex string or {"regex": ..., "name"?: ..., "flags"?: ...}, found ${JSON.stringify(item)}`);
+    }
+    const { regex, name, flags } = item as { regex: string; name?: unknown; flags?: unknown };
+    if (name !== undefined && (typeof name !== 'string' || name === '')) throw new UsageError(`${at}.name must be a non-empty string`);
+    if (flags !== undefined && typeof flags !== 'string') throw new UsageError(`${at}.flags must be a string such as "i"`);
+    const pattern: MetricPattern = { regex: compile(regex, flags ?? '', at) };
+    if (name !== undefined) pattern.name = name;
+    return checkPattern(pattern, at);
+  });
+}
+
+/** Reads a list of format names (`--formats json,keras` or the config's `formats`). */
+export function parseFormatList(value: unknown, where: string): FormatName[] {
+  const list = typeof value === 'string' ? value.split(',').map((s) => s.trim()) : value;
+  if (!Array.isArray(list)) throw new UsageError(`${where} must list formats among ${formatNames.join(', ')}, found ${JSON.stringify(value)}`);
+  return list.map((name) => {
+    if (!formatNames.includes(name as FormatName))
+      throw new UsageError(`${where}: unknown format ${JSON.stringify(name)}; the formats are ${formatNames.join(', ')}`);
+    return name as FormatName;
+  });
+}
+
+/** The parse options of the project's config file (see the top of this file); empty when there is none. */
+export function loadParseConfig(cwd: string): ParseOptions {
+  const file = findConfigFile(cwd);
+  if (file === undefined) return {};
+  let config: unknown;
+  try {
+    config = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`cannot read ${file}: ${(error as Error).message}`);
+  }
+  const section = (config as { parse?: unknown } | null)?.parse;
+  if (section === undefined) return {};
+  if (typeof section !== 'object' || section === null) throw new UsageError(`${file}: "parse" must be an object`);
+  const { patterns, perBatch, formats } = section as Record<string, unknown>;
+  const options: ParseOptions = {};
+  if (patterns !== undefined) options.patterns = readPatterns(patterns, `${file}: parse.patterns`);
+  if (perBatch !== undefined) {
+    if (typeof perBatch !== 'boolean') throw new UsageError(`${file}: parse.perBatch must be true or false`);
+    options.perBatch = perBatch;
+  }
+  if (formats !== undefined) options.formats = parseFormatList(formats, `${file}: parse.formats`);
+  return options;
+}
+
+/** Options from flags on top of the config's: patterns add up, the rest replaces. */
+export function mergeParseOptions(config: ParseOptions, flags: ParseOptions): ParseOptions {
+  const merged: ParseOptions = {};
+  const patterns = [...(config.patterns ?? []), ...(flags.patterns ?? [])];
+  if (patterns.length > 0) merged.patterns = patterns;
+  if (config.perBatch === true || flags.perBatch === true) merged.perBatch = true;
+  const formats = flags.formats ?? config.formats;
+  if (formats !== undefined) merged.formats = formats;
+  return merged;
+}

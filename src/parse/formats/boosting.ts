@@ -1,0 +1,54 @@
+// Gradient boosting evaluation logs. XGBoost: `[10]\tvalidation_0-logloss:0.12345\tvalidation_1-logloss:0.23456`
+// (cv adds `+std`); LightGBM: `[10]\tvalid_0's binary_logloss: 0.123456`. The bracketed iteration is the step.
+import { contextFromName } from '../../model/context.js';
+import { parseMetricNumber } from '../number.js';
+import { type LineContext, type MetricOutput, metricOn } from './line.js';
+
+const head = /^\[(\d+)\]\s+(\S.*)$/;
+const lightgbmItem = /^(\S+)'s (\S+): ?(\S+)$/;
+const xgboostItem = /^([A-Za-z_][\w.@-]*?)-([^\s:]+):(\S+)$/;
+const meanAndStd = /^([^+]+)\+([^+]+)$/;
+
+/** The context a dataset name implies: `validation_0`, `valid_1`, `eval`, `test`, else training. */
+function datasetContext(dataset: string): string {
+  return contextFromName(`${dataset}_`);
+}
+
+/** XGBoost's value, or the mean of cv's `mean+std`. */
+function readXgboostValue(text: string): number | undefined {
+  const value = parseMetricNumber(text);
+  if (value !== undefined) return value;
+  const pair = meanAndStd.exec(text);
+  return pair ? parseMetricNumber(pair[1] as string) : undefined;
+}
+
+/** Reads an XGBoost or LightGBM iteration line. True when it was one. */
+export function parseBoostingLine(text: string, at: LineContext, out: MetricOutput, enabled: { xgboost: boolean; lightgbm: boolean }): boolean {
+  const match = head.exec(text.trimEnd());
+  if (match === null) return false;
+  const step = Number(match[1]);
+  const rest = match[2] as string;
+  const items = rest.includes('\t') ? rest.split('\t') : rest.split(/\s+/);
+  const points = [];
+  for (const raw of items) {
+    const item = raw.trim();
+    if (item === '') continue;
+    const lgb = enabled.lightgbm ? lightgbmItem.exec(item) : null;
+    const xgb = lgb === null && enabled.xgboost ? xgboostItem.exec(item) : null;
+    const value = lgb ? parseMetricNumber(lgb[3] as string) : xgb ? readXgboostValue(xgb[3] as string) : undefined;
+    if (value === undefined) return false;
+    const dataset = ((lgb ?? xgb) as RegExpExecArray)[1] as string;
+    const point = metricOn(
+      at,
+      lgb ? 'lightgbm' : 'xgboost',
+      lgb ? `${dataset}'s ${lgb[2]}` : item.slice(0, item.lastIndexOf(':')),
+      value,
+      datasetContext(dataset),
+    );
+    point.step = step;
+    points.push(point);
+  }
+  if (points.length === 0) return false;
+  for (const point of points) out.metric(point);
+  return true;
+}

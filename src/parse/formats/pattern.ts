@@ -1,0 +1,59 @@
+// The user's own patterns: a regex with named groups `name` and `value` (and optionally `step`, `epoch`), or with a
+// fixed metric name and a `value` group (else its first group). Each match on a line is a point.
+
+import { parseMetricNumber } from '../number.js';
+import type { MetricPattern } from '../types.js';
+import { type LineContext, type MetricOutput, metricOn } from './line.js';
+
+const MAX_MATCHES_PER_LINE = 1000;
+
+interface CompiledPattern {
+  global: RegExp;
+  source: string;
+  name: string | undefined;
+}
+
+/** Applies the user's patterns to lines. */
+export class PatternMatcher {
+  private readonly patterns: CompiledPattern[];
+
+  constructor(patterns: readonly MetricPattern[]) {
+    this.patterns = patterns.map((pattern) => ({
+      global: new RegExp(pattern.regex.source, pattern.regex.flags.includes('g') ? pattern.regex.flags : `${pattern.regex.flags}g`),
+      source: `/${pattern.regex.source}/`,
+      name: pattern.name,
+    }));
+  }
+
+  /** Emits the points the patterns find on a line; true when any pattern matched it. */
+  line(text: string, at: LineContext, out: MetricOutput): boolean {
+    let matched = false;
+    for (const pattern of this.patterns) {
+      pattern.global.lastIndex = 0;
+      let count = 0;
+      for (const match of text.matchAll(pattern.global)) {
+        if (++count > MAX_MATCHES_PER_LINE) break;
+        matched = true;
+        const groups = match.groups ?? {};
+        const name = groups.name ?? pattern.name;
+        const raw = groups.value ?? match[1] ?? match[0];
+        const value = parseMetricNumber(raw.trim());
+        if (name === undefined || name === '') {
+          out.warning(at.line, `rejected: pattern ${pattern.source} matched but has no "name" group and no fixed name`);
+          continue;
+        }
+        if (value === undefined) {
+          out.warning(at.line, `rejected: pattern ${pattern.source} matched "${name}" but its value ${JSON.stringify(raw.slice(0, 40))} is not a number`);
+          continue;
+        }
+        const point = metricOn(at, 'pattern', name, value);
+        const step = groups.step === undefined ? undefined : Number(groups.step);
+        if (step !== undefined && Number.isInteger(step)) point.step = step;
+        const epoch = groups.epoch === undefined ? undefined : parseMetricNumber(groups.epoch);
+        if (epoch !== undefined && Number.isFinite(epoch)) point.epoch = epoch;
+        out.metric(point);
+      }
+    }
+    return matched;
+  }
+}

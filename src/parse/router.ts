@@ -1,0 +1,155 @@
+// Hands each assembled line to the formats that could read it. Most lines of a log are plain text: a look at a
+// few bytes rules them out before anything is decoded.
+
+import { BarTracker } from './formats/bars.js';
+import { parseBoostingLine } from './formats/boosting.js';
+import { parseHfDictLine } from './formats/hf.js';
+import { parseJsonMetricLine } from './formats/json.js';
+import { KerasParser } from './formats/keras.js';
+import { lightningFamily, readRichBar, readWrappedValues } from './formats/lightning.js';
+import type { LineContext, MetricOutput } from './formats/line.js';
+import { PatternMatcher } from './formats/pattern.js';
+import { readTqdmBar } from './formats/tqdm.js';
+import { timestampValue } from './prefix.js';
+import type { AssembledLine, LineConsumer } from './terminal/assembler.js';
+import { type FormatName, formatNames, type ParseOptions } from './types.js';
+
+const SPACE = 0x20;
+const TAB = 0x09;
+
+const isDigit = (b: number | undefined) => b !== undefined && b >= 0x30 && b <= 0x39;
+
+/** `Epoch` or `epoch` at `at`. */
+function isEpochWord(buf: Buffer, at: number): boolean {
+  return (buf[at] === 0x45 || buf[at] === 0x65) && buf[at + 1] === 0x70 && buf[at + 2] === 0x6f && buf[at + 3] === 0x63 && buf[at + 4] === 0x68;
+}
+
+/** The line's last non-space byte is `]`, as a tqdm bar's. */
+function endsWithBracket(buf: Buffer, start: number, end: number): boolean {
+  let i = end - 1;
+  while (i > start && (buf[i] === SPACE || buf[i] === TAB)) i--;
+  return buf[i] === 0x5d;
+}
+
+/** The line being read, as formats see it. Its timestamp is decoded only when a point needs it. */
+class CurrentLine implements LineContext {
+  line = 0;
+  rank: number | undefined;
+  partial = false;
+  private info: AssembledLine | undefined;
+  private buf: Buffer | undefined;
+  private time: number | undefined;
+  private timeRead = false;
+
+  set(buf: Buffer, info: AssembledLine): void {
+    this.buf = buf;
+    this.info = info;
+    this.line = info.line;
+    this.rank = info.rank;
+    this.partial = info.partial;
+    this.timeRead = false;
+  }
+
+  timestamp(): number | undefined {
+    if (!this.timeRead) {
+      const info = this.info as AssembledLine;
+      this.time = info.timestamp ?? (info.tsEnd > 0 ? timestampValue((this.buf as Buffer).toString('latin1', info.tsStart, info.tsEnd)) : undefined);
+      this.timeRead = true;
+    }
+    return this.time;
+  }
+}
+
+/** Routes assembled lines to the log formats. */
+export class MetricRouter implements LineConsumer {
+  private readonly use: Record<FormatName, boolean>;
+  private readonly perBatch: boolean;
+  private readonly keras: KerasParser;
+  private readonly bars: BarTracker;
+  private readonly patterns: PatternMatcher | undefined;
+  private readonly current = new CurrentLine();
+  /** Per rank, the line of the last rich bar, whose wrapped values may follow on the next line. */
+  private readonly richBarLines = new Map<number, number>();
+
+  constructor(
+    private readonly out: MetricOutput,
+    options: ParseOptions,
+  ) {
+    const enabled = new Set(options.formats ?? formatNames);
+    this.use = Object.fromEntries(formatNames.map((name) => [name, enabled.has(name)])) as Record<FormatName, boolean>;
+    this.perBatch = options.perBatch === true;
+    this.keras = new KerasParser(out, this.perBatch);
+    this.bars = new BarTracker(out, this.perBatch);
+    this.patterns = options.patterns !== undefined && options.patterns.length > 0 ? new PatternMatcher(options.patterns) : undefined;
+  }
+
+  line(buf: Buffer, start: number, end: number, info: AssembledLine): void {
+    if (info.truncated) {
+      if (!info.partial) this.out.warning(info.line, 'longer than 64 KiB: not parsed for metrics');
+      return;
+    }
+    let at = start;
+    while (at < end && (buf[at] === SPACE || buf[at] === TAB)) at++;
+    if (at === end || !this.mayHoldMetrics(buf, at, end, info)) return;
+    this.current.set(buf, info);
+    this.read(buf.toString('utf8', at, end), this.current);
+  }
+
+  /** The stream ended: bars give their last values. */
+  end(): void {
+    this.bars.end();
+  }
+
+  /** A look at the line's bytes: could any format read it? */
+  private mayHoldMetrics(buf: Buffer, at: number, end: number, info: AssembledLine): boolean {
+    if (info.partial) return this.perBatch || isEpochWord(buf, at) || endsWithBracket(buf, at, end);
+    if (this.patterns !== undefined) return true;
+    const first = buf[at];
+    if (first === 0x7b) return true;
+    if (first === 0x5b) return isDigit(buf[at + 1]);
+    if (isDigit(first)) {
+      let i = at + 1;
+      while (i < end && isDigit(buf[i])) i++;
+      const next = buf[i];
+      return next === 0x2f || next === 0x73 || next === 0x25 || next === 0x6d || next === 0x68 || endsWithBracket(buf, at, end);
+    }
+    if (isEpochWord(buf, at) || endsWithBracket(buf, at, end)) return true;
+    const richLine = this.richBarLines.get(info.rank ?? -1);
+    return richLine !== undefined && info.line - richLine <= 1;
+  }
+
+  private read(text: string, at: CurrentLine): void {
+    const use = this.use;
+    if (!at.partial) {
+      if (this.patterns?.line(text, at, this.out)) return;
+      const first = text.charCodeAt(0);
+      if (first === 0x7b) {
+        if (use.json && parseJsonMetricLine(text, at, this.out)) return;
+        if (use.hf) parseHfDictLine(text, at, this.out);
+        return;
+      }
+      if (first === 0x5b && (use.xgboost || use.lightgbm) && parseBoostingLine(text, at, this.out, use)) return;
+    }
+    if (use.keras && this.keras.line(text, at)) return;
+    if (use.lightning && this.readLightning(text, at)) return;
+    if (use.tqdm) {
+      const bar = readTqdmBar(text);
+      if (bar !== undefined) this.bars.update(bar, at);
+    }
+  }
+
+  private readLightning(text: string, at: CurrentLine): boolean {
+    const rank = at.rank ?? -1;
+    const bar = readRichBar(text);
+    if (bar !== undefined) {
+      if (this.richBarLines.size >= 1024) this.richBarLines.clear();
+      this.richBarLines.set(rank, at.line);
+      this.bars.update(bar, at);
+      return true;
+    }
+    const richLine = this.richBarLines.get(rank);
+    if (richLine === undefined || at.line - richLine > 1) return false;
+    const values = readWrappedValues(text);
+    return values !== undefined && this.bars.addValues('lightning', lightningFamily, values, at);
+  }
+}
