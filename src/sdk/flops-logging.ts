@@ -1,6 +1,8 @@
-import { RunmeterError } from '../model/errors.js';
+import { type BatchLike, countFlops, type DatasetLike, flopsPerBatch, flopsPerEpoch } from '../flops/index.js';
+import { Context } from '../model/context.js';
+import { RunmeterError, UsageError } from '../model/errors.js';
 
-/** What runmeter could find out about a model: its parameter count and FLOPs at a batch size. */
+/** What runmeter could find out about a model: its parameter count and forward-pass FLOPs at a batch size. */
 export interface ModelFacts {
   params?: number;
   flops?: number;
@@ -10,17 +12,36 @@ export interface ModelFacts {
   problem?: string;
 }
 
-/** FLOPs of one forward+backward pass over a batch. (Interim: the FLOPs counter is not in yet.) */
-export async function batchFlops(call: string, _model: unknown, _batch: unknown): Promise<number> {
-  throw new RunmeterError('E_NOT_BUILT', `${call}: FLOPs counting is not built yet`);
+/** Runs a FLOPs count, naming the SDK call in its errors. */
+function counted(call: string, count: () => number): number {
+  try {
+    return count();
+  } catch (error) {
+    if (error instanceof UsageError) throw new UsageError(`${call}: ${error.message}`, { cause: error });
+    if (error instanceof RunmeterError) throw new RunmeterError(error.code, `${call}: ${error.message}`, { cause: error });
+    throw error;
+  }
 }
 
-/** FLOPs of one epoch over a dataset. (Interim.) */
-export async function epochFlops(call: string, _model: unknown, _dataset: unknown): Promise<number> {
-  throw new RunmeterError('E_NOT_BUILT', `${call}: FLOPs counting is not built yet`);
+/** Training counts the backward pass too (≈ 3 × forward); validation, testing and evaluation only run forward. */
+const training = (context: string) => context === Context.TRAINING;
+
+/** FLOPs of one batch in a context. The model's parse and count are cached, so calling this every step is cheap. */
+export function batchFlops(call: string, model: unknown, batch: BatchLike, context: string): number {
+  return counted(call, () => flopsPerBatch(model as object, batch, { training: training(context) }));
 }
 
-/** Params and FLOPs of a model file or object, as far as they can be counted. (Interim.) */
-export async function modelFacts(_model: unknown, _batch: number): Promise<ModelFacts> {
-  return { problem: 'FLOPs counting is not built yet' };
+/** FLOPs of one epoch over a dataset in a context: per-sample FLOPs × samples. */
+export function epochFlops(call: string, model: unknown, dataset: DatasetLike, context: string): number {
+  return counted(call, () => flopsPerEpoch(model as object, dataset, { training: training(context) }));
+}
+
+/** Params and forward FLOPs of a model file or object at a batch size, as far as they can be counted. */
+export function modelFacts(model: unknown, batch: number): ModelFacts {
+  try {
+    const report = countFlops(model as object | string, { batch });
+    return { params: report.params, flops: report.flops, macs: report.macs, format: report.format };
+  } catch (error) {
+    return { problem: (error as Error).message };
+  }
 }

@@ -40,7 +40,7 @@ export async function logModelArtifact(store: Store, runId: string, pathOrModel:
     throw new UsageError(`logModel: expected a model file path or a TF.js model (with save()), got ${describe(pathOrModel)}`);
   }
   try {
-    const facts = await modelFacts(pathOrModel, place.batch);
+    const facts = modelFacts(pathOrModel, place.batch);
     const params = facts.params ?? countParams(pathOrModel);
     const meta: Record<string, unknown> = { batch: place.batch };
     if (params !== undefined) meta.params = params;

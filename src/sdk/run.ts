@@ -158,16 +158,21 @@ export class Run implements ExitParticipant {
    * @example
    * for (let epoch = 0; epoch < 10; epoch++) { train(); await run.logSystemMetrics(Context.TRAINING, epoch); }
    */
-  async logSystemMetrics(context: string = Context.TRAINING, step?: number): Promise<void> {
+  logSystemMetrics(context: string = Context.TRAINING, step?: number): Promise<void> {
     if (this.state !== OPEN) throw this.endedError('logSystemMetrics');
     checkName('logSystemMetrics', 'the context', context);
-    const at = checkFinite('logSystemMetrics', 'step', step) ?? Number.NaN;
+    return this.recordSystemMetrics(context, checkFinite('logSystemMetrics', 'step', step) ?? Number.NaN);
+  }
+
+  private async recordSystemMetrics(context: string, step: number): Promise<void> {
     const means = await this.system.sinceLastCall();
+    // end() may have come while the sampler read: its flush is done, so these would go nowhere.
+    if (this.state !== OPEN) return;
     const time = Date.now();
     let written: Promise<void> | undefined;
     for (const [name, value] of Object.entries(means)) {
       const kind = name.startsWith('job/') ? 'job' : name.startsWith('gpu/') ? 'gpu' : 'system';
-      this.points.series(kind, name, context).push(time, at, Number.NaN, value);
+      this.points.series(kind, name, context).push(time, step, Number.NaN, value);
       written = this.points.added();
     }
     await written;
@@ -190,27 +195,35 @@ export class Run implements ExitParticipant {
   }
 
   /**
-   * Records the FLOPs of training on one batch (forward and backward passes) and their running total, as prov4ml's
-   * log_flops_per_batch: series `flops/<label>/batch` and `flops/<label>/batch_total`. `model` is a TF.js model,
-   * an ONNX or TF.js model file, or a graph; `batch` its batch size or an input tensor ({ shape }).
+   * Records the FLOPs of one batch and their running total, as prov4ml's
+   * log_flops_per_batch: series `flops/<label>/batch` and `flops/<label>/batch_total`. `model` is a tf.LayersModel,
+   * ONNX bytes, a TF.js model.json, or a path to either; `batch` its batch size or an input tensor ({ shape }).
+   * In the training context the count includes the backward pass (≈ 3 × forward); elsewhere it is the forward pass.
+   * The model is parsed and counted once per batch size, so calling this every step is cheap.
    *
    * @example
-   * await run.logFlopsPerBatch('cnn', model, 32, Context.TRAINING, step);
+   * run.logFlopsPerBatch('cnn', model, xs, Context.TRAINING, step);
    */
-  async logFlopsPerBatch(label: string, model: unknown, batch: number | { shape: number[] }, context: string = Context.TRAINING, step?: number): Promise<void> {
+  logFlopsPerBatch(
+    label: string,
+    model: unknown,
+    batch: number | { shape: readonly number[] },
+    context: string = Context.TRAINING,
+    step?: number,
+  ): Promise<void> {
     const at = this.checkFlopsCall('logFlopsPerBatch', label, context, step);
-    return this.recordFlops(label, 'batch', await batchFlops('logFlopsPerBatch', model, batch), context, at);
+    return this.recordFlops(label, 'batch', batchFlops('logFlopsPerBatch', model, batch, context), context, at);
   }
 
   /**
-   * Records the FLOPs of one training epoch over a dataset and their running total, as prov4ml's
-   * log_flops_per_epoch: series `flops/<label>/epoch` and `flops/<label>/epoch_total`. `dataset` is its number of
-   * samples, or anything with `length` or `size`.
+   * Records the FLOPs of one epoch over a dataset and their running total, as prov4ml's log_flops_per_epoch:
+   * series `flops/<label>/epoch` and `flops/<label>/epoch_total`. `dataset` is its number of samples, or anything
+   * with `length` or `size`. In the training context the count includes the backward pass.
    *
    * @example
-   * await run.logFlopsPerEpoch('cnn', model, trainImages.length, Context.TRAINING, epoch);
+   * run.logFlopsPerEpoch('cnn', model, trainImages.length, Context.TRAINING, epoch);
    */
-  async logFlopsPerEpoch(
+  logFlopsPerEpoch(
     label: string,
     model: unknown,
     dataset: number | { length: number } | { size: number },
@@ -218,7 +231,7 @@ export class Run implements ExitParticipant {
     step?: number,
   ): Promise<void> {
     const at = this.checkFlopsCall('logFlopsPerEpoch', label, context, step);
-    return this.recordFlops(label, 'epoch', await epochFlops('logFlopsPerEpoch', model, dataset), context, at);
+    return this.recordFlops(label, 'epoch', epochFlops('logFlopsPerEpoch', model, dataset, context), context, at);
   }
 
   private checkFlopsCall(call: string, label: string, context: string, step: number | undefined): number {
