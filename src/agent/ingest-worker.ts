@@ -26,15 +26,20 @@ const warnOnce = (message: string) => {
 };
 
 const fallback = new FallbackSink(path.join(config.fallbackDir, 'points.jsonl'));
-let primary: Sink | undefined;
-if (config.storeSpec !== undefined) {
-  try {
-    primary = new StoreSink(openStore(config.storeSpec), config.runId);
-  } catch (error) {
-    warnOnce(`cannot write to the store (${(error as Error).message}); metrics go to ${fallback.file}`);
+/** Set once the main thread says whether the run exists in the store; until then, writes wait. */
+let sink: ResilientSink | undefined;
+
+function startRecording(record: boolean): void {
+  let primary: Sink | undefined;
+  if (record) {
+    try {
+      primary = new StoreSink(openStore(config.storeSpec), config.runId);
+    } catch (error) {
+      warnOnce(`cannot write to the store (${(error as Error).message}); metrics go to ${fallback.file}`);
+    }
   }
+  sink = new ResilientSink(primary, fallback, warnOnce);
 }
-const sink = new ResilientSink(primary, fallback, warnOnce);
 
 const pendingPoints: SeriesPoint[] = [];
 const pendingIndex: OutputChunk[] = [];
@@ -122,6 +127,7 @@ function ingest(entries: OutputEntry[]): void {
 }
 
 async function flush(): Promise<void> {
+  if (sink === undefined) return;
   const points = pendingPoints.splice(0);
   const index = pendingIndex.splice(0);
   await sink.write(points, index);
@@ -135,12 +141,13 @@ const timer = setInterval(() => {
 port.on('message', (message: ToWorker) => {
   if (message.type === 'output') ingest(message.entries);
   else if (message.type === 'points') pendingPoints.push(...message.points);
+  else if (message.type === 'start') startRecording(message.record);
   else if (message.type === 'end') {
     clearInterval(timer);
     parsers.stdout.end();
     parsers.stderr.end();
     flushing = flushing.then(flush).then(async () => {
-      await sink.close();
+      await sink?.close();
       for (const fd of Object.values(files)) fs.closeSync(fd);
       const summary: RecordingSummary = { points: pointCount, metrics: [...metrics.values()], fallbackPoints: fallback.count };
       if (fallback.count > 0) summary.fallbackFile = fallback.file;

@@ -13,7 +13,12 @@ export interface OutputEntry {
 }
 
 /** What the main thread tells the ingest worker. */
-export type ToWorker = { type: 'output'; entries: OutputEntry[] } | { type: 'points'; points: SeriesPoint[] } | { type: 'end' };
+export type ToWorker =
+  | { type: 'output'; entries: OutputEntry[] }
+  | { type: 'points'; points: SeriesPoint[] }
+  /** The run exists in the store (record: true), or could not be created there (points go to the fallback file). */
+  | { type: 'start'; record: boolean }
+  | { type: 'end' };
 
 /** What the ingest worker tells the main thread. */
 export type FromWorker = { type: 'warning'; message: string } | { type: 'done'; summary: RecordingSummary };
@@ -29,8 +34,8 @@ export interface RecordingSummary {
 }
 
 export interface WorkerConfig {
-  /** The store to open, or undefined when it could not be opened (points go to the fallback file). */
-  storeSpec: string | undefined;
+  /** The store to open once the run exists in it. */
+  storeSpec: string;
   runId: string;
   files: Record<OutputStream, string>;
   parse: ParseOptions;

@@ -2,19 +2,19 @@ import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { formatDuration, formatValue } from '../model/format.js';
+import type { SeriesPoint } from '../model/point.js';
 import type { RunStatus } from '../model/run.js';
+import { newRunId } from '../model/run.js';
 import type { ParseOptions } from '../parse/types.js';
-import { createSystemSampler } from '../sample/index.js';
 import type { SystemSampler } from '../sample/types.js';
-import { openStore, runmeterHome, storeLocation } from '../store/open.js';
+import { runmeterHome, storeLocation } from '../store/location.js';
 import type { OutputStream, Store } from '../store/store.js';
 import { version } from '../version.js';
 import { type JobProcess, JobStartError, signalExitCode, spawnWithPipes } from './job-process.js';
 import { spawnWithTerminal } from './job-terminal.js';
 import type { FromWorker, RecordingSummary, ToWorker, WorkerConfig } from './messages.js';
-import { currentUser, defaultRunName, gitState } from './metadata.js';
+import { currentUser, defaultRunName, gitState, isProcessAlive } from './metadata.js';
 import { OutputRecorder } from './output-recorder.js';
-import { describeJobMachine, isProcessAlive } from './system-info.js';
 
 export interface RunJobOptions {
   /** The command and its arguments. */
@@ -93,55 +93,24 @@ export async function runJob(options: RunJobOptions): Promise<JobResult> {
   };
   for (const stream of [stdout, stderr]) (stream as NodeJS.EventEmitter).on?.('error', () => {});
 
+  // The job starts first; the store, the sampler and the worker come up beside it, so runmeter adds no
+  // start-up delay. The run id is made here, so the job's environment can carry it.
   const startTime = Date.now();
   const host = os.hostname();
   const name = options.name ?? defaultRunName(options.command);
-  const fallbackDir = path.join(os.tmpdir(), `runmeter-${process.pid}-${startTime}`);
-  let store: Store | undefined;
-  let runId = `local-${startTime.toString(36)}`;
-  try {
-    store = openStore(options.store, env);
-    await store.markLostRuns(host, isProcessAlive).catch(() => []);
-    const run = await store.createRun({
-      name,
-      command: options.command,
-      cwd,
-      host,
-      user: currentUser(env),
-      startTime,
-      version,
-      agentPid: process.pid,
-      source: 'run',
-      params: options.params ?? {},
-      tags: options.tags ?? [],
-    });
-    runId = run.id;
-  } catch (error) {
-    warn(`cannot record this run in the store (${(error as Error).message}); the job runs, and its output and metrics are kept in ${fallbackDir}`);
-    await store?.close().catch(() => {});
-    store = undefined;
-  }
-
-  const files: Record<OutputStream, string> = {
-    stdout: store?.outputFile(runId, 'stdout') ?? path.join(fallbackDir, 'stdout.log'),
-    stderr: store?.outputFile(runId, 'stderr') ?? path.join(fallbackDir, 'stderr.log'),
-  };
+  const runId = newRunId((n) => crypto.getRandomValues(new Uint8Array(n)));
+  const fallbackDir = path.join(os.tmpdir(), `runmeter-${runId}`);
+  const location = storeLocation(options.store, env);
+  const files: Record<OutputStream, string> =
+    location.kind === 'sqlite'
+      ? { stdout: path.join(location.filesDir, 'runs', runId, 'stdout.log'), stderr: path.join(location.filesDir, 'runs', runId, 'stderr.log') }
+      : { stdout: path.join(fallbackDir, 'stdout.log'), stderr: path.join(fallbackDir, 'stderr.log') };
   // The spec that opens this same store from anywhere: the job's SDK attaches through it, the worker opens it.
-  const storeSpec =
-    storeLocation(options.store, env).kind === 'postgres'
-      ? (options.store ?? env.RUNMETER_STORE)
-      : path.resolve(options.store ?? (env.RUNMETER_STORE || runmeterHome(env)));
+  const storeSpec = location.kind === 'postgres' ? location.url : path.resolve(options.store ?? (env.RUNMETER_STORE || runmeterHome(env)));
   const jobEnv: NodeJS.ProcessEnv = { ...env, RUNMETER_RUN_ID: runId, RUNMETER_STORE: storeSpec };
   if (options.pythonUnbuffered !== false && env.PYTHONUNBUFFERED === undefined) jobEnv.PYTHONUNBUFFERED = '1';
 
-  const workerConfig: WorkerConfig = {
-    storeSpec: store === undefined ? undefined : storeSpec,
-    runId,
-    files,
-    parse: options.parse ?? {},
-    flushMs: 100,
-    fallbackDir,
-  };
+  const workerConfig: WorkerConfig = { storeSpec, runId, files, parse: options.parse ?? {}, flushMs: 100, fallbackDir };
   const entry = workerEntry();
   const worker = new Worker(entry.url, { workerData: workerConfig, execArgv: entry.execArgv });
   let resolveDone: (summary: RecordingSummary | undefined) => void = () => {};
@@ -160,63 +129,23 @@ export async function runJob(options: RunJobOptions): Promise<JobResult> {
   const toWorker = (message: ToWorker) => worker.postMessage(message);
   const recorder = new OutputRecorder(files, (entries) => toWorker({ type: 'output', entries }), warn);
 
-  let job: JobProcess;
+  let job: JobProcess | undefined;
+  let startError: Error | undefined;
   try {
     const spawnOptions = { command: options.command, cwd, env: jobEnv, stdin: options.stdin ?? process.stdin };
     job =
       options.tty && (stdout as NodeJS.WriteStream).isTTY
         ? await spawnWithTerminal(spawnOptions, stdout as NodeJS.WriteStream)
         : await spawnWithPipes(spawnOptions);
+    job.onOutput((stream, chunk) => {
+      (stream === 'stdout' ? stdout : stderr).write(chunk);
+      recorder.record(stream, chunk, Date.now());
+    });
   } catch (error) {
-    const exitCode = error instanceof JobStartError ? error.exitCode : 126;
-    const reason = (error as Error).message;
-    stderr.write(`runmeter: ${reason}\n`);
-    toWorker({ type: 'end' });
-    await workerDone;
-    await worker.terminate();
-    await store?.updateRun(runId, { status: 'failed', exitCode, reason, endTime: Date.now() }).catch(() => {});
-    await store?.close();
-    return { runId, status: 'failed', exitCode, reason, durationMs: Date.now() - startTime };
-  }
-  say(`recording run ${runId} "${name}" in ${store?.location ?? fallbackDir}`);
-
-  job.onOutput((stream, chunk) => {
-    (stream === 'stdout' ? stdout : stderr).write(chunk);
-    recorder.record(stream, chunk, Date.now());
-  });
-
-  let sampler: SystemSampler | undefined;
-  let reportTimer: NodeJS.Timeout | undefined;
-  if (options.system !== false) {
-    try {
-      sampler = createSystemSampler({
-        rootPid: job.pid,
-        diskPaths: [cwd, ...(options.diskPaths ?? [])],
-        sampleIntervalMs: options.sampleIntervalMs ?? 1000,
-        env: jobEnv,
-        warn,
-      });
-      sampler.start();
-      const report = () => {
-        const points = sampler?.report(Date.now()) ?? [];
-        if (points.length > 0) toWorker({ type: 'points', points });
-      };
-      void sampler.sampleNow().then(report, (error: Error) => warn(`system metrics: ${error.message}`));
-      reportTimer = setInterval(report, options.reportIntervalMs ?? 5000);
-    } catch (error) {
-      warn(`system metrics are off for this run (${(error as Error).message})`);
-    }
-  }
-  if (store !== undefined) {
-    const runStore = store;
-    void gitState(cwd)
-      .then((git) => (git ? runStore.updateRun(runId, { gitCommit: git.commit, gitDirty: git.dirty }) : undefined))
-      .catch(() => {});
-    void describeJobMachine(jobEnv)
-      .then((system) => runStore.updateRun(runId, { system }))
-      .catch(() => {});
+    startError = error as Error;
   }
 
+  // Signals are forwarded from the moment the job exists: one arriving while the store opens must not orphan it.
   let forwarded: NodeJS.Signals | undefined;
   let interrupts = 0;
   let graceTimer: NodeJS.Timeout | undefined;
@@ -225,33 +154,50 @@ export async function runJob(options: RunJobOptions): Promise<JobResult> {
     forwarded = signal;
     if (signal === 'SIGINT' && ++interrupts >= 2) {
       say('second interrupt: killing the job');
-      job.signalGroup('SIGKILL');
+      job?.signalGroup('SIGKILL');
       return;
     }
-    job.signalGroup(signal);
+    job?.signalGroup(signal);
     graceTimer ??= setTimeout(() => {
       warn(`the job is still running ${formatDuration(graceMs)} after ${signal}: killing its process group`);
-      job.signalGroup('SIGKILL');
+      job?.signalGroup('SIGKILL');
     }, graceMs);
   };
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-  const killOnExit = () => job.signalGroup('SIGTERM');
+  const killOnExit = () => job?.signalGroup('SIGTERM');
   if (options.forwardSignals !== false) for (const signal of signals) process.on(signal, onSignal);
   process.on('exit', killOnExit);
 
-  const ended = await job.exited;
+  const store = await openRunStore(options, { runId, name, cwd, host, startTime, env }, warn, fallbackDir);
+  toWorker({ type: 'start', record: store !== undefined });
+
+  if (job === undefined) {
+    process.off('exit', killOnExit);
+    for (const signal of signals) process.off(signal, onSignal);
+    const exitCode = startError instanceof JobStartError ? startError.exitCode : 126;
+    const reason = startError?.message ?? 'the job did not start';
+    stderr.write(`runmeter: ${reason}\n`);
+    toWorker({ type: 'end' });
+    await workerDone;
+    await worker.terminate();
+    await store?.updateRun(runId, { status: 'failed', exitCode, reason, endTime: Date.now() }).catch(() => {});
+    await store?.close();
+    return { runId, status: 'failed', exitCode, reason, durationMs: Date.now() - startTime };
+  }
+  const running = job;
+  say(`recording run ${runId} "${name}" in ${store?.location ?? fallbackDir}`);
+
+  const sampling =
+    options.system === false ? undefined : startSampling(options, running.pid, cwd, jobEnv, (points) => toWorker({ type: 'points', points }), warn);
+  if (store !== undefined) describeRun(store, runId, cwd, jobEnv);
+
+  const ended = await running.exited;
   process.off('exit', killOnExit);
   for (const signal of signals) process.off(signal, onSignal);
   if (graceTimer) clearTimeout(graceTimer);
-  if (reportTimer) clearInterval(reportTimer);
-  job.detachInput();
+  running.detachInput();
   const endTime = Date.now();
-
-  if (sampler !== undefined) {
-    const points = sampler.report(endTime);
-    if (points.length > 0) toWorker({ type: 'points', points });
-    await sampler.stop().catch(() => {});
-  }
+  await (await sampling)?.finish(endTime);
   recorder.close();
   toWorker({ type: 'end' });
   const slow = setTimeout(() => say('finishing the recording...'), 2000);
@@ -276,6 +222,95 @@ export async function runJob(options: RunJobOptions): Promise<JobResult> {
   }
   say(summaryLine(result, name));
   return result;
+}
+
+/** Opens the store and creates the run in it; on failure says so once and returns undefined (the job goes on). */
+async function openRunStore(
+  options: RunJobOptions,
+  run: { runId: string; name: string; cwd: string; host: string; startTime: number; env: NodeJS.ProcessEnv },
+  warn: (message: string) => void,
+  fallbackDir: string,
+): Promise<Store | undefined> {
+  let store: Store | undefined;
+  try {
+    const { openStore } = await import('../store/open.js');
+    store = openStore(options.store, run.env);
+    await store.markLostRuns(run.host, isProcessAlive).catch(() => []);
+    await store.createRun({
+      id: run.runId,
+      name: run.name,
+      command: options.command,
+      cwd: run.cwd,
+      host: run.host,
+      user: currentUser(run.env),
+      startTime: run.startTime,
+      version,
+      agentPid: process.pid,
+      source: 'run',
+      params: options.params ?? {},
+      tags: options.tags ?? [],
+    });
+    return store;
+  } catch (error) {
+    warn(`cannot record this run in the store (${(error as Error).message}); the job runs, and its metrics are kept in ${fallbackDir}`);
+    await store?.close().catch(() => {});
+    return undefined;
+  }
+}
+
+/** Fills in what takes a moment to find out (git state, the machine and its GPUs), without holding anything up. */
+function describeRun(store: Store, runId: string, cwd: string, env: NodeJS.ProcessEnv): void {
+  void gitState(cwd)
+    .then((git) => (git ? store.updateRun(runId, { gitCommit: git.commit, gitDirty: git.dirty }) : undefined))
+    .catch(() => {});
+  void import('./system-info.js')
+    .then(({ describeJobMachine }) => describeJobMachine(env))
+    .then((system) => store.updateRun(runId, { system }))
+    .catch(() => {});
+}
+
+/** Samples system metrics for the job and reports them every interval, at start, and once more at `finish`. */
+async function startSampling(
+  options: RunJobOptions,
+  pid: number,
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  send: (points: SeriesPoint[]) => void,
+  warn: (message: string) => void,
+): Promise<{ finish(time: number): Promise<void> } | undefined> {
+  let sampler: SystemSampler;
+  try {
+    const { createSystemSampler } = await import('../sample/index.js');
+    sampler = createSystemSampler({
+      rootPid: pid,
+      diskPaths: [cwd, ...(options.diskPaths ?? [])],
+      sampleIntervalMs: options.sampleIntervalMs ?? 1000,
+      env,
+      warn,
+    });
+    sampler.start();
+  } catch (error) {
+    warn(`system metrics are off for this run (${(error as Error).message})`);
+    return undefined;
+  }
+  const report = (time: number) => {
+    const points = sampler.report(time);
+    if (points.length > 0) send(points);
+  };
+  const first = sampler.sampleNow().then(
+    () => report(Date.now()),
+    (error: Error) => warn(`system metrics: ${error.message}`),
+  );
+  const timer = setInterval(() => report(Date.now()), options.reportIntervalMs ?? 5000);
+  return {
+    async finish(time: number) {
+      clearInterval(timer);
+      await first;
+      await sampler.sampleNow().catch(() => {});
+      report(time);
+      await sampler.stop().catch(() => {});
+    },
+  };
 }
 
 function summaryLine(result: JobResult, name: string): string {

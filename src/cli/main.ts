@@ -1,36 +1,27 @@
 import { Command, CommanderError } from 'commander';
 import { RunmeterError } from '../model/errors.js';
 import { version } from '../version.js';
-import * as exportCommand from './commands/export.js';
-import * as flops from './commands/flops.js';
-import * as gc from './commands/gc.js';
-import * as importCommand from './commands/import.js';
-import * as logs from './commands/logs.js';
-import * as ls from './commands/ls.js';
-import * as parse from './commands/parse.js';
-import * as rm from './commands/rm.js';
-import * as run from './commands/run.js';
-import * as show from './commands/show.js';
-import * as ui from './commands/ui.js';
 import { type CliContext, processContext } from './context.js';
 
-/** Every subcommand: a module with `register(program, context)`. Adding a command is one line here. */
-const commands: Array<{ register(program: Command, context: CliContext): void }> = [
-  run,
-  ls,
-  show,
-  logs,
-  parse,
-  importCommand,
-  exportCommand,
-  flops,
-  ui,
-  rm,
-  gc,
-];
+type CommandModule = { register(program: Command, context: CliContext): void };
 
-/** Builds the `runmeter` program over a context. */
-export function buildProgram(context: CliContext): Command {
+/** Every subcommand, loaded only when used (start-up time is the job's time). Adding a command is one line here. */
+const commands: Record<string, () => Promise<CommandModule>> = {
+  run: () => import('./commands/run.js'),
+  ls: () => import('./commands/ls.js'),
+  show: () => import('./commands/show.js'),
+  logs: () => import('./commands/logs.js'),
+  parse: () => import('./commands/parse.js'),
+  import: () => import('./commands/import.js'),
+  export: () => import('./commands/export.js'),
+  flops: () => import('./commands/flops.js'),
+  ui: () => import('./commands/ui.js'),
+  rm: () => import('./commands/rm.js'),
+  gc: () => import('./commands/gc.js'),
+};
+
+/** Builds the `runmeter` program over a context, with the subcommand `argv` names (or all of them, for help). */
+export async function buildProgram(context: CliContext, argv: string[] = []): Promise<Command> {
   const program = new Command('runmeter')
     .description('Meter machine-learning training runs: metrics from output, system and GPU metrics, FLOPs, live charts.')
     .version(version, '-V, --version')
@@ -42,15 +33,18 @@ export function buildProgram(context: CliContext): Command {
     .enablePositionalOptions()
     .showSuggestionAfterError()
     .exitOverride();
-  for (const command of commands) command.register(program, context);
+  const named = argv.slice(2).find((arg) => !arg.startsWith('-'));
+  const wanted = named !== undefined && Object.hasOwn(commands, named) ? [named] : Object.keys(commands);
+  const modules = await Promise.all(wanted.map((name) => (commands[name] as () => Promise<CommandModule>)()));
+  for (const module of modules) module.register(program, context);
   return program;
 }
 
 /** Runs the CLI; the one place where errors become a short message and an exit status. */
 export async function main(argv: string[]): Promise<void> {
   const context = processContext();
-  const program = buildProgram(context);
   try {
+    const program = await buildProgram(context, argv);
     await program.parseAsync(argv);
   } catch (error) {
     if (error instanceof CommanderError) {

@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { isProcessAlive } from '../agent/system-info.js';
+import { isProcessAlive } from '../agent/metadata.js';
 import { encodeValue } from '../model/point.js';
 import { type Run, runDuration } from '../model/run.js';
 import type { SeriesSummary, Store } from '../store/store.js';
