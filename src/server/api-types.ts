@@ -1,0 +1,85 @@
+import type { Run } from '../model/run.js';
+import type { Artifact, OutputStream, SeriesData, SeriesSummary } from '../store/store.js';
+import type { ChartPlacement } from './charts.js';
+import type { FlopsThroughput } from './throughput.js';
+
+export type { ChartPlacement, FlopsThroughput };
+
+// The shapes the HTTP API returns, shared with the web app (which imports these types and nothing else from src/).
+
+/** A number as JSON carries it: NaN and ±Infinity as strings, never null. */
+export type JsonValue = number | 'NaN' | 'Infinity' | '-Infinity';
+
+/** A run's last value of one training metric, for the runs list. */
+export interface KeyMetric {
+  name: string;
+  context?: string;
+  last: JsonValue;
+  seriesId: number;
+}
+
+/** A run as the API returns it: the stored run, its duration so far, and its key metrics' last values. */
+export type RunView = Run & { durationMs: number; metrics: KeyMetric[] };
+
+/** A series as the API returns it: its summary, and the chart it belongs on. */
+export type SeriesView = Omit<SeriesSummary, 'last'> & { last: JsonValue; chart: ChartPlacement };
+
+/** Raw points from index `start` on. A step or epoch is null where the point has none. */
+export interface PointsView {
+  start: number;
+  time: number[];
+  step: Array<number | null>;
+  epoch: Array<number | null>;
+  value: JsonValue[];
+}
+
+/** GET /api/v1/runs */
+export interface RunsResponse {
+  runs: RunView[];
+}
+
+/** GET /api/v1/runs/:run */
+export interface RunResponse {
+  run: RunView;
+  /** Bytes recorded per output stream. */
+  output: Record<OutputStream, number>;
+  artifacts: Artifact[];
+  /** Achieved FLOP/s per FLOPs label, when the run logged FLOPs. */
+  flops: FlopsThroughput[];
+}
+
+/** GET /api/v1/runs/:run/series */
+export interface SeriesListResponse {
+  runId: string;
+  series: SeriesView[];
+}
+
+/** GET /api/v1/runs/:run/series/:series/data: buckets, and the series' point count they cover. */
+export type SeriesDataResponse = Omit<SeriesData, 'min' | 'max' | 'last'> & {
+  min: JsonValue[];
+  max: JsonValue[];
+  last: JsonValue[];
+  seriesCount: number;
+};
+
+/** GET /api/v1/runs/:run/series/:series/points */
+export type PointsResponse = PointsView & { seriesId: number; seriesCount: number };
+
+/** GET /api/v1/runs/:run/logs: bytes [offset, end) of a stream as text, with the arrival time of each piece. */
+export interface LogResponse {
+  runId: string;
+  stream: OutputStream;
+  offset: number;
+  end: number;
+  /** The stream's whole length now. */
+  size: number;
+  text: string;
+  chunks: Array<{ offset: number; length: number; time: number }>;
+}
+
+/** What the live stream (GET /api/v1/live) pushes, one Server-Sent Event each, named by `type`. */
+export type LiveEvent =
+  | { type: 'run'; run: RunView }
+  | { type: 'series'; runId: string; series: SeriesView[] }
+  | ({ type: 'points'; runId: string; seriesId: number } & PointsView)
+  | { type: 'log'; runId: string; stdout: number; stderr: number };

@@ -1,0 +1,54 @@
+import { Hono } from 'hono';
+import type { OutputStream, Store } from '../../store/store.js';
+import { choiceParam, numberParam } from '../errors.js';
+
+/** The most bytes one log read returns. */
+export const MAX_LOG_BYTES = 4 * 1024 * 1024;
+const DEFAULT_TAIL = 256 * 1024;
+const streams: readonly OutputStream[] = ['stdout', 'stderr'];
+
+/** How many leading bytes of `bytes` end on a whole UTF-8 character, so a read never splits one. */
+export function wholeUtf8Length(bytes: Uint8Array): number {
+  const n = bytes.length;
+  for (let back = 1; back <= Math.min(3, n); back++) {
+    const byte = bytes[n - back] as number;
+    if ((byte & 0xc0) === 0x80) continue; // a continuation byte: keep looking for its lead
+    const needed = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1;
+    return needed > back ? n - back : n;
+  }
+  return n;
+}
+
+/** Byte ranges of a run's output streams, as text, with the arrival time of each piece. */
+export function logRoutes(store: Store): Hono {
+  const app = new Hono();
+  const decoder = new TextDecoder('utf-8');
+
+  app.get('/runs/:run/logs', async (c) => {
+    const run = await store.resolveRun(c.req.param('run'));
+    const stream = choiceParam(c, 'stream', streams) ?? 'stdout';
+    const size = await store.outputSize(run.id, stream);
+    const tail = numberParam(c, 'tail', { min: 0, max: MAX_LOG_BYTES, integer: true });
+    const offsetParam = numberParam(c, 'offset', { min: 0, integer: true });
+    const length = numberParam(c, 'length', { min: 0, max: MAX_LOG_BYTES, integer: true }) ?? tail ?? DEFAULT_TAIL;
+    const fromTail = offsetParam === undefined;
+    let offset = fromTail ? Math.max(0, size - length) : Math.min(offsetParam, size);
+    let bytes = await store.readOutput(run.id, stream, offset, fromTail ? size - offset : length);
+    if (fromTail && offset > 0) {
+      // Start the tail on a whole line.
+      const newline = bytes.indexOf(0x0a);
+      if (newline !== -1 && newline < bytes.length - 1) {
+        bytes = bytes.subarray(newline + 1);
+        offset += newline + 1;
+      }
+    }
+    bytes = bytes.subarray(0, wholeUtf8Length(bytes));
+    const end = offset + bytes.length;
+    const chunks = (await store.outputChunks(run.id))
+      .filter((chunk) => chunk.stream === stream && chunk.offset + chunk.length > offset && chunk.offset < end)
+      .map(({ offset, length, time }) => ({ offset, length, time }));
+    return c.json({ runId: run.id, stream, offset, end, size, text: decoder.decode(bytes), chunks });
+  });
+
+  return app;
+}
