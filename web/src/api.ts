@@ -1,0 +1,46 @@
+import type { LogResponse, PointsResponse, RunResponse, RunsResponse, SeriesDataResponse, SeriesListResponse } from '../../src/server/api-types.js';
+
+export type { RunStatus } from '../../src/model/run.js';
+export type * from '../../src/server/api-types.js';
+
+/** The x axis a chart shows. `relative` is time since the run started; the server is asked for `time`. */
+export type XMode = 'time' | 'relative' | 'step' | 'epoch';
+
+/** An API error with the server's message. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+async function get<T>(path: string, params: Record<string, string | number | undefined> = {}, signal?: AbortSignal): Promise<T> {
+  const query = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) if (value !== undefined) query.set(key, String(value));
+  const qs = query.toString();
+  const response = await fetch(`/api/v1${path}${qs === '' ? '' : `?${qs}`}`, signal ? { signal } : {});
+  if (!response.ok) {
+    const body = (await response.json().catch(() => ({}))) as { error?: { code?: string; message?: string } };
+    throw new ApiError(response.status, body.error?.code ?? 'E_HTTP', body.error?.message ?? `${response.status} ${response.statusText}`);
+  }
+  return (await response.json()) as T;
+}
+
+const enc = encodeURIComponent;
+
+/** The API, one function per endpoint. */
+export const api = {
+  runs: (filter: { status?: string; text?: string; limit?: number }) => get<RunsResponse>('/runs', filter),
+  run: (runId: string) => get<RunResponse>(`/runs/${enc(runId)}`),
+  series: (runId: string) => get<SeriesListResponse>(`/runs/${enc(runId)}/series`),
+  data: (runId: string, seriesId: number, query: { x: 'time' | 'step' | 'epoch'; from?: number; to?: number; buckets: number }, signal?: AbortSignal) =>
+    get<SeriesDataResponse>(`/runs/${enc(runId)}/series/${seriesId}/data`, query, signal),
+  points: (runId: string, seriesId: number, from: number, signal?: AbortSignal) =>
+    get<PointsResponse>(`/runs/${enc(runId)}/series/${seriesId}/points`, { from }, signal),
+  logs: (runId: string, stream: 'stdout' | 'stderr', range: { offset?: number; length?: number; tail?: number }) =>
+    get<LogResponse>(`/runs/${enc(runId)}/logs`, { stream, ...range }),
+  exportUrl: (runId: string, format: string) => `/api/v1/runs/${enc(runId)}/export?format=${enc(format)}`,
+};

@@ -1,0 +1,62 @@
+import type { XMode } from '../api.js';
+import { h, setText } from '../dom.js';
+import { formatClock, formatElapsed, formatNumber, formatUnit } from '../format.js';
+import type { SeriesBuffer } from './series-buffer.js';
+
+/** A chart's legend: one entry per line with its value at the cursor (or its latest), and the x under the cursor. */
+export class ChartLegend {
+  readonly element: HTMLElement;
+  readonly readout: HTMLElement;
+  private entries: Array<{ value: HTMLElement; range: HTMLElement }> = [];
+
+  constructor(
+    private readonly unit: string,
+    private readonly xMode: XMode,
+  ) {
+    this.element = h('div', { class: 'chart-legend' });
+    this.readout = h('span', { class: 'chart-readout' });
+  }
+
+  /** Builds the entries for the chart's lines. */
+  setLines(lines: ReadonlyArray<{ label: string; color: string }>): void {
+    this.element.textContent = '';
+    this.entries = lines.map((line) => {
+      const value = h('span', { class: 'legend-value' });
+      const range = h('span', { class: 'legend-range' });
+      const swatch = h('span', { class: 'legend-swatch' });
+      swatch.style.background = line.color;
+      this.element.append(h('span', { class: 'legend-item', title: line.label }, swatch, h('span', { class: 'legend-label' }, line.label), value, range));
+      return { value, range };
+    });
+  }
+
+  /** Shows each line's value nearest to `x`, or its latest when `x` is null (no hover). */
+  show(buffers: ReadonlyArray<SeriesBuffer | undefined>, x: number | null): void {
+    buffers.forEach((buffer, i) => {
+      const entry = this.entries[i];
+      if (!entry) return;
+      const index = buffer === undefined ? -1 : x === null ? buffer.values.length - 1 : buffer.nearest(x);
+      if (buffer === undefined || index < 0) {
+        setText(entry.value, '—');
+        setText(entry.range, '');
+        return;
+      }
+      setText(entry.value, formatUnit(buffer.values[index] as number, this.unit));
+      const count = buffer.counts[index] ?? 1;
+      const min = buffer.mins[index] as number;
+      const max = buffer.maxs[index] as number;
+      // Hovering a bucket of many points: say what it spans, so a spike inside it is never hidden.
+      setText(
+        entry.range,
+        x !== null && count > 1 && min !== max ? `${formatUnit(min, this.unit)} – ${formatUnit(max, this.unit)} · ${formatNumber(count)} pts` : '',
+      );
+    });
+    setText(this.readout, x === null ? '' : this.formatX(x));
+  }
+
+  private formatX(x: number): string {
+    if (this.xMode === 'time') return formatClock(x * 1000);
+    if (this.xMode === 'relative') return formatElapsed(x);
+    return `${this.xMode} ${formatNumber(x)}`;
+  }
+}

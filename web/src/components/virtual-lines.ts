@@ -1,0 +1,108 @@
+import { h } from '../dom.js';
+import { formatClock } from '../format.js';
+import type { LogLine } from './log-lines.js';
+
+const LINE_HEIGHT = 20;
+const OVERSCAN = 30;
+
+/** Appends `text` to `parent` with each case-insensitive occurrence of `needle` in a <mark>, as text nodes only. */
+function appendHighlighted(parent: HTMLElement, text: string, needle: string): void {
+  if (needle === '') {
+    parent.textContent = text;
+    return;
+  }
+  const lower = text.toLowerCase();
+  let at = 0;
+  for (let hit = lower.indexOf(needle); hit !== -1; hit = lower.indexOf(needle, at)) {
+    if (hit > at) parent.append(text.slice(at, hit));
+    parent.append(h('mark', {}, text.slice(hit, hit + needle.length)));
+    at = hit + needle.length;
+  }
+  if (at < text.length) parent.append(text.slice(at));
+}
+
+/**
+ * A scrolling list of log lines that renders only the rows in view, so a log of a million lines scrolls as
+ * smoothly as one of ten. While following, it stays at the bottom as lines arrive.
+ */
+export class VirtualLines {
+  readonly element: HTMLElement;
+  private readonly spacer: HTMLElement;
+  private readonly rows: HTMLElement;
+  private lines: LogLine[] = [];
+  private needle = '';
+  private following = true;
+  private frame = 0;
+  onFollowChange: (following: boolean) => void = () => {};
+
+  constructor() {
+    this.rows = h('div', { class: 'log-rows' });
+    this.spacer = h('div', { class: 'log-spacer' }, this.rows);
+    this.element = h('div', { class: 'log-scroll', tabindex: '0', role: 'log', 'aria-live': 'off' }, this.spacer);
+    this.element.addEventListener('scroll', () => {
+      const atEnd = this.element.scrollTop + this.element.clientHeight >= this.element.scrollHeight - LINE_HEIGHT;
+      if (atEnd !== this.following) {
+        this.following = atEnd;
+        this.onFollowChange(atEnd);
+      }
+      this.schedule();
+    });
+  }
+
+  /** Shows these lines, highlighting `needle`; keeps following the end if it was. */
+  setLines(lines: LogLine[], needle: string, keepPosition = false): void {
+    const grewAtTop = keepPosition ? lines.length - this.lines.length : 0;
+    this.lines = lines;
+    this.needle = needle;
+    this.spacer.style.height = `${Math.max(1, lines.length) * LINE_HEIGHT}px`;
+    if (this.following) this.element.scrollTop = this.element.scrollHeight;
+    else if (grewAtTop > 0) this.element.scrollTop += grewAtTop * LINE_HEIGHT;
+    this.render();
+  }
+
+  /** Scrolls to the end and follows new lines. */
+  follow(): void {
+    this.following = true;
+    this.onFollowChange(true);
+    this.element.scrollTop = this.element.scrollHeight;
+    this.render();
+  }
+
+  private schedule(): void {
+    if (this.frame !== 0) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      this.render();
+    });
+  }
+
+  private render(): void {
+    if (this.lines.length === 0) {
+      this.rows.replaceChildren(h('div', { class: 'log-empty' }, 'No output yet.'));
+      this.rows.style.transform = '';
+      return;
+    }
+    const first = Math.max(0, Math.floor(this.element.scrollTop / LINE_HEIGHT) - OVERSCAN);
+    const last = Math.min(this.lines.length, Math.ceil((this.element.scrollTop + (this.element.clientHeight || 600)) / LINE_HEIGHT) + OVERSCAN);
+    const rows: HTMLElement[] = [];
+    for (let i = first; i < last; i++) {
+      const line = this.lines[i] as LogLine;
+      const text = h('span', { class: 'log-text' });
+      appendHighlighted(text, line.text, this.needle);
+      rows.push(
+        h(
+          'div',
+          { class: `log-line log-${line.stream}` },
+          h('span', { class: 'log-time', title: new Date(line.time).toISOString() }, formatClock(line.time)),
+          text,
+        ),
+      );
+    }
+    this.rows.style.transform = `translateY(${first * LINE_HEIGHT}px)`;
+    this.rows.replaceChildren(...rows);
+  }
+
+  destroy(): void {
+    cancelAnimationFrame(this.frame);
+  }
+}

@@ -1,0 +1,122 @@
+// Formatting for people: metric values, units, durations and times.
+
+/** A metric value as JSON carries it, back to a number. */
+export function decodeValue(value: number | string | null | undefined): number {
+  if (typeof value === 'number') return value;
+  if (value === 'Infinity') return Number.POSITIVE_INFINITY;
+  if (value === '-Infinity') return Number.NEGATIVE_INFINITY;
+  return Number.NaN;
+}
+
+/** A metric value with enough digits to be exact for the eye: 0.2314, 1.25e-5, 12,345. */
+export function formatNumber(value: number, digits = 4): string {
+  if (Number.isNaN(value)) return 'NaN';
+  if (!Number.isFinite(value)) return value > 0 ? '∞' : '−∞';
+  if (value === 0) return '0';
+  const abs = Math.abs(value);
+  if (abs >= 1e6 || abs < 1e-4) return value.toExponential(digits - 2).replace('e+', 'e');
+  if (Number.isInteger(value)) return value.toLocaleString('en-US');
+  return Number(value.toPrecision(digits)).toLocaleString('en-US', { maximumFractionDigits: 8 });
+}
+
+/** A short axis tick: 1.5k, 2M, 0.25. */
+export function formatCompact(value: number): string {
+  const abs = Math.abs(value);
+  if (abs >= 1e9) return `${trim(value / 1e9)}B`;
+  if (abs >= 1e6) return `${trim(value / 1e6)}M`;
+  if (abs >= 1e4) return `${trim(value / 1e3)}k`;
+  if (abs !== 0 && abs < 1e-3) return value.toExponential(1).replace('e+', 'e');
+  return trim(value);
+}
+
+const trim = (value: number) => String(Number(value.toPrecision(3)));
+
+function scaled(value: number, steps: readonly string[], base: number): string {
+  let v = value;
+  let i = 0;
+  while (Math.abs(v) >= base && i < steps.length - 1) {
+    v /= base;
+    i++;
+  }
+  return `${Number(v.toPrecision(3))} ${steps[i]}`;
+}
+
+/** A value in a series' unit, as the series names carry them: `percent`, `bytes`, `watts`, ... */
+export function formatUnit(value: number, unit: string): string {
+  if (!Number.isFinite(value)) return formatNumber(value);
+  switch (unit) {
+    case 'percent':
+      return `${Number(value.toPrecision(3))}%`;
+    case 'bytes':
+      return scaled(value, ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'], 1024);
+    case 'bytes_per_s':
+      return `${scaled(value, ['B', 'KiB', 'MiB', 'GiB', 'TiB'], 1024)}/s`;
+    case 'watts':
+      return `${Number(value.toPrecision(3))} W`;
+    case 'celsius':
+      return `${Number(value.toPrecision(3))} °C`;
+    case 'joules':
+      return scaled(value, ['J', 'kJ', 'MJ', 'GJ'], 1000);
+    case 'flops':
+      return scaled(value, ['FLOP', 'kFLOP', 'MFLOP', 'GFLOP', 'TFLOP', 'PFLOP', 'EFLOP'], 1000);
+    case 'count':
+      return formatNumber(value);
+    default:
+      return formatNumber(value);
+  }
+}
+
+/** An axis tick in a unit: shorter than `formatUnit`. */
+export function formatTick(value: number, unit: string): string {
+  return unit === '' || unit === 'count' ? formatCompact(value) : formatUnit(value, unit);
+}
+
+/** A duration: 850 ms, 42 s, 3m 05s, 2h 14m, 3d 4h. */
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return '—';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  const s = Math.floor(ms / 1000);
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m ${String(s % 60).padStart(2, '0')}s`;
+  const hours = Math.floor(m / 60);
+  if (hours < 24) return `${hours}h ${String(m % 60).padStart(2, '0')}m`;
+  return `${Math.floor(hours / 24)}d ${hours % 24}h`;
+}
+
+/** Seconds since a run's start, as an axis tick: 0s, 45s, 2m, 1h 30m. */
+export function formatElapsed(seconds: number): string {
+  if (seconds < 0) return `−${formatElapsed(-seconds)}`;
+  if (seconds < 60) return `${Number(seconds.toPrecision(3))}s`;
+  const m = Math.floor(seconds / 60);
+  const s = Math.round(seconds % 60);
+  if (m < 60) return s === 0 ? `${m}m` : `${m}m ${s}s`;
+  const h = Math.floor(m / 60);
+  return m % 60 === 0 ? `${h}h` : `${h}h ${m % 60}m`;
+}
+
+/** A moment as local date and time, for titles. */
+export function formatDateTime(ms: number): string {
+  return new Date(ms).toLocaleString(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+}
+
+/** A clock time with seconds, for the log's gutter: 14:03:07. */
+export function formatClock(ms: number): string {
+  return new Date(ms).toLocaleTimeString(undefined, { hour12: false, hour: '2-digit', minute: '2-digit', second: '2-digit' });
+}
+
+/** How long ago: just now, 5 min ago, 3 h ago, then the date. */
+export function formatAgo(ms: number, now = Date.now()): string {
+  const s = Math.round((now - ms) / 1000);
+  if (s < 10) return 'just now';
+  if (s < 60) return `${s}s ago`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ago`;
+  if (s < 86_400) return `${Math.floor(s / 3600)} h ago`;
+  if (s < 7 * 86_400) return `${Math.floor(s / 86_400)} d ago`;
+  return new Date(ms).toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
+}
+
+/** A command line as one string, quoting arguments that need it. */
+export function formatCommand(command: readonly string[]): string {
+  return command.map((arg) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`)).join(' ');
+}

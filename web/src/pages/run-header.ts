@@ -1,0 +1,91 @@
+import { api, type RunResponse, type RunView } from '../api.js';
+import { statusBadge, updateStatusBadge } from '../components/status.js';
+import { h, icon, replaceChildren, setText } from '../dom.js';
+import { formatCommand, formatDateTime, formatDuration } from '../format.js';
+
+function exitText(run: RunView): string {
+  if (run.status === 'running') return 'running';
+  if (run.signal) return `signal ${run.signal}${run.exitCode !== undefined ? ` (exit ${run.exitCode})` : ''}`;
+  if (run.exitCode !== undefined) return String(run.exitCode);
+  return run.status === 'lost' ? 'unknown (lost)' : '—';
+}
+
+function gitText(run: RunView): string {
+  if (!run.gitCommit) return '—';
+  return `${run.gitCommit.slice(0, 10)}${run.gitDirty ? ' (uncommitted changes)' : ''}`;
+}
+
+const exportFormats = [
+  ['csv', 'CSV'],
+  ['jsonl', 'JSON Lines'],
+  ['prov-json', 'PROV-JSON'],
+] as const;
+
+/** The run page's header: name, status, command, exit, duration, host, git commit; it follows the run live. */
+export function runHeader(detail: RunResponse): { element: HTMLElement; update(run: RunView): void; destroy(): void } {
+  let run = detail.run;
+  const badge = statusBadge(run.status);
+  const duration = h('dd', {});
+  const exit = h('dd', {});
+  const ended = h('dd', {});
+  const reason = h('p', { class: 'run-reason' });
+  const exportMenu = h(
+    'details',
+    { class: 'menu' },
+    h('summary', { class: 'button' }, icon('download', 14), 'Export'),
+    h(
+      'div',
+      { class: 'menu-items' },
+      ...exportFormats.map(([format, label]) => h('a', { class: 'menu-item', href: api.exportUrl(run.id, format), download: '' }, label)),
+    ),
+  );
+  const field = (label: string, value: HTMLElement | string, title?: string) =>
+    h('div', { class: 'meta-field' }, h('dt', {}, label), typeof value === 'string' ? h('dd', title ? { title } : {}, value) : value);
+  const command = formatCommand(run.command);
+  const gpus = run.system?.gpus ?? [];
+  const element = h(
+    'header',
+    { class: 'run-header' },
+    h('nav', { class: 'breadcrumb' }, h('a', { href: '#/' }, 'Runs'), h('span', { class: 'breadcrumb-sep' }, '/'), h('span', {}, run.id)),
+    h(
+      'div',
+      { class: 'run-title-row' },
+      h('h1', { class: 'run-title' }, run.name),
+      badge,
+      h('span', { class: 'run-id' }, run.id),
+      h('div', { class: 'toolbar-spacer' }),
+      exportMenu,
+    ),
+    h('pre', { class: 'run-command', title: command }, command),
+    reason,
+    h(
+      'dl',
+      { class: 'meta-grid' },
+      field('Exit', exit),
+      field('Duration', duration),
+      field('Started', formatDateTime(run.startTime)),
+      field('Ended', ended),
+      field('Host', run.host, `${run.user}@${run.host}`),
+      field('Git commit', gitText(run), run.gitCommit),
+      field(
+        'GPUs',
+        gpus.length === 0 ? 'none' : [...new Set(gpus.map((g) => g.name))].map((n) => `${gpus.filter((g) => g.name === n).length}× ${n}`).join(', '),
+      ),
+      field('Directory', run.cwd, run.cwd),
+    ),
+  );
+  function update(next: RunView): void {
+    run = next;
+    updateStatusBadge(badge, run.status);
+    setText(exit, exitText(run));
+    setText(ended, run.endTime ? formatDateTime(run.endTime) : '—');
+    setText(duration, formatDuration(run.status === 'running' ? Date.now() - run.startTime : run.durationMs));
+    if (run.reason) replaceChildren(reason, run.reason);
+    reason.hidden = !run.reason;
+  }
+  update(run);
+  const ticker = window.setInterval(() => {
+    if (run.status === 'running') setText(duration, formatDuration(Date.now() - run.startTime));
+  }, 1000);
+  return { element, update, destroy: () => clearInterval(ticker) };
+}

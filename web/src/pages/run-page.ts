@@ -1,0 +1,194 @@
+import { api, type LiveEvent, type RunResponse, type SeriesView } from '../api.js';
+import { ChartGrid } from '../charts/chart-grid.js';
+import { chartPrefs, chartToolbar } from '../components/chart-toolbar.js';
+import { LogView } from '../components/log-view.js';
+import { h, replaceChildren, setText } from '../dom.js';
+import { connectLive } from '../live.js';
+import { href, type Page, type RunTab } from '../router.js';
+import { flopsSummary } from './flops-summary.js';
+import { runChartSpecs } from './run-charts.js';
+import { runHeader } from './run-header.js';
+import { runOverview } from './run-overview.js';
+
+const tabLabels: Record<RunTab, string> = { charts: 'Metrics', system: 'System', logs: 'Logs', overview: 'Params & info' };
+
+/** A run: header, then tabs for training metrics and FLOPs, system metrics, the output log, and params. All live. */
+export function runPage(runRef: string, initialTab: RunTab): Page {
+  const element = h('div', { class: 'page run-page' }, h('div', { class: 'page-loading' }, 'Loading run…'));
+  const cleanups: Array<() => void> = [];
+  let showTab: (tab: RunTab) => void = () => {};
+  let runId = runRef;
+  let destroyed = false;
+
+  async function init(): Promise<void> {
+    const [detail, list] = await Promise.all([api.run(runRef), api.series(runRef)]);
+    if (destroyed) return;
+    runId = detail.run.id;
+    const series = new Map(list.series.map((s) => [s.id, s]));
+    const header = runHeader(detail);
+    cleanups.push(header.destroy);
+
+    const trainingPrefs = chartPrefs('run', ['time', 'relative', 'step', 'epoch'], 'step');
+    const systemPrefs = chartPrefs('system', ['time', 'relative'], 'relative');
+    const onZoom = (zoomed: boolean, bar: { setZoomed(z: boolean): void }) => bar.setZoomed(zoomed);
+    const training = new ChartGrid({ syncKey: `run-${runId}`, ...trainingPrefs, onZoomChange: (z) => onZoom(z, trainingBar) });
+    const flops = new ChartGrid({ syncKey: `run-${runId}`, ...trainingPrefs, onZoomChange: (z) => onZoom(z, trainingBar) });
+    const system = new ChartGrid({ syncKey: `system-${runId}`, ...systemPrefs, onZoomChange: (z) => onZoom(z, systemBar) });
+    cleanups.push(
+      () => training.destroy(),
+      () => flops.destroy(),
+      () => system.destroy(),
+    );
+    const trainingBar = chartToolbar({ page: 'run', modes: ['time', 'relative', 'step', 'epoch'], ...trainingPrefs, grids: () => [training, flops] });
+    const systemBar = chartToolbar({ page: 'system', modes: ['time', 'relative'], ...systemPrefs, grids: () => [system] });
+
+    const flopsStats = h('div', {});
+    const flopsSection = h('div', { class: 'section' }, h('h2', { class: 'section-title' }, 'FLOPs'), flopsStats, flops.element);
+    const trainingEmpty = h(
+      'div',
+      { class: 'empty-state' },
+      h('h2', {}, 'No training metrics yet'),
+      h('p', {}, 'Metrics the job prints (JSON lines, Keras, Hugging Face, Lightning, tqdm, ...) appear here as they are parsed.'),
+    );
+    const systemEmpty = h(
+      'div',
+      { class: 'empty-state' },
+      h('h2', {}, 'No system metrics'),
+      h('p', {}, 'This run recorded no CPU, memory, disk or GPU samples.'),
+    );
+    const panels: Record<RunTab, HTMLElement> = {
+      charts: h(
+        'div',
+        { class: 'tab-panel' },
+        trainingBar,
+        h('div', { class: 'section' }, h('h2', { class: 'section-title' }, 'Training metrics'), trainingEmpty, training.element),
+        flopsSection,
+      ),
+      system: h('div', { class: 'tab-panel' }, systemBar, h('div', { class: 'section' }, systemEmpty, system.element)),
+      logs: h('div', { class: 'tab-panel' }),
+      overview: h('div', { class: 'tab-panel' }, runOverview(detail)),
+    };
+    const counts: Partial<Record<RunTab, HTMLElement>> = { charts: h('span', { class: 'tab-count' }), system: h('span', { class: 'tab-count' }) };
+    const tabs = (Object.keys(tabLabels) as RunTab[]).map((tab) =>
+      h('a', { class: 'tab', role: 'tab', 'data-tab': tab, href: href({ page: 'run', runId, tab }) }, tabLabels[tab], counts[tab] ?? null),
+    );
+    let logView: LogView | undefined;
+    let logSizes = detail.output;
+    const shown = new Set<RunTab>();
+
+    function refreshCharts(): void {
+      const all = [...series.values()];
+      const specs = {
+        training: runChartSpecs(all, 'training', runId, detail.run.startTime),
+        flops: runChartSpecs(all, 'flops', runId, detail.run.startTime),
+        system: runChartSpecs(all, 'system', runId, detail.run.startTime),
+      };
+      setText(counts.charts as HTMLElement, String(specs.training.length + specs.flops.length));
+      setText(counts.system as HTMLElement, String(specs.system.length));
+      trainingEmpty.hidden = specs.training.length > 0;
+      flopsSection.hidden = specs.flops.length === 0;
+      systemEmpty.hidden = specs.system.length > 0;
+      if (shown.has('charts')) {
+        training.setCharts(specs.training);
+        flops.setCharts(specs.flops);
+      }
+      if (shown.has('system')) system.setCharts(specs.system);
+    }
+
+    function renderFlops(current: RunResponse): void {
+      replaceChildren(flopsStats, current.flops.length > 0 ? flopsSummary(current.flops) : null);
+    }
+    renderFlops(detail);
+
+    showTab = (tab: RunTab) => {
+      for (const link of tabs) link.classList.toggle('active', link.dataset.tab === tab);
+      for (const [name, panel] of Object.entries(panels)) panel.hidden = name !== tab;
+      if (!shown.has(tab)) {
+        shown.add(tab);
+        if (tab === 'logs') {
+          logView = new LogView(runId);
+          cleanups.push(() => logView?.destroy());
+          panels.logs.append(logView.element);
+          void logView.start(logSizes);
+        }
+        refreshCharts();
+      }
+    };
+
+    let flopsTimer: number | undefined;
+    function onEvent(event: LiveEvent): void {
+      if (event.type === 'run') {
+        if (event.run.id === runId) header.update(event.run);
+      } else if (event.type === 'series') {
+        let added = false;
+        for (const s of event.series) {
+          added ||= !series.has(s.id);
+          series.set(s.id, s);
+          for (const grid of [training, flops, system]) grid.onSeriesCount(runId, s.id, s.count);
+        }
+        if (added) refreshCharts();
+        if (event.series.some((s: SeriesView) => s.kind === 'flops') && flopsTimer === undefined) {
+          flopsTimer = window.setTimeout(() => {
+            flopsTimer = undefined;
+            void api.run(runId).then(renderFlops, () => {});
+          }, 2000);
+        }
+      } else if (event.type === 'points') {
+        for (const grid of [training, flops, system]) grid.onPoints(event.runId, event.seriesId, event);
+      } else if (event.type === 'log') {
+        logSizes = { stdout: event.stdout, stderr: event.stderr };
+        logView?.onSizes(logSizes);
+      }
+    }
+    const live = connectLive([runId], {
+      event: onEvent,
+      resync: () => {
+        void api.series(runId).then((fresh) => {
+          for (const s of fresh.series) series.set(s.id, s);
+          refreshCharts();
+          for (const grid of [training, flops, system]) grid.reloadAll();
+        });
+        void api.run(runId).then((fresh) => {
+          header.update(fresh.run);
+          logView?.onSizes(fresh.output);
+        });
+      },
+    });
+    cleanups.push(
+      () => live.close(),
+      () => clearTimeout(flopsTimer),
+    );
+
+    replaceChildren(element, header.element, h('nav', { class: 'tabs', role: 'tablist' }, ...tabs), ...Object.values(panels));
+    refreshCharts();
+    const hasTraining = [...series.values()].some((s) => s.chart.section !== 'system');
+    showTab(initialTab === 'charts' && !hasTraining && series.size > 0 ? 'system' : initialTab);
+  }
+
+  init().catch((error: Error) => {
+    if (destroyed) return;
+    replaceChildren(
+      element,
+      h(
+        'div',
+        { class: 'empty-state error' },
+        h('h2', {}, 'Could not open this run'),
+        h('p', {}, error.message),
+        h('a', { href: '#/', class: 'button' }, 'Back to runs'),
+      ),
+    );
+  });
+
+  return {
+    element,
+    update(route) {
+      if (route.page !== 'run' || (route.runId !== runRef && route.runId !== runId)) return false;
+      showTab(route.tab);
+      return true;
+    },
+    destroy() {
+      destroyed = true;
+      for (const cleanup of cleanups) cleanup();
+    },
+  };
+}

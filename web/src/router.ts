@@ -1,0 +1,52 @@
+// Client-side routes in the URL's hash, so `runmeter ui` serves one page and links still work when shared.
+
+/** Where the app is. */
+export type Route =
+  | { page: 'runs' }
+  | { page: 'run'; runId: string; tab: RunTab }
+  | { page: 'compare'; runIds: string[] }
+  | { page: 'not-found'; path: string };
+
+export type RunTab = 'charts' | 'system' | 'logs' | 'overview';
+const runTabs: readonly RunTab[] = ['charts', 'system', 'logs', 'overview'];
+
+/** What a page gives the shell: its element, and how to stop its timers, streams and charts. */
+export interface Page {
+  element: HTMLElement;
+  destroy(): void;
+  /** Takes a new route in place (a run page switching tabs); false when the shell should build a new page. */
+  update?(route: Route): boolean;
+}
+
+/** Reads a route from a location hash such as `#/runs/abc123/logs`. */
+export function parseRoute(hash: string): Route {
+  const [path = '', query = ''] = hash.replace(/^#/, '').split('?');
+  const parts = path
+    .split('/')
+    .filter((p) => p !== '')
+    .map(decodeURIComponent);
+  if (parts.length === 0 || (parts.length === 1 && parts[0] === 'runs')) return { page: 'runs' };
+  if (parts[0] === 'runs' && parts[1] !== undefined && parts.length <= 3) {
+    const tab = (runTabs as readonly string[]).includes(parts[2] ?? '') ? (parts[2] as RunTab) : 'charts';
+    return { page: 'run', runId: parts[1], tab };
+  }
+  if (parts[0] === 'compare') {
+    const runs = new URLSearchParams(query).get('runs') ?? '';
+    return { page: 'compare', runIds: runs.split(',').filter((id) => id !== '') };
+  }
+  return { page: 'not-found', path };
+}
+
+/** The hash for a route. */
+export function href(route: Route): string {
+  switch (route.page) {
+    case 'runs':
+      return '#/';
+    case 'run':
+      return `#/runs/${encodeURIComponent(route.runId)}${route.tab === 'charts' ? '' : `/${route.tab}`}`;
+    case 'compare':
+      return `#/compare?runs=${route.runIds.map(encodeURIComponent).join(',')}`;
+    default:
+      return '#/';
+  }
+}
