@@ -5,6 +5,7 @@ import type { Artifact, Store } from '../store/store.js';
 import { recordArtifact } from './artifacts.js';
 import { type ExitParticipant, flushAtExit, type ProcessEnding, releaseAtExit } from './exit-hooks.js';
 import { batchFlops, epochFlops } from './flops-logging.js';
+import type { SeriesBuffer } from './metric-buffer.js';
 import { logModelArtifact } from './model-logging.js';
 import type { ArtifactOptions, EndStatus, MetricOptions, ModelOptions } from './options.js';
 import { paramsFrom } from './params.js';
@@ -58,6 +59,9 @@ export class Run implements ExitParticipant {
   private state = OPEN;
   private ending: Promise<void> | undefined;
   private lastHeartbeat = Date.now();
+  private lastName = '';
+  private lastContext: string | undefined;
+  private lastSeries: SeriesBuffer | undefined;
 
   /** @internal Use `startRun`. */
   constructor(init: RunInit) {
@@ -87,6 +91,7 @@ export class Run implements ExitParticipant {
    * run.logMetric('val_acc', acc, { epoch });   // context: validation, from the name
    */
   logMetric(name: string, value: number, options?: MetricOptions): Promise<void> {
+    // The hot path: cheap checks inline, the helpers (which build the messages) only when one fails.
     if (this.state !== OPEN) throw this.endedError('logMetric');
     if (typeof name !== 'string' || name === '') checkName('logMetric', 'the metric name', name);
     if (typeof value !== 'number') checkValue('logMetric', name, value);
@@ -96,11 +101,15 @@ export class Run implements ExitParticipant {
     let time: number;
     if (options === undefined) time = Date.now();
     else {
-      ({ context, time } = this.checkPlace('logMetric', options));
-      if (options.step !== undefined) step = checkFinite('logMetric', 'step', options.step) as number;
-      if (options.epoch !== undefined) epoch = checkFinite('logMetric', 'epoch', options.epoch) as number;
+      context = options.context;
+      if (context !== undefined && (typeof context !== 'string' || context === '')) checkName('logMetric', 'the context', context);
+      const s = options.step;
+      if (s !== undefined) step = typeof s === 'number' && Number.isFinite(s) ? s : (checkFinite('logMetric', 'step', s) as number);
+      const e = options.epoch;
+      if (e !== undefined) epoch = typeof e === 'number' && Number.isFinite(e) ? e : (checkFinite('logMetric', 'epoch', e) as number);
+      time = options.timestamp === undefined ? Date.now() : (checkTimestamp('logMetric', options.timestamp) as number);
     }
-    this.points.series('training', name, context ?? this.impliedContext(name)).push(time, step, epoch, value);
+    this.trainingSeries(name, context).push(time, step, epoch, value);
     return this.points.added();
   }
 
@@ -123,7 +132,7 @@ export class Run implements ExitParticipant {
     const epoch = checkFinite('logMetrics', 'epoch', options?.epoch) ?? Number.NaN;
     let written: Promise<void> | undefined;
     for (const [name, value] of entries) {
-      this.points.series('training', name, context ?? this.impliedContext(name)).push(time, step, epoch, value as number);
+      this.trainingSeries(name, context).push(time, step, epoch, value as number);
       written = this.points.added();
     }
     return written ?? Promise.resolve();
@@ -350,6 +359,16 @@ export class Run implements ExitParticipant {
     const forget = () => this.otherWrites.delete(write);
     write.then(forget, forget);
     return write;
+  }
+
+  /** The buffer of a training series; the last one used is kept at hand, as programs often log one metric in a loop. */
+  private trainingSeries(name: string, context: string | undefined): SeriesBuffer {
+    if (name === this.lastName && context === this.lastContext && this.lastSeries !== undefined) return this.lastSeries;
+    const series = this.points.series('training', name, context ?? this.impliedContext(name));
+    this.lastName = name;
+    this.lastContext = context;
+    this.lastSeries = series;
+    return series;
   }
 
   private impliedContext(name: string): string {

@@ -133,3 +133,40 @@ describe('logMetric', () => {
     expect(seconds).toBeLessThan(10);
   });
 });
+
+describe('a failed write', () => {
+  it('keeps the points, warns once, and writes them at end()', async () => {
+    const dir = tempStoreDir();
+    const store = reopen(dir);
+    let failures = 1;
+    // A store whose disk is full for one write (hard to produce for real on a test machine).
+    const flaky: Store = Object.create(store, {
+      appendPoints: {
+        value: (runId: string, points: Parameters<Store['appendPoints']>[1]) => {
+          if (failures-- > 0) return Promise.reject(new Error('SQLITE_FULL: database or disk is full'));
+          return store.appendPoints(runId, points);
+        },
+      },
+    });
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.message);
+    process.on('warning', onWarning);
+    try {
+      const run = await startRun({ name: 'flaky', store: flaky, env: {}, flushPoints: 2, flushIntervalMs: 60_000 });
+      run.logMetric('loss', 1);
+      run.logMetric('loss', 2);
+      run.logMetric('loss', 3);
+      run.logMetric('loss', 4);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings).toEqual([expect.stringContaining('cannot write metrics to the store at')]);
+      expect(warnings[0]).toContain('SQLITE_FULL');
+      await run.end();
+      const points = await readSeries(store, await findSeries(store, run.id, 'loss'));
+      expect([...points.value].sort()).toEqual([1, 2, 3, 4]);
+      expect((await store.getRun(run.id))?.status).toBe('succeeded');
+    } finally {
+      process.off('warning', onWarning);
+      await store.close();
+    }
+  });
+});
