@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { contextFromName } from '../model/context.js';
 import type { ParsedMetric, SeriesPoint } from '../model/point.js';
+import type { SeriesKey } from '../model/series.js';
 import { createOutputParser } from '../parse/index.js';
 import type { OutputParser } from '../parse/types.js';
 import { openStore } from '../store/open.js';
@@ -47,13 +48,23 @@ const metrics = new Map<string, RecordingSummary['metrics'][number]>();
 let pointCount = 0;
 let arrival = 0;
 
+/** One key object per series, reused for every point: the store looks ids up by key identity. */
+const seriesKeys = new Map<string, SeriesKey>();
+
+function seriesOf(metric: ParsedMetric): SeriesKey {
+  const cacheKey =
+    metric.context === undefined && metric.rank === undefined ? metric.name : `${metric.name}\u001f${metric.context ?? ''}\u001f${metric.rank ?? ''}`;
+  let key = seriesKeys.get(cacheKey);
+  if (key === undefined) {
+    key = { name: metric.name, kind: 'training', context: metric.context ?? contextFromName(metric.name) };
+    if (metric.rank !== undefined) key.rank = metric.rank;
+    if (seriesKeys.size < 100_000) seriesKeys.set(cacheKey, key);
+  }
+  return key;
+}
+
 function record(metric: ParsedMetric): void {
-  const point: SeriesPoint = {
-    series: { name: metric.name, kind: 'training', context: metric.context ?? contextFromName(metric.name) },
-    time: metric.timestamp ?? arrival,
-    value: metric.value,
-  };
-  if (metric.rank !== undefined) point.series.rank = metric.rank;
+  const point: SeriesPoint = { series: seriesOf(metric), time: metric.timestamp ?? arrival, value: metric.value };
   if (metric.step !== undefined) point.step = metric.step;
   if (metric.epoch !== undefined) point.epoch = metric.epoch;
   pendingPoints.push(point);
@@ -138,9 +149,14 @@ const timer = setInterval(() => {
   flushing = flushing.then(flush);
 }, config.flushMs);
 
+/** Flush by size too: while the worker works through a backlog of messages, its timer does not get to run. */
+const FLUSH_POINTS = 50_000;
+
 port.on('message', (message: ToWorker) => {
-  if (message.type === 'output') ingest(message.entries);
-  else if (message.type === 'points') pendingPoints.push(...message.points);
+  if (message.type === 'output') {
+    ingest(message.entries);
+    if (pendingPoints.length >= FLUSH_POINTS || pendingIndex.length >= 1000) flushing = flushing.then(flush);
+  } else if (message.type === 'points') pendingPoints.push(...message.points);
   else if (message.type === 'start') startRecording(message.record);
   else if (message.type === 'end') {
     clearInterval(timer);

@@ -16,7 +16,8 @@ export interface SeriesKey {
 
 /** A canonical string for a series key, stable across processes: `name|kind|context|rank|node|device`. */
 export function seriesKeyString(key: SeriesKey): string {
-  return [key.name, key.kind, key.context ?? '', key.rank ?? '', key.node ?? '', key.device ?? ''].join('\u001f');
+  const sep = '\u001f';
+  return `${key.name}${sep}${key.kind}${sep}${key.context ?? ''}${sep}${key.rank ?? ''}${sep}${key.node ?? ''}${sep}${key.device ?? ''}`;
 }
 
 /** The kind a sampled series name implies: `system/...`, `job/...`, `gpu/...`, else training. */

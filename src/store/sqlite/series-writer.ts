@@ -29,6 +29,8 @@ const emptyColumns = (): PointColumns => ({
  */
 export class SeriesWriter {
   private readonly ids = new Map<string, number>();
+  /** Ids by key object, per run: producers reuse their key objects, so most lookups need no string at all. */
+  private readonly idsByKey = new Map<string, WeakMap<SeriesKey, number>>();
   private readonly tails = new Map<number, SeriesTail>();
   private readonly statements;
 
@@ -60,18 +62,26 @@ export class SeriesWriter {
   /** Appends points of one run. Call inside a transaction. */
   append(runId: string, points: readonly SeriesPoint[]): void {
     const bySeries = new Map<number, SeriesPoint[]>();
-    let lastKey = '';
+    let byKey = this.idsByKey.get(runId);
+    if (byKey === undefined) {
+      byKey = new WeakMap();
+      this.idsByKey.set(runId, byKey);
+    }
+    let lastSeries: SeriesKey | undefined;
     let lastGroup: SeriesPoint[] | undefined;
     for (const point of points) {
-      const key = seriesKeyString(point.series);
-      if (key !== lastKey || lastGroup === undefined) {
-        const id = this.seriesId(runId, key, point.series);
+      if (point.series !== lastSeries || lastGroup === undefined) {
+        let id = byKey.get(point.series);
+        if (id === undefined) {
+          id = this.seriesId(runId, seriesKeyString(point.series), point.series);
+          byKey.set(point.series, id);
+        }
         lastGroup = bySeries.get(id);
         if (lastGroup === undefined) {
           lastGroup = [];
           bySeries.set(id, lastGroup);
         }
-        lastKey = key;
+        lastSeries = point.series;
       }
       lastGroup.push(point);
     }
@@ -81,6 +91,7 @@ export class SeriesWriter {
   /** Forgets cached state, after series were deleted. */
   reset(): void {
     this.ids.clear();
+    this.idsByKey.clear();
     this.tails.clear();
   }
 
