@@ -195,6 +195,14 @@ export async function runJob(options: RunJobOptions): Promise<JobResult> {
   process.off('exit', killOnExit);
   for (const signal of signals) process.off(signal, onSignal);
   if (graceTimer) clearTimeout(graceTimer);
+  // The job is gone; a signal now must not kill runmeter mid-write and leave the run looking alive.
+  // Two more and the user means it: stop at once, with the job's status.
+  let lateSignals = 0;
+  const onLateSignal = () => {
+    if (++lateSignals === 1) say('finishing the recording (interrupt again to stop now)');
+    else process.exit(ended.exitCode ?? signalExitCode(ended.signal ?? 'SIGKILL'));
+  };
+  if (options.forwardSignals !== false) for (const signal of signals) process.on(signal, onLateSignal);
   running.detachInput();
   const endTime = Date.now();
   await (await sampling)?.finish(endTime);
@@ -220,6 +228,7 @@ export async function runJob(options: RunJobOptions): Promise<JobResult> {
     }
     await store.close().catch(() => {});
   }
+  for (const signal of signals) process.off(signal, onLateSignal);
   say(summaryLine(result, name));
   return result;
 }
