@@ -80,8 +80,10 @@ export class Sampler implements SystemSampler {
     await this.gpuReady;
     await this.gpu?.refresh?.();
     // Right after the baseline, CPU percentages would be noise: wait until the window is long enough to measure.
-    const wait = this.baselineAt + minimumRateWindowMs - performance.now();
-    if (wait > 0) await sleep(wait);
+    // (Timers may fire a fraction of a millisecond early: loop until the window is really there.)
+    for (let wait = this.baselineAt + minimumRateWindowMs - performance.now(); wait > 0; wait = this.baselineAt + minimumRateWindowMs - performance.now()) {
+      await sleep(Math.ceil(wait));
+    }
     if (!this.stopped) this.takeReading();
   }
 
@@ -109,6 +111,8 @@ export class Sampler implements SystemSampler {
     await this.gpuReady;
     this.gpu?.close();
     this.gpu = undefined;
+    if (this.machine instanceof LinuxMachineProbe) this.machine.close();
+    this.job?.close();
   }
 
   private takeReading(): void {

@@ -1,6 +1,6 @@
 import { minimumRateWindowMs, type SampleValue } from '../reading.js';
 import { type ProcessStat, parseProcessStat, parseUptime } from './parse.js';
-import { listPids, readProcText } from './read-file.js';
+import { listPids, ProcFiles } from './read-file.js';
 
 /** What the probe remembers of a job process between readings. */
 interface TrackedProcess {
@@ -27,11 +27,19 @@ export class JobTreeProbe {
   private tracked = new Map<number, TrackedProcess>();
   private previous: { atMs: number; uptimeTicks: number } | undefined;
   private readings = 0;
+  private readonly files: ProcFiles;
 
   constructor(
     private readonly procDir: string,
     private readonly units: { pageSize: number; clockTicks: number },
-  ) {}
+  ) {
+    this.files = new ProcFiles(procDir);
+  }
+
+  /** Closes the files it keeps open. */
+  close(): void {
+    this.files.close();
+  }
 
   /** Measures the tree under `pid` from the next reading on. */
   setRoot(pid: number): void {
@@ -47,11 +55,17 @@ export class JobTreeProbe {
     if (this.rootPid === undefined) return { values: [], pids: [] };
     const stats = this.readCandidates();
     const root = stats.get(this.rootPid);
-    if (root === undefined || (this.rootStartTime !== undefined && root.startTime !== this.rootStartTime)) return { values: [], pids: [] };
+    if (root === undefined || (this.rootStartTime !== undefined && root.startTime !== this.rootStartTime)) {
+      this.files.close();
+      return { values: [], pids: [] };
+    }
     this.rootStartTime = root.startTime;
 
     const tree = treeUnder(root.pid, stats);
     for (const pid of stats.keys()) if (!tree.has(pid)) this.outside.add(pid);
+    // Keep open the stat files of the job's processes only: the others are not read again.
+    const kept = new Set([...tree.keys()].map((pid) => `${this.procDir}/${pid}/stat`));
+    this.files.retain((path) => kept.has(path) || path === `${this.procDir}/uptime`);
 
     let rssPages = 0;
     let threads = 0;
@@ -83,7 +97,7 @@ export class JobTreeProbe {
         stillOutside.add(pid);
         continue;
       }
-      const text = readProcText(`${this.procDir}/${pid}/stat`);
+      const text = this.files.read(`${this.procDir}/${pid}/stat`);
       const stat = text === undefined ? undefined : parseProcessStat(text);
       if (stat) stats.set(pid, stat);
     }
@@ -99,7 +113,7 @@ export class JobTreeProbe {
   private cpuPercent(tree: Map<number, ProcessStat>, nowMs: number): number | undefined {
     const previous = this.previous;
     if (previous !== undefined && nowMs - previous.atMs < minimumRateWindowMs) return undefined;
-    const uptime = readProcText(`${this.procDir}/uptime`);
+    const uptime = this.files.read(`${this.procDir}/uptime`);
     const uptimeTicks = uptime === undefined ? 0 : parseUptime(uptime) * this.units.clockTicks;
     let ticks = 0;
     const tracked = new Map<number, TrackedProcess>();

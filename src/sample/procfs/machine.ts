@@ -1,7 +1,7 @@
 import { minimumRateWindowMs, type SampleValue } from '../reading.js';
 import { physicalDiskNames } from './disks.js';
 import { type CpuTimes, parseCpuTimes, parseDiskstats, parseMeminfo, parseNetDev } from './parse.js';
-import { readProcText } from './read-file.js';
+import { ProcFiles } from './read-file.js';
 
 /** Where the probe reads: `/proc` and `/sys`, or a recorded tree in tests. */
 export interface ProcfsRoots {
@@ -25,13 +25,21 @@ const diskListRefreshMs = 60_000;
 export class LinuxMachineProbe {
   private previous: Counters | undefined;
   private disks: { names: Set<string>; atMs: number } | undefined;
+  private readonly files: ProcFiles;
   /** MemTotal in bytes, from the latest read (the job's memory_percent divides by it). */
   memoryTotalBytes: number | undefined;
 
   constructor(
     private readonly roots: ProcfsRoots,
     private readonly warnOnce: (key: string, message: string) => void,
-  ) {}
+  ) {
+    this.files = new ProcFiles(roots.procDir);
+  }
+
+  /** Closes the files it keeps open. */
+  close(): void {
+    this.files.close();
+  }
 
   /** Takes one reading at `nowMs` (a monotonic clock). */
   read(nowMs: number): SampleValue[] {
@@ -39,15 +47,15 @@ export class LinuxMachineProbe {
     const current: Counters = { atMs: nowMs };
     const { procDir } = this.roots;
 
-    const stat = readProcText(`${procDir}/stat`);
+    const stat = this.files.read(`${procDir}/stat`);
     current.cpu = stat === undefined ? undefined : parseCpuTimes(stat);
     if (current.cpu === undefined) this.warnOnce('proc-stat', `cannot read ${procDir}/stat: no system/cpu_percent`);
 
-    const meminfo = readProcText(`${procDir}/meminfo`);
+    const meminfo = this.files.read(`${procDir}/meminfo`);
     if (meminfo === undefined) this.warnOnce('meminfo', `cannot read ${procDir}/meminfo: no system/memory_* series`);
     else values.push(...this.memoryValues(parseMeminfo(meminfo)));
 
-    const diskstats = readProcText(`${procDir}/diskstats`);
+    const diskstats = this.files.read(`${procDir}/diskstats`);
     if (diskstats !== undefined) {
       const disks = parseDiskstats(diskstats);
       const physical = this.physicalDisks(
@@ -62,7 +70,7 @@ export class LinuxMachineProbe {
         current.diskWrite += disk.writeBytes;
       }
     }
-    const netDev = readProcText(`${procDir}/net/dev`);
+    const netDev = this.files.read(`${procDir}/net/dev`);
     if (netDev !== undefined) {
       current.networkRx = 0;
       current.networkTx = 0;

@@ -22,13 +22,19 @@ export function parseProcessStat(text: string): ProcessStat | undefined {
   const close = text.lastIndexOf(')');
   if (open < 0 || close < open) return undefined;
   const pid = Number(text.slice(0, open));
-  // Fields after the name, numbered as in proc(5) from field 3 (state) on.
-  const rest = text.slice(close + 2).split(' ');
-  const field = (n: number) => Number(rest[n - 3]);
+  // Fields after the name, numbered as in proc(5) from field 3 (state) on; only the first 22 are needed, so no split of all 50.
+  const fields: string[] = [];
+  for (let start = close + 2; fields.length < 22 && start < text.length; ) {
+    let end = text.indexOf(' ', start);
+    if (end < 0) end = text.length;
+    fields.push(text.slice(start, end));
+    start = end + 1;
+  }
+  const field = (n: number) => Number(fields[n - 3]);
   const stat: ProcessStat = {
     pid,
     comm: text.slice(open + 1, close),
-    state: rest[0] ?? '?',
+    state: fields[0] ?? '?',
     ppid: field(4),
     utime: field(14),
     stime: field(15),

@@ -2,43 +2,105 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { parseAuxv } from './parse.js';
 
-// procfs files report size 0, so readFileSync would fstat and grow a buffer for each; one reused buffer and
-// open/read/close is the cheapest way to read hundreds of them a second.
+// One buffer for every read: the text is decoded from it before the next read.
 let buffer = Buffer.allocUnsafe(64 * 1024);
 
-/** Reads a whole procfs file as text; undefined when it is gone (a process that exited, a file this kernel lacks). */
-export function readProcText(path: string): string | undefined {
-  const bytes = readProcBytes(path);
-  return bytes === undefined ? undefined : bytes.toString('latin1');
-}
-
-/** Reads a whole procfs file; the bytes are valid until the next read. Undefined when it cannot be read. */
-export function readProcBytes(path: string): Buffer | undefined {
-  let fd: number;
-  try {
-    fd = fs.openSync(path, 'r');
-  } catch {
-    return undefined;
-  }
+/** Reads a whole file from offset 0 into the shared buffer; undefined when the read fails (ESRCH: the process has exited). */
+function readFromStart(fd: number): Buffer | undefined {
   try {
     let length = 0;
     for (;;) {
-      if (length === buffer.length) {
-        const bigger = Buffer.allocUnsafe(buffer.length * 2);
-        buffer.copy(bigger);
-        buffer = bigger;
-      }
-      const read = fs.readSync(fd, buffer, length, buffer.length - length, null);
-      if (read === 0) break;
+      const wanted = buffer.length - length;
+      const read = fs.readSync(fd, buffer, length, wanted, length);
       length += read;
+      // procfs fills what it is asked for up to the end of the file: a short read is the end, and saves a second read call.
+      if (read < wanted) return buffer.subarray(0, length);
+      const bigger = Buffer.allocUnsafe(buffer.length * 2);
+      buffer.copy(bigger);
+      buffer = bigger;
     }
-    return buffer.subarray(0, length);
   } catch {
-    // ESRCH: the process exited between open and read.
     return undefined;
-  } finally {
-    fs.closeSync(fd);
   }
+}
+
+function closeQuietly(fd: number): void {
+  try {
+    fs.closeSync(fd);
+  } catch {
+    // already gone
+  }
+}
+
+/**
+ * Reads procfs files through descriptors kept open between readings. procfs makes a file's text afresh at each read from offset 0,
+ * so one pread a reading replaces open, read and close; a kept /proc/<pid>/stat of a process that exited fails with ESRCH, even if
+ * its pid was reused, so a reused pid is never mistaken for the old process.
+ */
+export class ProcFiles {
+  private readonly kept = new Map<string, number>();
+  private readonly maxKept: number;
+
+  /** Files under `procDir` are kept open only when it is procfs (a recorded tree on disk would replay its first reading). */
+  constructor(procDir: string, maxKept = 512) {
+    this.maxKept = isProcfs(procDir) ? maxKept : 0;
+  }
+
+  /** The file's text, or undefined when it cannot be read (a process that exited, a file this kernel lacks). */
+  read(path: string): string | undefined {
+    const bytes = this.readBytes(path);
+    return bytes?.toString('latin1');
+  }
+
+  /** The file's bytes, valid until the next read. */
+  readBytes(path: string): Buffer | undefined {
+    const kept = this.kept.get(path);
+    if (kept !== undefined) {
+      const bytes = readFromStart(kept);
+      if (bytes !== undefined) return bytes;
+      closeQuietly(kept);
+      this.kept.delete(path);
+    }
+    let fd: number;
+    try {
+      fd = fs.openSync(path, 'r');
+    } catch {
+      return undefined;
+    }
+    const bytes = readFromStart(fd);
+    if (bytes === undefined || this.kept.size >= this.maxKept) closeQuietly(fd);
+    else this.kept.set(path, fd);
+    return bytes;
+  }
+
+  /** Closes the kept files for which `keep` says no. */
+  retain(keep: (path: string) => boolean): void {
+    for (const [path, fd] of this.kept) {
+      if (keep(path)) continue;
+      closeQuietly(fd);
+      this.kept.delete(path);
+    }
+  }
+
+  /** Closes every kept file. */
+  close(): void {
+    this.retain(() => false);
+  }
+}
+
+const procfsMagic = 0x9fa0;
+
+function isProcfs(dir: string): boolean {
+  try {
+    return fs.statfsSync(dir).type === procfsMagic;
+  } catch {
+    return false;
+  }
+}
+
+/** Reads a whole procfs file once, keeping nothing open. */
+export function readProcText(path: string): string | undefined {
+  return new ProcFiles(path, 0).read(path);
 }
 
 /** The numeric entries of /proc: every process on the machine (in this pid namespace). */
@@ -53,7 +115,7 @@ export function listPids(procDir: string): number[] {
 
 /** The kernel's page size and clock ticks per second, from /proc/self/auxv (the values sysconf would give). */
 export function readKernelUnits(procDir: string): { pageSize: number; clockTicks: number } {
-  const bytes = readProcBytes(`${procDir}/self/auxv`);
+  const bytes = new ProcFiles(procDir, 0).readBytes(`${procDir}/self/auxv`);
   const wordBytes = process.arch === 'ia32' || process.arch === 'arm' ? 4 : 8;
   return parseAuxv(Buffer.from(bytes ?? []), wordBytes, os.endianness() === 'LE');
 }

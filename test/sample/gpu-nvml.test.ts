@@ -1,0 +1,154 @@
+import { execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type NvmlDeviceResults, nvmlReading } from '../../src/sample/gpu/nvml.js';
+import { GpuSeries } from '../../src/sample/gpu/series.js';
+import { createSystemSampler, describeMachine } from '../../src/sample/index.js';
+
+// What NVML returned on a real H100 (../shared/fixtures/gpu/nvml_h100.md), read from the recording itself.
+const recording = fs.readFileSync(path.join(import.meta.dirname, '../../../shared/fixtures/gpu/nvml_h100.md'), 'utf8');
+const [idlePart = '', trainingPart = ''] = recording.split('while a PyTorch process');
+function recorded(part: string) {
+  const number = (pattern: RegExp) => Number(pattern.exec(part)?.[1]);
+  const memory = /\{ total: (\d+), free: (\d+), used: (\d+) \}/.exec(part);
+  const utilization = /\{ gpu: (\d+), memory: (\d+) \}/.exec(part);
+  const process = /\{ pid: (\d+), usedGpuMemory: (\d+)/.exec(part);
+  const results: NvmlDeviceResults = {
+    utilization: { ok: true, value: { gpu: Number(utilization?.[1]), memory: Number(utilization?.[2]) } },
+    memory: { ok: true, value: { total: Number(memory?.[1]), free: Number(memory?.[2]), used: Number(memory?.[3]) } },
+    powerMilliwatts: { ok: true, value: number(/nvmlDeviceGetPowerUsage[^|]*\| (?:0 \| )?(\d+)/) },
+    temperatureCelsius: { ok: true, value: number(/nvmlDeviceGetTemperature[^|]*\| (?:0 \| )?(\d+)/) },
+    energyMillijoules: { ok: false, code: 3 },
+    processes: { ok: true, value: process ? [{ pid: Number(process[1]), usedBytes: Number(process[2]) }] : [] },
+  };
+  return results;
+}
+
+describe('nvmlReading', () => {
+  it("maps the idle H100's results to watts, bytes and percent", () => {
+    const { reading, failed } = nvmlReading(0, 'GPU-917ba812-3a2a-b201-9184-0be9d1fe3a95', recorded(idlePart));
+    expect(reading).toEqual({
+      index: 0,
+      uuid: 'GPU-917ba812-3a2a-b201-9184-0be9d1fe3a95',
+      utilizationPercent: 0,
+      memoryUsedBytes: 503316480,
+      memoryTotalBytes: 85520809984,
+      powerWatts: 74.844,
+      temperatureCelsius: 40,
+      processes: [],
+    });
+    expect(failed).toEqual([{ call: 'energyMillijoules', code: 3 }]);
+  });
+
+  it("gives the training process's GPU memory to the job that owns pid 405, and nothing to another job", () => {
+    const { reading } = nvmlReading(0, undefined, recorded(trainingPart));
+    expect(reading).toMatchObject({ utilizationPercent: 100, memoryUsedBytes: 1965883392, powerWatts: 696.827, temperatureCelsius: 58 });
+    const byName = (pids: number[]) => Object.fromEntries(new GpuSeries().values([reading], new Set(pids)).map((v) => [v.name, v.value]));
+    expect(byName([1, 405])['job/gpu_memory_bytes']).toBe(1453326336);
+    expect(byName([1, 406])['job/gpu_memory_bytes']).toBe(0);
+    expect(byName([405])['gpu/0/memory_percent']).toBeCloseTo((1965883392 / 85520809984) * 100, 9);
+  });
+
+  it('drops only the fields of a call that failed', () => {
+    const results = recorded(trainingPart);
+    const { reading, failed } = nvmlReading(3, undefined, { ...results, utilization: { ok: false, code: 3 }, memory: { ok: false, code: 999 } });
+    expect(reading).toEqual({ index: 3, powerWatts: 696.827, temperatureCelsius: 58, processes: [{ pid: 405, usedBytes: 1453326336 }] });
+    expect(failed.map((f) => f.call)).toEqual(['utilization', 'memory', 'energyMillijoules']);
+  });
+});
+
+describe('GpuSeries energy', () => {
+  it('counts energy from the first reading, and carries on across a counter that went back (driver reload)', () => {
+    const series = new GpuSeries();
+    const energy = (counter: number) => series.values([{ index: 0, energyCounterJoules: counter }], undefined)[0]?.value;
+    expect(energy(5000)).toBe(0);
+    expect(energy(5700)).toBe(700);
+    expect(energy(100)).toBe(700);
+    expect(energy(400)).toBe(1000);
+  });
+});
+
+// The koffi bindings themselves, against a stand-in library built from fake-nvml/fake-nvml.c (it replays the recorded values).
+const compiler = ['cc', 'gcc', 'clang'].find((cc) => {
+  try {
+    execFileSync(cc, ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+});
+
+describe.skipIf(compiler === undefined || process.platform !== 'linux')('NVML through koffi (a stand-in libnvidia-ml)', () => {
+  let dir: string;
+  let library: string;
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'runmeter-nvml-'));
+    library = path.join(dir, 'libfake-nvml.so');
+    execFileSync(compiler ?? 'cc', ['-shared', '-fPIC', '-o', library, path.join(import.meta.dirname, 'fake-nvml/fake-nvml.c')]);
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('records every GPU field, energy since the start, and the GPU memory of the job tree', async () => {
+    const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 20000)']);
+    const warnings: string[] = [];
+    const sampler = createSystemSampler({
+      rootPid: child.pid ?? 0,
+      nvmlLibrary: library,
+      env: { ...process.env, FAKE_NVML_PID: String(child.pid), CUDA_VISIBLE_DEVICES: undefined },
+      warn: (m) => warnings.push(m),
+    });
+    // The stand-in reads FAKE_NVML_PID from this process's environment.
+    process.env.FAKE_NVML_PID = String(child.pid);
+    try {
+      await sampler.sampleNow();
+      await sampler.sampleNow();
+      const points = sampler.report(Date.now());
+      const value = (name: string) => points.find((p) => p.series.name === name)?.value;
+      expect(value('gpu/0/utilization_percent')).toBe(100);
+      expect(value('gpu/0/utilization_percent_max')).toBe(100);
+      expect(value('gpu/0/memory_used_bytes')).toBe(1965883392);
+      expect(value('gpu/0/power_watts')).toBeCloseTo(696.827, 6);
+      expect(value('gpu/0/temperature_celsius')).toBe(58);
+      expect(value('gpu/0/energy_joules')).toBe(700);
+      expect(points.find((p) => p.series.name === 'gpu/0/power_watts')?.series).toEqual({
+        name: 'gpu/0/power_watts',
+        kind: 'gpu',
+        device: 'GPU-917ba812-3a2a-b201-9184-0be9d1fe3a95',
+      });
+      // The recorded pid 405 is not the job's; the child's 1386 MiB are.
+      expect(value('job/gpu_memory_bytes')).toBe(1386 * 1048576);
+      // GPU 1 acts like a MIG GPU: no utilization, no energy, the rest is there; and not supported is no reason to warn.
+      expect(value('gpu/1/utilization_percent')).toBeUndefined();
+      expect(value('gpu/1/energy_joules')).toBeUndefined();
+      expect(value('gpu/1/power_watts')).toBeCloseTo(696.827, 6);
+      expect(warnings).toEqual([]);
+    } finally {
+      delete process.env.FAKE_NVML_PID;
+      await sampler.stop();
+      child.kill();
+    }
+  });
+
+  it('records only the GPUs CUDA_VISIBLE_DEVICES names, under their driver index', async () => {
+    const sampler = createSystemSampler({ nvmlLibrary: library, env: { CUDA_VISIBLE_DEVICES: 'GPU-1111' } });
+    try {
+      await sampler.sampleNow();
+      const names = sampler.report(Date.now()).map((p) => p.series.name);
+      expect(names.filter((n) => n.startsWith('gpu/'))).toEqual(expect.arrayContaining(['gpu/1/memory_used_bytes', 'gpu/1/power_watts']));
+      expect(names.some((n) => n.startsWith('gpu/0/'))).toBe(false);
+    } finally {
+      await sampler.stop();
+    }
+  });
+
+  it('describes the GPUs the job can see: name, UUID, memory and driver', async () => {
+    const machine = await describeMachine({ CUDA_VISIBLE_DEVICES: '0' }, { nvmlLibrary: library });
+    expect(machine.gpus).toEqual([
+      { index: 0, name: 'NVIDIA H100 80GB HBM3', uuid: 'GPU-917ba812-3a2a-b201-9184-0be9d1fe3a95', memoryBytes: 85520809984, driverVersion: '580.159.04' },
+    ]);
+    expect(machine.cpuCount).toBe(os.cpus().length);
+    expect(machine.memoryBytes).toBe(os.totalmem());
+  });
+});

@@ -1,0 +1,86 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  parseAuxv,
+  parseChildren,
+  parseCpuTimes,
+  parseDiskstats,
+  parseMeminfo,
+  parseNetDev,
+  parseProcessStat,
+  parseUptime,
+} from '../../src/sample/procfs/parse.js';
+
+const recorded = path.join(import.meta.dirname, '../fixtures/proc/job-tree');
+const read = (file: string) => fs.readFileSync(path.join(recorded, file), 'latin1');
+const rootPid = Number(read('root_pid'));
+
+describe('parseProcessStat', () => {
+  it('reads ppid, CPU ticks, threads, start time and rss from a recorded /proc/<pid>/stat', () => {
+    const busyChild = fs
+      .readdirSync(path.join(recorded, 'after/proc'))
+      .filter((name) => /^\d+$/.test(name))
+      .map((name) => parseProcessStat(read(`after/proc/${name}/stat`)))
+      .find((stat) => stat?.comm === 'node');
+    expect(busyChild).toMatchObject({ ppid: rootPid, state: 'R', threads: 7, utime: 138, stime: 3, startTime: 97714, rssPages: 11570 });
+  });
+
+  it('finds the fields after a command name holding spaces and parentheses', () => {
+    const stat = parseProcessStat('42 (my (odd) name) S 7 42 42 0 -1 4194560 100 0 0 0 250 50 10 5 20 0 3 0 12345 1000000 321 18446744073709551615');
+    expect(stat).toMatchObject({
+      pid: 42,
+      comm: 'my (odd) name',
+      ppid: 7,
+      utime: 250,
+      stime: 50,
+      cutime: 10,
+      cstime: 5,
+      threads: 3,
+      startTime: 12345,
+      rssPages: 321,
+    });
+  });
+
+  it('gives undefined for text that is not a stat line', () => {
+    expect(parseProcessStat('')).toBeUndefined();
+    expect(parseProcessStat('42 no parentheses')).toBeUndefined();
+  });
+});
+
+describe('machine files', () => {
+  it('sums busy and total CPU ticks from the cpu line, counting iowait as idle', () => {
+    expect(parseCpuTimes(read('before/proc/stat'))).toEqual({ busy: 30728 + 4929 + 399 + 30, total: 30728 + 4929 + 157900 + 1103 + 399 + 30 });
+    expect(parseCpuTimes('intr 1 2 3\n')).toBeUndefined();
+  });
+
+  it('reads /proc/meminfo in bytes', () => {
+    const meminfo = parseMeminfo(read('before/proc/meminfo'));
+    expect(meminfo.get('MemTotal')).toBe(24683656 * 1024);
+    expect(meminfo.get('MemAvailable')).toBe(23966036 * 1024);
+    expect(meminfo.get('HugePages_Total')).toBe(0);
+  });
+
+  it('reads bytes read and written per device from /proc/diskstats (512-byte sectors)', () => {
+    const vda = parseDiskstats(read('before/proc/diskstats')).find((disk) => disk.name === 'vda');
+    expect(vda).toEqual({ name: 'vda', readBytes: 3086530 * 512, writeBytes: 6228608 * 512 });
+  });
+
+  it('reads received and sent bytes per interface from /proc/net/dev', () => {
+    const links = parseNetDev(read('before/proc/net/dev'));
+    expect(links.map((link) => link.name)).toEqual(['lo', 'ifb0', 'ifb1', 'eth0']);
+    expect(links.find((link) => link.name === 'eth0')).toEqual({ name: 'eth0', rxBytes: 363028821, txBytes: 824183 });
+  });
+
+  it('reads seconds since boot from /proc/uptime and pids from a children file', () => {
+    expect(parseUptime(read('before/proc/uptime'))).toBe(977.47);
+    expect(parseChildren('15174 15176 15177 \n')).toEqual([15174, 15176, 15177]);
+    expect(parseChildren('')).toEqual([]);
+  });
+
+  it('finds the page size and clock ticks in the recorded auxv', () => {
+    const auxv = fs.readFileSync(path.join(recorded, 'before/proc/self/auxv'));
+    expect(parseAuxv(auxv, 8)).toEqual({ pageSize: 4096, clockTicks: 100 });
+    expect(parseAuxv(Buffer.alloc(0), 8)).toEqual({ pageSize: 4096, clockTicks: 100 });
+  });
+});

@@ -1,0 +1,123 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { physicalDiskNames } from '../../src/sample/procfs/disks.js';
+import { JobTreeProbe } from '../../src/sample/procfs/job-tree.js';
+import { LinuxMachineProbe } from '../../src/sample/procfs/machine.js';
+import type { SampleValue } from '../../src/sample/reading.js';
+
+// Two snapshots of a job on the team's VM (see test/fixtures/proc/README.md); /proc/uptime says they are 1.47 s apart.
+const recorded = path.join(import.meta.dirname, '../fixtures/proc/job-tree');
+const rootPid = Number(fs.readFileSync(path.join(recorded, 'root_pid'), 'utf8'));
+const apartMs = 1470;
+
+let dir: string;
+let procDir: string;
+let sysDir: string;
+/** Points the probes' /proc and /sys at one snapshot, the way time moves on under a real probe. */
+function use(snapshot: 'before' | 'after') {
+  for (const [link, name] of [
+    [procDir, 'proc'],
+    [sysDir, 'sys'],
+  ] as const) {
+    fs.rmSync(link, { force: true });
+    fs.symlinkSync(path.join(recorded, snapshot, name), link);
+  }
+}
+const byName = (values: SampleValue[]) => Object.fromEntries(values.map((v) => [v.name, v.value]));
+
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'runmeter-procfs-'));
+  procDir = path.join(dir, 'proc');
+  sysDir = path.join(dir, 'sys');
+});
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+describe('LinuxMachineProbe', () => {
+  it('gives memory at once, and CPU, disk and network rates from the change between two readings', () => {
+    const warnings: string[] = [];
+    const probe = new LinuxMachineProbe({ procDir, sysDir }, (_key, message) => warnings.push(message));
+    use('before');
+    const first = byName(probe.read(0));
+    expect(Object.keys(first).sort()).toEqual(['system/memory_percent', 'system/memory_used_bytes']);
+    expect(first['system/memory_used_bytes']).toBe((24683656 - 23966036) * 1024);
+
+    use('after');
+    const second = byName(probe.read(apartMs));
+    // cpu line: busy 36086 -> 36366 ticks, total 195089 -> 195378.
+    expect(second['system/cpu_percent']).toBeCloseTo((280 / 289) * 100, 6);
+    expect(second['system/memory_percent']).toBeCloseTo(((24683656 - 23928532) / 24683656) * 100, 6);
+    // Only vda counts: loop* and zram0 have no device link, so their IO (none here) is left out.
+    expect(second['system/disk_write_bytes_per_s']).toBeCloseTo(((6328576 - 6228608) * 512) / 1.47, 3);
+    expect(second['system/disk_read_bytes_per_s']).toBe(0);
+    expect(second['system/network_rx_bytes_per_s']).toBe(0);
+    expect(probe.memoryTotalBytes).toBe(24683656 * 1024);
+    expect(warnings).toEqual([]);
+  });
+
+  it('gives no CPU or rates for a reading too soon after the last, and measures the next one from the older reading', () => {
+    const probe = new LinuxMachineProbe({ procDir, sysDir }, () => {});
+    use('before');
+    probe.read(0);
+    use('after');
+    expect(byName(probe.read(50))['system/cpu_percent']).toBeUndefined();
+    expect(byName(probe.read(apartMs))['system/cpu_percent']).toBeCloseTo((280 / 289) * 100, 6);
+  });
+
+  it('warns once and goes on when a file is missing', () => {
+    const warnings: string[] = [];
+    fs.mkdirSync(procDir);
+    const probe = new LinuxMachineProbe({ procDir, sysDir }, (_key, message) => warnings.push(message));
+    expect(probe.read(0)).toEqual([]);
+    expect(warnings.join('\n')).toContain('meminfo');
+  });
+});
+
+describe('physicalDiskNames', () => {
+  it('keeps the disks with a device link in sysfs and leaves out loop and zram devices', () => {
+    expect([...physicalDiskNames(path.join(recorded, 'before/sys'), [])]).toEqual(['vda']);
+  });
+
+  it('falls back to whole-disk names, without partitions or stacked devices, when sysfs cannot be read', () => {
+    const names = ['sda', 'sda1', 'nvme0n1', 'nvme0n1p2', 'dm-0', 'md0', 'loop3', 'vdb', 'mmcblk0', 'mmcblk0p1'];
+    expect([...physicalDiskNames(path.join(dir, 'missing'), names)]).toEqual(['sda', 'nvme0n1', 'vdb', 'mmcblk0']);
+  });
+});
+
+describe('JobTreeProbe', () => {
+  it('finds the root, its children and grandchildren by ppid, and sums their memory, processes and threads', () => {
+    const probe = new JobTreeProbe(procDir, { pageSize: 4096, clockTicks: 100 });
+    probe.setRoot(rootPid);
+    use('before');
+    const { values, pids } = probe.read(0, 24683656 * 1024);
+    // bash (root), node (busy), sleep, the subshell bash, and its sleep; not pid 1, 2 or the capturing shell (the root's parent).
+    expect(pids.sort((a, b) => a - b)).toEqual([rootPid, rootPid + 1, rootPid + 3, rootPid + 4, rootPid + 6]);
+    const rssBytes = (742 + 11570 + 392 + 299 + 414) * 4096;
+    expect(byName(values)).toEqual({
+      'job/memory_rss_bytes': rssBytes,
+      'job/memory_percent': (rssBytes / (24683656 * 1024)) * 100,
+      'job/processes': 5,
+      'job/threads': 1 + 7 + 1 + 1 + 1,
+    });
+  });
+
+  it("counts the tree's CPU between readings, including a child that ran and exited in between (through its parent's cutime)", () => {
+    const probe = new JobTreeProbe(procDir, { pageSize: 4096, clockTicks: 100 });
+    probe.setRoot(rootPid);
+    use('before');
+    probe.read(0, undefined);
+    use('after');
+    const values = byName(probe.read(apartMs, undefined).values);
+    // node: utime+stime 42 -> 141 ticks; bash's cutime 0 -> 42 (the short node child); the sleeps: nothing.
+    expect(values['job/cpu_percent']).toBeCloseTo(((99 + 42) / 100 / 1.47) * 100, 6);
+  });
+
+  it('gives no values once the root has exited, and none without a root', () => {
+    const probe = new JobTreeProbe(procDir, { pageSize: 4096, clockTicks: 100 });
+    use('before');
+    expect(probe.read(0, undefined)).toEqual({ values: [], pids: [] });
+    probe.setRoot(999_999);
+    expect(probe.read(0, undefined)).toEqual({ values: [], pids: [] });
+  });
+});
