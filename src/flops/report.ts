@@ -30,7 +30,8 @@ export function buildReport(parts: ReportParts): FlopsReport {
     totals.flops += node.flops;
     byOp.set(node.opType, totals);
   }
-  const sorted = [...byOp.entries()].sort(([nameA, a], [nameB, b]) => b.flops - a.flops || b.nodes - a.nodes || nameA.localeCompare(nameB));
+  // Plain code-point order for ties: localeCompare would load ICU's collator, a noticeable cost in a cold process.
+  const sorted = [...byOp.entries()].sort(([nameA, a], [nameB, b]) => b.flops - a.flops || b.nodes - a.nodes || (nameA < nameB ? -1 : nameA > nameB ? 1 : 0));
   const report: FlopsReport = {
     format: parts.format,
     macs,

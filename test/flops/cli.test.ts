@@ -1,0 +1,55 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli, sharedFixtures, tempHome } from '../helpers/cli.js';
+
+// `runmeter flops` as users run it: the real binary over the fixture graphs (run `npx tsc -p tsconfig.json` first).
+
+const onnx = (name: string) => path.join(sharedFixtures, 'onnx', `${name}.onnx`);
+const mlp = path.resolve(import.meta.dirname, '../fixtures/flops/mlp/model.json');
+
+async function flops(args: string[]) {
+  const result = await runCli(['flops', ...args], { home: tempHome() });
+  return { code: result.code, stdout: result.stdout.toString(), stderr: result.stderr.toString() };
+}
+
+describe('runmeter flops', () => {
+  it('prints the counts as JSON with by_op, inputs, unknown_ops and warnings', async () => {
+    const { code, stdout } = await flops([onnx('resnet18'), '--batch', '8', '--json']);
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout);
+    expect(report).toMatchObject({ format: 'onnx', batch: 8, macs: 14_512_586_752, inputs: { input: [8, 3, 224, 224] }, unknown_ops: [], warnings: [] });
+    expect(report.flops).toBeGreaterThan(2 * report.macs);
+    expect(report.params).toBe(11_680_872);
+    expect(report.by_op.Conv).toMatchObject({ nodes: 20 });
+  });
+
+  it('prints a table per operator, and every node with --per-node', async () => {
+    const { code, stdout } = await flops([onnx('bert_tiny'), '--input', 'input_ids=2x64', '--per-node']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/inputs {2}input_ids \[2, 64\]/);
+    expect(stdout).toMatch(/MACs {4}54\.53 M/);
+    expect(stdout).toMatch(/^MatMul\s+16\s+54\.53 M/m);
+    expect(stdout).toMatch(/^NODE\s+OP\s+SHAPE\s+MACS\s+FLOPS\s+NOTE/m);
+    expect(stdout).toMatch(/\/m\/encoder\/layer\.0\/attention\/self\/query\/MatMul\s+MatMul\s+\[2,64,128\]/);
+  });
+
+  it('counts training FLOPs and TF.js model.json files', async () => {
+    const { code, stdout } = await flops([mlp, '--json', '--training', '--batch', '32']);
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout);
+    expect(report).toMatchObject({ format: 'tfjs', training: true, macs: 3 * 32 * (784 * 128 + 1280) });
+    expect(Object.keys(report.by_op)).toEqual(['Dense', 'Dropout']);
+  });
+
+  it('exits 2 with a message naming the flag for a malformed --input, and 1 for a missing file', async () => {
+    const malformed = await flops([onnx('bert_tiny'), '--input', 'input_ids=2x']);
+    expect(malformed.code).toBe(2);
+    expect(malformed.stderr).toContain('--input expects NAME=DIMS with positive integer dims, such as input_ids=8x128, got "input_ids=2x"');
+    const unknown = await flops([onnx('bert_tiny'), '--input', 'ids=2x64']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('the model has no input named "ids"; its inputs are input_ids');
+    const missing = await flops(['nowhere.onnx']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('runmeter: cannot read model nowhere.onnx: no such file');
+  });
+});

@@ -1,0 +1,81 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { countFlops, encodeOnnx, flopsPerBatch, flopsPerEpoch, loadModel } from '../../src/flops/index.js';
+import { graph, node } from './graph.js';
+
+// The API the SDK calls: countFlops over bytes, paths, objects; prov4ml's per-batch and per-epoch counts.
+
+const mlpJson = path.resolve(import.meta.dirname, '../fixtures/flops/mlp/model.json');
+// Hand count of the fixture MLP per sample: 784×128 + 128×10 MACs; biases 138, relu 128, softmax 5 × 10.
+const mlpMacs = 784 * 128 + 128 * 10;
+const mlpFlops = 2 * mlpMacs + 138 + 128 + 50;
+
+const linear = graph({ inputs: { x: ['batch', 64] }, weights: { w: [64, 32] }, nodes: [node('MatMul', ['x', 'w'], ['y'])] });
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'runmeter-flops-'));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+describe('countFlops', () => {
+  it('counts a TF.js model.json given by path, by folder, or as bytes', () => {
+    expect(countFlops(mlpJson).flops).toBe(mlpFlops);
+    expect(countFlops(path.dirname(mlpJson), { batch: 4 }).macs).toBe(4 * mlpMacs);
+    const report = countFlops(fs.readFileSync(mlpJson), { batch: 2 });
+    expect(report).toMatchObject({ format: 'tfjs', macs: 2 * mlpMacs, params: 784 * 128 + 128 + 128 * 10 + 10, inputs: { hidden_input: [2, 784] } });
+  });
+
+  it('counts ONNX given by path and notices when the file is rewritten', () => {
+    const file = path.join(tmp, 'linear.onnx');
+    fs.writeFileSync(file, encodeOnnx(linear));
+    expect(countFlops(file, { batch: 2 }).macs).toBe(2 * 64 * 32);
+    const wider = graph({ inputs: { x: ['batch', 64] }, weights: { w: [64, 48] }, nodes: [node('MatMul', ['x', 'w'], ['y'])] });
+    fs.writeFileSync(file, encodeOnnx(wider));
+    fs.utimesSync(file, new Date(), new Date(Date.now() + 5_000));
+    expect(countFlops(file, { batch: 2 }).macs).toBe(2 * 64 * 48);
+  });
+
+  it('answers a repeated count of the same model object from its cache', () => {
+    expect(countFlops(linear, { batch: 3 })).toBe(countFlops(linear, { batch: 3 }));
+    expect(countFlops(linear, { batch: 4 }).macs).toBe(4 * 64 * 32);
+  });
+
+  it('names the file it cannot read', () => {
+    expect(() => countFlops(path.join(tmp, 'missing.onnx'))).toThrow(/cannot read model .*missing.onnx: no such file/);
+    expect(() => loadModel(tmp)).toThrow(/the folder has no model.json/);
+    expect(() => countFlops(linear, { batch: 0 })).toThrow(/batch: expected a positive integer, got 0/);
+  });
+});
+
+describe('flopsPerBatch and flopsPerEpoch', () => {
+  it('counts a batch at its actual size, from a number or a tensor’s first dim', () => {
+    expect(flopsPerBatch(linear, 16)).toBe(2 * 16 * 64 * 32);
+    expect(flopsPerBatch(linear, { shape: [5, 64] })).toBe(2 * 5 * 64 * 32);
+    expect(flopsPerBatch(mlpJson, { shape: [7, 784] })).toBe(7 * mlpFlops);
+  });
+
+  it('sets the batch dim of inputs given with their full dims', () => {
+    const ids = graph({
+      inputs: { ids: ['batch', 'sequence'] },
+      weights: { table: [100, 8], w: [8, 8] },
+      nodes: [node('Gather', ['table', 'ids'], ['e']), node('MatMul', ['e', 'w'], ['y'])],
+    });
+    expect(flopsPerBatch(ids, 4, { inputs: { ids: [1, 16] } })).toBe(2 * 4 * 16 * 8 * 8);
+  });
+
+  it('counts an epoch as per-sample FLOPs times the number of samples', () => {
+    const perSample = 2 * 64 * 32;
+    expect(flopsPerEpoch(linear, 1000)).toBe(1000 * perSample);
+    expect(flopsPerEpoch(linear, new Array(10))).toBe(10 * perSample);
+    expect(flopsPerEpoch(linear, { size: 60_000 })).toBe(60_000 * perSample);
+  });
+
+  it('counts training as forward plus backward, three times the forward FLOPs', () => {
+    expect(flopsPerBatch(linear, 8, { training: true })).toBe(3 * flopsPerBatch(linear, 8));
+    expect(flopsPerEpoch(mlpJson, 100, { training: true })).toBe(300 * mlpFlops);
+  });
+
+  it('rejects batches and datasets without a size', () => {
+    expect(() => flopsPerBatch(linear, { shape: [] })).toThrow(/expected a positive integer or a tensor with a batch dim, got shape \[\]/);
+    expect(() => flopsPerEpoch(linear, { size: Number.POSITIVE_INFINITY })).toThrow(/expected a finite number of samples, got Infinity/);
+  });
+});
