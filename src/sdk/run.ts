@@ -146,7 +146,7 @@ export class Run implements ExitParticipant {
    */
   logParam(name: string, value: unknown): Promise<void> {
     checkName('logParam', 'the param name', name);
-    return this.logParams({ [name]: value }, 'logParam');
+    return this.recordParams('logParam', { [name]: value });
   }
 
   /**
@@ -155,7 +155,11 @@ export class Run implements ExitParticipant {
    * @example
    * await run.logParams({ batch_size: 32, optimizer: 'adam' });
    */
-  logParams(record: Record<string, unknown>, call = 'logParams'): Promise<void> {
+  logParams(record: Record<string, unknown>): Promise<void> {
+    return this.recordParams('logParams', record);
+  }
+
+  private recordParams(call: string, record: Record<string, unknown>): Promise<void> {
     if (this.state !== OPEN) throw this.endedError(call);
     return this.track(this.store.setParams(this.id, paramsFrom(call, record)));
   }
