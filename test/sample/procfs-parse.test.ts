@@ -1,16 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  parseAuxv,
-  parseChildren,
-  parseCpuTimes,
-  parseDiskstats,
-  parseMeminfo,
-  parseNetDev,
-  parseProcessStat,
-  parseUptime,
-} from '../../src/sample/procfs/parse.js';
+import { parseAuxv, parseCpuTimes, parseDiskstats, parseMeminfo, parseNetDev, parseProcessStat, parseUptime } from '../../src/sample/procfs/parse.js';
 
 const recorded = path.join(import.meta.dirname, '../fixtures/proc/job-tree');
 const read = (file: string) => fs.readFileSync(path.join(recorded, file), 'latin1');
@@ -72,10 +63,8 @@ describe('machine files', () => {
     expect(links.find((link) => link.name === 'eth0')).toEqual({ name: 'eth0', rxBytes: 363028821, txBytes: 824183 });
   });
 
-  it('reads seconds since boot from /proc/uptime and pids from a children file', () => {
+  it('reads seconds since boot from /proc/uptime', () => {
     expect(parseUptime(read('before/proc/uptime'))).toBe(977.47);
-    expect(parseChildren('15174 15176 15177 \n')).toEqual([15174, 15176, 15177]);
-    expect(parseChildren('')).toEqual([]);
   });
 
   it('finds the page size and clock ticks in the recorded auxv', () => {

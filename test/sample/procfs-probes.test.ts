@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { physicalDiskNames } from '../../src/sample/procfs/disks.js';
+import { physicalDiskNames, physicalInterfaceNames } from '../../src/sample/procfs/devices.js';
 import { JobTreeProbe } from '../../src/sample/procfs/job-tree.js';
 import { LinuxMachineProbe } from '../../src/sample/procfs/machine.js';
 import type { SampleValue } from '../../src/sample/reading.js';
@@ -82,6 +82,18 @@ describe('physicalDiskNames', () => {
   it('falls back to whole-disk names, without partitions or stacked devices, when sysfs cannot be read', () => {
     const names = ['sda', 'sda1', 'nvme0n1', 'nvme0n1p2', 'dm-0', 'md0', 'loop3', 'vdb', 'mmcblk0', 'mmcblk0p1'];
     expect([...physicalDiskNames(path.join(dir, 'missing'), names)]).toEqual(['sda', 'nvme0n1', 'vdb', 'mmcblk0']);
+  });
+});
+
+describe('physicalInterfaceNames', () => {
+  it('counts NICs only, not the bridges, veth pairs and ifb devices that carry the same packets again', () => {
+    for (const name of ['eth0', 'ifb0', 'docker0', 'veth1a2b', 'lo']) fs.mkdirSync(path.join(dir, 'class/net', name), { recursive: true });
+    fs.mkdirSync(path.join(dir, 'class/net/eth0/device'));
+    expect([...physicalInterfaceNames(dir, ['lo', 'eth0', 'ifb0', 'docker0', 'veth1a2b'])]).toEqual(['eth0']);
+  });
+
+  it('counts all but lo where no interface has a device, as inside a container (its eth0 is a veth)', () => {
+    expect([...physicalInterfaceNames(path.join(dir, 'missing'), ['lo', 'eth0', 'ifb0'])]).toEqual(['eth0', 'ifb0']);
   });
 });
 

@@ -1,5 +1,5 @@
 import { minimumRateWindowMs, type SampleValue } from '../reading.js';
-import { physicalDiskNames } from './disks.js';
+import { physicalDiskNames, physicalInterfaceNames } from './devices.js';
 import { type CpuTimes, parseCpuTimes, parseDiskstats, parseMeminfo, parseNetDev } from './parse.js';
 import { ProcFiles } from './read-file.js';
 
@@ -18,13 +18,14 @@ interface Counters {
   networkTx?: number;
 }
 
-// Physical disks change rarely (hotplug); listing sysfs once a minute is plenty.
-const diskListRefreshMs = 60_000;
+// Physical disks and NICs change rarely (hotplug); listing sysfs once a minute is plenty.
+const deviceListRefreshMs = 60_000;
 
 /** Reads the machine's CPU, memory, disk IO and network from procfs; rates and CPU come from the change since the last read. */
 export class LinuxMachineProbe {
   private previous: Counters | undefined;
-  private disks: { names: Set<string>; atMs: number } | undefined;
+  private readonly disks = new DeviceList(physicalDiskNames);
+  private readonly interfaces = new DeviceList(physicalInterfaceNames);
   private readonly files: ProcFiles;
   /** MemTotal in bytes, from the latest read (the job's memory_percent divides by it). */
   memoryTotalBytes: number | undefined;
@@ -58,10 +59,7 @@ export class LinuxMachineProbe {
     const diskstats = this.files.read(`${procDir}/diskstats`);
     if (diskstats !== undefined) {
       const disks = parseDiskstats(diskstats);
-      const physical = this.physicalDisks(
-        disks.map((d) => d.name),
-        nowMs,
-      );
+      const physical = this.disks.counted(this.roots.sysDir, disks, nowMs);
       current.diskRead = 0;
       current.diskWrite = 0;
       for (const disk of disks) {
@@ -74,8 +72,10 @@ export class LinuxMachineProbe {
     if (netDev !== undefined) {
       current.networkRx = 0;
       current.networkTx = 0;
-      for (const link of parseNetDev(netDev)) {
-        if (link.name === 'lo') continue;
+      const links = parseNetDev(netDev);
+      const physical = this.interfaces.counted(this.roots.sysDir, links, nowMs);
+      for (const link of links) {
+        if (!physical.has(link.name)) continue;
         current.networkRx += link.rxBytes;
         current.networkTx += link.txBytes;
       }
@@ -101,12 +101,24 @@ export class LinuxMachineProbe {
       { name: 'system/memory_percent', value: (used / total) * 100 },
     ];
   }
+}
 
-  private physicalDisks(names: string[], nowMs: number): Set<string> {
-    if (this.disks === undefined || nowMs - this.disks.atMs > diskListRefreshMs) {
-      this.disks = { names: physicalDiskNames(this.roots.sysDir, names), atMs: nowMs };
+/** Which devices count, listed again from sysfs when a new name shows up or once a minute. */
+class DeviceList {
+  private counts = new Set<string>();
+  private seen = new Set<string>();
+  private atMs = Number.NEGATIVE_INFINITY;
+
+  constructor(private readonly find: (sysDir: string, names: string[]) => Set<string>) {}
+
+  counted(sysDir: string, devices: { name: string }[], nowMs: number): Set<string> {
+    if (nowMs - this.atMs > deviceListRefreshMs || devices.some((device) => !this.seen.has(device.name))) {
+      const names = devices.map((device) => device.name);
+      this.counts = this.find(sysDir, names);
+      this.seen = new Set(names);
+      this.atMs = nowMs;
     }
-    return this.disks.names;
+    return this.counts;
   }
 }
 

@@ -125,15 +125,6 @@ export function parseUptime(text: string): number {
   return Number(text.trim().split(/\s+/)[0]);
 }
 
-/** The pids a /proc/<pid>/task/<tid>/children file lists. */
-export function parseChildren(text: string): number[] {
-  return text
-    .trim()
-    .split(/\s+/)
-    .filter((s) => s !== '')
-    .map(Number);
-}
-
 const AT_PAGESZ = 6;
 const AT_CLKTCK = 17;
 

@@ -17,3 +17,12 @@ export function physicalDiskNames(sysDir: string, names: string[]): Set<string> 
   if (listed === undefined || listed.length === 0) return new Set(names.filter((name) => wholeDiskPattern.test(name)));
   return new Set(listed.filter((name) => fs.existsSync(`${sysDir}/block/${name}/device`)));
 }
+
+/**
+ * The network interfaces whose traffic counts: those backed by a device (a NIC has a `device` link in sysfs). Bridges, veth pairs,
+ * ifb and tunnels carry the same packets again. Where no interface has a device (inside a container, whose eth0 is a veth), all but lo.
+ */
+export function physicalInterfaceNames(sysDir: string, names: string[]): Set<string> {
+  const withDevice = names.filter((name) => name !== 'lo' && fs.existsSync(`${sysDir}/class/net/${name}/device`));
+  return new Set(withDevice.length > 0 ? withDevice : names.filter((name) => name !== 'lo'));
+}
