@@ -117,7 +117,7 @@ else if (process.env.FAKE_SMI_PID) console.log([recorded.uuid, process.env.FAKE_
       expect(value('gpu/0/memory_percent')).toBeCloseTo((8483 / 81559) * 100, 9);
       expect(value('gpu/0/power_watts')).toBe(74.5);
       expect(value('gpu/0/temperature_celsius')).toBe(33);
-      // nvidia-smi has no energy counter to read.
+      // runmeter reads no energy counter through nvidia-smi.
       expect(value('gpu/0/energy_joules')).toBeUndefined();
       expect(value('job/gpu_memory_bytes')).toBe(1386 * 1048576);
       expect(warnings).toEqual([]);
