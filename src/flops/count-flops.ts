@@ -29,20 +29,20 @@ function parsed(model: ModelInput | string): ParsedModel {
   return fresh;
 }
 
-/** Counts a model's MACs, FLOPs and parameters from its graph: ONNX bytes, a TF.js model.json or tf.LayersModel, or a path. */
+/** Counts a model's MACs, FLOPs and parameters from its graph: ONNX bytes, a TF.js model.json or tf.LayersModel, or a path. The report may be shared by later calls: treat it as read-only. */
 export function countFlops(model: ModelInput | string, options: CountOptions = {}): FlopsReport {
   if (options.batch !== undefined && !(Number.isInteger(options.batch) && options.batch > 0)) {
     throw new UsageError(`batch: expected a positive integer, got ${options.batch}`);
   }
-  const model_ = parsed(model);
+  const parsedModel = parsed(model);
   const key = JSON.stringify([options.batch, options.inputs, options.training === true, options.perNode === true]);
-  let cache = reports.get(model_);
+  let cache = reports.get(parsedModel);
   const hit = cache?.get(key);
   if (hit !== undefined) return hit;
-  const report = model_.kind === 'onnx' ? countOnnx(model_.graph, options) : countTfjs(model_.topology, options);
+  const report = parsedModel.kind === 'onnx' ? countOnnx(parsedModel.graph, options) : countTfjs(parsedModel.topology, options);
   if (cache === undefined) {
     cache = new Map();
-    reports.set(model_, cache);
+    reports.set(parsedModel, cache);
   }
   if (cache.size >= reportsPerModel) cache.delete(cache.keys().next().value as string);
   cache.set(key, report);

@@ -53,6 +53,12 @@ describe('flopsPerBatch and flopsPerEpoch', () => {
     expect(flopsPerBatch(mlpJson, { shape: [7, 784] })).toBe(7 * mlpFlops);
   });
 
+  it('counts a TF.js model declared with a fixed batch at the batch it is given', () => {
+    const fixed = { class_name: 'Sequential', config: { layers: [{ class_name: 'Dense', config: { name: 'd', units: 2, batch_input_shape: [32, 10] } }] } };
+    expect(countFlops(fixed).macs).toBe(32 * 20);
+    expect(flopsPerBatch(fixed, 4)).toBe(4 * (2 * 20 + 2));
+  });
+
   it('sets the batch dim of inputs given with their full dims', () => {
     const ids = graph({
       inputs: { ids: ['batch', 'sequence'] },

@@ -1,4 +1,4 @@
-import protobuf from 'protobufjs';
+import protobuf from 'protobufjs/light.js';
 import type { AttributeValue, GraphTensor, GraphValue, ModelGraph } from '../types.js';
 import { modelProto } from './schema.js';
 import { DataType } from './tensor-values.js';

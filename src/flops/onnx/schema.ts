@@ -1,4 +1,4 @@
-import protobuf from 'protobufjs';
+import protobuf from 'protobufjs/light.js';
 
 // The subset of onnx.proto (https://github.com/onnx/onnx/blob/main/onnx/onnx.proto, proto2, field numbers unchanged
 // since IR version 3) that a FLOPs counter needs, as a protobufjs JSON descriptor. Fields left out (doc strings,

@@ -73,6 +73,7 @@ export class OpCall {
     return this.has(index) ? this.value(index) : undefined;
   }
 
+  /** An attribute as stored; the typed readers below fall back when it is absent or of another kind. */
   attribute(name: string): AttributeValue | undefined {
     return this.node.attributes[name];
   }
@@ -82,6 +83,7 @@ export class OpCall {
     return typeof value === 'number' ? value : fallback;
   }
 
+  /** A float attribute; ints and floats are both numbers here, the name only says what ONNX declares. */
   float(name: string, fallback: number): number {
     return this.int(name, fallback);
   }

@@ -67,7 +67,8 @@ function declaredInput(name: string, config: Record<string, unknown>, walk: Walk
     if (declared === undefined) return undefined;
     const missing = declared.slice(1).some((dim) => typeof dim !== 'number');
     if (missing) walk.warnings.push(`input ${name} has dims without a value (${declared.map((d) => d ?? '?').join('x')}): give them with --input ${name}=DIMS`);
-    else shape = [typeof declared[0] === 'number' ? declared[0] : (walk.options.batch ?? 1), ...(declared.slice(1) as number[])];
+    // Layers never bake the batch into their configs, so an asked-for batch replaces even a fixed one.
+    else shape = [walk.options.batch ?? (typeof declared[0] === 'number' ? declared[0] : 1), ...(declared.slice(1) as number[])];
   }
   if (topLevel) walk.inputs[name] = shape;
   return shape;
