@@ -125,6 +125,43 @@ describe('JobTreeProbe', () => {
     expect(values['job/cpu_percent']).toBeCloseTo(((99 + 42) / 100 / 1.47) * 100, 6);
   });
 
+  it('does not take off the CPU of a process that left the tree alive (adopted by init when its parent exited)', () => {
+    // Hand-written stat lines: root 100 -> middle 101 -> worker 102. Then 101 exits (root reaps it: cutime 0 -> 6 ticks, 5 of
+    // them counted before) and init adopts 102, which runs on outside the job.
+    const stat = (pid: number, ppid: number, utime: number, cutime: number) =>
+      `${pid} (p${pid}) S ${ppid} ${pid} ${pid} 0 -1 0 0 0 0 0 ${utime} 0 ${cutime} 0 20 0 1 0 ${pid} 1000 10`;
+    const write = (processes: [number, number, number, number][], uptime: string) => {
+      fs.rmSync(procDir, { recursive: true, force: true });
+      for (const [pid, ppid, utime, cutime] of processes) {
+        fs.mkdirSync(path.join(procDir, String(pid)), { recursive: true });
+        fs.writeFileSync(path.join(procDir, String(pid), 'stat'), stat(pid, ppid, utime, cutime));
+      }
+      fs.writeFileSync(path.join(procDir, 'uptime'), uptime);
+    };
+    const probe = new JobTreeProbe(procDir, { pageSize: 4096, clockTicks: 100 });
+    probe.setRoot(100);
+    write(
+      [
+        [100, 1, 10, 0],
+        [101, 100, 5, 0],
+        [102, 101, 20, 0],
+      ],
+      '10.00 0',
+    );
+    expect(probe.read(0, undefined).pids).toHaveLength(3);
+    write(
+      [
+        [100, 1, 10, 6],
+        [102, 1, 50, 0],
+      ],
+      '11.00 0',
+    );
+    const { values, pids } = probe.read(1000, undefined);
+    expect(pids).toEqual([100]);
+    // 1 tick in 1 s: the middle process's last tick, arriving through the root's cutime.
+    expect(byName(values)['job/cpu_percent']).toBeCloseTo(1, 9);
+  });
+
   it('gives no values once the root has exited, and none without a root', () => {
     const probe = new JobTreeProbe(procDir, { pageSize: 4096, clockTicks: 100 });
     use('before');

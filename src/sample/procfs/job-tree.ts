@@ -78,7 +78,7 @@ export class JobTreeProbe {
       threads += stat.threads;
     }
     const values: SampleValue[] = [];
-    const cpuPercent = this.cpuPercent(tree, nowMs);
+    const cpuPercent = this.cpuPercent(tree, stats, nowMs);
     if (cpuPercent !== undefined) values.push({ name: 'job/cpu_percent', value: cpuPercent });
     const rssBytes = rssPages * this.units.pageSize;
     values.push({ name: 'job/memory_rss_bytes', value: rssBytes });
@@ -110,7 +110,7 @@ export class JobTreeProbe {
    * (cutime, cstime), so a child that exits between readings still counts in full: its last counted total is taken off when it
    * vanishes, and its final total arrives in its parent's cutime.
    */
-  private cpuPercent(tree: Map<number, ProcessStat>, nowMs: number): number | undefined {
+  private cpuPercent(tree: Map<number, ProcessStat>, alive: Map<number, ProcessStat>, nowMs: number): number | undefined {
     const previous = this.previous;
     if (previous !== undefined && nowMs - previous.atMs < minimumRateWindowMs) return undefined;
     const uptime = this.files.read(`${this.procDir}/uptime`);
@@ -126,7 +126,10 @@ export class JobTreeProbe {
       else if (previous !== undefined && now.startTime >= previous.uptimeTicks - 1) ticks += now.cpuTicks;
     }
     for (const [pid, gone] of this.tracked) {
-      if (!tracked.has(pid) && reapedInside(gone, this.tracked, tracked)) ticks -= gone.cpuTicks;
+      if (tracked.has(pid)) continue;
+      // Still running, outside the tree (its parent died and init adopted it): nobody in the tree received its CPU.
+      if (alive.get(pid)?.startTime === gone.startTime) continue;
+      if (reapedInside(gone, this.tracked, tracked)) ticks -= gone.cpuTicks;
     }
     this.tracked = tracked;
     this.previous = { atMs: nowMs, uptimeTicks };
