@@ -1,7 +1,7 @@
 import { UsageError } from '../../model/errors.js';
 import { buildReport } from '../report.js';
 import type { CountOptions, FlopsReport, NodeCount } from '../types.js';
-import { LayerConfig } from './layer-config.js';
+import { LayerConfig, type LayerResult } from './layer-config.js';
 import { convLayers } from './layers-conv.js';
 import { coreLayers } from './layers-core.js';
 import { inboundRefs, isModelClass, type LayerSpec, layersOf, type TensorRef } from './topology.js';
@@ -135,7 +135,15 @@ function applyLayer(layer: LayerSpec, inputs: Shapes, prefix: string, walk: Walk
     walk.nodes.push({ name, opType: layer.class_name, macs: 0, flops: 0, note: 'unknown-shape' });
     return [undefined];
   }
-  const result = rule(new LayerConfig(layer.config), inputs as number[][]);
+  let result: LayerResult;
+  try {
+    result = rule(new LayerConfig(layer.config), inputs as number[][]);
+  } catch (error) {
+    // A config the rule cannot read is reported like an unknown shape: the count goes on.
+    walk.warnings.push(`${layer.class_name} layer ${name}: ${error instanceof Error ? error.message : String(error)}; counted as 0`);
+    walk.nodes.push({ name, opType: layer.class_name, macs: 0, flops: 0, note: 'unknown-shape' });
+    return [undefined];
+  }
   const first = result.outputs[0];
   walk.nodes.push({ name, opType: layer.class_name, macs: result.macs, flops: 2 * result.macs + result.flops, ...(first ? { shape: first } : {}) });
   if (!walk.paramsCounted.has(name)) {
