@@ -53,12 +53,14 @@ function readRank(buf: Uint8Array, start: number, end: number): [number, number]
   return [rank[0], at + 2];
 }
 
+const digitOffsets = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18];
+
 /** `2024-05-01T12:00:00.123Z ` or `2024-05-01 12:00:00,123 `: returns the end of the timestamp, or 0. */
 function readTimestamp(buf: Uint8Array, start: number, end: number): number {
   if (end - start < 20 || buf[start + 4] !== 0x2d || buf[start + 7] !== 0x2d || buf[start + 13] !== COLON || buf[start + 16] !== COLON) return 0;
   const sep = buf[start + 10];
   if (sep !== 0x54 && sep !== SPACE) return 0;
-  for (const offset of [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18]) if (!isDigit(buf[start + offset])) return 0;
+  for (let k = 0; k < digitOffsets.length; k++) if (!isDigit(buf[start + (digitOffsets[k] as number)])) return 0;
   let at = start + 19;
   if ((buf[at] === 0x2e || buf[at] === 0x2c) && isDigit(buf[at + 1])) {
     at++;

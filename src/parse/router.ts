@@ -124,8 +124,12 @@ export class MetricRouter implements LineConsumer {
       if (this.patterns?.line(text, at, this.out)) return;
       const first = text.charCodeAt(0);
       if (first === 0x7b) {
-        if (use.json && parseJsonMetricLine(text, at, this.out)) return;
-        if (use.hf) parseHfDictLine(text, at, this.out);
+        let i = 1;
+        while (text.charCodeAt(i) === SPACE) i++;
+        // `{"` may be a metric object; `{'` is a Python dict (Hugging Face), never JSON.
+        const quote = text.charCodeAt(i);
+        if (quote === 0x22 && use.json && parseJsonMetricLine(text, at, this.out)) return;
+        if ((quote === 0x27 || quote === 0x22) && use.hf) parseHfDictLine(text, at, this.out);
         return;
       }
       if (first === 0x5b && (use.xgboost || use.lightgbm) && parseBoostingLine(text, at, this.out, use)) return;

@@ -28,7 +28,8 @@ export function parseBoostingLine(text: string, at: LineContext, out: MetricOutp
   if (match === null) return false;
   const step = Number(match[1]);
   const rest = match[2] as string;
-  const items = rest.includes('\t') ? rest.split('\t') : rest.split(/\s+/);
+  // XGBoost and LightGBM separate items with tabs; without any, XGBoost's `name:value` items are split on spaces.
+  const items = text.includes('\t') ? rest.split('\t') : rest.split(/\s+/);
   const points = [];
   for (const raw of items) {
     const item = raw.trim();

@@ -22,7 +22,7 @@ function quoteBareNumbers(text: string): string | undefined {
     else if (c === 0x4e || c === 0x49 || c === 0x2d) {
       const word = text.startsWith('NaN', i) ? 'NaN' : text.startsWith('Infinity', i) ? 'Infinity' : text.startsWith('-Infinity', i) ? '-Infinity' : '';
       if (word === '') continue;
-      out += `${text.slice(last, i)}"${sentinel}${word}"`;
+      out += `${text.slice(last, i)}"\\u0000runmeter:${word}"`;
       i += word.length - 1;
       last = i + 1;
     }
@@ -78,12 +78,33 @@ function readMetricObject(object: Record<string, unknown>, at: LineContext): Par
   const time = timestamp === undefined ? undefined : readTimestamp(timestamp);
   if (timestamp !== undefined && time === undefined)
     return `"timestamp" of "${name}" must be seconds since the epoch or an ISO date, found ${describe(timestamp)}`;
-  const point = metricOn(at, 'json', name, value, context === undefined || context === '' ? undefined : context);
-  if (typeof step === 'number') point.step = step;
-  if (typeof epoch === 'number') {
+  return jsonPoint(
+    at,
+    name,
+    value,
+    step as number | undefined,
+    epoch as number | undefined,
+    context === '' ? undefined : (context as string | undefined),
+    time,
+  );
+}
+
+/** The point of a valid metric object. */
+export function jsonPoint(
+  at: LineContext,
+  name: string,
+  value: number,
+  step: number | undefined,
+  epoch: number | undefined,
+  context: string | undefined,
+  time: number | undefined,
+): ParsedMetric {
+  const point = metricOn(at, 'json', name, value, context);
+  if (step !== undefined) point.step = step;
+  if (epoch !== undefined) {
     point.epoch = epoch;
     // As on FloydHub, the epoch is the step when there is no step.
-    if (point.step === undefined && Number.isInteger(epoch)) point.step = epoch;
+    if (step === undefined && Number.isInteger(epoch)) point.step = epoch;
   }
   if (time !== undefined) point.timestamp = time;
   return point;

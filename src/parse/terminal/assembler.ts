@@ -37,6 +37,11 @@ const CHARSET = 5;
 
 const isDigit = (b: number | undefined) => b !== undefined && b >= 0x30 && b <= 0x39;
 
+function indexOrEnd(chunk: Buffer, byte: number, from: number): number {
+  const at = chunk.indexOf(byte, from);
+  return at === -1 ? chunk.length : at;
+}
+
 /**
  * Turns a stream's bytes into lines as a terminal shows them: `\r` starts a redraw and the last one that drew
  * something counts, `\b` erases a character, ANSI escapes are removed, a cursor move up or down ends the line drawn
@@ -75,9 +80,9 @@ export class LineAssembler {
     let pos = 0;
     while (pos < n) {
       if (!this.open && this.escape === NONE) {
-        const lf = this.find(chunk, LF, pos);
-        if (lf < n && this.find(chunk, BS, pos) > lf && this.find(chunk, ESC, pos) > lf) {
-          const cr = this.find(chunk, CR, pos);
+        const lf = this.findLF(chunk, pos);
+        if (lf < n && this.findBS(chunk, pos) > lf && this.findESC(chunk, pos) > lf) {
+          const cr = this.findCR(chunk, pos);
           if (cr > lf || cr === lf - 1) {
             this.plainLine(chunk, pos, cr === lf - 1 ? cr : lf);
             pos = lf + 1;
@@ -100,16 +105,25 @@ export class LineAssembler {
     this.escape = NONE;
   }
 
-  /** Position of the next `byte` at or after `from` in `chunk`, or its length. */
-  private find(chunk: Buffer, byte: number, from: number): number {
-    const field = byte === LF ? 'nextLF' : byte === CR ? 'nextCR' : byte === BS ? 'nextBS' : 'nextESC';
-    let at = this[field];
-    if (at < from) {
-      at = chunk.indexOf(byte, from);
-      if (at === -1) at = chunk.length;
-      this[field] = at;
-    }
-    return at;
+  // Positions of the next special byte at or after `from` in the chunk (its length when none).
+  private findLF(chunk: Buffer, from: number): number {
+    if (this.nextLF < from) this.nextLF = indexOrEnd(chunk, LF, from);
+    return this.nextLF;
+  }
+
+  private findCR(chunk: Buffer, from: number): number {
+    if (this.nextCR < from) this.nextCR = indexOrEnd(chunk, CR, from);
+    return this.nextCR;
+  }
+
+  private findBS(chunk: Buffer, from: number): number {
+    if (this.nextBS < from) this.nextBS = indexOrEnd(chunk, BS, from);
+    return this.nextBS;
+  }
+
+  private findESC(chunk: Buffer, from: number): number {
+    if (this.nextESC < from) this.nextESC = indexOrEnd(chunk, ESC, from);
+    return this.nextESC;
   }
 
   /** A whole line in one chunk with nothing to apply: handed over in place. */
@@ -140,7 +154,7 @@ export class LineAssembler {
         i = this.escapeBytes(chunk, i, n);
         continue;
       }
-      const stop = Math.min(this.find(chunk, LF, i), this.find(chunk, CR, i), this.find(chunk, BS, i), this.find(chunk, ESC, i));
+      const stop = Math.min(this.findLF(chunk, i), this.findCR(chunk, i), this.findBS(chunk, i), this.findESC(chunk, i));
       if (stop > i) {
         this.cur.append(chunk, i, stop);
         this.keepLength = -1;

@@ -63,6 +63,11 @@ export class Redraw {
   erase(count: number): void {
     const { buf, start } = this;
     let end = this.end;
+    // Every character is at least a byte: as many backspaces as bytes erase them all.
+    if (count >= end - start) {
+      this.end = start;
+      return;
+    }
     for (let n = 0; n < count && end > start; n++) {
       end--;
       while (end > start && ((buf[end] as number) & 0xc0) === 0x80) end--;

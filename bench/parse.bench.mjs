@@ -1,0 +1,158 @@
+// `runmeter parse --jsonl` on a 200 MB mixed training log (Keras epochs with \r redraws, JSON metric lines, Hugging
+// Face dicts, plain text), against Node's readline counting the same file's lines, in this script.
+// Figures: throughput (>= 150 MB/s), ratio to readline (>= 0.5), peak RSS of the parse process (<= 100 MB).
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { median, report } from './lib.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const sizeMb = Number(process.env.PARSE_BENCH_MB ?? 200);
+const rounds = Number(process.env.PARSE_BENCH_ROUNDS ?? 3);
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'runmeter-parse-bench-'));
+const logFile = path.join(dir, 'mixed.log');
+
+/** A small deterministic PRNG (mulberry32), so every run parses the same bytes. */
+function prng(seed) {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const plainLines = [
+  (_r, i) =>
+    `2026-11-23 14:05:${String(i % 60).padStart(2, '0')},${String(i % 1000).padStart(3, '0')} - INFO - dataloader worker ${i % 8} prefetched batch ${i}`,
+  () => '/opt/venv/lib/python3.12/site-packages/torch/utils/data/dataloader.py:557: UserWarning: This DataLoader will create 8 worker processes in total.',
+  (r) => `Saving checkpoint to ./checkpoints/model_${Math.floor(r() * 1e6)}.pt (size: ${(r() * 900).toFixed(1)} MB)`,
+  () => '  warnings.warn(_create_warning_msg(',
+  (r) => `GPU memory: allocated ${(r() * 70).toFixed(2)} GiB, reserved ${(r() * 78).toFixed(2)} GiB, cached 1.2 GiB`,
+  () => '',
+  (r, i) => `step ${i}: throughput ${(r() * 5000).toFixed(1)} samples/s, tokens seen ${i * 4096}`,
+];
+
+/** One block of log, about 40 KB: an epoch of Keras redraws and the lines a script prints around it. */
+function block(r, epoch, state) {
+  const parts = [];
+  let plain = 0;
+  let json = 0;
+  // Plain text: about 30% of the bytes.
+  while (plain < 12_000) {
+    const line = plainLines[Math.floor(r() * plainLines.length)](r, state.line++);
+    parts.push(`${line}\n`);
+    plain += line.length + 1;
+  }
+  // JSON metric lines: about 20%.
+  while (json < 8_000) {
+    state.step += 10;
+    const line =
+      state.step % 500 === 0 ? `{"metric": "accuracy", "value": ${r()}, "epoch": ${epoch}}` : `{"metric": "loss", "value": ${r() * 3}, "step": ${state.step}}`;
+    parts.push(`${line}\n`);
+    json += line.length + 1;
+  }
+  // Hugging Face dicts: about 5%.
+  for (let i = 0; i < 20; i++) {
+    parts.push(
+      `{'loss': ${(r() * 2).toFixed(4)}, 'grad_norm': ${(r() * 3).toFixed(4)}, 'learning_rate': ${(r() * 5e-5).toExponential(3)}, 'epoch': ${(epoch + i / 20).toFixed(2)}}\n`,
+    );
+  }
+  // A Keras epoch, verbose 1, redrawn with \b and \r: about 45%.
+  parts.push(`Epoch ${epoch}/1000\n`);
+  const steps = 100;
+  let redraws = '';
+  for (let s = 1; s < steps; s++) {
+    const done = Math.floor((s * 30) / steps);
+    const bar = `${String(s).padStart(3)}/${steps} [${'='.repeat(done)}>${'.'.repeat(29 - done)}] - ETA: ${Math.ceil((steps - s) / 50)}s - loss: ${(r() * 2).toFixed(4)} - accuracy: ${r().toFixed(4)}`;
+    redraws += `\r${bar}${'\b'.repeat(bar.length)}`;
+  }
+  parts.push(
+    `${redraws}\r${steps}/${steps} [${'='.repeat(30)}] - 2s 20ms/step - loss: ${(r() * 2).toFixed(4)} - accuracy: ${r().toFixed(4)} - val_loss: ${(r() * 2).toFixed(4)} - val_accuracy: ${r().toFixed(4)}\n`,
+  );
+  return parts.join('');
+}
+
+function generate(file, bytes) {
+  const fd = fs.openSync(file, 'w');
+  const r = prng(42);
+  const state = { line: 0, step: 0 };
+  let written = 0;
+  for (let epoch = 1; written < bytes; epoch++) written += fs.writeSync(fd, block(r, epoch, state));
+  fs.closeSync(fd);
+  return written;
+}
+
+async function readlineLines(file) {
+  let lines = 0;
+  const input = readline.createInterface({ input: fs.createReadStream(file), crlfDelay: Number.POSITIVE_INFINITY });
+  for await (const _ of input) lines++;
+  return lines;
+}
+
+/** Runs `runmeter parse FILE --jsonl` with its output discarded; resolves with wall ms, exit code and the child's peak RSS. */
+function runParse(file) {
+  const preload = path.join(dir, 'max-rss.mjs');
+  fs.writeFileSync(preload, "process.on('exit', () => process.stderr.write('MAXRSS ' + process.resourceUsage().maxRSS + '\\n'));\n");
+  return new Promise((resolve, reject) => {
+    const start = process.hrtime.bigint();
+    const child = spawn(process.execPath, ['--import', preload, path.join(root, 'bin/runmeter'), 'parse', file, '--jsonl'], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      const ms = Number(process.hrtime.bigint() - start) / 1e6;
+      const rss = Number(/MAXRSS (\d+)/.exec(stderr)?.[1] ?? Number.NaN) / 1024;
+      if (code !== 0) process.stderr.write(stderr);
+      resolve({ ms, code, rssMb: rss });
+    });
+  });
+}
+
+try {
+  const bytes = generate(logFile, sizeMb * 1024 * 1024);
+  const mb = bytes / (1024 * 1024);
+  const parseMs = [];
+  const readlineMs = [];
+  let rssMb = 0;
+  let failed = false;
+  for (let i = 0; i < rounds; i++) {
+    let t = process.hrtime.bigint();
+    await readlineLines(logFile);
+    readlineMs.push(Number(process.hrtime.bigint() - t) / 1e6);
+    t = process.hrtime.bigint();
+    const run = await runParse(logFile);
+    parseMs.push(run.ms);
+    rssMb = Math.max(rssMb, run.rssMb);
+    failed ||= run.code !== 0;
+  }
+  const parseRate = mb / (median(parseMs) / 1000);
+  const readlineRate = mb / (median(readlineMs) / 1000);
+  report({
+    name: `parse --jsonl throughput (${Math.round(mb)} MB mixed log)`,
+    value: Number(parseRate.toFixed(1)),
+    unit: 'MB/s',
+    target: '>= 150 MB/s',
+    ok: !failed && parseRate >= 150,
+  });
+  report({
+    name: 'parse --jsonl speed vs readline line count',
+    value: Number(parseRate.toFixed(1)),
+    unit: 'MB/s',
+    baseline: Number(readlineRate.toFixed(1)),
+    ratio: Number((parseRate / readlineRate).toFixed(3)),
+    target: '>= 0.5x',
+    ok: !failed && parseRate / readlineRate >= 0.5,
+  });
+  report({ name: 'parse --jsonl peak RSS', value: Number(rssMb.toFixed(1)), unit: 'MB', target: '<= 100 MB', ok: rssMb <= 100 });
+} finally {
+  fs.rmSync(dir, { recursive: true, force: true });
+}

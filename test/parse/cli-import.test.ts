@@ -1,0 +1,75 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { importLog } from '../../src/cli/import-log.js';
+import { openStore } from '../../src/store/open.js';
+import { runCli, sharedFixtures, showJson, tempHome } from '../helpers/cli.js';
+
+function copyLog(name: string, mtime: Date): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'runmeter-import-'));
+  const file = path.join(dir, name);
+  fs.copyFileSync(path.join(sharedFixtures, 'logs', name), file);
+  fs.utimesSync(file, mtime, mtime);
+  return file;
+}
+
+describe('runmeter import', () => {
+  it('records a finished run with the points of the log and the log itself as its stdout', async () => {
+    const home = tempHome();
+    const file = copyLog('keras3_verbose1.log', new Date('2026-01-01T01:00:00Z'));
+    const result = await runCli(['import', file, '--name', 'old keras', '--started', '2026-01-01T00:00:00Z'], { home });
+    expect(result.code).toBe(0);
+    expect(result.stdout.toString()).toMatch(/^imported .* as run \w+ \(old keras\): 15 points in 5 series from 25\.\d KB\n$/);
+    const { run, series } = await showJson(home);
+    expect(run).toMatchObject({ name: 'old keras', status: 'succeeded', source: 'import', command: ['import', file] });
+    const loss = series.find((s) => s.name === 'val_loss');
+    expect(loss).toMatchObject({ kind: 'training', context: 'validation', count: 3, first_epoch: 1, last_epoch: 3 });
+    // Spread over the hour from --started to the file's last change, by position in the file.
+    const start = Date.parse('2026-01-01T00:00:00Z');
+    expect(loss?.first_time as number).toBeGreaterThan(start);
+    expect(loss?.last_time as number).toBeLessThanOrEqual(start + 3_600_000);
+    const logs = await runCli(['logs', 'last'], { home });
+    expect(logs.stdout.equals(fs.readFileSync(file))).toBe(true);
+  });
+
+  it("uses the lines' own timestamps when they have them, and records ranks", async () => {
+    const home = tempHome();
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'runmeter-import-')), 'ts.log');
+    fs.writeFileSync(
+      file,
+      '2025-06-01T10:00:00Z [rank1]:{"metric": "loss", "value": 0.5, "step": 1}\n2025-06-01T10:00:30Z [rank1]:{"metric": "loss", "value": 0.4, "step": 2}\n',
+    );
+    expect((await runCli(['import', file], { home })).code).toBe(0);
+    const { series } = await showJson(home);
+    expect(series).toHaveLength(1);
+    expect(series[0]).toMatchObject({
+      name: 'loss',
+      rank: 1,
+      count: 2,
+      first_time: Date.parse('2025-06-01T10:00:00Z'),
+      last_time: Date.parse('2025-06-01T10:00:30Z'),
+    });
+  });
+
+  it('reports progress while it reads, as the progress bar shows it', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'runmeter-import-store-'));
+    const store = openStore(path.join(dir, 'store.db'));
+    const file = copyLog('tqdm.stderr', new Date());
+    const seen: Array<[number, number]> = [];
+    const result = await importLog(store, file, { onProgress: (done, total) => seen.push([done, total]) });
+    await store.close();
+    expect(result.points).toBe(4);
+    expect(seen.at(-1)).toEqual([38_996, 38_996]);
+  });
+
+  it('says what is wrong with a missing file or a bad --started', async () => {
+    const home = tempHome();
+    const missing = await runCli(['import', 'nowhere.log'], { home });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr.toString()).toBe('runmeter: cannot import nowhere.log: no such file\n');
+    const bad = await runCli(['import', path.join(sharedFixtures, 'logs', 'tqdm.stderr'), '--started', 'yesterday'], { home });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.toString()).toContain('--started expects an ISO date-time');
+  });
+});

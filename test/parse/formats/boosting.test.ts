@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { parse } from '../helpers.js';
+
+describe('XGBoost and LightGBM evaluation lines', () => {
+  it('reads XGBoost, with the bracketed iteration as the step and the dataset as the context', () => {
+    const { metrics } = parse('[0]\tvalidation_0-logloss:0.66384\tvalidation_1-logloss:0.66540\n[10]\ttrain-rmse:17.50000+0.10000\teval-auc:0.9\n');
+    expect(metrics.map((m) => [m.name, m.value, m.step, m.context, m.format])).toEqual([
+      ['validation_0-logloss', 0.66384, 0, 'validation', 'xgboost'],
+      ['validation_1-logloss', 0.6654, 0, 'validation', 'xgboost'],
+      ['train-rmse', 17.5, 10, 'training', 'xgboost'],
+      ['eval-auc', 0.9, 10, 'evaluation', 'xgboost'],
+    ]);
+  });
+
+  it("reads LightGBM's dataset's metric: value items", () => {
+    const { metrics } = parse("[10]\tvalid_0's binary_logloss: 0.123456\tvalid_0's auc: 0.95\n[20]\ttraining's l2: 3.5\n");
+    expect(metrics.map((m) => [m.name, m.value, m.step, m.context, m.format])).toEqual([
+      ["valid_0's binary_logloss", 0.123456, 10, 'validation', 'lightgbm'],
+      ["valid_0's auc", 0.95, 10, 'validation', 'lightgbm'],
+      ["training's l2", 3.5, 20, 'training', 'lightgbm'],
+    ]);
+  });
+
+  it('leaves LightGBM info lines and other bracketed text alone', () => {
+    expect(parse('[LightGBM] [Info] Number of positive: 3, number of negative: 5\n[1] done in 3s\n[2]\tnot:a:metric\n').metrics).toEqual([]);
+  });
+});

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { parsePatternSpec } from '../../../src/parse/config.js';
+import { brief, parse } from '../helpers.js';
+
+describe("the user's own patterns", () => {
+  it('reads name, value and step groups, every match on a line', () => {
+    const pairs = parsePatternSpec('(?<name>\\w+)=(?<value>[^,\\s]+)');
+    expect(parse('loss=0.5, acc=0.9\n', { patterns: [pairs] }).metrics.map((m) => [m.name, m.value, m.format])).toEqual([
+      ['loss', 0.5, 'pattern'],
+      ['acc', 0.9, 'pattern'],
+    ]);
+    const withStep = parsePatternSpec('loss=/iter (?<step>\\d+): loss (?<value>\\S+)/');
+    expect(parse('iter 7: loss 0.25\n', { patterns: [withStep] }).metrics.map(brief)).toEqual(['loss@s7=0.25']);
+  });
+
+  it('gives a fixed name with NAME=/REGEX/flags, the value being the first group', () => {
+    const pattern = parsePatternSpec('reward=/episode \\d+ reward (\\S+)/i');
+    expect(pattern.name).toBe('reward');
+    expect(pattern.regex.flags).toBe('i');
+    expect(parse('Episode 3 reward -12.5\n', { patterns: [pattern] }).metrics.map(brief)).toEqual(['reward=-12.5']);
+  });
+
+  it('takes the line before the built-in formats, and warns when a match has no number', () => {
+    const patterns = [parsePatternSpec('"metric": "(?<name>\\w+)", "value": (?<value>\\w+)')];
+    const { metrics, warnings } = parse('{"metric": "loss", "value": 0.5}\n{"metric": "acc", "value": abc}\n', { patterns });
+    expect(metrics.map((m) => [m.name, m.format])).toEqual([['loss', 'pattern']]);
+    expect(warnings).toEqual([
+      { line: 2, message: 'rejected: pattern /"metric": "(?<name>\\w+)", "value": (?<value>\\w+)/ matched "acc" but its value "abc" is not a number' },
+    ]);
+  });
+
+  it('refuses patterns that cannot name a metric or find its value, saying which flag', () => {
+    expect(() => parsePatternSpec('loss (\\S+)')).toThrow('--pattern: /loss (\\S+)/ needs a (?<name>...) group, or a fixed name as NAME=/REGEX/');
+    expect(() => parsePatternSpec('loss=/loss/')).toThrow('needs a (?<value>...) group');
+    expect(() => parsePatternSpec('(?<name>')).toThrow('is not a valid regular expression');
+  });
+});

@@ -1,0 +1,41 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { ParsedMetric } from '../../src/model/point.js';
+import { createOutputParser } from '../../src/parse/index.js';
+import type { ParseOptions, ParseWarning } from '../../src/parse/types.js';
+import { sharedFixtures } from '../helpers/cli.js';
+
+/** A real log from ../shared/fixtures/logs, as bytes. */
+export function fixtureLog(name: string): Buffer {
+  return fs.readFileSync(path.join(sharedFixtures, 'logs', name));
+}
+
+export interface Parsed {
+  metrics: ParsedMetric[];
+  warnings: ParseWarning[];
+}
+
+/** Parses bytes (or text) in one push, or in chunks of the given sizes (cycled). */
+export function parse(input: Buffer | string, options: ParseOptions = {}, chunkSizes?: number[]): Parsed {
+  const bytes = typeof input === 'string' ? Buffer.from(input) : input;
+  const parsed: Parsed = { metrics: [], warnings: [] };
+  const parser = createOutputParser({ metric: (m) => parsed.metrics.push(m), warning: (w) => parsed.warnings.push(w) }, options);
+  if (chunkSizes === undefined || chunkSizes.length === 0) parser.push(bytes);
+  else {
+    let at = 0;
+    for (let i = 0; at < bytes.length; i++) {
+      const size = Math.max(1, chunkSizes[i % chunkSizes.length] as number);
+      // A copy, so the parser cannot lean on bytes it was given earlier.
+      parser.push(Buffer.from(bytes.subarray(at, at + size)));
+      at += size;
+    }
+  }
+  parser.end();
+  return parsed;
+}
+
+/** `name@epoch=value` (or `@step`), for compact expectations. */
+export function brief(metric: ParsedMetric): string {
+  const x = metric.epoch !== undefined ? `@e${metric.epoch}` : metric.step !== undefined ? `@s${metric.step}` : '';
+  return `${metric.name}${x}=${metric.value}`;
+}
