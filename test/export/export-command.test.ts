@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/open.js';
-import { runCli, tempHome } from '../helpers/cli.js';
+import { runCli, startCli, tempHome } from '../helpers/cli.js';
 import { recordedRun } from './helpers.js';
 
 // Spawns the built CLI: run `npx tsc -p tsconfig.json` first.
@@ -50,6 +50,23 @@ describe('runmeter export', () => {
     expect(doc.activity['run:execution']['yprov:run_id']).toBe(otherId);
     expect(doc.entity['run:metric/training/loss']['dcterms:identifier']).toBe('metrics.csv');
     expect(doc.entity['run:metric/training/loss']).not.toHaveProperty('runmeter:values');
+  });
+
+  it('stops quietly with status 0 when the reader closes the pipe early, as `| head` does', async () => {
+    const big = tempHome();
+    const store = openStore(big, {});
+    const run = await store.createRun({ name: 'big', command: [], cwd: '/', host: 'h', user: 'u', startTime: 0, version: '0', source: 'sdk' });
+    const series = { name: 'loss', kind: 'training' as const };
+    await store.appendPoints(
+      run.id,
+      Array.from({ length: 200_000 }, (_, i) => ({ series, time: i, value: i })),
+    );
+    await store.close();
+    const { child, done } = startCli(['export', 'big', '--format', 'csv', '--store', big], { home });
+    child.stdout?.once('data', () => child.stdout?.destroy());
+    const result = await done;
+    expect(result.stderr.toString()).toBe('');
+    expect(result.code).toBe(0);
   });
 
   it('exits 2 naming the formats when --format is missing or unknown', async () => {

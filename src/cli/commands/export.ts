@@ -3,7 +3,7 @@ import path from 'node:path';
 import { finished } from 'node:stream/promises';
 import type { Command } from 'commander';
 import { exportFormats, exportRun, isExportFormat } from '../../export/index.js';
-import { UsageError } from '../../model/errors.js';
+import { isErrnoError, UsageError } from '../../model/errors.js';
 import type { CliContext } from '../context.js';
 
 interface ExportFlags {
@@ -52,7 +52,12 @@ export function register(program: Command, context: CliContext): void {
       const store = context.store(flags.store);
       const options = { ...(flags.dataFile === undefined ? {} : { dataFile: flags.dataFile }), ...(inlineLimit === undefined ? {} : { inlineLimit }) };
       const write = (out: NodeJS.WritableStream) => exportRun(store, runRef, format, out, options);
-      if (flags.output === undefined || flags.output === '-') await write(context.stdout);
-      else await exportToFile(path.resolve(flags.output), write);
+      if (flags.output !== undefined && flags.output !== '-') return exportToFile(path.resolve(flags.output), write);
+      try {
+        await write(context.stdout);
+      } catch (error) {
+        // The reader went away (`runmeter export ... | head`): it has what it wanted.
+        if (!isErrnoError(error, 'EPIPE')) throw error;
+      }
     });
 }
