@@ -11,7 +11,7 @@ import type { ArtifactOptions, EndStatus, MetricOptions, ModelOptions } from './
 import { paramsFrom } from './params.js';
 import { RunPoints } from './run-points.js';
 import { SystemMetrics } from './system-metrics.js';
-import { checkFinite, checkName, checkRecord, checkTimestamp, checkValue } from './validate.js';
+import { checkArtifactOptions, checkFinite, checkName, checkPlace, checkRecord, checkTimestamp, checkValue } from './validate.js';
 
 /** What `startRun` hands the Run it builds. */
 export interface RunInit {
@@ -127,7 +127,7 @@ export class Run implements ExitParticipant {
       checkName('logMetrics', 'each metric name', name);
       checkValue('logMetrics', name, value);
     }
-    const { context, time } = this.checkPlace('logMetrics', options ?? {});
+    const { context, time } = checkPlace('logMetrics', options ?? {});
     const step = checkFinite('logMetrics', 'step', options?.step) ?? Number.NaN;
     const epoch = checkFinite('logMetrics', 'epoch', options?.epoch) ?? Number.NaN;
     let written: Promise<void> | undefined;
@@ -275,7 +275,7 @@ export class Run implements ExitParticipant {
   logArtifact(path: string, options: ArtifactOptions = {}): Promise<Artifact> {
     if (this.state !== OPEN) throw this.endedError('logArtifact');
     checkName('logArtifact', 'the path', path);
-    return this.track(recordArtifact(this.store, this.id, path, { kind: 'artifact', ...this.artifactPlace('logArtifact', options) }));
+    return this.track(recordArtifact(this.store, this.id, path, { kind: 'artifact', ...checkArtifactOptions('logArtifact', options) }));
   }
 
   /**
@@ -287,7 +287,7 @@ export class Run implements ExitParticipant {
    */
   logModel(pathOrModel: string | object, options: ModelOptions = {}): Promise<Artifact> {
     if (this.state !== OPEN) throw this.endedError('logModel');
-    const place = this.artifactPlace('logModel', options);
+    const place = checkArtifactOptions('logModel', options);
     const batch = checkFinite('logModel', 'batch', options.batch) ?? 1;
     return this.track(logModelArtifact(this.store, this.id, pathOrModel, { ...place, batch }));
   }
@@ -368,6 +368,9 @@ export class Run implements ExitParticipant {
   /** The buffer of a training series; the last one used is kept at hand, as programs often log one metric in a loop. */
   private trainingSeries(name: string, context: string | undefined): SeriesBuffer {
     if (name === this.lastName && context === this.lastContext && this.lastSeries !== undefined) return this.lastSeries;
+    // Off the hot path: the full checks (a blank name or context is refused too).
+    checkName('logMetric', 'the metric name', name);
+    if (context !== undefined) checkName('logMetric', 'the context', context);
     const series = this.points.series('training', name, context ?? this.impliedContext(name));
     this.lastName = name;
     this.lastContext = context;
@@ -382,20 +385,6 @@ export class Run implements ExitParticipant {
       this.impliedContexts.set(name, context);
     }
     return context;
-  }
-
-  private checkPlace(call: string, options: MetricOptions): { context: string | undefined; time: number } {
-    const context = options.context;
-    if (context !== undefined && (typeof context !== 'string' || context === '')) checkName(call, 'the context', context);
-    const time = options.timestamp === undefined ? Date.now() : (checkTimestamp(call, options.timestamp) as number);
-    return { context, time };
-  }
-
-  private artifactPlace(call: string, options: ArtifactOptions): { context?: string; name?: string } {
-    const place: { context?: string; name?: string } = {};
-    if (options.context !== undefined) place.context = checkName(call, 'the context', options.context);
-    if (options.name !== undefined) place.name = checkName(call, 'the name', options.name);
-    return place;
   }
 
   private endedError(call: string): RunmeterError {

@@ -1,4 +1,5 @@
 import { UsageError } from '../model/errors.js';
+import type { ArtifactOptions, MetricOptions } from './options.js';
 
 /** How a value looks in an error message: short, and showing its type when that is the problem. */
 export function describe(value: unknown): string {
@@ -45,4 +46,20 @@ export function checkRecord(call: string, record: unknown): Record<string, unkno
     throw new UsageError(`${call}: expected an object of name → value, got ${describe(record)}`);
   }
   return record as Record<string, unknown>;
+}
+
+/** The context and time of metric options (checked); the time is now when no timestamp is given. */
+export function checkPlace(call: string, options: MetricOptions): { context: string | undefined; time: number } {
+  const context = options.context;
+  if (context !== undefined) checkName(call, 'the context', context);
+  const time = options.timestamp === undefined ? Date.now() : (checkTimestamp(call, options.timestamp) as number);
+  return { context, time };
+}
+
+/** The context and name of artifact options, checked. */
+export function checkArtifactOptions(call: string, options: ArtifactOptions): { context?: string; name?: string } {
+  const checked: { context?: string; name?: string } = {};
+  if (options.context !== undefined) checked.context = checkName(call, 'the context', options.context);
+  if (options.name !== undefined) checked.name = checkName(call, 'the name', options.name);
+  return checked;
 }
