@@ -1,6 +1,6 @@
 // System metrics sampler: the cost of one reading, and the sampler's CPU use at the default rates.
 // Needs the build (npm run build). Figures:
-// - sample_ms: the CPU time of one reading of the machine, a job tree of 64 processes, and the disk (no GPU on the team's machine);
+// - sample_ms: the median CPU time of one reading of the machine, a job tree of 64 processes, and the disk (no GPU on the team's machine);
 //   sample_wall_ms: its median wall time, which on a busy shared machine also counts waiting for a core; the baseline is a plain
 //   reading (readFileSync of every /proc/<pid>/stat and the machine's files), measured in the same run;
 // - sample_with_stand_in_nvml_ms: the same plus 2 GPUs through koffi from a stand-in libnvidia-ml (when a C compiler is there):
@@ -68,24 +68,27 @@ async function timeReadings(options, count = 40) {
   const walls = [];
   const cpus = [];
   let processes;
-  for (let i = 0; i < count; i++) {
+  // The first 10 readings warm the JIT up and are not counted.
+  for (let i = -10; i < count; i++) {
     await sleep(110);
     const cpu = process.cpuUsage();
     const start = process.hrtime.bigint();
     const points = sampler.report(Date.now());
-    walls.push(Number(process.hrtime.bigint() - start) / 1e6);
+    const wall = Number(process.hrtime.bigint() - start) / 1e6;
     const used = process.cpuUsage(cpu);
+    if (i < 0) continue;
+    walls.push(wall);
     cpus.push((used.user + used.system) / 1000);
     processes = points.find((p) => p.series.name === 'job/processes')?.value;
   }
   await sampler.stop();
-  return { cpuMs: cpus.reduce((a, b) => a + b, 0) / count, wallMs: median(walls), processes };
+  return { cpuMs: median(cpus), wallMs: median(walls), processes };
 }
 
 /** The baseline: what a plain reading costs, with readFileSync of every /proc/<pid>/stat (to find the tree) and the machine's files. */
 async function timeNaiveReadings(count = 40) {
   const cpus = [];
-  for (let i = 0; i < count; i++) {
+  for (let i = -10; i < count; i++) {
     await sleep(110);
     const cpu = process.cpuUsage();
     for (const file of ['stat', 'meminfo', 'diskstats', 'net/dev']) fs.readFileSync(`/proc/${file}`, 'latin1');
@@ -98,9 +101,9 @@ async function timeNaiveReadings(count = 40) {
       }
     }
     const used = process.cpuUsage(cpu);
-    cpus.push((used.user + used.system) / 1000);
+    if (i >= 0) cpus.push((used.user + used.system) / 1000);
   }
-  return cpus.reduce((a, b) => a + b, 0) / count;
+  return median(cpus);
 }
 
 const tree = await startTree(64);
