@@ -91,10 +91,12 @@ const points = 10_000_000;
 const fileSeconds = baselineFile(points);
 const storeDir = path.join(tmp, 'ten-million');
 const start = process.hrtime.bigint();
+const cpuBefore = process.cpuUsage();
 const run = await startRun({ name: 'bench-10m', store: storeDir, env: {} });
 for (let i = 0; i < points; i++) run.logMetric('loss', i * 0.5, { step: i });
 await run.end();
 const runSeconds = seconds(start);
+const cpu = process.cpuUsage(cpuBefore);
 const check = openStore(storeDir, {});
 const [series] = await check.listSeries(run.id);
 await check.close();
@@ -108,5 +110,7 @@ report({
   target: '< 15 s',
   ok: runSeconds < 15,
 });
+// On a shared machine the wall time above includes waiting for the CPU and the disk; this is the work itself.
+report({ name: 'the same run: CPU time (user + system)', value: Number(((cpu.user + cpu.system) / 1e6).toFixed(2)), unit: 's', target: 'info' });
 
 fs.rmSync(tmp, { recursive: true, force: true });

@@ -1,5 +1,5 @@
 import { Context, contextFromName } from '../model/context.js';
-import { RunmeterError } from '../model/errors.js';
+import { RunmeterError, UsageError } from '../model/errors.js';
 import type { Run as RunRecord } from '../model/run.js';
 import type { Artifact, Store } from '../store/store.js';
 import { recordArtifact } from './artifacts.js';
@@ -307,7 +307,7 @@ export class Run implements ExitParticipant {
    */
   end(status: EndStatus = 'succeeded'): Promise<void> {
     if (status !== 'succeeded' && status !== 'failed' && status !== 'killed') {
-      throw new RunmeterError('E_USAGE', `end: expected status "succeeded", "failed" or "killed", got ${JSON.stringify(status)}`);
+      throw new UsageError(`end: expected status "succeeded", "failed" or "killed", got ${JSON.stringify(status)}`);
     }
     this.ending ??= this.finish(status);
     return this.ending;
@@ -316,12 +316,16 @@ export class Run implements ExitParticipant {
   private async finish(status: EndStatus): Promise<void> {
     this.state = ENDED;
     clearInterval(this.timer);
-    releaseAtExit(this);
+    // Start writing before anything is awaited: with SQLite the points are stored before end() returns, even when
+    // the program calls process.exit() without awaiting it (the exit hooks stay on until the run is recorded).
+    const flushed = this.flush();
+    flushed.catch(() => {}); // awaited below; this only keeps an early rejection from being reported as unhandled
     try {
       await this.system.stop();
-      await this.flush();
+      await flushed;
       if (!this.attached) await this.store.updateRun(this.id, { status, endTime: Date.now() });
     } finally {
+      releaseAtExit(this);
       if (this.init.ownsStore) await this.store.close();
     }
   }

@@ -90,6 +90,15 @@ describe('a program using the SDK', () => {
     expect(run?.status).toBe('succeeded');
   });
 
+  it('keeps every point when the program calls end() without awaiting it and exits at once', async () => {
+    const dir = tempStoreDir();
+    const end = await runChild(dir, 'end-then-exit');
+    expect(end.code).toBe(0);
+    const { run, loss } = await storedRun(dir, end.runId);
+    expect(loss.value).toEqual(thousand);
+    expect(run?.status).toBe('succeeded');
+  });
+
   it('leaves SIGINT to the program when it handles it, and still keeps the points', async () => {
     const dir = tempStoreDir();
     const end = await runChild(dir, 'own-handler', 'SIGINT');
