@@ -46,10 +46,13 @@ function splitSystemName(key: SeriesKey): { source: string; metric: string; unit
   const parts = key.name.split('/');
   const head = parts[0] ?? '';
   const gpu = head === 'gpu' && parts.length >= 3;
-  const rest = parts.slice(gpu ? 2 : head === key.kind ? 1 : 0).join('/');
+  let rest = parts.slice(gpu ? 2 : head === key.kind ? 1 : 0).join('/');
+  // `cpu_percent_max` is the highest reading of each interval: it goes on the chart of its mean.
+  const max = rest.endsWith('_max');
+  if (max) rest = rest.slice(0, -4);
   const unit = units.find((u) => rest.endsWith(`_${u}`)) ?? '';
   const metric = unit === '' ? rest : rest.slice(0, -(unit.length + 1));
-  const source = gpu ? `GPU ${parts[1]}` : key.kind === 'job' ? 'job' : key.kind === 'system' ? 'machine' : key.kind;
+  const source = `${gpu ? `GPU ${parts[1]}` : key.kind === 'job' ? 'job' : key.kind === 'system' ? 'machine' : key.kind}${max ? ' max' : ''}`;
   return { source, metric, unit: unit === '' && (metric === 'processes' || metric === 'threads') ? 'count' : unit, gpu };
 }
 

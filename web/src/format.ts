@@ -66,9 +66,48 @@ export function formatUnit(value: number, unit: string): string {
   }
 }
 
-/** An axis tick in a unit: shorter than `formatUnit`. */
-export function formatTick(value: number, unit: string): string {
-  return unit === '' || unit === 'count' ? formatCompact(value) : formatUnit(value, unit);
+/** Units shown with a scaled prefix, and the step between prefixes. */
+const scales: Record<string, { base: number; names: readonly string[]; suffix?: string }> = {
+  bytes: { base: 1024, names: ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'] },
+  bytes_per_s: { base: 1024, names: ['B', 'KiB', 'MiB', 'GiB', 'TiB'], suffix: '/s' },
+  joules: { base: 1000, names: ['J', 'kJ', 'MJ', 'GJ'] },
+  flops: { base: 1000, names: ['FLOP', 'kFLOP', 'MFLOP', 'GFLOP', 'TFLOP', 'PFLOP', 'EFLOP'] },
+};
+
+/**
+ * Axis ticks in a unit. Scaled units take one prefix for the whole axis, chosen by its largest tick, so that the
+ * ticks read 0, 0.25, 0.5 GiB rather than mixing MiB and GiB.
+ */
+export function formatTicks(ticks: number[], unit: string): string[] {
+  const scale = scales[unit];
+  if (scale) {
+    const largest = Math.max(...ticks.map(Math.abs));
+    let i = 0;
+    while (largest >= scale.base ** (i + 1) && i < scale.names.length - 1) i++;
+    const divisor = scale.base ** i;
+    return ticks.map((t) => (t === 0 ? '0' : `${Number((t / divisor).toPrecision(4))} ${scale.names[i]}${scale.suffix ?? ''}`));
+  }
+  if (unit === 'percent') return ticks.map((t) => `${Number(t.toPrecision(4))}%`);
+  if (unit === 'watts') return ticks.map((t) => `${formatCompact(t)} W`);
+  if (unit === 'celsius') return ticks.map((t) => `${formatCompact(t)} °C`);
+  return ticks.map(formatCompact);
+}
+
+const pad2 = (n: number) => String(n).padStart(2, '0');
+
+/** Wall-clock axis ticks (x in seconds): seconds when the axis spans minutes, the date when it spans days. */
+export function formatTimeTicks(ticks: number[], step: number): string[] {
+  return ticks.map((t) => {
+    const d = new Date(t * 1000);
+    const clock = `${pad2(d.getHours())}:${pad2(d.getMinutes())}`;
+    if (step < 1)
+      return `${pad2(d.getMinutes())}:${pad2(d.getSeconds())}.${String(d.getMilliseconds())
+        .padStart(3, '0')
+        .slice(0, step < 0.1 ? 3 : 1)}`;
+    if (step < 60) return `${clock}:${pad2(d.getSeconds())}`;
+    if (step < 86_400) return clock;
+    return d.toLocaleDateString(undefined, { month: 'short', day: 'numeric' });
+  });
 }
 
 /** A duration: 850 ms, 42 s, 3m 05s, 2h 14m, 3d 4h. */

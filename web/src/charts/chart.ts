@@ -207,6 +207,8 @@ export class MetricChart {
     if (this.plot && shape === this.plotShape) this.plot.setData(data);
     else this.createPlot(data, shape);
     this.element.classList.toggle('zoomed', this.context.zoom !== null);
+    // How many points (or buckets) are drawn: for tests and for anyone inspecting the page.
+    this.element.dataset.points = String(buffers.reduce((n, b) => n + (b?.xs.length ?? 0), 0));
     this.legend.show(buffers, this.hoverX);
   }
 

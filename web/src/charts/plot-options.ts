@@ -1,6 +1,6 @@
 import type uPlot from 'uplot';
 import type { XMode } from '../api.js';
-import { formatCompact, formatElapsed, formatTick } from '../format.js';
+import { formatCompact, formatElapsed, formatTicks, formatTimeTicks } from '../format.js';
 import { themeColors, withAlpha } from '../theme.js';
 
 /** What a chart draws for each line: its colour, and whether a smoothed copy goes over it. */
@@ -17,8 +17,14 @@ export function lineRoles(smoothing: boolean): SeriesRole[] {
   return smoothing ? ['value', 'min', 'max', 'smooth'] : ['value', 'min', 'max'];
 }
 
-/** Tick steps for byte axes: 1, 2, 5, 10, 20, 50, ... times a power of 1024, so ticks read 10 GiB, 20 GiB. */
-const byteIncrs = [0, 1, 2, 3, 4, 5, 6].flatMap((k) => [1, 2, 5, 10, 20, 50, 100, 200, 500].map((m) => m * 1024 ** k));
+/** Tick steps for byte axes: round numbers of KiB, MiB, GiB..., so ticks read 0.25 GiB, 0.5 GiB. */
+const byteIncrs = [0, 1, 2, 3, 4, 5]
+  .flatMap((k) => [0.1, 0.2, 0.25, 0.5, 1, 2, 2.5, 5, 10, 20, 25, 50, 100, 200, 250, 500].map((m) => m * 1024 ** k))
+  .filter((v) => v >= 1);
+/** Tick steps for wall-clock axes, in seconds. */
+const timeIncrs = [
+  0.001, 0.01, 0.1, 0.25, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10_800, 21_600, 43_200, 86_400, 172_800, 604_800, 2_592_000,
+];
 /** Quantities that cannot go below zero: their axis starts at zero, and percentages show at least 0–100. */
 const zeroBased = new Set(['percent', 'bytes', 'bytes_per_s', 'watts', 'joules', 'flops', 'count']);
 
@@ -69,7 +75,8 @@ export function plotOptions(args: {
           stroke: args.smoothing ? withAlpha(line.color, 0.28) : line.color,
           width: args.smoothing ? 1 : 1.6,
           spanGaps: true,
-          points: { show: false },
+          // uPlot draws the points themselves only when they are far apart: a lone point stays visible.
+          points: { size: 5, fill: line.color, stroke: line.color },
         });
         if (!args.smoothing) pointColors.set(index, line.color);
       } else if (role === 'smooth') {
@@ -88,8 +95,12 @@ export function plotOptions(args: {
     ticks: { show: false },
     border: { show: false },
   };
-  const xValues: uPlot.Axis['values'] | undefined =
-    args.xMode === 'relative' ? (_u, splits) => splits.map(formatElapsed) : args.xMode === 'time' ? undefined : (_u, splits) => splits.map(formatCompact);
+  const xValues: uPlot.Axis['values'] =
+    args.xMode === 'relative'
+      ? (_u, splits) => splits.map(formatElapsed)
+      : args.xMode === 'time'
+        ? (_u, splits, _axis, _space, step) => formatTimeTicks(splits, step)
+        : (_u, splits) => splits.map(formatCompact);
   return {
     width: args.width,
     height: args.height,
@@ -114,14 +125,14 @@ export function plotOptions(args: {
         ...axisCommon,
         space: 70,
         size: 28,
-        ...(xValues ? { values: xValues } : {}),
-        ...(args.xMode === 'relative' ? { incrs: elapsedIncrs } : {}),
+        values: xValues,
+        ...(args.xMode === 'relative' ? { incrs: elapsedIncrs } : args.xMode === 'time' ? { incrs: timeIncrs } : {}),
       },
       {
         ...axisCommon,
         space: 28,
         size: yAxisSize,
-        values: (_u, splits) => splits.map((v) => formatTick(v, args.unit)),
+        values: (_u, splits) => formatTicks(splits, args.unit),
         ...(args.unit === 'bytes' || args.unit === 'bytes_per_s' ? { incrs: byteIncrs } : {}),
       },
     ],

@@ -75,6 +75,8 @@ export function runsPage(): Page {
     const started = h('td', { class: 'cell-muted', title: formatDateTime(run.startTime) }, formatAgo(run.startTime));
     const metrics = h('div', { class: 'metric-chips' }, ...metricChips(run));
     const command = formatCommand(run.command);
+    // The list shows the program's name without its folder (`python train.py`); the tooltip has it all.
+    const shortCommand = formatCommand([(run.command[0] ?? '').split('/').pop() ?? '', ...run.command.slice(1)]);
     const element = h(
       'tr',
       { class: 'run-row', 'data-run-id': run.id },
@@ -86,7 +88,7 @@ export function runsPage(): Page {
         h('a', { class: 'run-name', href: href({ page: 'run', runId: run.id, tab: 'charts' }) }, run.name),
         h('span', { class: 'run-id' }, run.id),
       ),
-      h('td', { class: 'cell-command', title: command }, h('code', {}, command)),
+      h('td', { class: 'cell-command', title: command }, h('code', {}, shortCommand)),
       h('td', { class: 'cell-muted' }, run.host),
       started,
       duration,
@@ -142,9 +144,12 @@ export function runsPage(): Page {
       if (event.type !== 'run') return;
       const row = rows.get(event.run.id);
       if (row) updateRow(row, event.run);
-      else {
-        clearTimeout(reloadTimer);
-        reloadTimer = window.setTimeout(() => void load(), 300);
+      else if (reloadTimer === undefined) {
+        // A new run: read the list again, once, even while its events keep coming.
+        reloadTimer = window.setTimeout(() => {
+          reloadTimer = undefined;
+          void load();
+        }, 150);
       }
     },
     resync: () => void load(),
@@ -166,7 +171,7 @@ export function runsPage(): Page {
       'div',
       { class: 'list-toolbar' },
       searchBox({
-        placeholder: 'Search runs by name, command, host',
+        placeholder: 'Search runs',
         onInput: (value) => {
           text = value.trim();
           void load();

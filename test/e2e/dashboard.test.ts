@@ -1,0 +1,153 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { root, startCli, tempHome } from '../helpers/cli.js';
+
+const chromiumPath = '/usr/bin/chromium';
+const artifacts = path.join(root, 'test-artifacts');
+const job = path.join(root, 'test', 'e2e', 'fixtures', 'live-job.mjs');
+const hostileName = '<img src=x onerror="window.__pwned=\'name\'">';
+const hostileArg = '<script>window.__pwned="command"</script>';
+
+let browser: Browser;
+let page: Page;
+let home: string;
+let ui: ReturnType<typeof startCli>;
+let url: string;
+let steps = 0;
+
+/** Starts `runmeter ui --port 0` and reads the URL it prints. */
+async function startUi(): Promise<string> {
+  ui = startCli(['ui', '--port', '0'], { home });
+  let stderr = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`runmeter ui printed no URL: ${stderr}`)), 15_000);
+    ui.child.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      const match = /dashboard at (http:\/\/\S+?)\/? /.exec(stderr);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1] as string);
+      }
+    });
+  });
+}
+
+/** Points drawn on a chart, as the chart reports them. */
+async function chartPoints(title: string): Promise<number> {
+  return Number((await page.getAttribute(`.chart-card[data-chart="${title}"]`, 'data-points')) ?? 0);
+}
+
+/** True when nothing the job printed ran as code in the page. */
+async function notInjected(): Promise<boolean> {
+  return page.evaluate(
+    () => (window as unknown as { __pwned?: unknown }).__pwned === undefined && document.querySelectorAll('img[src="x"], .page script').length === 0,
+  );
+}
+
+describe.skipIf(!fs.existsSync(chromiumPath))('dashboard in a real browser', () => {
+  beforeAll(async () => {
+    if (!fs.existsSync(path.join(root, 'dist', 'web', 'index.html'))) throw new Error('the dashboard is not built: run npm run build first');
+    home = tempHome();
+    fs.mkdirSync(artifacts, { recursive: true });
+    url = await startUi();
+    browser = await chromium.launch({
+      executablePath: chromiumPath,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    ui?.child.kill('SIGINT');
+    await ui?.done;
+  });
+
+  it('shows a live job: the run appears, its charts gain points, Time/Step toggles, the log follows, HTML stays text', { timeout: 90_000 }, async () => {
+    await page.goto(`${url}/`);
+    await page.waitForSelector('.empty-state');
+
+    // The job prints metrics until this file exists, so that it is still running whatever the machine's load.
+    const stopFile = path.join(home, 'stop');
+    const run = startCli(['run', '--name', hostileName, '--', process.execPath, job, stopFile, hostileArg], { home });
+
+    // The runs list picks the new run up live, with its name and command as text.
+    const row = page.locator('.run-row').first();
+    await row.waitFor({ timeout: 10_000 });
+    expect(await row.locator('.run-name').textContent()).toBe(hostileName);
+    expect(await row.locator('.cell-command').textContent()).toContain(hostileArg);
+    await row.locator('.status-running').waitFor();
+    await row.click();
+
+    // The loss chart appears and gains points while the job runs.
+    await page.waitForSelector('.chart-card[data-chart="loss"][data-points]', { timeout: 10_000 });
+    const before = await chartPoints('loss');
+    await page.waitForFunction((n) => Number(document.querySelector('.chart-card[data-chart="loss"]')?.getAttribute('data-points')) > n, before, {
+      timeout: 10_000,
+    });
+    expect(await page.locator('.run-header .status').textContent()).toBe('Running');
+    expect(await page.locator('.run-title').textContent()).toBe(hostileName);
+    expect(await page.locator('.chart-card[data-chart="loss"] .legend-label').allTextContents()).toContain('loss');
+    await page.waitForSelector('.chart-card[data-chart="<img src=x onerror=\\"window.__pwned=1\\">"]', { timeout: 10_000 });
+
+    // Step, then Time: the choice is remembered.
+    await page.click('.chart-toolbar .segment[data-value="step"]');
+    await page.waitForSelector('.chart-card[data-chart="loss"] canvas');
+    await page.click('.chart-toolbar .segment[data-value="time"]');
+    await page.waitForSelector('.chart-card[data-chart="loss"][data-points] canvas');
+    expect(await page.evaluate(() => localStorage.getItem('runmeter.run.x'))).toBe('time');
+    await page.screenshot({ path: path.join(artifacts, 'run-page-live.png') });
+
+    // The log, with what the job printed shown as text, following new lines.
+    await page.click('.tab[data-tab="logs"]');
+    // It follows the tail: the job's last line arrives at the bottom.
+    fs.writeFileSync(stopFile, '');
+    await page.locator('.log-line .log-text', { hasText: /^done after \d+ steps$/ }).waitFor({ timeout: 15_000 });
+    steps = Number(/\d+/.exec((await page.locator('.log-line .log-text', { hasText: /^done after/ }).textContent()) ?? '')?.[0]);
+    await page.fill('.log-toolbar input[type="search"]', 'pwned');
+    const printed = page.locator('.log-line .log-text', { hasText: 'starting' });
+    await printed.waitFor();
+    expect(await printed.textContent()).toBe('<script>window.__pwned = "log"</script> starting <img src=x onerror="window.__pwned=\'img\'">');
+    expect(await page.locator('.log-text mark').first().textContent()).toBe('pwned');
+    await page.click('.log-toolbar .segment[data-value="stderr"]');
+    await page.fill('.log-toolbar input[type="search"]', '');
+    await page.waitForFunction(() => document.querySelectorAll('.log-line').length === 1);
+    expect(await page.locator('.log-stderr .log-text').textContent()).toBe('warning: <b>not bold</b>');
+    await page.click('.log-toolbar .segment[data-value="all"]');
+
+    const result = await run.done;
+    expect(result.code).toBe(0);
+    await page.waitForFunction(() => document.querySelector('.run-header .status')?.textContent === 'Succeeded', undefined, { timeout: 10_000 });
+    expect(await notInjected()).toBe(true);
+  });
+
+  it('keeps everything after the job ends, with the x axis as the user left it', { timeout: 60_000 }, async () => {
+    await page.reload();
+    await page.click('.tab[data-tab="charts"]');
+    await page.waitForSelector('.chart-card[data-chart="loss"][data-points] canvas');
+    // Every loss point, and a val_loss point every 10 steps.
+    expect(await chartPoints('loss')).toBe(steps + Math.floor(steps / 10));
+    expect(await page.locator('.chart-toolbar .segment.active').first().textContent()).toBe('Time');
+    await page.click('.chart-toolbar .segment[data-value="step"]');
+    await page.waitForSelector(`.chart-card[data-chart="loss"][data-points="${steps + Math.floor(steps / 10)}"] canvas`);
+    await page.screenshot({ path: path.join(artifacts, 'run-page.png'), fullPage: true });
+    await page.click('.tab[data-tab="system"]');
+    await page.waitForSelector('.chart-card[data-chart="CPU utilization"][data-points] canvas', { timeout: 10_000 });
+    await page.screenshot({ path: path.join(artifacts, 'run-page-system.png') });
+    await page.goto(`${url}/`);
+    await page.waitForSelector('.run-row .status-succeeded');
+    await page.screenshot({ path: path.join(artifacts, 'runs-page.png') });
+    expect(await notInjected()).toBe(true);
+  });
+});
