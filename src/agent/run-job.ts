@@ -272,8 +272,8 @@ function describeRun(store: Store, runId: string, cwd: string, env: NodeJS.Proce
   void gitState(cwd)
     .then((git) => (git ? store.updateRun(runId, { gitCommit: git.commit, gitDirty: git.dirty }) : undefined))
     .catch(() => {});
-  void import('./system-info.js')
-    .then(({ describeJobMachine }) => describeJobMachine(env))
+  void import('../sample/index.js')
+    .then(({ describeMachine }) => describeMachine(env))
     .then((system) => store.updateRun(runId, { system }))
     .catch(() => {});
 }
