@@ -3,7 +3,6 @@ export { type BatchLike, countFlops, type DatasetLike, flopsPerBatch, flopsPerEp
 export { loadModel } from './load.js';
 export type { ModelInput } from './model-source.js';
 export { decodeOnnx } from './onnx/decode.js';
-export { encodeOnnx } from './onnx/encode.js';
 export type { TfjsModelLike } from './tfjs/topology.js';
 export { achievedThroughput, type Throughput } from './throughput.js';
 export type { AttributeValue, CountOptions, FlopsReport, GraphNode, GraphTensor, GraphValue, ModelGraph, NodeCount, OpTotals } from './types.js';

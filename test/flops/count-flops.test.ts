@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { countFlops, encodeOnnx, flopsPerBatch, flopsPerEpoch, loadModel } from '../../src/flops/index.js';
+import { countFlops, flopsPerBatch, flopsPerEpoch, loadModel } from '../../src/flops/index.js';
+import { encodeOnnx } from '../../src/flops/onnx/encode.js';
 import { graph, node } from './graph.js';
 
 // The API the SDK calls: countFlops over bytes, paths, objects; prov4ml's per-batch and per-epoch counts.

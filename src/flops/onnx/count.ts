@@ -39,7 +39,8 @@ export function countOnnx(graph: ModelGraph, options: CountOptions = {}): FlopsR
     const inputs = node.inputs.map((name) => (name === '' ? undefined : env.get(name)));
     const call = new OpCall(node, inputs, graph.opsets[node.domain] ?? standardOpset);
     const counted = countNode(call, tally);
-    node.outputs.forEach((name, index) => {
+    for (let index = 0; index < node.outputs.length; index++) {
+      const name = node.outputs[index] as string;
       let output = counted.outputs[index];
       if (output === undefined) {
         // Fall back on the shape the file declares, when it declares a complete one.
@@ -49,7 +50,7 @@ export function countOnnx(graph: ModelGraph, options: CountOptions = {}): FlopsR
         output = { shape: output.shape, dataType: output.dataType };
       }
       if (output !== undefined && name !== '') env.set(name, output);
-    });
+    }
     nodes.push(counted.count);
   }
   const warnings = [...resolved.warnings, ...describeUnknowns(tally)];

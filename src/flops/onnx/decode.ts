@@ -1,185 +1,205 @@
 import { RunmeterError } from '../../model/errors.js';
-import type { AttributeValue, GraphNode, GraphTensor, GraphValue, ModelGraph } from '../types.js';
-import { inlineLocalFunctions } from './functions.js';
-import { modelProto } from './schema.js';
+import type { AttributeValue, EncodedTensorData, GraphNode, GraphTensor, GraphValue, ModelGraph } from '../types.js';
+import { type FunctionDefinition, inlineLocalFunctions } from './functions.js';
+import { createReader, int64, messageEnd, type Reader, readFields, readRepeated } from './wire.js';
 
-// Shapes of the decoded protobuf messages (field names as in onnx.proto); int64 fields arrive as Long objects.
-type Int64 = number | { toNumber(): number };
-interface ProtoTensor {
-  name: string;
-  dims: Int64[];
-  data_type: number;
-  raw_data?: Uint8Array;
-  float_data?: Uint8Array;
-  double_data?: Uint8Array;
-  int32_data?: Uint8Array;
-  int64_data?: Uint8Array;
-  uint64_data?: Uint8Array;
-}
-/** An AttributeProto, as decoded. */
-export interface ProtoAttribute {
-  name: string;
-  ref_attr_name: string;
-  type: number;
-  f: number;
-  i: Int64;
-  s: Uint8Array;
-  t?: ProtoTensor;
-  g?: ProtoGraph;
-  floats: number[];
-  ints: Int64[];
-  strings: Uint8Array[];
-}
-/** A NodeProto, as decoded. */
-export interface ProtoNode {
-  input: string[];
-  output: string[];
-  name: string;
-  op_type: string;
-  domain: string;
-  attribute: ProtoAttribute[];
-}
-interface ProtoValueInfo {
-  name: string;
-  type?: { tensor_type?: { elem_type: number; shape?: { dim: Array<{ dim_value?: Int64; dim_param?: string }> } } };
-}
-interface ProtoGraph {
-  node: ProtoNode[];
-  initializer: ProtoTensor[];
-  input: ProtoValueInfo[];
-  output: ProtoValueInfo[];
-  value_info: ProtoValueInfo[];
-}
-interface ProtoOpset {
-  domain: string;
-  version: Int64;
-}
-/** An ONNX local function (ModelProto.functions), as decoded. */
-export interface ProtoFunction {
-  name: string;
-  domain: string;
-  input: string[];
-  output: string[];
-  attribute: string[];
-  attribute_proto: ProtoAttribute[];
-  node: ProtoNode[];
-}
-interface ProtoModel {
-  opset_import: ProtoOpset[];
-  producer_name: string;
-  producer_version: string;
-  graph?: ProtoGraph;
-  functions: ProtoFunction[];
-}
+// A static decoder for the part of onnx.proto (https://github.com/onnx/onnx/blob/main/onnx/onnx.proto) that a FLOPs
+// count needs: ModelProto.opset_import/graph/functions, GraphProto.node/initializer/input/output/value_info, NodeProto,
+// AttributeProto, TensorProto's dims, type and data fields (kept as views of the file, never decoded here), and
+// ValueInfoProto's tensor type. Field numbers are those of onnx.proto, unchanged since IR version 3.
 
 const utf8 = new TextDecoder();
-
-function num(value: Int64): number {
-  return typeof value === 'number' ? value : value.toNumber();
-}
-
-/** Decodes an ONNX ModelProto into a ModelGraph, reading no tensor data. */
-export function decodeOnnx(bytes: Uint8Array, source = 'the model'): ModelGraph {
-  let model: ProtoModel;
-  try {
-    model = modelProto.decode(bytes) as unknown as ProtoModel;
-  } catch (error) {
-    throw new RunmeterError('E_MODEL', `${source} is not an ONNX model: expected a protobuf ModelProto, got a decoding error (${(error as Error).message})`, {
-      cause: error,
-    });
-  }
-  if (model.graph === undefined || model.graph === null || (model.graph.node.length === 0 && model.graph.input.length === 0)) {
-    throw new RunmeterError('E_MODEL', `${source} is not an ONNX model: expected a ModelProto with a graph, found none`);
-  }
-  const opsets: Record<string, number> = {};
-  for (const opset of model.opset_import) opsets[normalizeDomain(opset.domain)] = num(opset.version);
-  const graph = decodeGraph(model.graph);
-  graph.opsets = opsets;
-  if (model.producer_name) graph.producer = `${model.producer_name} ${model.producer_version}`.trim();
-  if (model.functions.length > 0) graph.nodes = inlineLocalFunctions(graph.nodes, model.functions, decodeNode, decodeAttribute);
-  return graph;
-}
+const readFloat = (reader: Reader) => reader.float();
 
 /** '' and 'ai.onnx' both name the standard operator set. */
 export function normalizeDomain(domain: string | undefined): string {
   return domain === undefined || domain === 'ai.onnx' ? '' : domain;
 }
 
-function decodeGraph(graph: ProtoGraph): ModelGraph {
-  return {
-    format: 'onnx',
-    opsets: {},
-    nodes: graph.node.map(decodeNode),
-    inputs: graph.input.map(decodeValueInfo),
-    outputs: graph.output.map(decodeValueInfo),
-    valueInfo: graph.value_info.map(decodeValueInfo),
-    initializers: graph.initializer.map(decodeTensor),
-  };
-}
-
-function decodeNode(node: ProtoNode): GraphNode {
-  const attributes: Record<string, AttributeValue> = {};
-  for (const attribute of node.attribute) {
-    const value = decodeAttribute(attribute);
-    if (value !== undefined) attributes[attribute.name] = value;
-  }
-  return { opType: node.op_type, domain: normalizeDomain(node.domain), name: node.name, inputs: node.input, outputs: node.output, attributes };
-}
-
-// AttributeProto.AttributeType: FLOAT 1, INT 2, STRING 3, TENSOR 4, GRAPH 5, FLOATS 6, INTS 7, STRINGS 8.
-function decodeAttribute(attribute: ProtoAttribute): AttributeValue | undefined {
-  switch (attribute.type) {
-    case 1:
-      return attribute.f;
-    case 2:
-      return num(attribute.i);
-    case 3:
-      return utf8.decode(attribute.s);
-    case 4:
-      return attribute.t ? decodeTensor(attribute.t) : undefined;
-    case 5:
-      return attribute.g ? decodeGraph(attribute.g) : undefined;
-    case 6:
-      return [...attribute.floats];
-    case 7:
-      return attribute.ints.map(num);
-    case 8:
-      return attribute.strings.map((s) => utf8.decode(s));
-    default:
-      return undefined;
-  }
-}
-
-function decodeTensor(tensor: ProtoTensor): GraphTensor {
-  const decoded: GraphTensor = { name: tensor.name, dims: tensor.dims.map(num), dataType: tensor.data_type };
-  const fields = [
-    ['raw', tensor.raw_data],
-    ['int64', tensor.int64_data],
-    ['int32', tensor.int32_data],
-    ['float', tensor.float_data],
-    ['double', tensor.double_data],
-    ['uint64', tensor.uint64_data],
-  ] as const;
-  for (const [field, bytes] of fields) {
-    if (bytes !== undefined && bytes !== null && bytes.length > 0) {
-      decoded.encoded = { field, bytes };
-      break;
-    }
-  }
-  return decoded;
-}
-
-function decodeValueInfo(info: ProtoValueInfo): GraphValue {
-  const tensorType = info.type?.tensor_type;
-  const value: GraphValue = { name: info.name, dataType: tensorType?.elem_type ?? 0 };
-  const shape = tensorType?.shape;
-  if (shape !== undefined && shape !== null) {
-    value.dims = shape.dim.map((dim) => {
-      if (dim.dim_param) return dim.dim_param;
-      // proto2 leaves an unset dim_value at its default: only a set one (a Long or positive number) is a size.
-      const size = dim.dim_value === undefined || dim.dim_value === null ? 0 : num(dim.dim_value);
-      return Object.hasOwn(dim, 'dim_value') ? size : undefined;
+/** Decodes an ONNX ModelProto into a ModelGraph, reading no tensor data. */
+export function decodeOnnx(bytes: Uint8Array, source = 'the model'): ModelGraph {
+  let model: { graph?: ModelGraph; opsets: Record<string, number>; producer: string; functions: FunctionDefinition[] };
+  try {
+    model = readModel(createReader(bytes), bytes.length);
+  } catch (error) {
+    throw new RunmeterError('E_MODEL', `${source} is not an ONNX model: expected a protobuf ModelProto, got a decoding error (${(error as Error).message})`, {
+      cause: error,
     });
   }
+  const graph = model.graph;
+  if (graph === undefined || (graph.nodes.length === 0 && graph.inputs.length === 0)) {
+    throw new RunmeterError('E_MODEL', `${source} is not an ONNX model: expected a ModelProto with a graph, found none`);
+  }
+  graph.opsets = model.opsets;
+  if (model.producer) graph.producer = model.producer;
+  if (model.functions.length > 0) graph.nodes = inlineLocalFunctions(graph.nodes, model.functions);
+  return graph;
+}
+
+function readModel(reader: Reader, end: number) {
+  const model = { graph: undefined as ModelGraph | undefined, opsets: {} as Record<string, number>, producer: '', functions: [] as FunctionDefinition[] };
+  let producerVersion = '';
+  readFields(reader, end, (field) => {
+    if (field === 8) {
+      let domain = '';
+      let version = 0;
+      readFields(reader, messageEnd(reader), (inner) => {
+        if (inner === 1) domain = reader.string();
+        else if (inner === 2) version = int64(reader);
+        else return false;
+        return true;
+      });
+      model.opsets[normalizeDomain(domain)] = version;
+    } else if (field === 2) model.producer = reader.string();
+    else if (field === 3) producerVersion = reader.string();
+    else if (field === 7) model.graph = readGraph(reader, messageEnd(reader));
+    else if (field === 25) model.functions.push(readFunction(reader, messageEnd(reader)));
+    else return false;
+    return true;
+  });
+  model.producer = `${model.producer} ${producerVersion}`.trim();
+  return model;
+}
+
+function readGraph(reader: Reader, end: number): ModelGraph {
+  const graph: ModelGraph = { format: 'onnx', opsets: {}, nodes: [], inputs: [], outputs: [], valueInfo: [], initializers: [] };
+  readFields(reader, end, (field) => {
+    if (field === 1) graph.nodes.push(readNode(reader, messageEnd(reader)));
+    else if (field === 5) graph.initializers.push(readTensor(reader, messageEnd(reader)));
+    else if (field === 11) graph.inputs.push(readValueInfo(reader, messageEnd(reader)));
+    else if (field === 12) graph.outputs.push(readValueInfo(reader, messageEnd(reader)));
+    else if (field === 13) graph.valueInfo.push(readValueInfo(reader, messageEnd(reader)));
+    else return false;
+    return true;
+  });
+  return graph;
+}
+
+/** Decodes a NodeProto; attributes that refer to an enclosing function's (ref_attr_name) are recorded in `refs`. */
+function readNode(reader: Reader, end: number, refs?: Record<string, string>): GraphNode {
+  const node: GraphNode = { opType: '', domain: '', name: '', inputs: [], outputs: [], attributes: {} };
+  readFields(reader, end, (field) => {
+    if (field === 1) node.inputs.push(reader.string());
+    else if (field === 2) node.outputs.push(reader.string());
+    else if (field === 3) node.name = reader.string();
+    else if (field === 4) node.opType = reader.string();
+    else if (field === 7) node.domain = normalizeDomain(reader.string());
+    else if (field === 5) {
+      const attribute = readAttribute(reader, messageEnd(reader));
+      if (attribute.ref && refs) refs[attribute.name] = attribute.ref;
+      else if (attribute.value !== undefined) node.attributes[attribute.name] = attribute.value;
+    } else return false;
+    return true;
+  });
+  return node;
+}
+
+// AttributeProto.type: FLOAT 1, INT 2, STRING 3, TENSOR 4, GRAPH 5, FLOATS 6, INTS 7, STRINGS 8. A scalar left off the
+// wire has its proto2 default (0, '').
+function readAttribute(reader: Reader, end: number): { name: string; ref?: string; value?: AttributeValue } {
+  let name = '';
+  let ref: string | undefined;
+  let type = 0;
+  let scalar: AttributeValue | undefined;
+  let list: number[] | undefined;
+  let strings: string[] | undefined;
+  readFields(reader, end, (field, wireType) => {
+    if (field === 1) name = reader.string();
+    else if (field === 21) ref = reader.string();
+    else if (field === 20) type = reader.int32();
+    else if (field === 2) scalar = reader.float();
+    else if (field === 3) scalar = int64(reader);
+    else if (field === 4) scalar = utf8.decode(reader.bytes());
+    else if (field === 5) scalar = readTensor(reader, messageEnd(reader));
+    else if (field === 6) scalar = readGraph(reader, messageEnd(reader));
+    else if (field === 7) readRepeated(reader, wireType, readFloat, (list ??= []));
+    else if (field === 8) readRepeated(reader, wireType, int64, (list ??= []));
+    else if (field === 9) (strings ??= []).push(utf8.decode(reader.bytes()));
+    else return false;
+    return true;
+  });
+  if (ref) return { name, ref };
+  if (type === 1 || type === 2) return { name, value: scalar ?? 0 };
+  if (type === 3) return { name, value: scalar ?? '' };
+  if (type === 4 || type === 5) return { name, ...(scalar === undefined ? {} : { value: scalar }) };
+  if (type === 6 || type === 7) return { name, value: list ?? [] };
+  if (type === 8) return { name, value: strings ?? [] };
+  return { name };
+}
+
+const dataFields: Record<number, EncodedTensorData['field']> = { 4: 'float', 5: 'int32', 7: 'int64', 9: 'raw', 10: 'double', 11: 'uint64' };
+
+function readTensor(reader: Reader, end: number): GraphTensor {
+  const tensor: GraphTensor = { name: '', dims: [], dataType: 0 };
+  readFields(reader, end, (field, wireType) => {
+    if (field === 1) readRepeated(reader, wireType, int64, tensor.dims);
+    else if (field === 2) tensor.dataType = reader.int32();
+    else if (field === 8) tensor.name = reader.string();
+    else {
+      const dataField = dataFields[field];
+      // onnx.proto declares the typed data fields packed: one length-delimited run, kept as a view of the file.
+      if (dataField === undefined || wireType !== 2) return false;
+      const bytes = reader.bytes();
+      if (bytes.length > 0 && tensor.encoded === undefined) tensor.encoded = { field: dataField, bytes };
+    }
+    return true;
+  });
+  return tensor;
+}
+
+function readValueInfo(reader: Reader, end: number): GraphValue {
+  const value: GraphValue = { name: '', dataType: 0 };
+  readFields(reader, end, (field) => {
+    if (field === 1) value.name = reader.string();
+    else if (field === 2) {
+      readFields(reader, messageEnd(reader), (typeField) => {
+        if (typeField !== 1) return false;
+        readFields(reader, messageEnd(reader), (tensorField) => {
+          if (tensorField === 1) value.dataType = reader.int32();
+          else if (tensorField === 2) value.dims = readShape(reader, messageEnd(reader));
+          else return false;
+          return true;
+        });
+        return true;
+      });
+    } else return false;
+    return true;
+  });
   return value;
+}
+
+function readShape(reader: Reader, end: number): Array<number | string | undefined> {
+  const dims: Array<number | string | undefined> = [];
+  readFields(reader, end, (field) => {
+    if (field !== 1) return false;
+    let dim: number | string | undefined;
+    readFields(reader, messageEnd(reader), (dimField) => {
+      if (dimField === 1) dim = int64(reader);
+      else if (dimField === 2) dim = reader.string();
+      else return false;
+      return true;
+    });
+    dims.push(dim === '' ? undefined : dim);
+    return true;
+  });
+  return dims;
+}
+
+function readFunction(reader: Reader, end: number): FunctionDefinition {
+  const fn: FunctionDefinition = { name: '', domain: '', inputs: [], outputs: [], defaults: {}, nodes: [] };
+  readFields(reader, end, (field) => {
+    if (field === 1) fn.name = reader.string();
+    else if (field === 10) fn.domain = normalizeDomain(reader.string());
+    else if (field === 4) fn.inputs.push(reader.string());
+    else if (field === 5) fn.outputs.push(reader.string());
+    else if (field === 7) {
+      const refs: Record<string, string> = {};
+      fn.nodes.push({ node: readNode(reader, messageEnd(reader), refs), refs });
+    } else if (field === 11) {
+      const attribute = readAttribute(reader, messageEnd(reader));
+      if (attribute.value !== undefined) fn.defaults[attribute.name] = attribute.value;
+    } else return false;
+    return true;
+  });
+  return fn;
 }

@@ -1,11 +1,11 @@
 import protobuf from 'protobufjs/light.js';
 
+// For writing ONNX graphs in code (encode.ts: test and benchmark graphs); reading goes through decode.ts.
 // The subset of onnx.proto (https://github.com/onnx/onnx/blob/main/onnx/onnx.proto, proto2, field numbers unchanged
 // since IR version 3) that a FLOPs counter needs, as a protobufjs JSON descriptor. Fields left out (doc strings,
-// metadata, sparse tensors, training info, ...) are skipped by the decoder without being read.
-// The tensor data fields are declared as `bytes`: onnx.proto marks them `[packed = true]`, so each arrives as one
-// length-delimited run that the decoder hands over as a view of the file, never copied or decoded; src/flops reads
-// the few small integer tensors it needs for shape arithmetic itself (see tensor-values.ts).
+// metadata, sparse tensors, training info, ...) cannot be written.
+// The tensor data fields are declared as `bytes`: onnx.proto marks them `[packed = true]`, so each is one
+// length-delimited run, which encode.ts writes already packed.
 const descriptor = {
   nested: {
     onnx: {

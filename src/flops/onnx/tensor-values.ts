@@ -1,4 +1,4 @@
-import protobuf from 'protobufjs/light.js';
+import protobuf from 'protobufjs/minimal.js';
 import type { GraphTensor } from '../types.js';
 
 // Reads the values of a constant tensor, only when it is small enough to matter for shape arithmetic

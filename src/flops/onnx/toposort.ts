@@ -2,23 +2,21 @@ import type { GraphNode } from '../types.js';
 
 /** Nodes in an order where every node comes after the producers of its inputs (ONNX asks for it; not all files obey). */
 export function topologicalOrder(nodes: GraphNode[]): GraphNode[] {
+  if (inOrder(nodes)) return nodes;
   const producer = new Map<string, number>();
   nodes.forEach((node, index) => {
     for (const output of node.outputs) if (output !== '') producer.set(output, index);
   });
   const waitingOn = new Array<number>(nodes.length).fill(0);
   const consumers: number[][] = nodes.map(() => []);
-  let inOrder = true;
   nodes.forEach((node, index) => {
     for (const input of new Set(node.inputs)) {
       const from = producer.get(input);
       if (from === undefined || from === index) continue;
-      if (from > index) inOrder = false;
       waitingOn[index] = (waitingOn[index] as number) + 1;
       consumers[from]?.push(index);
     }
   });
-  if (inOrder) return nodes;
   const ready = nodes.map((_, index) => index).filter((index) => waitingOn[index] === 0);
   const order: GraphNode[] = [];
   for (let cursor = 0; cursor < ready.length; cursor++) {
@@ -35,4 +33,15 @@ export function topologicalOrder(nodes: GraphNode[]): GraphNode[] {
     for (const node of nodes) if (!placed.has(node)) order.push(node);
   }
   return order;
+}
+
+/** True when no node reads an output that a later node produces: the common case, checked in one pass. */
+function inOrder(nodes: GraphNode[]): boolean {
+  const later = new Set<string>();
+  for (const node of nodes) for (const output of node.outputs) later.add(output);
+  for (const node of nodes) {
+    for (const output of node.outputs) later.delete(output);
+    for (const input of node.inputs) if (later.has(input)) return false;
+  }
+  return true;
 }

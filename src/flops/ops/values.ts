@@ -38,7 +38,8 @@ export function broadcastValues(values: readonly number[], from: readonly number
 
 /** Applies `fn` elementwise over inputs broadcast to `shape`, when all their values are known and the result is small. */
 export function foldElementwise(inputs: ReadonlyArray<TensorInfo>, shape: readonly number[], fn: (args: number[]) => number): number[] | undefined {
-  if (!foldable(shape) || inputs.some((input) => input.value === undefined)) return undefined;
+  for (const input of inputs) if (input.value === undefined) return undefined;
+  if (!foldable(shape)) return undefined;
   const expanded = inputs.map((input) => broadcastValues(input.value as number[], input.shape, shape));
   const count = product(shape);
   const result = new Array<number>(count);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { countFlops, decodeOnnx, encodeOnnx } from '../../../src/flops/index.js';
+import { countFlops, decodeOnnx } from '../../../src/flops/index.js';
+import { encodeOnnx } from '../../../src/flops/onnx/encode.js';
 import { modelProto } from '../../../src/flops/onnx/schema.js';
 import { tensorValues } from '../../../src/flops/onnx/tensor-values.js';
 import { graph, int64, node } from '../graph.js';
