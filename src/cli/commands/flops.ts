@@ -19,7 +19,7 @@ export function register(program: Command, context: CliContext): void {
     .command('flops')
     .argument('<model>', 'an .onnx file, or a TF.js model.json (or its folder)')
     .description('count the MACs, FLOPs and parameters of a model from its ONNX graph or TF.js topology, without running it')
-    .option('--batch <n>', 'batch size for inputs whose first dim is symbolic (default 1)', integerOption('--batch'))
+    .option('--batch <n>', 'batch size: fills symbolic first dims, scales graphs exported with a fixed batch (default 1)', integerOption('--batch'))
     .option('--input <name=dims>', 'dims of an input, e.g. input_ids=8x128 (repeatable); symbols it fills apply to every input', collect)
     .option('--json', 'print JSON: macs, flops, params, by_op, inputs, unknown_ops, warnings')
     .option('--per-node', 'list every node (or layer) with its shape and cost')
