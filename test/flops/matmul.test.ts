@@ -99,3 +99,22 @@ describe('fused attention', () => {
     expect(macs).toBe(2 * 2 * 8 * 16 * 24 * 32);
   });
 });
+
+describe('quantized graphs', () => {
+  it('passes shapes through QuantizeLinear and DequantizeLinear and counts MatMulNBits from its attributes', () => {
+    const report = countFlops(
+      graph({
+        inputs: { x: [2, 16, 64] },
+        weights: { scale: [], zero: { name: 'zero', dims: [], dataType: 3 }, packed: [128, 1, 32] },
+        nodes: [
+          node('QuantizeLinear', ['x', 'scale', 'zero'], ['q']),
+          node('DequantizeLinear', ['q', 'scale', 'zero'], ['dq']),
+          node('MatMulNBits', ['dq', 'packed'], ['y'], { K: 64, N: 128, bits: 4, block_size: 32 }, 'com.microsoft'),
+        ],
+      }),
+    );
+    expect(report.macs).toBe(2 * 16 * 64 * 128);
+    expect(report.flops).toBe(2 * report.macs + 2 * 2 * (2 * 16 * 64));
+    expect(report.unknownOps).toEqual([]);
+  });
+});

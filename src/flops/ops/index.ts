@@ -8,6 +8,7 @@ import { indexingRules } from './indexing.js';
 import { matmulRules, microsoftMatmulRules } from './matmul.js';
 import { microsoftNormalizationRules, normalizationRules } from './normalization.js';
 import { poolRules } from './pool.js';
+import { matMulNBits, quantizeRules } from './quantize.js';
 import { reduceRules } from './reduce.js';
 import { resizeRule } from './resize.js';
 import { type OpRule, type TensorInfo, UnknownInput } from './rule.js';
@@ -34,6 +35,7 @@ const standard: Record<string, OpRule> = {
   ...normalizationRules,
   ...reduceRules,
   ...attentionRules,
+  ...quantizeRules,
   Einsum: einsumRule,
   Resize: resizeRule,
   Upsample: resizeRule,
@@ -57,6 +59,7 @@ const microsoft: Record<string, OpRule> = {
   ...microsoftMatmulRules,
   ...microsoftNormalizationRules,
   BiasAdd: biasAdd,
+  MatMulNBits: matMulNBits,
 };
 for (const op of ['Gelu', 'FastGelu', 'BiasGelu', 'QuickGelu']) {
   const rule = elementwiseRules[op];
