@@ -136,3 +136,18 @@ describe('parameters, batch and training', () => {
     expect(() => countFlops(g, { inputs: { input_ids: [1, 8, 3] } })).toThrow(/expected 2 dims \(batchxsequence\), got 3/);
   });
 });
+
+describe('impossible shapes', () => {
+  it('reports a shape computed as negative or fractional instead of counting NaN', () => {
+    const report = countFlops(
+      graph({
+        inputs: { x: [4, 6] },
+        weights: { w: [5, 5], target: int64([-1, 5]) },
+        nodes: [node('Reshape', ['x', 'target'], ['y']), node('MatMul', ['y', 'w'], ['z'])],
+      }),
+    );
+    expect(report.macs).toBe(0);
+    expect(Number.isNaN(report.flops)).toBe(false);
+    expect(report.warnings[0]).toMatch(/Reshape node y: shape unknown \(inferred an impossible shape \[4.8,5\]\)/);
+  });
+});

@@ -1,5 +1,5 @@
 import { findRule } from '../ops/index.js';
-import { type Cost, OpCall, type TensorInfo, UnknownInput } from '../ops/rule.js';
+import { type Cost, OpCall, ShapeError, type TensorInfo, UnknownInput } from '../ops/rule.js';
 import { foldable } from '../ops/values.js';
 import { buildReport } from '../report.js';
 import type { CountOptions, FlopsReport, GraphNode, GraphValue, ModelGraph, NodeCount } from '../types.js';
@@ -84,6 +84,7 @@ function countNode(call: OpCall, tally: Tally): { outputs: Array<TensorInfo | un
   let outputs: Array<TensorInfo | undefined>;
   try {
     outputs = rule.infer(call);
+    for (const output of outputs) if (output !== undefined) checkShape(output.shape);
   } catch (error) {
     const origin = !(error instanceof UnknownInput && error.upstream);
     tally.unknownShapes.push({ node, reason: error instanceof Error ? error.message : String(error), origin });
@@ -110,6 +111,11 @@ function countNode(call: OpCall, tally: Tally): { outputs: Array<TensorInfo | un
     count.flops = 2 * cost.macs + cost.flops;
   }
   return { outputs, count };
+}
+
+/** Shape arithmetic gone wrong (a division by zero, a negative size) must not turn into NaN counts. */
+function checkShape(shape: readonly number[]): void {
+  for (const dim of shape) if (!Number.isSafeInteger(dim) || dim < 0) throw new ShapeError(`inferred an impossible shape [${shape.join(',')}]`);
 }
 
 function describeUnknowns(tally: Tally): string[] {

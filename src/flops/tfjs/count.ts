@@ -138,6 +138,9 @@ function applyLayer(layer: LayerSpec, inputs: Shapes, prefix: string, walk: Walk
   let result: LayerResult;
   try {
     result = rule(new LayerConfig(layer.config), inputs as number[][]);
+    for (const shape of result.outputs) {
+      if (shape.some((dim) => !Number.isSafeInteger(dim) || dim < 0)) throw new Error(`inferred an impossible shape [${shape.join(',')}]`);
+    }
   } catch (error) {
     // A config the rule cannot read is reported like an unknown shape: the count goes on.
     walk.warnings.push(`${layer.class_name} layer ${name}: ${error instanceof Error ? error.message : String(error)}; counted as 0`);
