@@ -101,8 +101,8 @@ function readAttribute(reader: Reader, end: number): { name: string; ref?: strin
   let ref: string | undefined;
   let type = 0;
   let scalar: AttributeValue | undefined;
-  let list: number[] | undefined;
-  let strings: string[] | undefined;
+  const list: number[] = [];
+  const strings: string[] = [];
   readFields(reader, end, (field, wireType) => {
     if (field === 1) name = reader.string();
     else if (field === 21) ref = reader.string();
@@ -112,9 +112,9 @@ function readAttribute(reader: Reader, end: number): { name: string; ref?: strin
     else if (field === 4) scalar = utf8.decode(reader.bytes());
     else if (field === 5) scalar = readTensor(reader, messageEnd(reader));
     else if (field === 6) scalar = readGraph(reader, messageEnd(reader));
-    else if (field === 7) readRepeated(reader, wireType, readFloat, (list ??= []));
-    else if (field === 8) readRepeated(reader, wireType, int64, (list ??= []));
-    else if (field === 9) (strings ??= []).push(utf8.decode(reader.bytes()));
+    else if (field === 7) readRepeated(reader, wireType, readFloat, list);
+    else if (field === 8) readRepeated(reader, wireType, int64, list);
+    else if (field === 9) strings.push(utf8.decode(reader.bytes()));
     else return false;
     return true;
   });
@@ -122,8 +122,8 @@ function readAttribute(reader: Reader, end: number): { name: string; ref?: strin
   if (type === 1 || type === 2) return { name, value: scalar ?? 0 };
   if (type === 3) return { name, value: scalar ?? '' };
   if (type === 4 || type === 5) return { name, ...(scalar === undefined ? {} : { value: scalar }) };
-  if (type === 6 || type === 7) return { name, value: list ?? [] };
-  if (type === 8) return { name, value: strings ?? [] };
+  if (type === 6 || type === 7) return { name, value: list };
+  if (type === 8) return { name, value: strings };
   return { name };
 }
 
