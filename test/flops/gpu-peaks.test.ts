@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { achievedThroughput } from '../../src/flops/index.js';
-import { findGpuPeak, gpuPeaks, normalizePeakDtype, peakTflops } from '../../src/model/gpu-peaks.js';
+import { achievedThroughput, findGpuPeak, gpuPeaks, normalizePeakDtype, peakTflops } from '../../src/model/gpu-peaks.js';
 
 describe('the GPU peak table', () => {
   it('finds GPUs by the names NVML and nvidia-smi report', () => {
