@@ -66,7 +66,8 @@ function reportJson(model: string, report: FlopsReport, batch: number | undefine
   return {
     model,
     format: report.format,
-    batch: batch ?? 1,
+    // Without --batch, the batch counted is the one the inputs resolved to (a fixed-batch graph keeps its own).
+    batch: batch ?? Object.values(report.inputs).find((dims) => dims !== undefined)?.[0] ?? 1,
     training: report.passes > 1,
     macs: report.macs,
     flops: report.flops,
