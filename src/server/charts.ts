@@ -82,7 +82,7 @@ export function placeSeries(key: SeriesKey): ChartPlacement {
   if (key.kind === 'flops') {
     // The SDK writes `flops/<label>/batch` (per call) and `flops/<label>/batch_total` (running total); epochs likewise.
     const match = /^flops\/(.+)\/(batch|epoch)(_total)?$/.exec(key.name);
-    const title = match ? `${match[1]}: FLOPs ${match[3] ? `total (per ${match[2]} calls)` : `per ${match[2]}`}` : key.name.replace(/^flops\//, '');
+    const title = match ? `${match[1]} · FLOPs ${match[3] ? `running total (per-${match[2]} calls)` : `per ${match[2]}`}` : key.name.replace(/^flops\//, '');
     return { key: `flops:${key.name}`, title, unit: 'flops', section: 'flops', order: 0, label: withRank(key.context ?? 'flops', key) };
   }
   const { source, metric, unit, gpu } = splitSystemName(key);

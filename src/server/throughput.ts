@@ -1,6 +1,8 @@
+import { findGpuPeak, normalizePeakDtype, type PeakDtype } from '../model/gpu-peaks.js';
+import type { Run } from '../model/run.js';
 import type { SeriesSummary } from '../store/store.js';
 
-/** Achieved FLOP/s of one FLOPs label, from its running-total series. */
+/** Achieved FLOP/s of one FLOPs label, from its running-total series, and its MFU where the GPU's peak is known. */
 export interface FlopsThroughput {
   /** The label given to log_flops_per_batch / per_epoch. */
   label: string;
@@ -11,6 +13,29 @@ export interface FlopsThroughput {
   durationMs: number;
   /** FLOPs done between the first and last call, per second; absent with fewer than two calls. */
   flopsPerSecond?: number;
+  /** Model FLOPs utilization: flopsPerSecond over the peak of all the run's GPUs, at `dtype`. */
+  mfu?: number;
+  peak?: { gpuModel: string; gpus: number; dtype: PeakDtype; flopsPerSecond: number; source: string };
+}
+
+/** The data type to compare against: the run's `dtype` or `precision` param when it names one, else bf16. */
+function runDtype(run: Run): PeakDtype {
+  for (const key of ['dtype', 'precision']) {
+    const value = run.params[key];
+    const dtype = typeof value === 'string' ? normalizePeakDtype(value) : undefined;
+    if (dtype) return dtype;
+  }
+  return 'bf16';
+}
+
+/** The combined peak of the run's GPUs at its data type, when the first GPU is in the peak table. */
+function runPeak(run: Run): FlopsThroughput['peak'] {
+  const gpus = run.system?.gpus ?? [];
+  const row = gpus[0] === undefined ? undefined : findGpuPeak(gpus[0].name);
+  const dtype = runDtype(run);
+  const tflops = row?.tflops[dtype];
+  if (row === undefined || tflops === undefined) return undefined;
+  return { gpuModel: row.model, gpus: gpus.length, dtype, flopsPerSecond: tflops * 1e12 * gpus.length, source: row.source };
 }
 
 /**
@@ -18,14 +43,21 @@ export interface FlopsThroughput {
  * first and the last call, over the time between them. The first call's FLOPs ran before the clock started, so
  * they are left out of the rate.
  */
-export function flopsThroughput(series: SeriesSummary[]): FlopsThroughput[] {
+export function flopsThroughput(run: Run, series: SeriesSummary[]): FlopsThroughput[] {
+  const peak = runPeak(run);
   const results: FlopsThroughput[] = [];
   for (const s of series) {
     const match = s.kind === 'flops' ? /^flops\/(.+)\/(batch|epoch)_total$/.exec(s.name) : null;
     if (!match || s.min === null || !Number.isFinite(s.last)) continue;
     const durationMs = s.lastTime - s.firstTime;
     const result: FlopsThroughput = { label: match[1] as string, per: match[2] as 'batch' | 'epoch', totalFlops: s.last, durationMs };
-    if (s.count >= 2 && durationMs > 0) result.flopsPerSecond = ((s.last - s.min) / durationMs) * 1000;
+    if (s.count >= 2 && durationMs > 0) {
+      result.flopsPerSecond = ((s.last - s.min) / durationMs) * 1000;
+      if (peak) {
+        result.peak = peak;
+        result.mfu = result.flopsPerSecond / peak.flopsPerSecond;
+      }
+    }
     results.push(result);
   }
   return results;

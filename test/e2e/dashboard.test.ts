@@ -102,9 +102,9 @@ describe.skipIf(!fs.existsSync(chromiumPath))('dashboard in a real browser', () 
     await page.waitForSelector('.chart-card[data-chart="<img src=x onerror=\\"window.__pwned=1\\">"]', { timeout: 10_000 });
 
     // Step, then Time: the choice is remembered.
-    await page.click('.chart-toolbar .segment[data-value="step"]');
+    await page.click('.tab-panel:not([hidden]) .chart-toolbar .segment[data-value="step"]');
     await page.waitForSelector('.chart-card[data-chart="loss"] canvas');
-    await page.click('.chart-toolbar .segment[data-value="time"]');
+    await page.click('.tab-panel:not([hidden]) .chart-toolbar .segment[data-value="time"]');
     await page.waitForSelector('.chart-card[data-chart="loss"][data-points] canvas');
     expect(await page.evaluate(() => localStorage.getItem('runmeter.run.x'))).toBe('time');
     await page.screenshot({ path: path.join(artifacts, 'run-page-live.png') });
@@ -138,13 +138,32 @@ describe.skipIf(!fs.existsSync(chromiumPath))('dashboard in a real browser', () 
     await page.waitForSelector('.chart-card[data-chart="loss"][data-points] canvas');
     // Every loss point, and a val_loss point every 10 steps.
     expect(await chartPoints('loss')).toBe(steps + Math.floor(steps / 10));
-    expect(await page.locator('.chart-toolbar .segment.active').first().textContent()).toBe('Time');
-    await page.click('.chart-toolbar .segment[data-value="step"]');
-    await page.waitForSelector(`.chart-card[data-chart="loss"][data-points="${steps + Math.floor(steps / 10)}"] canvas`);
+    expect(await page.locator('.tab-panel:not([hidden]) .chart-toolbar .segment.active').first().textContent()).toBe('Time');
+    await page.click('.tab-panel:not([hidden]) .chart-toolbar .segment[data-value="step"]');
+    const all = steps + Math.floor(steps / 10);
+    await page.waitForSelector(`.chart-card[data-chart="loss"][data-points="${all}"] canvas`);
+
+    // Drag to zoom: the range is read again and fewer points are drawn; a double-click zooms back out.
+    const plot = await page.locator('.chart-card[data-chart="loss"] .u-over').boundingBox();
+    if (!plot) throw new Error('the loss chart has no plot area');
+    await page.mouse.move(plot.x + plot.width * 0.4, plot.y + plot.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(plot.x + plot.width * 0.7, plot.y + plot.height / 2, { steps: 5 });
+    await page.mouse.up();
+    await page.waitForSelector('.chart-card[data-chart="loss"].zoomed');
+    await page.waitForFunction((n) => Number(document.querySelector('.chart-card[data-chart="loss"]')?.getAttribute('data-points')) < n, all);
+    expect(await page.locator('.tab-panel:not([hidden]) .chart-toolbar button', { hasText: 'Reset zoom' }).isEnabled()).toBe(true);
+    await page.mouse.dblclick(plot.x + plot.width / 2, plot.y + plot.height / 2);
+    await page.waitForSelector(`.chart-card[data-chart="loss"]:not(.zoomed)[data-points="${all}"]`);
     await page.screenshot({ path: path.join(artifacts, 'run-page.png'), fullPage: true });
     await page.click('.tab[data-tab="system"]');
     await page.waitForSelector('.chart-card[data-chart="CPU utilization"][data-points] canvas', { timeout: 10_000 });
     await page.screenshot({ path: path.join(artifacts, 'run-page-system.png') });
+    // The theme follows the OS, charts included.
+    await page.emulateMedia({ colorScheme: 'dark' });
+    expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe('rgb(14, 17, 22)');
+    await page.screenshot({ path: path.join(artifacts, 'run-page-system-dark.png') });
+    await page.emulateMedia({ colorScheme: 'light' });
     await page.goto(`${url}/`);
     await page.waitForSelector('.run-row .status-succeeded');
     await page.screenshot({ path: path.join(artifacts, 'runs-page.png') });

@@ -71,8 +71,22 @@ describe('runs API', () => {
       expect(body.output).toEqual({ stdout: 6, stderr: 0 });
     }
     const { body } = await json<RunResponse>(`/api/v1/runs/${run.id}`);
-    // 4e12 FLOPs done between the first and last call, 2 s apart.
+    // 4e12 FLOPs done between the first and last call, 2 s apart; no GPU recorded, so no MFU.
     expect(body.flops).toEqual([{ label: 'resnet', per: 'batch', totalFlops: 6e12, durationMs: 2000, flopsPerSecond: 2e12 }]);
+  });
+
+  it('gives the MFU against the peak of the run GPUs, at the dtype its params name', async () => {
+    ({ store } = tempStore());
+    const gpu = { index: 0, name: 'NVIDIA H100 80GB HBM3' };
+    const system = { os: 'linux', arch: 'x64', cpuCount: 8, memoryBytes: 1e9, gpus: [gpu, { ...gpu, index: 1 }] };
+    const run = await createRun(store, { system, params: { dtype: 'torch.float16' } });
+    const flops = (i: number) => ({ series: { name: 'flops/vit/batch_total', kind: 'flops' as const }, time: t0 + i * 1000, step: i, value: (i + 1) * 1e15 });
+    await store.appendPoints(run.id, [flops(0), flops(1)]);
+    const { json } = testApp({ store });
+    const [throughput] = (await json<RunResponse>(`/api/v1/runs/${run.id}`)).body.flops;
+    expect(throughput?.flopsPerSecond).toBe(1e15);
+    expect(throughput?.peak).toMatchObject({ gpuModel: 'NVIDIA H100 SXM', gpus: 2, dtype: 'fp16', flopsPerSecond: 2 * 989.4e12 });
+    expect(throughput?.mfu).toBeCloseTo(1e15 / (2 * 989.4e12), 6);
   });
 
   it('answers an unknown run with a 404 JSON error naming the closest names', async () => {

@@ -25,7 +25,7 @@ export function formatCompact(value: number): string {
   if (abs >= 1e9) return `${trim(value / 1e9)}B`;
   if (abs >= 1e6) return `${trim(value / 1e6)}M`;
   if (abs >= 1e4) return `${trim(value / 1e3)}k`;
-  if (abs !== 0 && abs < 1e-3) return value.toExponential(1).replace('e+', 'e');
+  if (abs !== 0 && abs < 1e-4) return value.toExponential(1).replace('e+', 'e');
   return trim(value);
 }
 

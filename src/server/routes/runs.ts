@@ -41,7 +41,7 @@ export function runRoutes(store: Store): Hono {
       store.outputSize(run.id, 'stderr'),
       store.listArtifacts(run.id),
     ]);
-    return c.json({ run: runView(run, series), output: { stdout, stderr }, artifacts, flops: flopsThroughput(series) } satisfies RunResponse);
+    return c.json({ run: runView(run, series), output: { stdout, stderr }, artifacts, flops: flopsThroughput(run, series) } satisfies RunResponse);
   });
 
   app.get('/runs/:run/series', async (c) => {

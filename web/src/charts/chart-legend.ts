@@ -18,13 +18,13 @@ export class ChartLegend {
   }
 
   /** Builds the entries for the chart's lines. */
-  setLines(lines: ReadonlyArray<{ label: string; color: string }>): void {
+  setLines(lines: ReadonlyArray<{ label: string; color: string; dashed?: boolean }>): void {
     this.element.textContent = '';
     this.entries = lines.map((line) => {
       const value = h('span', { class: 'legend-value' });
       const range = h('span', { class: 'legend-range' });
-      const swatch = h('span', { class: 'legend-swatch' });
-      swatch.style.background = line.color;
+      const swatch = h('span', { class: line.dashed ? 'legend-swatch dashed' : 'legend-swatch' });
+      swatch.style.color = line.color;
       this.element.append(h('span', { class: 'legend-item', title: line.label }, swatch, h('span', { class: 'legend-label' }, line.label), value, range));
       return { value, range };
     });

@@ -15,6 +15,8 @@ export interface ChartLine {
   color: string;
   /** The run's start, for relative time. */
   startTime: number;
+  /** Drawn dashed: a companion of another line, such as the interval maximum of a utilization. */
+  dashed?: boolean;
 }
 
 /** What the charts of one grid share: the x mode, smoothing, hover sync and zoom. */

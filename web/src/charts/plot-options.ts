@@ -7,6 +7,7 @@ import { themeColors, withAlpha } from '../theme.js';
 export interface PlotLine {
   label: string;
   color: string;
+  dashed?: boolean;
 }
 
 /** The role of each uPlot series after x: per line `value`, `min`, `max`, then `smooth` when smoothing. */
@@ -74,6 +75,7 @@ export function plotOptions(args: {
           label: line.label,
           stroke: args.smoothing ? withAlpha(line.color, 0.28) : line.color,
           width: args.smoothing ? 1 : 1.6,
+          ...(line.dashed ? { dash: [5, 4] } : {}),
           spanGaps: true,
           // uPlot draws the points themselves only when they are far apart: a lone point stays visible.
           points: { size: 5, fill: line.color, stroke: line.color },
@@ -83,7 +85,8 @@ export function plotOptions(args: {
         series.push({ label: `${line.label} (smoothed)`, stroke: line.color, width: 2, spanGaps: true, points: { show: false } });
         pointColors.set(index, line.color);
       } else {
-        series.push({ label: `${line.label} ${role}`, stroke: 'transparent', width: 0, spanGaps: true, points: { show: false } });
+        // The band's edges get a hairline of their own: a one-bucket spike is too thin for the fill alone to show.
+        series.push({ label: `${line.label} ${role}`, stroke: withAlpha(line.color, 0.35), width: 1, spanGaps: true, points: { show: false } });
       }
     }
     bands.push({ series: [base + 2, base + 1], fill: withAlpha(line.color, args.smoothing ? 0.1 : 0.16) });

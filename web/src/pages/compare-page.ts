@@ -22,7 +22,7 @@ function compareSpecs(runs: ComparedRun[]): ChartSpec[] {
     for (const s of run.series.values()) {
       if (s.kind !== 'training' && s.kind !== 'flops') continue;
       const key = `${s.kind}:${s.name}`;
-      const spec = byName.get(key) ?? { key, title: s.name, unit: s.chart.unit, lines: [] };
+      const spec = byName.get(key) ?? { key, title: s.kind === 'training' ? s.name : s.chart.title, unit: s.chart.unit, lines: [] };
       byName.set(key, spec);
       const label = s.rank === undefined ? name : `${name} (rank ${s.rank})`;
       spec.lines.push({ id: `${id}:${s.id}`, runId: id, seriesId: s.id, label, color: run.color, startTime });
@@ -56,7 +56,7 @@ export function comparePage(runRefs: string[]): Page {
       { class: 'compare-legend' },
       ...runs.map((run) => {
         const swatch = h('span', { class: 'legend-swatch' });
-        swatch.style.background = run.color;
+        swatch.style.color = run.color;
         return h(
           'a',
           { class: 'compare-run', href: href({ page: 'run', runId: run.detail.run.id, tab: 'charts' }) },

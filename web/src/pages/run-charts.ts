@@ -26,11 +26,25 @@ export function runChartSpecs(series: SeriesView[], section: SeriesView['chart']
   return [...groups.values()].map((members) => {
     const first = members[0] as SeriesView;
     members.sort((a, b) => contextRank(a) - contextRank(b) || (a.rank ?? -1) - (b.rank ?? -1) || a.chart.label.localeCompare(b.chart.label));
+    // A `... max` series (the highest reading of each interval) takes its mean's colour, dashed.
+    const colors = new Map<string, string>();
+    for (const s of members) {
+      const base = s.chart.label.replace(/ max$/, '');
+      if (!colors.has(base)) colors.set(base, paletteColor(colors.size));
+    }
     return {
       key: first.chart.key,
       title: first.chart.title,
       unit: first.chart.unit,
-      lines: members.map((s, i) => ({ id: `${runId}:${s.id}`, runId, seriesId: s.id, label: s.chart.label, color: paletteColor(i), startTime })),
+      lines: members.map((s) => ({
+        id: `${runId}:${s.id}`,
+        runId,
+        seriesId: s.id,
+        label: s.chart.label,
+        color: colors.get(s.chart.label.replace(/ max$/, '')) as string,
+        startTime,
+        dashed: s.chart.label.endsWith(' max'),
+      })),
     };
   });
 }
