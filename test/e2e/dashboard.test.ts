@@ -39,11 +39,20 @@ async function chartPoints(title: string): Promise<number> {
   return Number((await page.getAttribute(`.chart-card[data-chart="${title}"]`, 'data-points')) ?? 0);
 }
 
+/** The page's globals, typed just enough: the tests are type-checked without the DOM's types. */
+interface PageGlobals {
+  __pwned?: unknown;
+  document: { body: unknown; querySelectorAll(selector: string): { length: number } };
+  localStorage: { getItem(key: string): string | null };
+  getComputedStyle(element: unknown): { backgroundColor: string };
+}
+
 /** True when nothing the job printed ran as code in the page. */
 async function notInjected(): Promise<boolean> {
-  return page.evaluate(
-    () => (window as unknown as { __pwned?: unknown }).__pwned === undefined && document.querySelectorAll('img[src="x"], .page script').length === 0,
-  );
+  return page.evaluate(() => {
+    const g = globalThis as unknown as PageGlobals;
+    return g.__pwned === undefined && g.document.querySelectorAll('img[src="x"], .page script').length === 0;
+  });
 }
 
 describe.skipIf(!fs.existsSync(chromiumPath))('dashboard in a real browser', () => {
@@ -93,9 +102,7 @@ describe.skipIf(!fs.existsSync(chromiumPath))('dashboard in a real browser', () 
     // The loss chart appears and gains points while the job runs.
     await page.waitForSelector('.chart-card[data-chart="loss"][data-points]', { timeout: 10_000 });
     const before = await chartPoints('loss');
-    await page.waitForFunction((n) => Number(document.querySelector('.chart-card[data-chart="loss"]')?.getAttribute('data-points')) > n, before, {
-      timeout: 10_000,
-    });
+    await expect.poll(() => chartPoints('loss'), { timeout: 10_000 }).toBeGreaterThan(before);
     expect(await page.locator('.run-header .status').textContent()).toBe('Running');
     expect(await page.locator('.run-title').textContent()).toBe(hostileName);
     expect(await page.locator('.chart-card[data-chart="loss"] .legend-label').allTextContents()).toContain('loss');
@@ -106,7 +113,7 @@ describe.skipIf(!fs.existsSync(chromiumPath))('dashboard in a real browser', () 
     await page.waitForSelector('.chart-card[data-chart="loss"] canvas');
     await page.click('.tab-panel:not([hidden]) .chart-toolbar .segment[data-value="time"]');
     await page.waitForSelector('.chart-card[data-chart="loss"][data-points] canvas');
-    expect(await page.evaluate(() => localStorage.getItem('runmeter.run.x'))).toBe('time');
+    expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).localStorage.getItem('runmeter.run.x'))).toBe('time');
     await page.screenshot({ path: path.join(artifacts, 'run-page-live.png') });
 
     // The log, with what the job printed shown as text, following new lines.
@@ -122,13 +129,13 @@ describe.skipIf(!fs.existsSync(chromiumPath))('dashboard in a real browser', () 
     expect(await page.locator('.log-text mark').first().textContent()).toBe('pwned');
     await page.click('.log-toolbar .segment[data-value="stderr"]');
     await page.fill('.log-toolbar input[type="search"]', '');
-    await page.waitForFunction(() => document.querySelectorAll('.log-line').length === 1);
+    await expect.poll(() => page.locator('.log-line').count()).toBe(1);
     expect(await page.locator('.log-stderr .log-text').textContent()).toBe('warning: <b>not bold</b>');
     await page.click('.log-toolbar .segment[data-value="all"]');
 
     const result = await run.done;
     expect(result.code).toBe(0);
-    await page.waitForFunction(() => document.querySelector('.run-header .status')?.textContent === 'Succeeded', undefined, { timeout: 10_000 });
+    await page.locator('.run-header .status-succeeded').waitFor({ timeout: 10_000 });
     expect(await notInjected()).toBe(true);
   });
 
@@ -151,7 +158,7 @@ describe.skipIf(!fs.existsSync(chromiumPath))('dashboard in a real browser', () 
     await page.mouse.move(plot.x + plot.width * 0.7, plot.y + plot.height / 2, { steps: 5 });
     await page.mouse.up();
     await page.waitForSelector('.chart-card[data-chart="loss"].zoomed');
-    await page.waitForFunction((n) => Number(document.querySelector('.chart-card[data-chart="loss"]')?.getAttribute('data-points')) < n, all);
+    await expect.poll(() => chartPoints('loss')).toBeLessThan(all);
     expect(await page.locator('.tab-panel:not([hidden]) .chart-toolbar button', { hasText: 'Reset zoom' }).isEnabled()).toBe(true);
     await page.mouse.dblclick(plot.x + plot.width / 2, plot.y + plot.height / 2);
     await page.waitForSelector(`.chart-card[data-chart="loss"]:not(.zoomed)[data-points="${all}"]`);
@@ -161,7 +168,12 @@ describe.skipIf(!fs.existsSync(chromiumPath))('dashboard in a real browser', () 
     await page.screenshot({ path: path.join(artifacts, 'run-page-system.png') });
     // The theme follows the OS, charts included.
     await page.emulateMedia({ colorScheme: 'dark' });
-    expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe('rgb(14, 17, 22)');
+    expect(
+      await page.evaluate(() => {
+        const g = globalThis as unknown as PageGlobals;
+        return g.getComputedStyle(g.document.body).backgroundColor;
+      }),
+    ).toBe('rgb(14, 17, 22)');
     await page.screenshot({ path: path.join(artifacts, 'run-page-system-dark.png') });
     await page.emulateMedia({ colorScheme: 'light' });
     await page.goto(`${url}/`);

@@ -277,9 +277,8 @@ export class MetricChart {
     if (this.plot) this.plot.redraw(false, true);
   }
 
-  /** Rebuilds the plot (smoothing changed) without reading the data again. */
+  /** Draws again after the smoothing changed, without reading the data again (a new plot only when it turns on or off). */
   rebuild(): void {
-    this.plotShape = '';
     this.render();
   }
 

@@ -41,6 +41,7 @@ export function comparePage(runRefs: string[]): Page {
     if (runRefs.length === 0) throw new Error('no runs were selected: pick runs on the Runs page, then Compare');
     const loaded = await Promise.all(runRefs.map(async (ref) => [await api.run(ref), await api.series(ref)] as const));
     if (destroyed) return;
+    document.title = `Compare ${loaded.length} runs · runmeter`;
     const runs: ComparedRun[] = loaded.map(([detail, list], i) => ({
       detail,
       series: new Map(list.series.map((s) => [s.id, s])),

@@ -24,6 +24,7 @@ export function runPage(runRef: string, initialTab: RunTab): Page {
     const [detail, list] = await Promise.all([api.run(runRef), api.series(runRef)]);
     if (destroyed) return;
     runId = detail.run.id;
+    document.title = `${detail.run.name} · runmeter`;
     const series = new Map(list.series.map((s) => [s.id, s]));
     const header = runHeader(detail);
     cleanups.push(header.destroy);

@@ -191,6 +191,7 @@ export function runsPage(): Page {
     ),
     body,
   );
+  document.title = 'Runs · runmeter';
   void load();
   return {
     element,
