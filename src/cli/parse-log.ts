@@ -1,8 +1,10 @@
 // `runmeter parse`: streams a log through the parsers and prints the points, as JSON Lines or as a summary.
 import { once } from 'node:events';
+import fs from 'node:fs';
 import { formatValue } from '../model/format.js';
 import type { ParsedMetric } from '../model/point.js';
-import { createOutputParser, encodeMetricJson, type ParseOptions, type ParseWarning } from '../parse/index.js';
+import { createOutputParser, type ParseOptions, type ParseWarning } from '../parse/index.js';
+import { createJsonlPrinter } from '../parse/jsonl-printer.js';
 import { renderTable } from './table.js';
 
 /** At most this many warnings are printed; the rest are counted. */
@@ -35,9 +37,23 @@ interface SeriesStats {
   lastX: string;
 }
 
+/**
+ * A file's bytes, a chunk at a time, read synchronously into one buffer: no round trip through the thread pool
+ * per chunk, no buffer per chunk. The parsers keep nothing of a chunk once `push` returns, so reusing it is safe;
+ * the caller must be done with each chunk before asking for the next.
+ */
+export async function* fileChunks(fd: number, size = 256 * 1024): AsyncGenerator<Buffer> {
+  const buf = Buffer.allocUnsafe(size);
+  for (;;) {
+    const read = fs.readSync(fd, buf, 0, size, null);
+    if (read === 0) return;
+    yield buf.subarray(0, read);
+  }
+}
+
 /** Writes, waiting when the stream asks to (a slow pipe must not make memory grow). */
-async function write(stream: NodeJS.WritableStream, text: string): Promise<void> {
-  if (text !== '' && !stream.write(text)) await once(stream, 'drain');
+async function write(stream: NodeJS.WritableStream, text: string | Buffer): Promise<void> {
+  if (text.length > 0 && !stream.write(text)) await once(stream, 'drain');
 }
 
 /** Reads `input` to its end, parsing as it goes; points and warnings go to `stdout` and `stderr`. */
@@ -48,36 +64,33 @@ export async function parseLog(
   options: ParseLogOptions,
 ): Promise<ParseLogResult> {
   const result: ParseLogResult = { points: 0, warnings: 0, bytes: 0 };
-  const series = new Map<string, SeriesStats>();
-  let otherPoints = 0;
-  let out = '';
   let errors = '';
-  const onMetric = options.jsonl
-    ? (metric: ParsedMetric) => {
-        result.points++;
-        out += `${encodeMetricJson(metric)}\n`;
-      }
-    : (metric: ParsedMetric) => {
-        result.points++;
-        if (!summarise(series, metric)) otherPoints++;
-      };
   const onWarning = (warning: ParseWarning) => {
     if (++result.warnings <= MAX_WARNINGS) errors += `${options.label}:${warning.line}: ${warning.message}\n`;
   };
-  const parser = createOutputParser({ metric: onMetric, warning: onWarning }, options.parse);
+  const series = new Map<string, SeriesStats>();
+  let otherPoints = 0;
+  const onMetric = (metric: ParsedMetric) => {
+    result.points++;
+    if (!summarise(series, metric)) otherPoints++;
+  };
+  const printer = options.jsonl ? createJsonlPrinter(options.parse, onWarning) : undefined;
+  const parser = printer === undefined ? createOutputParser({ metric: onMetric, warning: onWarning }, options.parse) : undefined;
   for await (const chunk of input) {
     const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
     result.bytes += bytes.length;
-    parser.push(bytes);
+    const out = printer?.push(bytes);
+    parser?.push(bytes);
     if (errors !== '') await write(stderr, errors);
     errors = '';
-    await write(stdout, out);
-    out = '';
+    if (out !== undefined) await write(stdout, out);
   }
-  parser.end();
+  const out = printer?.end();
+  parser?.end();
+  if (printer !== undefined) result.points = printer.points;
   if (result.warnings > MAX_WARNINGS) errors += `${options.label}: ${result.warnings - MAX_WARNINGS} more warnings not shown\n`;
   await write(stderr, errors);
-  await write(stdout, options.jsonl ? out : summaryText(options.label, result, series, otherPoints));
+  await write(stdout, out ?? summaryText(options.label, result, series, otherPoints));
   return result;
 }
 

@@ -4,7 +4,8 @@
 import { BarTracker } from './formats/bars.js';
 import { parseBoostingLine } from './formats/boosting.js';
 import { parseHfDictLine } from './formats/hf.js';
-import { parseJsonMetricLine } from './formats/json.js';
+import { jsonPoint, parseJsonMetricLine } from './formats/json.js';
+import { type MetricFields, readMetricBytes } from './formats/json-bytes.js';
 import { KerasParser } from './formats/keras.js';
 import { lightningFamily, readRichBar, readWrappedValues } from './formats/lightning.js';
 import type { LineContext, MetricOutput } from './formats/line.js';
@@ -68,12 +69,18 @@ export class MetricRouter implements LineConsumer {
   private readonly bars: BarTracker;
   private readonly patterns: PatternMatcher | undefined;
   private readonly current = new CurrentLine();
+  private readonly fields: MetricFields = { name: '', value: 0, step: undefined, epoch: undefined, context: undefined };
   /** Per rank, the line of the last rich bar, whose wrapped values may follow on the next line. */
   private readonly richBarLines = new Map<number, number>();
 
+  /**
+   * `direct`, when given, may print a JSON metric line of the common shape itself (see jsonl-printer.ts), in
+   * place of the points the router would make of it.
+   */
   constructor(
     private readonly out: MetricOutput,
     options: ParseOptions,
+    private readonly direct?: { jsonLine(buf: Buffer, start: number, end: number, at: LineContext): boolean },
   ) {
     const enabled = new Set(options.formats ?? formatNames);
     this.use = Object.fromEntries(formatNames.map((name) => [name, enabled.has(name)])) as Record<FormatName, boolean>;
@@ -92,6 +99,9 @@ export class MetricRouter implements LineConsumer {
     while (at < end && (buf[at] === SPACE || buf[at] === TAB)) at++;
     if (at === end || !this.mayHoldMetrics(buf, at, end, info)) return;
     this.current.set(buf, info);
+    if (buf[at] === 0x7b && this.use.json && this.patterns === undefined && !info.partial) {
+      if (this.direct?.jsonLine(buf, at, end, this.current) || this.readCommonJson(buf, at, end)) return;
+    }
     this.read(buf.toString('utf8', at, end), this.current);
   }
 
@@ -116,6 +126,16 @@ export class MetricRouter implements LineConsumer {
     if (isEpochWord(buf, at) || endsWithBracket(buf, at, end)) return true;
     const richLine = this.richBarLines.get(info.rank ?? -1);
     return richLine !== undefined && info.line - richLine <= 1;
+  }
+
+  /** The common JSON metric line, read from its bytes: most lines of a JSON-logging job. */
+  private readCommonJson(buf: Buffer, start: number, end: number): boolean {
+    const fields = this.fields;
+    if (!readMetricBytes(buf, start, end, fields)) return false;
+    const { name, value, step, epoch, context } = fields;
+    if (name.trim() === '' || (step !== undefined && !Number.isInteger(step)) || (epoch !== undefined && !Number.isFinite(epoch))) return false;
+    this.out.metric(jsonPoint(this.current, name, value, step, epoch, context, undefined));
+    return true;
   }
 
   private read(text: string, at: CurrentLine): void {

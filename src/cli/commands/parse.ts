@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { RunmeterError } from '../../model/errors.js';
 import type { CliContext } from '../context.js';
 import { addParseFlags, type ParseFlags, parseOptionsFromFlags } from '../parse-flags.js';
-import { parseLog } from '../parse-log.js';
+import { fileChunks, parseLog } from '../parse-log.js';
 
 /** `runmeter parse [FILE|-]`: print the metric points found in a log. */
 export function register(program: Command, context: CliContext): void {
@@ -14,22 +14,31 @@ export function register(program: Command, context: CliContext): void {
     .option('--jsonl', 'one JSON object per point: name, value, and where known step, epoch, context, rank, line, format');
   addParseFlags(command).action(async (file: string, flags: ParseFlags & { jsonl?: boolean }) => {
     const parse = parseOptionsFromFlags(flags, process.cwd());
-    const input = file === '-' ? process.stdin : await openLog(file);
-    await parseLog(input, context.stdout, context.stderr, { label: file === '-' ? 'stdin' : file, jsonl: flags.jsonl === true, parse });
+    const options = { label: file === '-' ? 'stdin' : file, jsonl: flags.jsonl === true, parse };
+    if (file === '-') {
+      await parseLog(process.stdin, context.stdout, context.stderr, options);
+      return;
+    }
+    const fd = openLog(file);
+    try {
+      await parseLog(fileChunks(fd), context.stdout, context.stderr, options);
+    } finally {
+      fs.closeSync(fd);
+    }
   });
 }
 
-/** A read stream over the file, once it is known to be readable. */
-async function openLog(file: string): Promise<fs.ReadStream> {
-  const stream = fs.createReadStream(file, { highWaterMark: 256 * 1024 });
+/** Opens the log, or says why it cannot be read. */
+function openLog(file: string): number {
   try {
-    await new Promise<void>((resolve, reject) => {
-      stream.once('ready', () => resolve());
-      stream.once('error', reject);
-    });
+    const fd = fs.openSync(file, 'r');
+    if (fs.fstatSync(fd).isDirectory()) {
+      fs.closeSync(fd);
+      throw Object.assign(new Error('it is a directory'), { code: 'EISDIR' });
+    }
+    return fd;
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
     throw new RunmeterError('E_FILE', `cannot read ${file}: ${reason}`, { exitCode: 2 });
   }
-  return stream;
 }

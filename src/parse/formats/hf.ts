@@ -36,9 +36,9 @@ function readBare(text: string, at: number): [string, number] {
 }
 
 /** The dict's entries when the line is a flat dict of numbers (quoted or not); undefined otherwise. */
-function readNumberDict(text: string): Array<[string, number]> | undefined {
+function readNumberDict(text: string): Array<[string, number, string]> | undefined {
   if (text[0] !== '{') return undefined;
-  const entries: Array<[string, number]> = [];
+  const entries: Array<[string, number, string]> = [];
   let i = skipSpaces(text, 1);
   if (text[i] === '}') return undefined;
   for (;;) {
@@ -57,7 +57,7 @@ function readNumberDict(text: string): Array<[string, number]> | undefined {
     const value = parseMetricNumber(raw);
     // A dict with text, booleans or nested values in it is a config or a record, not metrics.
     if (value === undefined) return undefined;
-    entries.push([key[0], value]);
+    entries.push([key[0], value, raw]);
     i = skipSpaces(text, i);
     if (text[i] === '}') return skipSpaces(text, i + 1) >= text.trimEnd().length ? entries : undefined;
     if (text[i] !== ',') return undefined;
@@ -75,9 +75,9 @@ export function parseHfDictLine(text: string, at: LineContext, out: MetricOutput
     if (key === 'epoch' && Number.isFinite(value)) epoch = value;
     else if (key === 'step' && Number.isInteger(value)) step = value;
   }
-  for (const [key, value] of entries) {
+  for (const [key, value, raw] of entries) {
     if (key === 'epoch' || key === 'step' || key.trim() === '') continue;
-    const point = metricOn(at, 'hf', key, value);
+    const point = metricOn(at, 'hf', key, value, undefined, raw);
     if (step !== undefined) point.step = step;
     if (epoch !== undefined) point.epoch = epoch;
     out.metric(point);

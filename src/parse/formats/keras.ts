@@ -18,7 +18,8 @@ interface Progress {
   done: number;
   total: number;
   hasEta: boolean;
-  values: Array<[string, number]>;
+  /** Name, value, and the value as printed. */
+  values: Array<[string, number, string]>;
 }
 
 /** Reads a progress line (escapes already removed), or undefined when it is not one. */
@@ -43,8 +44,9 @@ export function readKerasProgress(text: string): Progress | undefined {
       progress.hasEta = true;
       continue;
     }
-    const value = parseMetricNumber(part.slice(colon + 2).trim());
-    if (value !== undefined && metricNamePattern.test(name)) progress.values.push([name, value]);
+    const raw = part.slice(colon + 2).trim();
+    const value = parseMetricNumber(raw);
+    if (value !== undefined && metricNamePattern.test(name)) progress.values.push([name, value, raw]);
   }
   return progress.values.length > 0 ? progress : undefined;
 }
@@ -89,17 +91,17 @@ export class KerasParser {
       state.ended = false;
     }
     if (final) {
-      for (const [name, value] of progress.values) {
+      for (const [name, value, raw] of progress.values) {
         if (state.recorded.has(name)) continue;
         state.recorded.add(name);
-        this.emit(at, name, value, state.epoch);
+        this.emit(at, name, value, state.epoch, raw);
       }
       state.ended = true;
       state.finalCount = progress.count;
     } else if (this.perBatch) {
       // A running average part way through the epoch sits at that fraction of it.
       const epoch = state.epoch !== undefined && progress.total > 0 ? state.epoch - 1 + progress.done / progress.total : state.epoch;
-      for (const [name, value] of progress.values) this.emit(at, name, value, epoch);
+      for (const [name, value, raw] of progress.values) this.emit(at, name, value, epoch, raw);
     }
     return true;
   }
@@ -115,8 +117,8 @@ export class KerasParser {
     return true;
   }
 
-  private emit(at: LineContext, name: string, value: number, epoch: number | undefined): void {
-    const point = metricOn(at, 'keras', name, value);
+  private emit(at: LineContext, name: string, value: number, epoch: number | undefined, raw: string): void {
+    const point = metricOn(at, 'keras', name, value, undefined, raw);
     if (epoch !== undefined) point.epoch = epoch;
     this.out.metric(point);
   }

@@ -18,9 +18,15 @@ export interface MetricOutput {
   warning(line: number, message: string): void;
 }
 
+/** A point as a format found it: with the value's text as printed, which JSON output can copy instead of formatting the number again. */
+export interface FoundMetric extends ParsedMetric {
+  valueText?: string;
+}
+
 /** A point found on a line, with the context its name implies unless one is given. */
-export function metricOn(at: LineContext, format: string, name: string, value: number, context?: string): ParsedMetric {
-  const metric: ParsedMetric = { name, value, line: at.line, format, context: context ?? contextFromName(name) };
+export function metricOn(at: LineContext, format: string, name: string, value: number, context?: string, valueText?: string): FoundMetric {
+  const metric: FoundMetric = { name, value, line: at.line, format, context: context ?? contextFromName(name) };
+  if (valueText !== undefined) metric.valueText = valueText;
   if (at.rank !== undefined) metric.rank = at.rank;
   const timestamp = at.timestamp();
   if (timestamp !== undefined) metric.timestamp = timestamp;

@@ -1,4 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { type MetricFields, readMetricBytes } from '../../../src/parse/formats/json-bytes.js';
 import { brief, fixtureLog, parse } from '../helpers.js';
 
 describe('FloydHub JSON metric lines', () => {
@@ -75,5 +77,28 @@ describe('FloydHub JSON metric lines', () => {
     const { metrics, warnings } = parse('{"metric": "a, NaN, b", "value": NaN}\n');
     expect(warnings).toEqual([]);
     expect(metrics[0]).toMatchObject({ name: 'a, NaN, b', value: Number.NaN });
+  });
+
+  it('reads every number exactly as JSON.parse does, however it is written', () => {
+    const fields: MetricFields = { name: '', value: 0, step: undefined, epoch: undefined, context: undefined };
+    const written = fc.oneof(
+      fc.double({ noNaN: true, noDefaultInfinity: true }).map((d) => String(d)),
+      fc.tuple(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.integer({ min: 0, max: 20 })).map(([d, k]) => d.toExponential(k)),
+      fc.tuple(fc.double({ min: -1e6, max: 1e6, noNaN: true }), fc.integer({ min: 0, max: 20 })).map(([d, k]) => d.toFixed(k)),
+      fc.tuple(fc.bigInt({ min: 0n, max: 10n ** 25n }), fc.integer({ min: 0, max: 30 })).map(([m, k]) => `${m}e-${k}`),
+    );
+    fc.assert(
+      fc.property(written, (text) => {
+        const line = Buffer.from(`{"metric": "x", "value": ${text}, "step": 3}`);
+        expect(readMetricBytes(line, 0, line.length, fields)).toBe(true);
+        expect(Object.is(fields.value, JSON.parse(text))).toBe(true);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('leaves lines of another shape to the full reader, which gives the same points', () => {
+    const log = '{"metric":"a","value":1,"extra":true}\n{"metric":"b\\u00e9","value":2}\n{ "value" : 3 , "metric" : "c" }\n';
+    expect(parse(log).metrics.map(brief)).toEqual(['a=1', 'bé=2', 'c=3']);
   });
 });

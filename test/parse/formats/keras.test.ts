@@ -76,8 +76,8 @@ describe('Keras progress lines', () => {
 
   it('reads the head of a progress line: a count, or a duration in Keras 1 verbose 2', () => {
     expect(readKerasProgress('0s - loss: 1.5713 - acc: 0.3715')?.values).toEqual([
-      ['loss', 1.5713],
-      ['acc', 0.3715],
+      ['loss', 1.5713, '1.5713'],
+      ['acc', 0.3715, '0.3715'],
     ]);
     expect(readKerasProgress('40/40 - 0s - 3us/step - loss: 1.0393')).toMatchObject({ count: '40/40', done: 40, total: 40, hasEta: false });
     expect(readKerasProgress('see https://x - y: not a number')).toBeUndefined();

@@ -1,0 +1,242 @@
+// The shape nearly every JSON metric line has, read from its bytes without decoding the line or calling
+// JSON.parse: `{"metric": "loss", "value": 0.5, "step": 3}`, keys metric, value, step, epoch, context in any order,
+// no escapes. Anything else is left to the full reader (which also words the warnings).
+
+/** Where each field's text is in the line (-1 when absent), and what its numbers look like. */
+export interface MetricLineRanges {
+  nameStart: number;
+  nameEnd: number;
+  valueStart: number;
+  valueEnd: number;
+  stepStart: number;
+  stepEnd: number;
+  epochStart: number;
+  epochEnd: number;
+  contextStart: number;
+  contextEnd: number;
+  /** Step and epoch are plain integers (no fraction, no exponent). */
+  stepIsInteger: boolean;
+  epochIsInteger: boolean;
+  /** Every number has an exponent of at most two digits, so none overflows. */
+  smallExponents: boolean;
+  /** Name and context are ASCII. */
+  ascii: boolean;
+}
+
+/** The fields read; one object, reused from line to line. */
+export interface MetricFields {
+  name: string;
+  value: number;
+  step: number | undefined;
+  epoch: number | undefined;
+  context: string | undefined;
+}
+
+const QUOTE = 0x22;
+const SPACE = 0x20;
+const TAB = 0x09;
+
+// Powers of ten that doubles hold exactly: with a mantissa below 2^53, one multiplication or division by one of
+// them rounds correctly (Clinger's fast path), so the value is exactly what Number() would give.
+const exactPowers = Array.from({ length: 23 }, (_, k) => 10 ** k);
+const MAX_EXACT = 2 ** 53;
+
+const isDigit = (b: number | undefined): b is number => b !== undefined && b >= 0x30 && b <= 0x39;
+
+function skipSpaces(buf: Buffer, from: number, end: number): number {
+  let i = from;
+  while (i < end && (buf[i] === SPACE || buf[i] === TAB)) i++;
+  return i;
+}
+
+/** Scratch for the last number scanned. */
+const scanned = { integer: true, exponentDigits: 0 };
+
+/** The end of a JSON number at `from` (strict grammar), or -1 when there is none. */
+function scanNumber(buf: Buffer, from: number, end: number): number {
+  let i = from;
+  scanned.integer = true;
+  scanned.exponentDigits = 0;
+  if (buf[i] === 0x2d) i++;
+  if (buf[i] === 0x30) i++;
+  else if (isDigit(buf[i])) while (i < end && isDigit(buf[i])) i++;
+  else return -1;
+  if (buf[i] === 0x2e) {
+    scanned.integer = false;
+    i++;
+    if (!isDigit(buf[i])) return -1;
+    while (i < end && isDigit(buf[i])) i++;
+  }
+  if (buf[i] === 0x65 || buf[i] === 0x45) {
+    scanned.integer = false;
+    i++;
+    if (buf[i] === 0x2d || buf[i] === 0x2b) i++;
+    const digits = i;
+    while (i < end && isDigit(buf[i])) i++;
+    scanned.exponentDigits = i - digits;
+    if (i === digits) return -1;
+  }
+  return i;
+}
+
+/** The value of a number `scanNumber` accepted. */
+export function numberValue(buf: Buffer, start: number, end: number): number {
+  let i = start;
+  const negative = buf[i] === 0x2d;
+  if (negative) i++;
+  let mantissa = 0;
+  let scale = 0;
+  let exponent = 0;
+  let exponentSign = 1;
+  let fraction = false;
+  for (; i < end; i++) {
+    const b = buf[i] as number;
+    if (b === 0x2e) fraction = true;
+    else if (b === 0x65 || b === 0x45) break;
+    else {
+      mantissa = mantissa * 10 + (b - 0x30);
+      if (fraction) scale++;
+    }
+  }
+  if (i < end) {
+    i++;
+    if (buf[i] === 0x2d || buf[i] === 0x2b) exponentSign = buf[i++] === 0x2d ? -1 : 1;
+    for (; i < end && exponent < 1000; i++) exponent = exponent * 10 + ((buf[i] as number) - 0x30);
+  }
+  const power = exponentSign * exponent - scale;
+  // Below 2^53 the mantissa is exact, and so was every step that built it.
+  if (mantissa < MAX_EXACT && power >= -22 && power <= 22) {
+    const value = power < 0 ? mantissa / (exactPowers[-power] as number) : mantissa * (exactPowers[power] as number);
+    return negative ? -value : value;
+  }
+  return Number(buf.toString('latin1', start, end));
+}
+
+/** Where a string's contents end (its closing quote), or -1 for escapes, control characters or no end. */
+function stringEnd(buf: Buffer, from: number, end: number, ranges: MetricLineRanges): number {
+  for (let i = from; i < end; i++) {
+    const b = buf[i] as number;
+    if (b === QUOTE) return i;
+    if (b === 0x5c || b < SPACE) return -1;
+    if (b >= 0x80) ranges.ascii = false;
+  }
+  return -1;
+}
+
+/** Which key: 0 metric, 1 value, 2 step, 3 epoch, 4 context; -1 for any other. */
+function keyOf(buf: Buffer, start: number, length: number): number {
+  const first = buf[start];
+  const key = first === 0x6d ? 'metric' : first === 0x76 ? 'value' : first === 0x73 ? 'step' : first === 0x65 ? 'epoch' : first === 0x63 ? 'context' : '';
+  if (key.length !== length) return -1;
+  for (let i = 1; i < length; i++) if (buf[start + i] !== key.charCodeAt(i)) return -1;
+  return first === 0x6d ? 0 : first === 0x76 ? 1 : first === 0x73 ? 2 : first === 0x65 ? 3 : 4;
+}
+
+/** Finds the fields of `buf[start, end)` (which starts with `{`) when the line has the common shape. */
+export function scanMetricLine(buf: Buffer, start: number, end: number, r: MetricLineRanges): boolean {
+  let seen = 0;
+  let i = start + 1;
+  r.stepStart = r.stepEnd = r.epochStart = r.epochEnd = r.contextStart = r.contextEnd = -1;
+  r.stepIsInteger = r.epochIsInteger = r.smallExponents = r.ascii = true;
+  for (;;) {
+    i = skipSpaces(buf, i, end);
+    if (buf[i] !== QUOTE) return false;
+    const keyEnd = stringEnd(buf, i + 1, end, r);
+    if (keyEnd < 0) return false;
+    const key = keyOf(buf, i + 1, keyEnd - i - 1);
+    if (key < 0 || seen & (1 << key)) return false;
+    seen |= 1 << key;
+    i = skipSpaces(buf, keyEnd + 1, end);
+    if (buf[i] !== 0x3a) return false;
+    i = skipSpaces(buf, i + 1, end);
+    let fieldEnd: number;
+    if (key === 0 || key === 4) {
+      if (buf[i] !== QUOTE) return false;
+      i++;
+      fieldEnd = stringEnd(buf, i, end, r);
+      if (fieldEnd < 0) return false;
+    } else {
+      fieldEnd = scanNumber(buf, i, end);
+      if (fieldEnd < 0) return false;
+      if (scanned.exponentDigits > 2) r.smallExponents = false;
+      if (key === 2) r.stepIsInteger = scanned.integer;
+      else if (key === 3) r.epochIsInteger = scanned.integer;
+    }
+    if (key === 0) {
+      r.nameStart = i;
+      r.nameEnd = fieldEnd;
+    } else if (key === 1) {
+      r.valueStart = i;
+      r.valueEnd = fieldEnd;
+    } else if (key === 2) {
+      r.stepStart = i;
+      r.stepEnd = fieldEnd;
+    } else if (key === 3) {
+      r.epochStart = i;
+      r.epochEnd = fieldEnd;
+    } else {
+      r.contextStart = i;
+      r.contextEnd = fieldEnd;
+    }
+    i = skipSpaces(buf, key === 0 || key === 4 ? fieldEnd + 1 : fieldEnd, end);
+    if (buf[i] === 0x2c) {
+      i++;
+      continue;
+    }
+    return buf[i] === 0x7d && skipSpaces(buf, i + 1, end) === end && (seen & 3) === 3 && r.nameEnd > r.nameStart;
+  }
+}
+
+/** A name that is only spaces is no name. */
+export function isBlankRange(buf: Buffer, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (buf[i] !== SPACE && buf[i] !== TAB) return false;
+  return true;
+}
+
+// Names repeat on every line: the decoded string is kept, keyed by the bytes' length and a hash, checked in full.
+const names = new Map<number, string>();
+
+/** The string of a name's bytes, usually without decoding them again. */
+export function decodeName(buf: Buffer, start: number, end: number): string {
+  let hash = end - start;
+  for (let i = start; i < end; i++) hash = (Math.imul(hash, 31) + (buf[i] as number)) | 0;
+  const known = names.get(hash);
+  if (known !== undefined && known.length === end - start) {
+    let same = true;
+    for (let i = 0; i < known.length && same; i++) same = known.charCodeAt(i) === buf[start + i];
+    if (same) return known;
+  }
+  const name = buf.toString('utf8', start, end);
+  if (names.size >= 1024) names.clear();
+  names.set(hash, name);
+  return name;
+}
+
+const ranges: MetricLineRanges = {
+  nameStart: 0,
+  nameEnd: 0,
+  valueStart: 0,
+  valueEnd: 0,
+  stepStart: -1,
+  stepEnd: -1,
+  epochStart: -1,
+  epochEnd: -1,
+  contextStart: -1,
+  contextEnd: -1,
+  stepIsInteger: true,
+  epochIsInteger: true,
+  smallExponents: true,
+  ascii: true,
+};
+
+/** Reads `buf[start, end)` (which starts with `{`) into `into` when the line has the common shape. */
+export function readMetricBytes(buf: Buffer, start: number, end: number, into: MetricFields): boolean {
+  if (!scanMetricLine(buf, start, end, ranges)) return false;
+  const r = ranges;
+  into.name = decodeName(buf, r.nameStart, r.nameEnd);
+  into.value = numberValue(buf, r.valueStart, r.valueEnd);
+  into.step = r.stepStart < 0 ? undefined : numberValue(buf, r.stepStart, r.stepEnd);
+  into.epoch = r.epochStart < 0 ? undefined : numberValue(buf, r.epochStart, r.epochEnd);
+  into.context = r.contextEnd > r.contextStart ? buf.toString('utf8', r.contextStart, r.contextEnd) : undefined;
+  return true;
+}

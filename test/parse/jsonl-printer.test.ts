@@ -1,0 +1,82 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { encodeMetricJson } from '../../src/parse/jsonl.js';
+import { createJsonlPrinter, isJsonNumber } from '../../src/parse/jsonl-printer.js';
+import type { ParseOptions } from '../../src/parse/types.js';
+import { sharedFixtures } from '../helpers/cli.js';
+import { fixtureLog, parse } from './helpers.js';
+
+/** What the printer prints, and what encodeMetricJson makes of the parser's points, both read back as JSON. */
+function both(input: Buffer, options: ParseOptions = {}, chunk = 7): { printed: unknown[]; encoded: unknown[]; warnings: [number, number] } {
+  const warnings: number[] = [];
+  const printer = createJsonlPrinter(options, (w) => warnings.push(w.line));
+  const out: Buffer[] = [];
+  for (let at = 0; at < input.length; at += chunk) out.push(printer.push(Buffer.from(input.subarray(at, at + chunk))));
+  out.push(printer.end());
+  const lines = (text: string) =>
+    text
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line));
+  const parsed = parse(input, options);
+  return {
+    printed: lines(Buffer.concat(out).toString()),
+    encoded: lines(parsed.metrics.map((m) => `${encodeMetricJson(m)}\n`).join('')),
+    warnings: [warnings.length, parsed.warnings.length],
+  };
+}
+
+describe('the JSON Lines printer', () => {
+  it('prints the same points as encodeMetricJson does for every fixture log', () => {
+    for (const name of fs.readdirSync(path.join(sharedFixtures, 'logs'))) {
+      const { printed, encoded } = both(fixtureLog(name));
+      expect(printed, name).toEqual(encoded);
+    }
+  });
+
+  it('prints JSON metric lines of any shape as the full reader reads them', () => {
+    const key = (name: string, value: fc.Arbitrary<string>) => value.map((v) => `"${name}": ${v}`);
+    const number = fc.oneof(
+      fc.double({ noNaN: true }).map((d) => JSON.stringify(d) ?? 'NaN'),
+      fc.integer({ min: -5, max: 5 }).map(String),
+      fc.constantFrom('1e-05', '2.0', '-0', '-0.0', '1E400', '0.50', 'NaN', 'Infinity', '"3"', 'true', '1.5e+300'),
+    );
+    const name = fc.oneof(
+      fc.constantFrom('"loss"', '"val_acc"', '"eval_x"', '"test_y"', '" "', '""', '"é"', '"a\\"b"'),
+      fc.string().map((s) => JSON.stringify(s)),
+    );
+    const line = fc
+      .tuple(
+        key('metric', name),
+        key('value', number),
+        fc.option(key('step', number)),
+        fc.option(key('epoch', number)),
+        fc.option(key('context', fc.constantFrom('"testing"', '""', '"my context"'))),
+        fc.constantFrom(', ', ',', ' ,  '),
+      )
+      .chain(([m, v, s, e, c, sep]) =>
+        fc
+          .shuffledSubarray(
+            [m, v, s, e, c].filter((x): x is string => x !== null),
+            { minLength: 2 },
+          )
+          .map((parts) => `{${parts.join(sep)}}`),
+      );
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.constantFrom('', '[rank2]:', '2026-01-01T00:00:00Z '), line), { maxLength: 8 }), (lines) => {
+        const input = Buffer.from(lines.map(([prefix, text]) => `${prefix}${text}\n`).join(''));
+        const { printed, encoded, warnings } = both(input, {}, 13);
+        expect(printed).toEqual(encoded);
+        expect(warnings[0]).toBe(warnings[1]);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('tells JSON numbers from other number text', () => {
+    for (const text of ['0', '-1', '0.5', '1e-05', '1.0000e-04', '12E+2']) expect(isJsonNumber(text), text).toBe(true);
+    for (const text of ['', '-', '.5', '5.', '+1', '01', '1e', '1e400', 'nan', 'inf', '0x1', ' 1']) expect(isJsonNumber(text), text).toBe(false);
+  });
+});
