@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SeriesDataResponse } from '../../web/src/api.js';
+import { chartMode } from '../../web/src/charts/chart-line.js';
 import { ema, SeriesBuffer } from '../../web/src/charts/series-buffer.js';
 
 const data = (xs: number[], last: Array<number | 'NaN'>, seriesCount = xs.length): SeriesDataResponse => ({
@@ -77,5 +78,17 @@ describe('EMA smoothing', () => {
 
   it('is the data itself at weight 0', () => {
     expect(ema([1, 5, 2], 0)).toEqual([1, 5, 2]);
+  });
+});
+
+describe('chart x mode', () => {
+  const line = (hasStep: boolean, hasEpoch: boolean) => ({ id: 'r:1', runId: 'r', seriesId: 1, label: 'loss', color: '#000', startTime: 0, hasStep, hasEpoch });
+
+  it('falls back to epochs for metrics printed per epoch, and to time for series with neither', () => {
+    expect(chartMode('step', [line(false, true)])).toBe('epoch');
+    expect(chartMode('step', [line(false, false)])).toBe('relative');
+    expect(chartMode('epoch', [line(true, false)])).toBe('step');
+    expect(chartMode('step', [line(false, true), line(true, false)])).toBe('step');
+    expect(chartMode('time', [line(false, false)])).toBe('time');
   });
 });

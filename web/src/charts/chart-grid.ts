@@ -79,6 +79,7 @@ export class ChartGrid {
 
   resetZoom(): void {
     if (this.context.zoom !== null) this.context.setZoom(null);
+    for (const chart of this.charts.values()) chart.resetOwnZoom();
   }
 
   /** Shows only charts whose title contains `text`. */

@@ -1,56 +1,32 @@
 import uPlot from 'uplot';
-import { api, type PointsView, type XMode } from '../api.js';
+import type { PointsView, XMode } from '../api.js';
 import { h, icon, replaceChildren } from '../dom.js';
+import { ChartData } from './chart-data.js';
 import { ChartLegend } from './chart-legend.js';
+import { type ChartContext, type ChartLine, chartMode } from './chart-line.js';
 import { plotOptions } from './plot-options.js';
-import { ema, queryAxis, SeriesBuffer, serverX } from './series-buffer.js';
+import { ema } from './series-buffer.js';
 
-/** One line on a chart: a series of a run. */
-export interface ChartLine {
-  /** Unique on the chart: `runId:seriesId`. */
-  id: string;
-  runId: string;
-  seriesId: number;
-  label: string;
-  color: string;
-  /** The run's start, for relative time. */
-  startTime: number;
-  /** Drawn dashed: a companion of another line, such as the interval maximum of a utilization. */
-  dashed?: boolean;
-}
-
-/** What the charts of one grid share: the x mode, smoothing, hover sync and zoom. */
-export interface ChartContext {
-  xMode: XMode;
-  /** EMA weight, 0 (off) to 0.99. */
-  smoothing: number;
-  syncKey: string;
-  /** The zoomed x range in chart units, or null for everything. */
-  zoom: [number, number] | null;
-  setZoom(range: [number, number] | null): void;
-}
+export type { ChartContext, ChartLine } from './chart-line.js';
 
 const HEIGHT = 210;
-/** Live points beyond this many times the bucket count make the chart query its buckets again. */
-const REBUCKET_FACTOR = 3;
+const modeNames: Record<XMode, string> = { time: 'time', relative: 'time since start', step: 'step', epoch: 'epoch' };
 
-/** A metric chart: fetches buckets for its lines, draws them with uPlot, follows live points, zooms at full resolution. */
+/** A metric chart: its lines drawn with uPlot, a legend that reads values under the cursor, drag to zoom. */
 export class MetricChart {
   readonly element: HTMLElement;
   private readonly body: HTMLElement;
   private readonly legend: ChartLegend;
-  private readonly resetButton: HTMLButtonElement;
-  private buffers = new Map<string, SeriesBuffer>();
+  private readonly data: ChartData;
   private plot: uPlot | undefined;
   private plotShape = '';
-  private loading: AbortController | undefined;
   private renderQueued = false;
-  private reloadTimer: number | undefined;
-  private gapTimers = new Map<string, number>();
-  private resizeObserver: ResizeObserver;
+  private readonly resizeObserver: ResizeObserver;
   private hoverX: number | null = null;
-  /** The newest length the live stream reported per line, to catch up after a load that read less. */
-  private latestCounts = new Map<string, number>();
+  /** This chart's x mode: the grid's, unless its series lack that axis. */
+  private readonly mode: XMode;
+  /** Zoom of a chart whose mode is not the grid's: its x units differ, so it zooms alone. */
+  private localZoom: [number, number] | null = null;
 
   constructor(
     readonly title: string,
@@ -58,21 +34,32 @@ export class MetricChart {
     private lines: ChartLine[],
     private readonly context: ChartContext,
   ) {
-    this.legend = new ChartLegend(unit, context.xMode);
-    this.resetButton = h(
+    this.mode = chartMode(context.xMode, lines);
+    this.legend = new ChartLegend(unit, this.mode);
+    const reset = h(
       'button',
-      { class: 'icon-button chart-reset', title: 'Reset zoom (or double-click the chart)', onclick: () => context.setZoom(null) },
+      { class: 'icon-button chart-reset', title: 'Reset zoom (or double-click the chart)', onclick: () => this.setZoom(null) },
       icon('reset', 14),
     );
+    const fallback =
+      this.mode === context.xMode
+        ? null
+        : h('span', { class: 'chart-axis-note', title: `These series have no ${context.xMode}` }, `by ${modeNames[this.mode]}`);
     this.body = h('div', { class: 'chart-body' }, h('div', { class: 'chart-skeleton' }));
     this.element = h(
       'section',
       { class: 'chart-card', 'data-chart': title },
-      h('header', { class: 'chart-head' }, h('h3', { class: 'chart-title', title }, title), this.legend.readout, this.resetButton),
+      h('header', { class: 'chart-head' }, h('h3', { class: 'chart-title', title }, title), fallback, this.legend.readout, reset),
       this.legend.element,
       this.body,
     );
     this.legend.setLines(lines);
+    this.data = new ChartData(
+      () => this.lines,
+      () => ({ mode: this.mode, zoom: this.zoom, buckets: this.bucketCount() }),
+      (loaded) => (loaded ? this.render() : this.scheduleRender()),
+      (error) => this.showMessage(`Could not load this chart: ${error.message}`),
+    );
     this.resizeObserver = new ResizeObserver(() => this.resize());
     this.resizeObserver.observe(this.body);
   }
@@ -84,103 +71,48 @@ export class MetricChart {
 
   /** Adds a line (a series that appeared while the run goes on) and loads it. */
   addLine(line: ChartLine): void {
-    if (this.buffers.has(line.id) || this.lines.some((l) => l.id === line.id)) return;
+    if (this.lines.some((l) => l.id === line.id)) return;
     this.lines = [...this.lines, line];
     this.legend.setLines(this.lines);
     void this.reload();
   }
 
-  private bucketCount(): number {
-    return Math.min(10_000, Math.max(200, Math.round((this.body.clientWidth || 600) * 2)));
+  /** Reads every line again for the current zoom. */
+  reload(): Promise<void> {
+    return this.data.reload();
   }
 
-  /** Queries every line again for the current x mode and zoom. */
-  async reload(): Promise<void> {
-    this.loading?.abort();
-    const loading = new AbortController();
-    this.loading = loading;
-    const mode = this.context.xMode;
-    const axis = queryAxis(mode);
-    const buckets = this.bucketCount();
-    const zoom = this.context.zoom;
-    try {
-      const results = await Promise.all(
-        this.lines.map(async (line) => {
-          const toServer = serverX(mode, line.startTime);
-          const range = zoom ? { from: toServer(zoom[0]), to: toServer(zoom[1]) } : {};
-          const data = await api.data(line.runId, line.seriesId, { x: axis, buckets, ...range }, loading.signal);
-          const buffer = new SeriesBuffer(mode, line.startTime);
-          buffer.setData(data);
-          return [line.id, buffer] as const;
-        }),
-      );
-      if (loading.signal.aborted) return;
-      this.buffers = new Map(results);
-      for (const [id, buffer] of this.buffers) {
-        if ((this.latestCounts.get(id) ?? 0) > buffer.seen && zoom === null) this.scheduleGapRead(id, 0);
-      }
-      this.render();
-    } catch (error) {
-      if (loading.signal.aborted) return;
-      replaceChildren(this.body, h('div', { class: 'chart-empty' }, `Could not load this chart: ${(error as Error).message}`));
-      this.plot?.destroy();
-      this.plot = undefined;
-    }
-  }
-
-  /** Appends points the live stream pushed. Zoomed charts keep their view; the reset reads everything again. */
   onPoints(runId: string, seriesId: number, points: PointsView): void {
-    const id = `${runId}:${seriesId}`;
-    const buffer = this.buffers.get(id);
-    if (buffer === undefined || this.context.zoom !== null || this.loading === undefined) return;
-    const result = buffer.append(points);
-    if (result === 'gap') this.scheduleGapRead(id, 0);
-    else if (result === 'unordered') this.scheduleReload(0);
-    else if (buffer.xs.length > this.bucketCount() * REBUCKET_FACTOR) this.scheduleReload(1000);
-    this.scheduleRender();
+    this.data.onPoints(runId, seriesId, points);
   }
 
-  /** Notes a series' new length: if no pushed points bring the line there soon, it reads them itself. */
   onSeriesCount(runId: string, seriesId: number, count: number): void {
-    const id = `${runId}:${seriesId}`;
-    this.latestCounts.set(id, Math.max(count, this.latestCounts.get(id) ?? 0));
-    const buffer = this.buffers.get(id);
-    if (buffer !== undefined && buffer.seen < count && this.context.zoom === null) this.scheduleGapRead(id, 400, count);
+    this.data.onSeriesCount(runId, seriesId, count);
   }
 
-  private scheduleGapRead(id: string, delayMs: number, count?: number): void {
-    if (this.gapTimers.has(id)) return;
-    this.gapTimers.set(
-      id,
-      window.setTimeout(() => {
-        this.gapTimers.delete(id);
-        void this.readGap(id, count);
-      }, delayMs),
-    );
+  /** The zoomed range in this chart's x units, or null. */
+  private get zoom(): [number, number] | null {
+    return this.mode === this.context.xMode ? this.context.zoom : this.localZoom;
   }
 
-  private async readGap(id: string, count?: number): Promise<void> {
-    const line = this.lines.find((l) => l.id === id);
-    const buffer = this.buffers.get(id);
-    if (!line || !buffer || (count !== undefined && buffer.seen >= count)) return;
-    const points = await api.points(line.runId, line.seriesId, buffer.seen).catch(() => undefined);
-    if (!points || this.buffers.get(id) !== buffer) return;
-    // Far behind (a tab left in the background): buckets again rather than points.
-    if (points.seriesCount - buffer.seen > 20_000) {
-      this.scheduleReload(0);
+  /** Zooms (null: out): with the whole grid when the chart shares its x mode, else alone. */
+  setZoom(range: [number, number] | null): void {
+    if (this.mode === this.context.xMode) {
+      this.context.setZoom(range);
       return;
     }
-    if (buffer.append(points) === 'unordered') this.scheduleReload(0);
-    else if (buffer.seen < points.seriesCount) this.scheduleGapRead(id, 0);
-    this.scheduleRender();
+    this.localZoom = range;
+    void this.reload();
   }
 
-  private scheduleReload(delayMs: number): void {
-    if (this.reloadTimer !== undefined) return;
-    this.reloadTimer = window.setTimeout(() => {
-      this.reloadTimer = undefined;
-      void this.reload();
-    }, delayMs);
+  /** Zooms out a chart that zoomed alone. */
+  resetOwnZoom(): void {
+    if (this.localZoom !== null) this.setZoom(null);
+  }
+
+  /** About two buckets per pixel: enough that no detail is lost, few enough to stay fast. */
+  private bucketCount(): number {
+    return Math.min(10_000, Math.max(200, Math.round((this.body.clientWidth || 600) * 2)));
   }
 
   private scheduleRender(): void {
@@ -194,7 +126,7 @@ export class MetricChart {
 
   /** Draws the buffers: creates the plot when its shape changed, else gives it new data. */
   render(): void {
-    const buffers = this.lines.map((line) => this.buffers.get(line.id));
+    const buffers = this.lines.map((line) => this.data.buffers.get(line.id));
     const smoothing = this.context.smoothing > 0;
     if (buffers.every((b) => b === undefined || b.xs.length === 0)) {
       this.showEmpty();
@@ -205,10 +137,10 @@ export class MetricChart {
       return (smoothing ? [...columns, ema(columns[1], this.context.smoothing)] : columns) as uPlot.AlignedData;
     });
     const data = tables.length === 1 ? (tables[0] as uPlot.AlignedData) : uPlot.join(tables);
-    const shape = `${this.lines.length}|${smoothing}|${this.context.xMode}`;
+    const shape = `${this.lines.length}|${smoothing}`;
     if (this.plot && shape === this.plotShape) this.plot.setData(data);
     else this.createPlot(data, shape);
-    this.element.classList.toggle('zoomed', this.context.zoom !== null);
+    this.element.classList.toggle('zoomed', this.zoom !== null);
     // How many points (or buckets) are drawn: for tests and for anyone inspecting the page.
     this.element.dataset.points = String(buffers.reduce((n, b) => n + (b?.xs.length ?? 0), 0));
     this.legend.show(buffers, this.hoverX);
@@ -219,13 +151,13 @@ export class MetricChart {
     const options = plotOptions({
       width: this.body.clientWidth || 600,
       height: HEIGHT,
-      xMode: this.context.xMode,
+      xMode: this.mode,
       unit: this.unit,
       lines: this.lines,
       smoothing: this.context.smoothing > 0,
-      syncKey: this.context.syncKey,
-      zoomRange: () => this.context.zoom,
-      onDoubleClick: () => this.context.setZoom(null),
+      syncKey: `${this.context.syncKey}:${this.mode}`,
+      zoomRange: () => this.zoom,
+      onDoubleClick: () => this.setZoom(null),
       hooks: {
         setSelect: [(u) => this.onSelect(u)],
         setCursor: [(u) => this.onCursor(u)],
@@ -241,29 +173,29 @@ export class MetricChart {
     const from = u.posToVal(u.select.left, 'x');
     const to = u.posToVal(u.select.left + u.select.width, 'x');
     u.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false);
-    this.context.setZoom([from, to]);
+    this.setZoom([from, to]);
   }
 
   private onCursor(u: uPlot): void {
     const left = u.cursor.left ?? -1;
     this.hoverX = left < 0 ? null : u.posToVal(left, 'x');
     this.legend.show(
-      this.lines.map((line) => this.buffers.get(line.id)),
+      this.lines.map((line) => this.data.buffers.get(line.id)),
       this.hoverX,
     );
   }
 
   private showEmpty(): void {
+    const mode = this.mode;
+    const many = this.lines.length > 1 ? 'these series' : 'this series';
+    if (mode === 'step' || mode === 'epoch') this.showMessage(`No ${mode} recorded for ${many}: switch the x axis to Time.`);
+    else this.showMessage(this.zoom ? 'No points in this range.' : 'No points yet.');
+  }
+
+  private showMessage(message: string): void {
     this.plot?.destroy();
     this.plot = undefined;
     this.plotShape = '';
-    const mode = this.context.xMode;
-    const message =
-      mode === 'step' || mode === 'epoch'
-        ? `No ${mode} recorded for ${this.lines.length > 1 ? 'these series' : 'this series'}: switch the x axis to Time.`
-        : this.context.zoom
-          ? 'No points in this range.'
-          : 'No points yet.';
     replaceChildren(this.body, h('div', { class: 'chart-empty' }, message));
   }
 
@@ -274,7 +206,7 @@ export class MetricChart {
 
   /** Redraws with the theme's current colours. */
   restyle(): void {
-    if (this.plot) this.plot.redraw(false, true);
+    this.plot?.redraw(false, true);
   }
 
   /** Draws again after the smoothing changed, without reading the data again (a new plot only when it turns on or off). */
@@ -283,10 +215,8 @@ export class MetricChart {
   }
 
   destroy(): void {
-    this.loading?.abort();
+    this.data.destroy();
     this.resizeObserver.disconnect();
-    for (const timer of this.gapTimers.values()) clearTimeout(timer);
-    if (this.reloadTimer !== undefined) clearTimeout(this.reloadTimer);
     this.plot?.destroy();
     this.plot = undefined;
   }

@@ -25,7 +25,16 @@ function compareSpecs(runs: ComparedRun[]): ChartSpec[] {
       const spec = byName.get(key) ?? { key, title: s.kind === 'training' ? s.name : s.chart.title, unit: s.chart.unit, lines: [] };
       byName.set(key, spec);
       const label = s.rank === undefined ? name : `${name} (rank ${s.rank})`;
-      spec.lines.push({ id: `${id}:${s.id}`, runId: id, seriesId: s.id, label, color: run.color, startTime });
+      spec.lines.push({
+        id: `${id}:${s.id}`,
+        runId: id,
+        seriesId: s.id,
+        label,
+        color: run.color,
+        startTime,
+        hasStep: s.firstStep !== undefined,
+        hasEpoch: s.firstEpoch !== undefined,
+      });
     }
   }
   return [...byName.values()].sort((a, b) => (a.title === 'loss' ? -1 : b.title === 'loss' ? 1 : a.title.localeCompare(b.title)));

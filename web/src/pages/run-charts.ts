@@ -44,6 +44,8 @@ export function runChartSpecs(series: SeriesView[], section: SeriesView['chart']
         color: colors.get(s.chart.label.replace(/ max$/, '')) as string,
         startTime,
         dashed: s.chart.label.endsWith(' max'),
+        hasStep: s.firstStep !== undefined,
+        hasEpoch: s.firstEpoch !== undefined,
       })),
     };
   });
