@@ -45,12 +45,10 @@ export function runPage(runRef: string, initialTab: RunTab): Page {
 
     const flopsStats = h('div', {});
     const flopsSection = h('div', { class: 'section' }, h('h2', { class: 'section-title' }, 'FLOPs'), flopsStats, flops.element);
-    const trainingEmpty = h(
-      'div',
-      { class: 'empty-state' },
-      h('h2', {}, 'No training metrics yet'),
-      h('p', {}, 'Metrics the job prints (JSON lines, Keras, Hugging Face, Lightning, tqdm, ...) appear here as they are parsed.'),
-    );
+    let running = detail.run.status === 'running';
+    const trainingEmptyTitle = h('h2', {});
+    const trainingEmptyText = h('p', {});
+    const trainingEmpty = h('div', { class: 'empty-state' }, trainingEmptyTitle, trainingEmptyText);
     const systemEmpty = h(
       'div',
       { class: 'empty-state' },
@@ -87,8 +85,17 @@ export function runPage(runRef: string, initialTab: RunTab): Page {
       setText(counts.charts as HTMLElement, String(specs.training.length + specs.flops.length));
       setText(counts.system as HTMLElement, String(specs.system.length));
       trainingEmpty.hidden = specs.training.length > 0;
+      setText(trainingEmptyTitle, running ? 'No training metrics yet' : 'No training metrics recorded');
+      setText(
+        trainingEmptyText,
+        running
+          ? 'Metrics the job prints (JSON lines, Keras, Hugging Face, Lightning, tqdm, ...) appear here as they are parsed.'
+          : 'runmeter found no metric lines in what this job printed (JSON lines, Keras, Hugging Face, Lightning, tqdm, ...).',
+      );
       flopsSection.hidden = specs.flops.length === 0;
       systemEmpty.hidden = specs.system.length > 0;
+      trainingBar.hidden = specs.training.length + specs.flops.length === 0;
+      systemBar.hidden = specs.system.length === 0;
       if (shown.has('charts')) {
         training.setCharts(specs.training);
         flops.setCharts(specs.flops);
@@ -119,7 +126,12 @@ export function runPage(runRef: string, initialTab: RunTab): Page {
     let flopsTimer: number | undefined;
     function onEvent(event: LiveEvent): void {
       if (event.type === 'run') {
-        if (event.run.id === runId) header.update(event.run);
+        if (event.run.id !== runId) return;
+        header.update(event.run);
+        if (running !== (event.run.status === 'running')) {
+          running = event.run.status === 'running';
+          refreshCharts();
+        }
       } else if (event.type === 'series') {
         let added = false;
         for (const s of event.series) {
