@@ -8,12 +8,12 @@ const modeLabels: Record<XMode, string> = { time: 'Time', relative: 'Relative', 
 
 /** The x mode and smoothing a page remembers, read before its grids are built. */
 export function chartPrefs(page: string, modes: readonly XMode[], fallback: XMode): { xMode: XMode; smoothing: number } {
-  return { xMode: loadChoice(`${page}.x`, modes, fallback), smoothing: loadNumber('smoothing', 0, 0, 0.99) };
+  return { xMode: loadChoice(`${page}.x`, modes, fallback), smoothing: loadNumber(`${page}.smoothing`, 0, 0, 0.99) };
 }
 
 /**
  * The controls above a page's charts: x axis, smoothing, chart filter and zoom reset. Choices apply to every grid
- * given and are remembered per page (smoothing for all pages).
+ * given and are remembered per page.
  */
 export function chartToolbar(options: { page: string; modes: readonly XMode[]; xMode: XMode; smoothing: number; grids: () => ChartGrid[] }): HTMLElement & {
   setZoomed(zoomed: boolean): void;
@@ -47,7 +47,7 @@ export function chartToolbar(options: { page: string; modes: readonly XMode[]; x
     { class: 'chart-toolbar' },
     h('div', { class: 'toolbar-group' }, h('span', { class: 'control-label' }, 'X axis'), xControl),
     smoothingSlider(options.smoothing, (weight) => {
-      save('smoothing', weight);
+      save(`${options.page}.smoothing`, weight);
       for (const grid of options.grids()) grid.setSmoothing(weight);
     }),
     h('div', { class: 'toolbar-spacer' }),
