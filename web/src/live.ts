@@ -1,8 +1,13 @@
 import type { LiveEvent } from './api.js';
 
-/** Handlers for the live stream's events; `resync` means events were lost and everything should be read again. */
+/**
+ * Handlers for the live stream's events. `connected` runs each time the stream (re)opens: whatever changed between
+ * the page's first reads and that moment came as no event, so the page reads its lists again. `resync` means
+ * events were lost and everything should be read again.
+ */
 export interface LiveHandlers {
   event(event: LiveEvent): void;
+  connected?(): void;
   resync(): void;
 }
 
@@ -35,6 +40,7 @@ export function connectLive(runIds: string[], handlers: LiveHandlers): { close()
   source.addEventListener('hello', () => {
     setState('live');
     if (dropped) handlers.resync();
+    else handlers.connected?.();
     dropped = false;
   });
   source.addEventListener('error', () => {

@@ -1,4 +1,4 @@
-import { api, type RunResponse, type SeriesView } from '../api.js';
+import { api, type LiveEvent, type RunResponse, type SeriesView } from '../api.js';
 import { ChartGrid, type ChartSpec } from '../charts/chart-grid.js';
 import { chartPrefs, chartToolbar } from '../components/chart-toolbar.js';
 import { statusBadge, updateStatusBadge } from '../components/status.js';
@@ -89,24 +89,38 @@ export function comparePage(runRefs: string[]): Page {
       grid.setCharts(specs);
     };
     const byId = new Map(runs.map((run) => [run.detail.run.id, run]));
+    /** Reads every run's series again: what changed before the live stream opened came as no event. */
+    const catchUp = () => {
+      for (const id of byId.keys()) {
+        void api
+          .series(id)
+          .then((fresh) => handleEvent({ type: 'series', runId: id, series: fresh.series }))
+          .catch(() => {});
+      }
+    };
     const live = connectLive([...byId.keys()], {
-      event(event) {
-        if (event.type === 'run') {
-          const run = byId.get(event.run.id);
-          if (run) updateStatusBadge(run.badge, event.run.status);
-        } else if (event.type === 'series') {
-          const run = byId.get(event.runId);
-          if (!run) return;
-          const added = event.series.some((s) => !run.series.has(s.id));
-          for (const s of event.series) {
-            run.series.set(s.id, s);
-            grid.onSeriesCount(event.runId, s.id, s.count);
-          }
-          if (added) refresh();
-        } else if (event.type === 'points') grid.onPoints(event.runId, event.seriesId, event);
+      event: (event) => handleEvent(event),
+      connected: catchUp,
+      resync: () => {
+        catchUp();
+        grid.reloadAll();
       },
-      resync: () => grid.reloadAll(),
     });
+    function handleEvent(event: LiveEvent): void {
+      if (event.type === 'run') {
+        const run = byId.get(event.run.id);
+        if (run) updateStatusBadge(run.badge, event.run.status);
+      } else if (event.type === 'series') {
+        const run = byId.get(event.runId);
+        if (!run) return;
+        const added = event.series.some((s) => !run.series.has(s.id));
+        for (const s of event.series) {
+          run.series.set(s.id, s);
+          grid.onSeriesCount(event.runId, s.id, s.count);
+        }
+        if (added) refresh();
+      } else if (event.type === 'points') grid.onPoints(event.runId, event.seriesId, event);
+    }
     cleanups.push(() => live.close());
     replaceChildren(
       element,

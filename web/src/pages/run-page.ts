@@ -153,18 +153,23 @@ export function runPage(runRef: string, initialTab: RunTab): Page {
         logView?.onSizes(logSizes);
       }
     }
+    /** Reads the series list and the run again: new series get charts, longer ones read their new points. */
+    async function catchUp(): Promise<void> {
+      const [fresh, current] = await Promise.all([api.series(runId), api.run(runId)]);
+      onEvent({ type: 'series', runId, series: fresh.series });
+      onEvent({ type: 'run', run: current.run });
+      logSizes = current.output;
+      logView?.onSizes(logSizes);
+    }
     const live = connectLive([runId], {
       event: onEvent,
+      connected: () => void catchUp().catch(() => {}),
       resync: () => {
-        void api.series(runId).then((fresh) => {
-          for (const s of fresh.series) series.set(s.id, s);
-          refreshCharts();
-          for (const grid of [training, flops, system]) grid.reloadAll();
-        });
-        void api.run(runId).then((fresh) => {
-          header.update(fresh.run);
-          logView?.onSizes(fresh.output);
-        });
+        void catchUp()
+          .then(() => {
+            for (const grid of [training, flops, system]) grid.reloadAll();
+          })
+          .catch(() => {});
       },
     });
     cleanups.push(

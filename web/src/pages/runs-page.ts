@@ -152,6 +152,8 @@ export function runsPage(): Page {
         }, 150);
       }
     },
+    // Runs created before the stream opened came as no event: read the list again once it is open.
+    connected: () => void load(),
     resync: () => void load(),
   });
   // Running runs' durations and every "3 min ago" move on by themselves.
