@@ -2,9 +2,10 @@
 // its name and number text, never decoded or re-encoded; every other point goes through encodeMetricJson. The
 // output is the same contract either way (a number may keep the digits it was printed with: 1e-05, 0.50).
 import { contextFromName } from '../model/context.js';
-import { encodeValue, type ParsedMetric } from '../model/point.js';
+import type { ParsedMetric } from '../model/point.js';
+import { dictRanges, scanDictLine } from './formats/hf-bytes.js';
 import { decodeName, isBlankRange, type MetricLineRanges, numberValue, scanMetricLine } from './formats/json-bytes.js';
-import type { FoundMetric, LineContext } from './formats/line.js';
+import type { LineContext } from './formats/line.js';
 import { encodeMetricJson } from './jsonl.js';
 import { MetricRouter } from './router.js';
 import { LineAssembler } from './terminal/assembler.js';
@@ -18,31 +19,6 @@ export interface JsonlPrinter {
   end(): Buffer;
   /** Points printed so far. */
   readonly points: number;
-}
-
-/** True when `text` is a JSON number as it stands (strict grammar, no more than two exponent digits, so finite). */
-export function isJsonNumber(text: string): boolean {
-  let i = text.charCodeAt(0) === 0x2d ? 1 : 0;
-  const digit = (at: number) => {
-    const c = text.charCodeAt(at);
-    return c >= 0x30 && c <= 0x39;
-  };
-  if (text.charCodeAt(i) === 0x30) i++;
-  else if (digit(i)) while (digit(i)) i++;
-  else return false;
-  if (text.charCodeAt(i) === 0x2e) {
-    if (!digit(++i)) return false;
-    while (digit(i)) i++;
-  }
-  const e = text.charCodeAt(i);
-  if (e === 0x65 || e === 0x45) {
-    const sign = text.charCodeAt(++i);
-    if (sign === 0x2b || sign === 0x2d) i++;
-    const from = i;
-    while (digit(i)) i++;
-    if (i === from || i - from > 2) return false;
-  }
-  return i === text.length;
 }
 
 function negativeZero(src: Buffer, start: number, end: number): boolean {
@@ -69,47 +45,17 @@ class JsonlOutput {
     smallExponents: true,
     ascii: true,
   };
+  private readonly dict = dictRanges();
   private lastName = Buffer.alloc(64);
   private lastNameLength = -1;
   private lastContext = '';
-  private lastEpoch = Number.NaN;
-  private lastEpochJson = '';
-  private readonly quotedCache = new Map<string, Buffer>();
 
   constructor(private readonly onWarning: (warning: ParseWarning) => void) {}
 
   metric(metric: ParsedMetric): void {
-    if (metric.timestamp !== undefined || !Number.isSafeInteger(metric.line)) {
-      const json = `${encodeMetricJson(metric)}\n`;
-      this.reserve(json.length * 3);
-      this.pos += this.buf.write(json, this.pos, 'utf8');
-    } else {
-      // The same text as encodeMetricJson, written straight into the output.
-      const name = this.quoted(metric.name);
-      const context = metric.context === undefined ? undefined : this.quoted(metric.context);
-      this.reserve(name.length + (context?.length ?? 0) + 160);
-      this.ascii('{"name":');
-      this.bytes(name);
-      this.ascii(',"value":');
-      const text = (metric as FoundMetric).valueText;
-      if (text !== undefined && isJsonNumber(text)) this.ascii(text);
-      else this.ascii(Number.isFinite(metric.value) ? JSON.stringify(metric.value) : `"${encodeValue(metric.value)}"`);
-      if (metric.step !== undefined) this.ascii(`,"step":${metric.step}`);
-      if (metric.epoch !== undefined) {
-        // The points of a line share their epoch: its text is kept.
-        if (metric.epoch !== this.lastEpoch) {
-          this.lastEpoch = metric.epoch;
-          this.lastEpochJson = `,"epoch":${JSON.stringify(metric.epoch)}`;
-        }
-        this.ascii(this.lastEpochJson);
-      }
-      if (context !== undefined) {
-        this.ascii(',"context":');
-        this.bytes(context);
-      }
-      if (metric.rank !== undefined) this.ascii(`,"rank":${metric.rank}`);
-      this.ascii(`,"line":${metric.line},"format":"${metric.format}"}\n`);
-    }
+    const json = `${encodeMetricJson(metric)}\n`;
+    this.reserve(json.length * 3);
+    this.pos += this.buf.write(json, this.pos, 'utf8');
     this.points++;
   }
 
@@ -156,26 +102,40 @@ class JsonlOutput {
     return true;
   }
 
+  /** Prints a Hugging Face dict line by copying its keys and numbers; false when it is not of the common shape. */
+  dictLine(src: Buffer, start: number, end: number, at: LineContext): boolean {
+    const r = this.dict;
+    if (!scanDictLine(src, start, end, r) || at.timestamp() !== undefined) return false;
+    const spans = r.spans;
+    this.reserve((end - start) * 2 + r.count * 160);
+    for (let e = 0; e < r.count; e++) {
+      if (e === r.epoch || e === r.step) continue;
+      const k = e * 4;
+      this.ascii('{"name":"');
+      this.copy(src, spans[k] as number, spans[k + 1] as number);
+      this.ascii('","value":');
+      this.copy(src, spans[k + 2] as number, spans[k + 3] as number);
+      if (r.step >= 0) {
+        this.ascii(',"step":');
+        this.copy(src, spans[r.step * 4 + 2] as number, spans[r.step * 4 + 3] as number);
+      }
+      if (r.epoch >= 0) {
+        this.ascii(',"epoch":');
+        this.copy(src, spans[r.epoch * 4 + 2] as number, spans[r.epoch * 4 + 3] as number);
+      }
+      this.ascii(',"context":"');
+      this.ascii(contextFromName(decodeName(src, spans[k] as number, spans[k + 1] as number)));
+      this.ascii(at.rank === undefined ? `","line":${at.line},"format":"hf"}\n` : `","rank":${at.rank},"line":${at.line},"format":"hf"}\n`);
+      this.points++;
+    }
+    return true;
+  }
+
   /** The bytes printed since the last call, in a buffer of their own (a pipe may hold on to it a while). */
   take(): Buffer {
     const out = Buffer.from(this.buf.subarray(0, this.pos));
     this.pos = 0;
     return out;
-  }
-
-  /** A string as JSON bytes; the few names and contexts of a log are kept. */
-  private quoted(text: string): Buffer {
-    let json = this.quotedCache.get(text);
-    if (json === undefined) {
-      json = Buffer.from(JSON.stringify(text));
-      if (this.quotedCache.size >= 256) this.quotedCache.clear();
-      this.quotedCache.set(text, json);
-    }
-    return json;
-  }
-
-  private bytes(src: Buffer): void {
-    this.copy(src, 0, src.length);
   }
 
   /** The context a name implies, kept for the next line with the same name. */

@@ -1,10 +1,48 @@
 import { encodeValue, type ParsedMetric } from '../model/point.js';
+import type { FoundMetric } from './formats/line.js';
+
+const isDigitAt = (text: string, at: number) => {
+  const c = text.charCodeAt(at);
+  return c >= 0x30 && c <= 0x39;
+};
+
+/** True when `text` is a JSON number as it stands (strict grammar, no more than two exponent digits, so finite). */
+export function isJsonNumber(text: string): boolean {
+  let i = text.charCodeAt(0) === 0x2d ? 1 : 0;
+  if (text.charCodeAt(i) === 0x30) i++;
+  else if (isDigitAt(text, i)) while (isDigitAt(text, i)) i++;
+  else return false;
+  if (text.charCodeAt(i) === 0x2e) {
+    if (!isDigitAt(text, ++i)) return false;
+    while (isDigitAt(text, i)) i++;
+  }
+  const e = text.charCodeAt(i);
+  if (e === 0x65 || e === 0x45) {
+    const sign = text.charCodeAt(++i);
+    if (sign === 0x2b || sign === 0x2d) i++;
+    const from = i;
+    while (isDigitAt(text, i)) i++;
+    if (i === from || i - from > 2) return false;
+  }
+  return i === text.length;
+}
+
+/** A finite value's JSON: the text it was printed with when that is JSON already, else the shortest that reads back the same. */
+function valueJson(metric: ParsedMetric): string {
+  const text = (metric as FoundMetric).valueText;
+  if (text !== undefined && isJsonNumber(text)) return text;
+  // JSON.stringify writes a double as String() does, without filling V8's number-string cache: that cache keeps
+  // every string it made alive into the old generation, and the heap grows with the points printed.
+  return JSON.stringify(metric.value);
+}
 
 // Points come in runs of the same name and context: their JSON is kept from the point before.
 let lastName = '';
 let lastNameJson = '""';
 let lastContext = '';
 let lastContextJson = '""';
+let lastEpoch = Number.NaN;
+let lastEpochJson = '';
 
 /**
  * A point as one line of `runmeter parse --jsonl` (DESIGN.md's contract): `name`, `value` (a number, or "NaN",
@@ -15,12 +53,17 @@ export function encodeMetricJson(metric: ParsedMetric): string {
     lastName = metric.name;
     lastNameJson = JSON.stringify(metric.name);
   }
-  // JSON.stringify writes a double as String() does, without filling V8's number-string cache: that cache keeps
-  // every string it made alive into the old generation, and the heap grows with the points printed.
-  const value = Number.isFinite(metric.value) ? JSON.stringify(metric.value) : `"${encodeValue(metric.value)}"`;
+  const value = Number.isFinite(metric.value) ? valueJson(metric) : `"${encodeValue(metric.value)}"`;
   let json = `{"name":${lastNameJson},"value":${value}`;
   if (metric.step !== undefined) json += `,"step":${metric.step}`;
-  if (metric.epoch !== undefined) json += `,"epoch":${JSON.stringify(metric.epoch)}`;
+  if (metric.epoch !== undefined) {
+    // The points of a line share their epoch: its JSON is kept.
+    if (metric.epoch !== lastEpoch) {
+      lastEpoch = metric.epoch;
+      lastEpochJson = JSON.stringify(metric.epoch);
+    }
+    json += `,"epoch":${lastEpochJson}`;
+  }
   if (metric.context !== undefined) {
     if (metric.context !== lastContext) {
       lastContext = metric.context;

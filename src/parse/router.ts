@@ -80,7 +80,10 @@ export class MetricRouter implements LineConsumer {
   constructor(
     private readonly out: MetricOutput,
     options: ParseOptions,
-    private readonly direct?: { jsonLine(buf: Buffer, start: number, end: number, at: LineContext): boolean },
+    private readonly direct?: {
+      jsonLine(buf: Buffer, start: number, end: number, at: LineContext): boolean;
+      dictLine(buf: Buffer, start: number, end: number, at: LineContext): boolean;
+    },
   ) {
     const enabled = new Set(options.formats ?? formatNames);
     this.use = Object.fromEntries(formatNames.map((name) => [name, enabled.has(name)])) as Record<FormatName, boolean>;
@@ -99,8 +102,11 @@ export class MetricRouter implements LineConsumer {
     while (at < end && (buf[at] === SPACE || buf[at] === TAB)) at++;
     if (at === end || !this.mayHoldMetrics(buf, at, end, info)) return;
     this.current.set(buf, info);
-    if (buf[at] === 0x7b && this.use.json && this.patterns === undefined && !info.partial) {
-      if (this.direct?.jsonLine(buf, at, end, this.current) || this.readCommonJson(buf, at, end)) return;
+    if (buf[at] === 0x7b && this.patterns === undefined && !info.partial) {
+      let second = at + 1;
+      while (buf[second] === SPACE) second++;
+      if (buf[second] === 0x22 && this.use.json && (this.direct?.jsonLine(buf, at, end, this.current) || this.readCommonJson(buf, at, end))) return;
+      if (buf[second] === 0x27 && this.use.hf && this.direct?.dictLine(buf, at, end, this.current)) return;
     }
     this.read(buf.toString('utf8', at, end), this.current);
   }

@@ -3,52 +3,67 @@
 import { parseMetricNumber } from '../number.js';
 import { type LineContext, type MetricOutput, metricOn } from './line.js';
 
+const SPACE = 0x20;
+const COMMA = 0x2c;
+const CLOSE = 0x7d;
+
 /** Reads a Python string literal at `at` (quote included); returns [text, end] or undefined. */
 function readQuoted(text: string, at: number): [string, number] | undefined {
-  const quote = text[at];
-  if (quote !== "'" && quote !== '"') return undefined;
-  let i = at + 1;
+  const quote = text.charCodeAt(at);
+  if (quote !== 0x27 && quote !== 0x22) return undefined;
+  const end = text.indexOf(quote === 0x27 ? "'" : '"', at + 1);
+  if (end < 0) return undefined;
+  let escaped = false;
+  for (let i = at + 1; i < end && !escaped; i++) escaped = text.charCodeAt(i) === 0x5c;
+  if (!escaped) return [text.slice(at + 1, end), end + 1];
+  // Escapes: unescape character by character.
   let value = '';
-  let from = i;
+  let i = at + 1;
   while (i < text.length) {
-    const c = text[i];
-    if (c === '\\') {
-      value += text.slice(from, i) + (text[i + 1] ?? '');
+    const c = text.charCodeAt(i);
+    if (c === 0x5c) {
+      value += text[i + 1] ?? '';
       i += 2;
-      from = i;
-    } else if (c === quote) return [value + text.slice(from, i), i + 1];
-    else i++;
+    } else if (c === quote) return [value, i + 1];
+    else {
+      value += text[i];
+      i++;
+    }
   }
   return undefined;
 }
 
 function skipSpaces(text: string, at: number): number {
   let i = at;
-  while (text[i] === ' ') i++;
+  while (text.charCodeAt(i) === SPACE) i++;
   return i;
 }
 
 /** Reads a bare value (number, nan, inf, True, None, ...) up to the next `,` or `}`. */
 function readBare(text: string, at: number): [string, number] {
   let i = at;
-  while (i < text.length && text[i] !== ',' && text[i] !== '}') i++;
+  for (; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === COMMA || c === CLOSE) break;
+  }
   return [text.slice(at, i).trim(), i];
 }
 
-/** The dict's entries when the line is a flat dict of numbers (quoted or not); undefined otherwise. */
+/** The dict's entries (key, value, value as printed) when the line is a flat dict of numbers (quoted or not); undefined otherwise. */
 function readNumberDict(text: string): Array<[string, number, string]> | undefined {
-  if (text[0] !== '{') return undefined;
+  if (text.charCodeAt(0) !== 0x7b) return undefined;
   const entries: Array<[string, number, string]> = [];
   let i = skipSpaces(text, 1);
-  if (text[i] === '}') return undefined;
+  if (text.charCodeAt(i) === CLOSE) return undefined;
   for (;;) {
     const key = readQuoted(text, i);
     if (key === undefined) return undefined;
     i = skipSpaces(text, key[1]);
-    if (text[i] !== ':') return undefined;
+    if (text.charCodeAt(i) !== 0x3a) return undefined;
     i = skipSpaces(text, i + 1);
     let raw: string;
-    if (text[i] === "'" || text[i] === '"') {
+    const first = text.charCodeAt(i);
+    if (first === 0x27 || first === 0x22) {
       const quoted = readQuoted(text, i);
       if (quoted === undefined) return undefined;
       [raw, i] = quoted;
@@ -59,8 +74,9 @@ function readNumberDict(text: string): Array<[string, number, string]> | undefin
     if (value === undefined) return undefined;
     entries.push([key[0], value, raw]);
     i = skipSpaces(text, i);
-    if (text[i] === '}') return skipSpaces(text, i + 1) >= text.trimEnd().length ? entries : undefined;
-    if (text[i] !== ',') return undefined;
+    const next = text.charCodeAt(i);
+    if (next === CLOSE) return skipSpaces(text, i + 1) >= text.trimEnd().length ? entries : undefined;
+    if (next !== COMMA) return undefined;
     i = skipSpaces(text, i + 1);
   }
 }

@@ -23,14 +23,24 @@ export interface FoundMetric extends ParsedMetric {
   valueText?: string;
 }
 
-/** A point found on a line, with the context its name implies unless one is given. */
+/**
+ * A point found on a line, with the context its name implies unless one is given. Every point has all the fields
+ * (absent ones undefined), in one order: the code that reads points then sees a single object shape, which V8 reads
+ * many times faster than a mix of shapes.
+ */
 export function metricOn(at: LineContext, format: string, name: string, value: number, context?: string, valueText?: string): FoundMetric {
-  const metric: FoundMetric = { name, value, line: at.line, format, context: context ?? contextFromName(name) };
-  if (valueText !== undefined) metric.valueText = valueText;
-  if (at.rank !== undefined) metric.rank = at.rank;
-  const timestamp = at.timestamp();
-  if (timestamp !== undefined) metric.timestamp = timestamp;
-  return metric;
+  return {
+    name,
+    value,
+    step: undefined,
+    epoch: undefined,
+    context: context ?? contextFromName(name),
+    rank: at.rank,
+    line: at.line,
+    format,
+    timestamp: at.timestamp(),
+    valueText,
+  };
 }
 
 /** A frozen copy of a line's context, for points emitted after the line has gone (a bar's last redraw). */
