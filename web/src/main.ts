@@ -7,10 +7,11 @@ import './styles/charts.css';
 import './styles/logs.css';
 import { h, icon } from './dom.js';
 import { onConnectionState } from './live.js';
+import type { Page } from './page.js';
 import { comparePage } from './pages/compare-page.js';
 import { runPage } from './pages/run-page.js';
 import { runsPage } from './pages/runs-page.js';
-import { type Page, parseRoute } from './router.js';
+import { parseRoute } from './router.js';
 
 const stateText = { connecting: 'Connecting…', live: 'Live', offline: 'Offline' } as const;
 

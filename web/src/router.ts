@@ -10,14 +10,6 @@ export type Route =
 export type RunTab = 'charts' | 'system' | 'logs' | 'overview';
 const runTabs: readonly RunTab[] = ['charts', 'system', 'logs', 'overview'];
 
-/** What a page gives the shell: its element, and how to stop its timers, streams and charts. */
-export interface Page {
-  element: HTMLElement;
-  destroy(): void;
-  /** Takes a new route in place (a run page switching tabs); false when the shell should build a new page. */
-  update?(route: Route): boolean;
-}
-
 /** Reads a route from a location hash such as `#/runs/abc123/logs`. */
 export function parseRoute(hash: string): Route {
   const [path = '', query = ''] = hash.replace(/^#/, '').split('?');

@@ -4,7 +4,8 @@ import { chartPrefs, chartToolbar } from '../components/chart-toolbar.js';
 import { statusBadge, updateStatusBadge } from '../components/status.js';
 import { h, replaceChildren } from '../dom.js';
 import { connectLive } from '../live.js';
-import { href, type Page } from '../router.js';
+import type { Page } from '../page.js';
+import { href } from '../router.js';
 import { paletteColor } from '../theme.js';
 
 interface ComparedRun {

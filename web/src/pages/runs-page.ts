@@ -4,7 +4,8 @@ import { statusBadge, updateStatusBadge } from '../components/status.js';
 import { h, icon, replaceChildren, setText } from '../dom.js';
 import { decodeValue, formatAgo, formatCommand, formatDateTime, formatDuration, formatNumber } from '../format.js';
 import { connectLive } from '../live.js';
-import { href, type Page } from '../router.js';
+import type { Page } from '../page.js';
+import { href } from '../router.js';
 
 type StatusFilter = 'all' | RunStatus;
 const statusChoices: ReadonlyArray<readonly [StatusFilter, string]> = [
