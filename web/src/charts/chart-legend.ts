@@ -32,6 +32,8 @@ export class ChartLegend {
 
   /** Shows each line's value nearest to `x`, or its latest when `x` is null (no hover). */
   show(buffers: ReadonlyArray<SeriesBuffer | undefined>, x: number | null): void {
+    // The readout names the x of the point shown, not the cursor's position between points.
+    let shownX: number | null = null;
     buffers.forEach((buffer, i) => {
       const entry = this.entries[i];
       if (!entry) return;
@@ -41,6 +43,7 @@ export class ChartLegend {
         setText(entry.range, '');
         return;
       }
+      if (x !== null && shownX === null) shownX = buffer.xs[index] ?? null;
       setText(entry.value, formatUnit(buffer.values[index] as number, this.unit));
       const count = buffer.counts[index] ?? 1;
       const min = buffer.mins[index] as number;
@@ -51,7 +54,7 @@ export class ChartLegend {
         x !== null && count > 1 && min !== max ? `${formatUnit(min, this.unit)} – ${formatUnit(max, this.unit)} · ${formatNumber(count)} pts` : '',
       );
     });
-    setText(this.readout, x === null ? '' : this.formatX(x));
+    setText(this.readout, shownX === null ? '' : this.formatX(shownX));
   }
 
   private formatX(x: number): string {
