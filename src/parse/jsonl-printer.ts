@@ -25,6 +25,21 @@ function negativeZero(src: Buffer, start: number, end: number): boolean {
   return start >= 0 && src[start] === 0x2d && src[start + 1] === 0x30 && numberValue(src, start, end) === 0;
 }
 
+/** ASCII text as bytes, for the fixed parts of each line. */
+const bytesOf = (text: string) => Uint8Array.from(text, (c) => c.charCodeAt(0));
+const NAME = bytesOf('{"name":"');
+const VALUE = bytesOf('","value":');
+const STEP = bytesOf(',"step":');
+const EPOCH = bytesOf(',"epoch":');
+const CONTEXT = bytesOf(',"context":"');
+const RANK = bytesOf(',"rank":');
+const LINE = bytesOf(',"line":');
+const CLOSE_RANK = bytesOf('","rank":');
+const CLOSE_LINE = bytesOf('","line":');
+const JSON_END = bytesOf(',"format":"json"}\n');
+const HF_END = bytesOf(',"format":"hf"}\n');
+const QUOTE = bytesOf('"');
+
 class JsonlOutput {
   points = 0;
   private buf = Buffer.allocUnsafe(CAPACITY);
@@ -79,25 +94,30 @@ class JsonlOutput {
     if (negativeZero(src, r.valueStart, r.valueEnd) || negativeZero(src, r.stepStart, r.stepEnd) || negativeZero(src, r.epochStart, r.epochEnd)) return false;
     if (at.timestamp() !== undefined) return false;
     this.reserve(end - start + 128);
-    this.ascii('{"name":"');
+    this.bytes(NAME);
     this.copy(src, r.nameStart, r.nameEnd);
-    this.ascii('","value":');
+    this.bytes(VALUE);
     this.copy(src, r.valueStart, r.valueEnd);
     if (r.stepStart >= 0 || (r.epochStart >= 0 && r.epochIsInteger)) {
-      this.ascii(',"step":');
+      this.bytes(STEP);
       if (r.stepStart >= 0) this.copy(src, r.stepStart, r.stepEnd);
       else this.copy(src, r.epochStart, r.epochEnd);
     }
     if (r.epochStart >= 0) {
-      this.ascii(',"epoch":');
+      this.bytes(EPOCH);
       this.copy(src, r.epochStart, r.epochEnd);
     }
-    this.ascii(',"context":"');
+    this.bytes(CONTEXT);
     if (r.contextEnd > r.contextStart) this.copy(src, r.contextStart, r.contextEnd);
     else this.ascii(this.contextOf(src, r.nameStart, r.nameEnd));
-    this.ascii('"');
-    if (at.rank !== undefined) this.ascii(`,"rank":${at.rank}`);
-    this.ascii(`,"line":${at.line},"format":"json"}\n`);
+    this.bytes(QUOTE);
+    if (at.rank !== undefined) {
+      this.bytes(RANK);
+      this.integer(at.rank);
+    }
+    this.bytes(LINE);
+    this.integer(at.line);
+    this.bytes(JSON_END);
     this.points++;
     return true;
   }
@@ -111,21 +131,27 @@ class JsonlOutput {
     for (let e = 0; e < r.count; e++) {
       if (e === r.epoch || e === r.step) continue;
       const k = e * 4;
-      this.ascii('{"name":"');
+      this.bytes(NAME);
       this.copy(src, spans[k] as number, spans[k + 1] as number);
-      this.ascii('","value":');
+      this.bytes(VALUE);
       this.copy(src, spans[k + 2] as number, spans[k + 3] as number);
       if (r.step >= 0) {
-        this.ascii(',"step":');
+        this.bytes(STEP);
         this.copy(src, spans[r.step * 4 + 2] as number, spans[r.step * 4 + 3] as number);
       }
       if (r.epoch >= 0) {
-        this.ascii(',"epoch":');
+        this.bytes(EPOCH);
         this.copy(src, spans[r.epoch * 4 + 2] as number, spans[r.epoch * 4 + 3] as number);
       }
-      this.ascii(',"context":"');
+      this.bytes(CONTEXT);
       this.ascii(contextFromName(decodeName(src, spans[k] as number, spans[k + 1] as number)));
-      this.ascii(at.rank === undefined ? `","line":${at.line},"format":"hf"}\n` : `","rank":${at.rank},"line":${at.line},"format":"hf"}\n`);
+      if (at.rank !== undefined) {
+        this.bytes(CLOSE_RANK);
+        this.integer(at.rank);
+        this.bytes(LINE);
+      } else this.bytes(CLOSE_LINE);
+      this.integer(at.line);
+      this.bytes(HF_END);
       this.points++;
     }
     return true;
@@ -150,6 +176,31 @@ class JsonlOutput {
       this.lastContext = contextFromName(decodeName(src, start, end));
     }
     return this.lastContext;
+  }
+
+  /** A line number's or rank's digits, written without making a string. */
+  private integer(value: number): void {
+    const buf = this.buf;
+    if (!(value >= 0 && value <= Number.MAX_SAFE_INTEGER)) {
+      this.ascii(String(value));
+      return;
+    }
+    let length = 1;
+    for (let rest = Math.floor(value / 10); rest > 0; rest = Math.floor(rest / 10)) length++;
+    let rest = value;
+    for (let i = this.pos + length - 1; i >= this.pos; i--) {
+      const next = Math.floor(rest / 10);
+      buf[i] = 0x30 + rest - next * 10;
+      rest = next;
+    }
+    this.pos += length;
+  }
+
+  private bytes(src: Uint8Array): void {
+    const buf = this.buf;
+    let pos = this.pos;
+    for (let i = 0; i < src.length; i++) buf[pos++] = src[i] as number;
+    this.pos = pos;
   }
 
   private ascii(text: string): void {

@@ -123,13 +123,17 @@ function stringEnd(buf: Buffer, from: number, end: number, ranges: MetricLineRan
   return -1;
 }
 
+const keyBytes = ['metric', 'value', 'step', 'epoch', 'context'].map((key) => Uint8Array.from(key, (c) => c.charCodeAt(0)));
+
 /** Which key: 0 metric, 1 value, 2 step, 3 epoch, 4 context; -1 for any other. */
 function keyOf(buf: Buffer, start: number, length: number): number {
   const first = buf[start];
-  const key = first === 0x6d ? 'metric' : first === 0x76 ? 'value' : first === 0x73 ? 'step' : first === 0x65 ? 'epoch' : first === 0x63 ? 'context' : '';
+  const index = first === 0x6d ? 0 : first === 0x76 ? 1 : first === 0x73 ? 2 : first === 0x65 ? 3 : first === 0x63 ? 4 : -1;
+  if (index < 0) return -1;
+  const key = keyBytes[index] as Uint8Array;
   if (key.length !== length) return -1;
-  for (let i = 1; i < length; i++) if (buf[start + i] !== key.charCodeAt(i)) return -1;
-  return first === 0x6d ? 0 : first === 0x76 ? 1 : first === 0x73 ? 2 : first === 0x65 ? 3 : 4;
+  for (let i = 1; i < length; i++) if (buf[start + i] !== key[i]) return -1;
+  return index;
 }
 
 /** Finds the fields of `buf[start, end)` (which starts with `{`) when the line has the common shape. */
