@@ -1,4 +1,4 @@
-import { findGpuPeak, normalizePeakDtype, type PeakDtype } from '../model/gpu-peaks.js';
+import { achievedThroughput, findGpuPeak, normalizePeakDtype, type PeakDtype } from '../model/gpu-peaks.js';
 import type { Run } from '../model/run.js';
 import type { SeriesSummary } from '../store/store.js';
 
@@ -28,23 +28,14 @@ function runDtype(run: Run): PeakDtype {
   return 'bf16';
 }
 
-/** The combined peak of the run's GPUs at its data type, when the first GPU is in the peak table. */
-function runPeak(run: Run): FlopsThroughput['peak'] {
-  const gpus = run.system?.gpus ?? [];
-  const row = gpus[0] === undefined ? undefined : findGpuPeak(gpus[0].name);
-  const dtype = runDtype(run);
-  const tflops = row?.tflops[dtype];
-  if (row === undefined || tflops === undefined) return undefined;
-  return { gpuModel: row.model, gpus: gpus.length, dtype, flopsPerSecond: tflops * 1e12 * gpus.length, source: row.source };
-}
-
 /**
  * Achieved throughput per FLOPs label: the growth of its running total (`flops/<label>/<per>_total`) between the
  * first and the last call, over the time between them. The first call's FLOPs ran before the clock started, so
  * they are left out of the rate.
  */
 export function flopsThroughput(run: Run, series: SeriesSummary[]): FlopsThroughput[] {
-  const peak = runPeak(run);
+  const gpus = run.system?.gpus ?? [];
+  const gpuName = gpus[0]?.name;
   const results: FlopsThroughput[] = [];
   for (const s of series) {
     const match = s.kind === 'flops' ? /^flops\/(.+)\/(batch|epoch)_total$/.exec(s.name) : null;
@@ -52,10 +43,18 @@ export function flopsThroughput(run: Run, series: SeriesSummary[]): FlopsThrough
     const durationMs = s.lastTime - s.firstTime;
     const result: FlopsThroughput = { label: match[1] as string, per: match[2] as 'batch' | 'epoch', totalFlops: s.last, durationMs };
     if (s.count >= 2 && durationMs > 0) {
-      result.flopsPerSecond = ((s.last - s.min) / durationMs) * 1000;
-      if (peak) {
-        result.peak = peak;
-        result.mfu = result.flopsPerSecond / peak.flopsPerSecond;
+      const achieved = achievedThroughput(s.last - s.min, durationMs / 1000, gpuName, runDtype(run), gpus.length);
+      result.flopsPerSecond = achieved.tflops * 1e12;
+      if (achieved.mfu !== undefined && achieved.gpuModel && achieved.dtype && achieved.peakTflops !== undefined && gpuName) {
+        result.mfu = achieved.mfu;
+        const source = findGpuPeak(gpuName)?.source ?? '';
+        result.peak = {
+          gpuModel: achieved.gpuModel,
+          gpus: gpus.length,
+          dtype: achieved.dtype,
+          flopsPerSecond: achieved.peakTflops * 1e12 * gpus.length,
+          source,
+        };
       }
     }
     results.push(result);
