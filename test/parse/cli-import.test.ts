@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { importLog } from '../../src/cli/import-log.js';
 import { openStore } from '../../src/store/open.js';
-import { runCli, sharedFixtures, showJson, tempHome } from '../helpers/cli.js';
+import { cliPath, runCli, sharedFixtures, showJson, tempHome } from '../helpers/cli.js';
 
 function copyLog(name: string, mtime: Date): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'runmeter-import-'));
@@ -71,5 +71,44 @@ describe('runmeter import', () => {
     const bad = await runCli(['import', path.join(sharedFixtures, 'logs', 'tqdm.stderr'), '--started', 'yesterday'], { home });
     expect(bad.code).toBe(2);
     expect(bad.stderr.toString()).toContain('--started expects an ISO date-time');
+  });
+});
+
+describe('runmeter import on a terminal', () => {
+  it('shows a progress bar on stderr for a large file, and clears it', async () => {
+    const { createRequire } = await import('node:module');
+    const pty = createRequire(import.meta.url)('@lydell/node-pty') as {
+      spawn(
+        file: string,
+        args: string[],
+        options: { env: NodeJS.ProcessEnv; cwd: string; cols: number; rows: number },
+      ): {
+        onData(listener: (data: string) => void): void;
+        onExit(listener: (event: { exitCode: number }) => void): void;
+      };
+    };
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'runmeter-import-tty-'));
+    const file = path.join(dir, 'big.log');
+    const block = `${'plain text a training script printed\n'.repeat(2000)}{"metric": "loss", "value": 0.5, "step": 1}\n`;
+    fs.writeFileSync(file, block.repeat(Math.ceil((17 * 1024 * 1024) / block.length)));
+    const home = tempHome();
+    let output = '';
+    const code = await new Promise<number>((resolve) => {
+      const child = pty.spawn(process.execPath, [cliPath, 'import', file], {
+        env: { ...process.env, RUNMETER_HOME: home, RUNMETER_STORE: '' },
+        cwd: dir,
+        cols: 120,
+        rows: 20,
+      });
+      child.onData((data) => {
+        output += data;
+      });
+      child.onExit((event) => resolve(event.exitCode));
+    });
+    expect(code).toBe(0);
+    expect(output).toMatch(/importing big\.log \[=*\s*\] +\d+% /);
+    expect(output).toContain('100%');
+    expect(output).toContain('\r\u001b[K');
+    expect(output).toMatch(/imported .*big\.log as run \w+ \(big\.log\): \d+ points in 1 series/);
   });
 });
