@@ -203,14 +203,21 @@ const names = new Map<number, string>();
 /** The string of a name's bytes, usually without decoding them again. */
 export function decodeName(buf: Buffer, start: number, end: number): string {
   let hash = end - start;
-  for (let i = start; i < end; i++) hash = (Math.imul(hash, 31) + (buf[i] as number)) | 0;
+  let high = 0;
+  for (let i = start; i < end; i++) {
+    const b = buf[i] as number;
+    hash = (Math.imul(hash, 31) + b) | 0;
+    high |= b;
+  }
+  // Only ASCII names are kept: for them a byte is a character, so comparing them is exact.
+  if (high >= 0x80) return buf.toString('utf8', start, end);
   const known = names.get(hash);
   if (known !== undefined && known.length === end - start) {
     let same = true;
     for (let i = 0; i < known.length && same; i++) same = known.charCodeAt(i) === buf[start + i];
     if (same) return known;
   }
-  const name = buf.toString('utf8', start, end);
+  const name = buf.toString('latin1', start, end);
   if (names.size >= 1024) names.clear();
   names.set(hash, name);
   return name;
