@@ -94,13 +94,14 @@ export class MetricRouter implements LineConsumer {
   }
 
   line(buf: Buffer, start: number, end: number, info: AssembledLine): void {
-    if (info.truncated) {
-      if (!info.partial) this.out.warning(info.line, 'longer than 64 KiB: not parsed for metrics');
-      return;
-    }
     let at = start;
     while (at < end && (buf[at] === SPACE || buf[at] === TAB)) at++;
     if (at === end || !this.mayHoldMetrics(buf, at, end, info)) return;
+    if (info.truncated) {
+      // Only what starts like a metric line is worth a word; a long line of anything else is just output.
+      if (!info.partial) this.out.warning(info.line, 'rejected: longer than 64 KiB, not parsed for metrics');
+      return;
+    }
     this.current.set(buf, info);
     if (buf[at] === 0x7b && this.patterns === undefined && !info.partial) {
       let second = at + 1;

@@ -126,3 +126,12 @@ describe('robustness', () => {
     expect(process.memoryUsage().heapUsed - before).toBeLessThan(64 * 1024 * 1024);
   });
 });
+
+describe('long lines', () => {
+  it('warns about a metric line too long to parse, not about long lines of anything else', () => {
+    const long = `{"metric": "x", "value": 1, "note": "${'y'.repeat(70_000)}"}\n${'z'.repeat(70_000)}\n{"metric": "ok", "value": 2}\n`;
+    const { metrics, warnings } = parse(long, {}, [4096]);
+    expect(metrics.map((m) => m.name)).toEqual(['ok']);
+    expect(warnings).toEqual([{ line: 1, message: 'rejected: longer than 64 KiB, not parsed for metrics' }]);
+  });
+});
