@@ -9,8 +9,9 @@ export const BLOCK_SIZE = 64;
 const HAS_STEP = 1;
 const HAS_EPOCH = 2;
 const HEADER_BYTES = 8;
-/** Fields of one summary, in blob order. */
+/** Fields of one summary, in blob order: n, t0, t1, s0, s1, e0, e1, vmin, vmax, vlast. */
 const SUMMARY_FIELDS = 10;
+export const BLOCK_FIELDS = SUMMARY_FIELDS;
 
 /** Column arrays of a run of points. Absent steps and epochs are NaN (a real step is always finite). */
 export interface PointColumns {
@@ -128,6 +129,18 @@ export function encodeBlocks(columns: PointColumns, from: number, to: number): B
     writeSummary(out, b, summarize(columns, start, Math.min(to, start + BLOCK_SIZE)));
   }
   return Buffer.from(out.buffer);
+}
+
+/** A chunk's block summaries as one flat array, BLOCK_FIELDS per block: no object per block on hot paths. */
+export function blockColumns(blob: Uint8Array): Float64Array {
+  const aligned = new Uint8Array(blob.byteLength);
+  aligned.set(blob);
+  return new Float64Array(aligned.buffer);
+}
+
+/** Where an axis' first and last x sit among a block's fields. */
+export function blockRangeFields(axis: 'time' | 'step' | 'epoch'): [number, number] {
+  return axis === 'time' ? [1, 2] : axis === 'step' ? [3, 4] : [5, 6];
 }
 
 /** Decodes a chunk's block summaries. */

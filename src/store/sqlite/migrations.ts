@@ -60,7 +60,9 @@ export const migrations: ReadonlyArray<{ version: number; sql: string }> = [
         UNIQUE (run_id, key)
       );
 
-      -- Points, CHUNK_SIZE to a row, column by column (see chunk-codec.ts). NULL in a range column: axis absent.
+      -- Points, CHUNK_SIZE to a chunk (see chunk-codec.ts). A chunk's summary row is small, so listing a long
+      -- series' chunks reads a few pages; its block summaries and its points live apart, read only when needed.
+      -- NULL in a range column: that axis is absent from the chunk.
       CREATE TABLE chunks (
         series_id INTEGER NOT NULL REFERENCES series (id) ON DELETE CASCADE,
         no INTEGER NOT NULL,
@@ -68,7 +70,17 @@ export const migrations: ReadonlyArray<{ version: number; sql: string }> = [
         n INTEGER NOT NULL,
         t0 REAL, t1 REAL, s0 REAL, s1 REAL, e0 REAL, e1 REAL,
         vmin REAL, vmax REAL, vlast BLOB,
+        PRIMARY KEY (series_id, no)
+      ) WITHOUT ROWID;
+      CREATE TABLE chunk_blocks (
+        series_id INTEGER NOT NULL REFERENCES series (id) ON DELETE CASCADE,
+        no INTEGER NOT NULL,
         blocks BLOB NOT NULL,
+        PRIMARY KEY (series_id, no)
+      );
+      CREATE TABLE chunk_points (
+        series_id INTEGER NOT NULL REFERENCES series (id) ON DELETE CASCADE,
+        no INTEGER NOT NULL,
         points BLOB NOT NULL,
         PRIMARY KEY (series_id, no)
       );

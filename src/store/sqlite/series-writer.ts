@@ -29,8 +29,11 @@ const emptyColumns = (): PointColumns => ({
  */
 export class SeriesWriter {
   private readonly ids = new Map<string, number>();
-  /** Ids by key object, per run: producers reuse their key objects, so most lookups need no string at all. */
-  private readonly idsByKey = new Map<string, WeakMap<SeriesKey, number>>();
+  /**
+   * Ids by key object, per run: producers that reuse their key objects need no string per point. Bounded and
+   * cleared when full, so producers that make a fresh key per point cost a map insert, not a growing table.
+   */
+  private readonly idsByKey = new Map<string, Map<SeriesKey, number>>();
   private readonly tails = new Map<number, SeriesTail>();
   private readonly statements;
 
@@ -42,11 +45,15 @@ export class SeriesWriter {
       ),
       seriesId: db.prepare('SELECT id FROM series WHERE run_id = ? AND key = ?').pluck(),
       seriesCount: db.prepare('SELECT count FROM series WHERE id = ?').pluck(),
-      lastChunk: db.prepare('SELECT no, start_index, n, points FROM chunks WHERE series_id = ? ORDER BY no DESC LIMIT 1'),
-      writeChunk: db.prepare(
-        `INSERT OR REPLACE INTO chunks (series_id, no, start_index, n, t0, t1, s0, s1, e0, e1, vmin, vmax, vlast, blocks, points)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      lastChunk: db.prepare(
+        'SELECT c.no, c.start_index, c.n, p.points FROM chunks c JOIN chunk_points p USING (series_id, no) WHERE c.series_id = ? ORDER BY c.no DESC LIMIT 1',
       ),
+      writeChunk: db.prepare(
+        `INSERT OR REPLACE INTO chunks (series_id, no, start_index, n, t0, t1, s0, s1, e0, e1, vmin, vmax, vlast)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      writeBlocks: db.prepare('INSERT OR REPLACE INTO chunk_blocks (series_id, no, blocks) VALUES (?, ?, ?)'),
+      writePoints: db.prepare('INSERT OR REPLACE INTO chunk_points (series_id, no, points) VALUES (?, ?, ?)'),
       updateSummary: db.prepare(
         `UPDATE series SET count = @count,
            min = CASE WHEN @min IS NULL THEN min WHEN min IS NULL OR @min < min THEN @min ELSE min END,
@@ -64,7 +71,7 @@ export class SeriesWriter {
     const bySeries = new Map<number, SeriesPoint[]>();
     let byKey = this.idsByKey.get(runId);
     if (byKey === undefined) {
-      byKey = new WeakMap();
+      byKey = new Map();
       this.idsByKey.set(runId, byKey);
     }
     let lastSeries: SeriesKey | undefined;
@@ -74,6 +81,7 @@ export class SeriesWriter {
         let id = byKey.get(point.series);
         if (id === undefined) {
           id = this.seriesId(runId, seriesKeyString(point.series), point.series);
+          if (byKey.size >= 4096) byKey.clear();
           byKey.set(point.series, id);
         }
         lastGroup = bySeries.get(id);
@@ -214,8 +222,8 @@ export class SeriesWriter {
       nullIfNaN(s.vmin),
       nullIfNaN(s.vmax),
       float64Blob(s.vlast),
-      encodeBlocks(tail.columns, 0, tail.n),
-      encodePoints(tail.columns, 0, tail.n),
     );
+    this.statements.writeBlocks.run(tail.id, tail.chunkNo, encodeBlocks(tail.columns, 0, tail.n));
+    this.statements.writePoints.run(tail.id, tail.chunkNo, encodePoints(tail.columns, 0, tail.n));
   }
 }

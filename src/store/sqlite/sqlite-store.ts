@@ -6,16 +6,14 @@ import type { SeriesPoint } from '../../model/point.js';
 import { type NewRun, newRunId, type Run, type RunUpdate } from '../../model/run.js';
 import { closestMatches } from '../../model/text.js';
 import { BucketBuilder, overlaps, summaryRange } from '../buckets.js';
-import { decodeBlocks, decodePoints, type Summary } from '../chunk-codec.js';
+import { BLOCK_FIELDS, blockColumns, blockRangeFields, decodePoints, type Summary } from '../chunk-codec.js';
 import type { Artifact, IndexedPoints, OutputChunk, OutputStream, RunFilter, SeriesData, SeriesQuery, SeriesSummary, Store, StoreChanges } from '../store.js';
 import { migrate } from './migrations.js';
 import { float64FromBlob, type RunRow, runFromRow, type SeriesRow, seriesFromRow } from './rows.js';
 import { SeriesWriter } from './series-writer.js';
 
-/** Above this many points in range, a query reads block summaries instead of points. */
-const RAW_POINT_LIMIT = 500_000;
-/** Above this many blocks in range, a query reads chunk summaries only. */
-const BLOCK_LIMIT = 500_000;
+/** Up to this many points in range, a query reads the points themselves (about 8 MB of chunks). */
+const RAW_POINT_LIMIT = 256_000;
 
 const streamCode = { stdout: 1, stderr: 2 } as const;
 const streamName = (code: number): OutputStream => (code === 2 ? 'stderr' : 'stdout');
@@ -283,42 +281,49 @@ export class SqliteStore implements Store {
       }
     }
     const inRange = chunks.filter(({ summary }) => overlaps(summary, query.x, from, to));
+    if (inRange.length === 0) return { seriesId, x: query.x, resolution: 'raw', total: 0, xs: [], min: [], max: [], last: [], count: [] };
     const points = inRange.reduce((sum, { summary }) => sum + summary.n, 0);
-    const empty = (): SeriesData => ({ seriesId, x: query.x, resolution: 'raw', total: 0, xs: [], min: [], max: [], last: [], count: [] });
-    if (inRange.length === 0) return empty();
 
-    if (points <= RAW_POINT_LIMIT) {
-      const blob = this.db.prepare('SELECT points FROM chunks WHERE series_id = ? AND no = ?').pluck();
-      const columnsList = inRange.map(({ no }) => decodePoints(blob.get(seriesId, no) as Buffer));
-      const axis = query.x === 'time' ? 'time' : query.x;
-      let inside = 0;
-      for (const columns of columnsList) {
-        const xs = columns[axis];
-        for (let i = 0; i < xs.length; i++) if ((xs[i] as number) >= from && (xs[i] as number) <= to) inside++;
-      }
-      const builder = new BucketBuilder(seriesId, query.x, 'raw', from, to, buckets, inside <= buckets);
-      for (const columns of columnsList) {
-        const xs = columns[axis];
-        for (let i = 0; i < xs.length; i++) {
-          const v = columns.value[i] as number;
-          builder.add(xs[i] as number, 1, v, v, v);
-        }
-      }
+    // The cheapest level that still gives every bucket something: points when few, else a chunk summary per
+    // bucket or more, else block summaries. A zoomed-out view of any length reads summaries only.
+    if (points <= RAW_POINT_LIMIT) return this.bucketPoints(seriesId, query, inRange, from, to, buckets);
+    if (inRange.length >= buckets) {
+      const builder = new BucketBuilder(seriesId, query.x, 'chunk', from, to, buckets, false);
+      for (const { summary } of inRange) builder.add(Math.min(to, summaryRange(summary, query.x)[1]), summary.n, summary.vmin, summary.vmax, summary.vlast);
       return builder.result();
     }
-    const blockCount = Math.ceil(points / 64);
-    if (blockCount <= BLOCK_LIMIT) {
-      const blob = this.db.prepare('SELECT blocks FROM chunks WHERE series_id = ? AND no = ?').pluck();
-      const builder = new BucketBuilder(seriesId, query.x, 'block', from, to, buckets, false);
-      for (const { no } of inRange) {
-        for (const block of decodeBlocks(blob.get(seriesId, no) as Buffer)) {
-          if (overlaps(block, query.x, from, to)) builder.add(Math.min(to, summaryRange(block, query.x)[1]), block.n, block.vmin, block.vmax, block.vlast);
-        }
+    const blob = this.db.prepare('SELECT blocks FROM chunk_blocks WHERE series_id = ? AND no = ?').pluck();
+    const builder = new BucketBuilder(seriesId, query.x, 'block', from, to, buckets, false);
+    const [lo, hi] = blockRangeFields(query.x);
+    for (const { no } of inRange) {
+      const blocks = blockColumns(blob.get(seriesId, no) as Buffer);
+      for (let at = 0; at < blocks.length; at += BLOCK_FIELDS) {
+        const first = blocks[at + lo] as number;
+        const last = blocks[at + hi] as number;
+        if (Number.isNaN(first) || last < from || first > to) continue;
+        builder.add(Math.min(to, last), blocks[at] as number, blocks[at + 7] as number, blocks[at + 8] as number, blocks[at + 9] as number);
       }
-      return builder.result();
     }
-    const builder = new BucketBuilder(seriesId, query.x, 'chunk', from, to, buckets, false);
-    for (const { summary } of inRange) builder.add(Math.min(to, summaryRange(summary, query.x)[1]), summary.n, summary.vmin, summary.vmax, summary.vlast);
+    return builder.result();
+  }
+
+  /** Buckets the points of some chunks exactly (every point seen), or returns them one per bucket when few. */
+  private bucketPoints(seriesId: number, query: SeriesQuery, chunks: Array<{ no: number }>, from: number, to: number, buckets: number): SeriesData {
+    const blob = this.db.prepare('SELECT points FROM chunk_points WHERE series_id = ? AND no = ?').pluck();
+    const columnsList = chunks.map(({ no }) => decodePoints(blob.get(seriesId, no) as Buffer));
+    let inside = 0;
+    for (const columns of columnsList) {
+      const xs = columns[query.x];
+      for (let i = 0; i < xs.length; i++) if ((xs[i] as number) >= from && (xs[i] as number) <= to) inside++;
+    }
+    const builder = new BucketBuilder(seriesId, query.x, 'raw', from, to, buckets, inside <= buckets);
+    for (const columns of columnsList) {
+      const xs = columns[query.x];
+      for (let i = 0; i < xs.length; i++) {
+        const v = columns.value[i] as number;
+        builder.add(xs[i] as number, 1, v, v, v);
+      }
+    }
     return builder.result();
   }
 
@@ -326,7 +331,7 @@ export class SqliteStore implements Store {
     const rows = this.db
       .prepare('SELECT no, start_index, n FROM chunks WHERE series_id = ? AND start_index + n > ? ORDER BY no')
       .all(seriesId, fromIndex) as ChunkRow[];
-    const blob = this.db.prepare('SELECT points FROM chunks WHERE series_id = ? AND no = ?').pluck();
+    const blob = this.db.prepare('SELECT points FROM chunk_points WHERE series_id = ? AND no = ?').pluck();
     for (const row of rows) {
       const columns = decodePoints(blob.get(seriesId, row.no) as Buffer);
       const skip = Math.max(0, fromIndex - row.start_index);
