@@ -34,7 +34,8 @@ export async function buildProgram(context: CliContext, argv: string[] = []): Pr
     .showSuggestionAfterError()
     .exitOverride();
   const named = argv.slice(2).find((arg) => !arg.startsWith('-'));
-  const wanted = named !== undefined && Object.hasOwn(commands, named) ? [named] : Object.keys(commands);
+  const versionOnly = named === undefined && (argv.includes('-V') || argv.includes('--version'));
+  const wanted = versionOnly ? [] : named !== undefined && Object.hasOwn(commands, named) ? [named] : Object.keys(commands);
   const modules = await Promise.all(wanted.map((name) => (commands[name] as () => Promise<CommandModule>)()));
   for (const module of modules) module.register(program, context);
   return program;

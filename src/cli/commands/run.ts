@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import { runJob } from '../../agent/run-job.js';
-import { UsageError } from '../../model/errors.js';
 import type { CliContext } from '../context.js';
 import { collect, keyValues, secondsOption } from '../options.js';
+import { addParseFlags, type ParseFlags, parseOptionsFromFlags } from '../parse-flags.js';
 
-interface RunFlags {
+interface RunFlags extends ParseFlags {
   name?: string;
   store?: string;
   interval: number;
@@ -14,8 +14,6 @@ interface RunFlags {
   tty?: boolean;
   grace: number;
   pythonUnbuffered: boolean;
-  perBatch?: boolean;
-  pattern?: string[];
   param?: string[];
   tag?: string[];
   quiet?: boolean;
@@ -23,7 +21,7 @@ interface RunFlags {
 
 /** `runmeter run [options] -- CMD [ARGS...]`: runs a job and records it. */
 export function register(program: Command, context: CliContext): void {
-  program
+  const command = program
     .command('run')
     .description('run a training job and record its metrics, system usage and output')
     .argument('<command...>', 'the job to run, after --')
@@ -40,20 +38,13 @@ export function register(program: Command, context: CliContext): void {
     )
     .option('--grace <seconds>', 'after forwarding a signal, kill the job this many seconds later', secondsOption('--grace'), 10_000)
     .option('--no-python-unbuffered', 'do not set PYTHONUNBUFFERED=1 for the job')
-    .option('--per-batch', 'also record Keras per-batch running averages')
-    .option('--pattern <regex>', 'your own metric pattern, with named groups name, value and optionally step (repeatable)', collect)
     .option('--param <key=value>', 'record a parameter with the run (repeatable)', collect)
     .option('--tag <tag>', 'tag the run (repeatable)', collect)
-    .option('-q, --quiet', "silence runmeter's own messages (the job's output is never touched)")
+    .option('-q, --quiet', "silence runmeter's own messages (the job's output is never touched)");
+  addParseFlags(command)
     .passThroughOptions()
     .action(async (command: string[], flags: RunFlags) => {
-      const patterns = (flags.pattern ?? []).map((source) => {
-        try {
-          return { regex: new RegExp(source) };
-        } catch (error) {
-          throw new UsageError(`--pattern "${source}" is not a valid regular expression: ${(error as Error).message}`);
-        }
-      });
+      const parse = parseOptionsFromFlags(flags, process.cwd());
       const result = await runJob({
         command,
         ...(flags.name !== undefined ? { name: flags.name } : {}),
@@ -66,7 +57,7 @@ export function register(program: Command, context: CliContext): void {
         tty: flags.tty === true,
         graceMs: flags.grace,
         pythonUnbuffered: flags.pythonUnbuffered,
-        parse: { perBatch: flags.perBatch === true, patterns },
+        parse,
         params: keyValues('--param', flags.param),
         tags: flags.tag ?? [],
         quiet: flags.quiet === true,

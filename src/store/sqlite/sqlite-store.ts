@@ -1,6 +1,7 @@
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { isErrnoError, RunmeterError } from '../../model/errors.js';
 import type { SeriesPoint } from '../../model/point.js';
 import { type NewRun, newRunId, type Run, type RunUpdate } from '../../model/run.js';
@@ -62,7 +63,9 @@ export class SqliteStore implements Store {
     this.filesDir = filesDir;
     try {
       fs.mkdirSync(path.dirname(dbFile), { recursive: true });
-      this.db = new Database(dbFile, { readonly: options.readonly ?? false });
+      // Loaded on first use: commands that never open a store (parse, flops) do not pay for the native module.
+      const BetterSqlite3 = createRequire(import.meta.url)('better-sqlite3') as typeof Database;
+      this.db = new BetterSqlite3(dbFile, { readonly: options.readonly ?? false });
       this.db.pragma('busy_timeout = 10000');
       if (!options.readonly) {
         // Must come before WAL mode and the first table: lets `rm` and `gc` give space back to the disk.
