@@ -1,6 +1,7 @@
 import { api, type LiveEvent, type RunResponse, type SeriesView } from '../api.js';
 import { ChartGrid, type ChartSpec } from '../charts/chart-grid.js';
 import { chartPrefs, chartToolbar } from '../components/chart-toolbar.js';
+import { errorState } from '../components/error-state.js';
 import { statusBadge, updateStatusBadge } from '../components/status.js';
 import { h, replaceChildren } from '../dom.js';
 import { connectLive } from '../live.js';
@@ -137,16 +138,7 @@ export function comparePage(runRefs: string[]): Page {
 
   init().catch((error: Error) => {
     if (destroyed) return;
-    replaceChildren(
-      element,
-      h(
-        'div',
-        { class: 'empty-state error' },
-        h('h2', {}, 'Could not compare these runs'),
-        h('p', {}, error.message),
-        h('a', { href: '#/', class: 'button' }, 'Back to runs'),
-      ),
-    );
+    replaceChildren(element, errorState('Could not compare these runs', error.message));
   });
 
   return {

@@ -1,6 +1,7 @@
 import { api, type LiveEvent, type RunResponse, type SeriesView } from '../api.js';
 import { ChartGrid } from '../charts/chart-grid.js';
 import { chartPrefs, chartToolbar } from '../components/chart-toolbar.js';
+import { errorState } from '../components/error-state.js';
 import { LogView } from '../components/log-view.js';
 import { h, replaceChildren, setText } from '../dom.js';
 import { connectLive } from '../live.js';
@@ -186,16 +187,7 @@ export function runPage(runRef: string, initialTab: RunTab): Page {
 
   init().catch((error: Error) => {
     if (destroyed) return;
-    replaceChildren(
-      element,
-      h(
-        'div',
-        { class: 'empty-state error' },
-        h('h2', {}, 'Could not open this run'),
-        h('p', {}, error.message),
-        h('a', { href: '#/', class: 'button' }, 'Back to runs'),
-      ),
-    );
+    replaceChildren(element, errorState('Could not open this run', error.message));
   });
 
   return {
