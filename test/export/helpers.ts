@@ -1,19 +1,13 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import type { SeriesPoint } from '../../src/model/point.js';
-import { openStore } from '../../src/store/open.js';
 import type { Store } from '../../src/store/store.js';
+import { tempStore as freshStore, t0 } from '../helpers/store.js';
 
-/** A store in a fresh temp folder, and its folder. */
-export function tempStore(): { dir: string; store: Store } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'runmeter-export-'));
-  return { dir, store: openStore(dir, {}) };
-}
-
-export const t0 = Date.UTC(2024, 4, 1, 10, 0, 0);
+export { t0 };
+export const tempStore = () => freshStore('runmeter-export-');
 
 /**
  * A run as `runmeter run` would leave it: training metrics in two contexts (NaN and ±Infinity among them, steps and

@@ -1,20 +1,12 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { SeriesPoint } from '../../src/model/point.js';
 import type { NewRun, Run } from '../../src/model/run.js';
 import { createApp } from '../../src/server/index.js';
 import type { AppOptions } from '../../src/server/types.js';
-import { openStore } from '../../src/store/open.js';
 import type { Store } from '../../src/store/store.js';
+import { tempStore as freshStore, t0 } from '../helpers/store.js';
 
-export const t0 = Date.UTC(2024, 4, 1, 10, 0, 0);
-
-/** A real SQLite store in a fresh temp folder. */
-export function tempStore(): { dir: string; store: Store } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'runmeter-server-'));
-  return { dir, store: openStore(dir, {}) };
-}
+export { t0 };
+export const tempStore = () => freshStore('runmeter-server-');
 
 /** Creates a run as `runmeter run` would, with overrides. */
 export function createRun(store: Store, overrides: Partial<NewRun> = {}): Promise<Run> {
