@@ -42,6 +42,7 @@ const QUOTE = bytesOf('"');
 
 class JsonlOutput {
   points = 0;
+  readonly keepsValueText = true;
   private buf = Buffer.allocUnsafe(CAPACITY);
   private pos = 0;
   private readonly r: MetricLineRanges = {

@@ -3,14 +3,16 @@
 
 import { BarTracker } from './formats/bars.js';
 import { parseBoostingLine } from './formats/boosting.js';
-import { parseHfDictLine } from './formats/hf.js';
+import { parseHfDictBytes, parseHfDictLine } from './formats/hf.js';
+import { dictRanges } from './formats/hf-bytes.js';
 import { jsonPoint, parseJsonMetricLine } from './formats/json.js';
 import { type MetricFields, readMetricBytes } from './formats/json-bytes.js';
 import { KerasParser } from './formats/keras.js';
-import { lightningFamily, readRichBar, readWrappedValues } from './formats/lightning.js';
+import { lightningFamily, mayBeRichBar, readRichBar, readWrappedValues } from './formats/lightning.js';
 import type { LineContext, MetricOutput } from './formats/line.js';
 import { PatternMatcher } from './formats/pattern.js';
 import { readTqdmBar } from './formats/tqdm.js';
+import { TqdmBytesReader } from './formats/tqdm-bytes.js';
 import { timestampValue } from './prefix.js';
 import type { AssembledLine, LineConsumer } from './terminal/assembler.js';
 import { type FormatName, formatNames, type ParseOptions } from './types.js';
@@ -23,6 +25,14 @@ const isDigit = (b: number | undefined) => b !== undefined && b >= 0x30 && b <= 
 /** `Epoch` or `epoch` at `at`. */
 function isEpochWord(buf: Buffer, at: number): boolean {
   return (buf[at] === 0x45 || buf[at] === 0x65) && buf[at + 1] === 0x70 && buf[at + 2] === 0x6f && buf[at + 3] === 0x63 && buf[at + 4] === 0x68;
+}
+
+/** Not a character that String.prototype.trim could remove (ASCII whitespace, or a non-ASCII one perhaps). */
+const isPlainAscii = (b: number | undefined) => b !== undefined && b > 0x20 && b < 0x80;
+
+/** The first character of a Keras line after trimming: a digit, or `E` of `Epoch`. */
+function mayStartKeras(first: number): boolean {
+  return (first >= 0x30 && first <= 0x39) || first === 0x45 || !isPlainAscii(first);
 }
 
 /** The line's last non-space byte is `]`, as a tqdm bar's. */
@@ -68,14 +78,18 @@ export class MetricRouter implements LineConsumer {
   private readonly keras: KerasParser;
   private readonly bars: BarTracker;
   private readonly patterns: PatternMatcher | undefined;
+  private readonly readBytes: boolean;
   private readonly current = new CurrentLine();
   private readonly fields: MetricFields = { name: '', value: 0, step: undefined, epoch: undefined, context: undefined };
+  private readonly dict = dictRanges();
+  private readonly tqdm = new TqdmBytesReader();
   /** Per rank, the line of the last rich bar, whose wrapped values may follow on the next line. */
   private readonly richBarLines = new Map<number, number>();
 
   /**
    * `direct`, when given, may print a JSON metric line of the common shape itself (see jsonl-printer.ts), in
-   * place of the points the router would make of it.
+   * place of the points the router would make of it. `readBytes: false` decodes every line and reads its text
+   * (what the byte readers must agree with; user patterns always need the text).
    */
   constructor(
     private readonly out: MetricOutput,
@@ -84,6 +98,7 @@ export class MetricRouter implements LineConsumer {
       jsonLine(buf: Buffer, start: number, end: number, at: LineContext): boolean;
       dictLine(buf: Buffer, start: number, end: number, at: LineContext): boolean;
     },
+    readBytes = true,
   ) {
     const enabled = new Set(options.formats ?? formatNames);
     this.use = Object.fromEntries(formatNames.map((name) => [name, enabled.has(name)])) as Record<FormatName, boolean>;
@@ -91,6 +106,7 @@ export class MetricRouter implements LineConsumer {
     this.keras = new KerasParser(out, this.perBatch);
     this.bars = new BarTracker(out, this.perBatch);
     this.patterns = options.patterns !== undefined && options.patterns.length > 0 ? new PatternMatcher(options.patterns) : undefined;
+    this.readBytes = readBytes && this.patterns === undefined;
   }
 
   line(buf: Buffer, start: number, end: number, info: AssembledLine): void {
@@ -103,13 +119,22 @@ export class MetricRouter implements LineConsumer {
       return;
     }
     this.current.set(buf, info);
-    if (buf[at] === 0x7b && this.patterns === undefined && !info.partial) {
-      let second = at + 1;
-      while (buf[second] === SPACE) second++;
-      if (buf[second] === 0x22 && this.use.json && (this.direct?.jsonLine(buf, at, end, this.current) || this.readCommonJson(buf, at, end))) return;
-      if (buf[second] === 0x27 && this.use.hf && this.direct?.dictLine(buf, at, end, this.current)) return;
+    // Read from bytes where that is exact; decode only lines some format must read as text.
+    let kerasDone = false;
+    if (this.readBytes) {
+      const first = buf[at] as number;
+      if (first === 0x7b) {
+        if (!info.partial && this.readObject(buf, at, end)) return;
+      } else if (first !== 0x5b || info.partial) {
+        if (this.use.keras && mayStartKeras(first)) {
+          const read = this.keras.lineBytes(buf, at, end, this.current);
+          if (read === true) return;
+          kerasDone = read === false;
+        } else kerasDone = true;
+        if (kerasDone && this.readBar(buf, at, end, info)) return;
+      }
     }
-    this.read(buf.toString('utf8', at, end), this.current);
+    this.read(buf.toString('utf8', at, end), this.current, kerasDone);
   }
 
   /** The stream ended: bars give their last values. */
@@ -135,6 +160,28 @@ export class MetricRouter implements LineConsumer {
     return richLine !== undefined && info.line - richLine <= 1;
   }
 
+  /** A JSON metric line or a Hugging Face dict of the common shape, read from its bytes; false: read the text. */
+  private readObject(buf: Buffer, at: number, end: number): boolean {
+    let second = at + 1;
+    while (buf[second] === SPACE) second++;
+    if (buf[second] === 0x22) return this.use.json && (this.direct?.jsonLine(buf, at, end, this.current) || this.readCommonJson(buf, at, end));
+    if (buf[second] !== 0x27 || !this.use.hf) return false;
+    if (this.direct !== undefined) return this.direct.dictLine(buf, at, end, this.current);
+    return parseHfDictBytes(buf, at, end, this.dict, this.current, this.out);
+  }
+
+  /** Bars, read from bytes where that is exact. True when the line has been read (or no format could read it). */
+  private readBar(buf: Buffer, at: number, end: number, info: AssembledLine): boolean {
+    const use = this.use;
+    const richLine = use.lightning ? this.richBarLines.get(info.rank ?? -1) : undefined;
+    if ((use.lightning && mayBeRichBar(buf, at, end)) || (richLine !== undefined && info.line - richLine <= 1)) return false;
+    if (!use.tqdm) return true;
+    const bar = this.tqdm.read(buf, at, end);
+    if (bar === undefined) return false;
+    if (bar !== null) this.bars.update(bar, this.current);
+    return true;
+  }
+
   /** The common JSON metric line, read from its bytes: most lines of a JSON-logging job. */
   private readCommonJson(buf: Buffer, start: number, end: number): boolean {
     const fields = this.fields;
@@ -145,7 +192,8 @@ export class MetricRouter implements LineConsumer {
     return true;
   }
 
-  private read(text: string, at: CurrentLine): void {
+  /** Reads the decoded line; `kerasDone`: Keras has read its bytes already, and found it is not its. */
+  private read(text: string, at: CurrentLine, kerasDone: boolean): void {
     const use = this.use;
     if (!at.partial) {
       if (this.patterns?.line(text, at, this.out)) return;
@@ -161,7 +209,7 @@ export class MetricRouter implements LineConsumer {
       }
       if (first === 0x5b && (use.xgboost || use.lightgbm) && parseBoostingLine(text, at, this.out, use)) return;
     }
-    if (use.keras && this.keras.line(text, at)) return;
+    if (use.keras && !kerasDone && this.keras.line(text, at)) return;
     if (use.lightning && this.readLightning(text, at)) return;
     if (use.tqdm) {
       const bar = readTqdmBar(text);

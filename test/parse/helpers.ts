@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import fc from 'fast-check';
 import type { ParsedMetric } from '../../src/model/point.js';
 import { createOutputParser } from '../../src/parse/index.js';
 import type { ParseOptions, ParseWarning } from '../../src/parse/types.js';
@@ -38,4 +39,9 @@ export function parse(input: Buffer | string, options: ParseOptions = {}, chunkS
 export function brief(metric: ParsedMetric): string {
   const x = metric.epoch !== undefined ? `@e${metric.epoch}` : metric.step !== undefined ? `@s${metric.step}` : '';
   return `${metric.name}${x}=${metric.value}`;
+}
+
+/** Lines made of the given pieces, in any order and number: near-misses of a format as much as hits. */
+export function pieceLines(pieces: string[]): fc.Arbitrary<string> {
+  return fc.array(fc.oneof(fc.constantFrom(...pieces), fc.string({ maxLength: 3 })), { maxLength: 14 }).map((parts) => parts.join('').replace(/[\r\n]/g, ''));
 }

@@ -1,7 +1,7 @@
 // Progress bars with values (tqdm postfixes, Lightning's rich bar): a bar redraws many times, and its values count
 // as of its last redraw. For a bar per epoch that is the redraw before the next epoch's bar (Lightning adds val_loss
 // after validation, on the same bar); for other bars, the redraw at 100%, or the last one before the bar restarts.
-import { type LineContext, type MetricOutput, metricOn, rememberLine } from './line.js';
+import { type LineContext, type MetricOutput, metricOn, RememberedLine } from './line.js';
 
 /** One redraw of a bar, read. */
 export interface BarReading {
@@ -13,11 +13,16 @@ export interface BarReading {
   done: number;
   total: number;
   values: Array<[string, number]>;
+  /** Whether `values` is not empty, when that is known without reading them (they are read only if emitted). */
+  readonly hasValues?: boolean;
 }
 
+const holdsValues = (reading: BarReading) => reading.hasValues ?? reading.values.length > 0;
+
+/** A bar's last redraw with values, and the line it was on; updated in place as the bar redraws. */
 interface PendingBar {
   reading: BarReading;
-  at: LineContext;
+  at: RememberedLine;
 }
 
 const MAX_BARS = 256;
@@ -27,6 +32,7 @@ export class BarTracker {
   private readonly pending = new Map<string, PendingBar>();
   /** What was emitted last for a bar without epochs, so a redraw of the same finished bar is not emitted again. */
   private readonly emitted = new Map<string, string>();
+  private readonly lastKey = { rank: undefined as number | undefined, format: '', family: '', key: '' };
 
   constructor(
     private readonly out: MetricOutput,
@@ -38,7 +44,7 @@ export class BarTracker {
 
   /** A redraw of a bar. */
   update(reading: BarReading, at: LineContext): void {
-    const key = `${at.rank ?? ''}|${reading.format}|${reading.family}`;
+    const key = this.keyOf(at.rank, reading.format, reading.family);
     if (this.perBatch) {
       if (this.last.size >= MAX_BARS) this.last.clear();
       this.last.set(key, reading);
@@ -48,10 +54,10 @@ export class BarTracker {
     const pending = this.pending.get(key);
     if (reading.epoch !== undefined) {
       if (pending !== undefined && pending.reading.epoch !== reading.epoch) this.flush(key, pending);
-      if (reading.values.length > 0) this.hold(key, reading, at);
+      if (holdsValues(reading)) this.hold(key, reading, at);
       return;
     }
-    if (reading.done === reading.total && reading.values.length > 0) {
+    if (reading.done === reading.total && holdsValues(reading)) {
       this.pending.delete(key);
       const signature = `${reading.done}/${reading.total} ${reading.values.join(' ')}`;
       if (this.emitted.get(key) === signature) return;
@@ -63,12 +69,12 @@ export class BarTracker {
     // Part way: a bar that starts again without having finished gives its last values now.
     if (pending !== undefined && !(reading.done >= pending.reading.done)) this.flush(key, pending);
     if (reading.done < reading.total) this.emitted.delete(key);
-    if (reading.values.length > 0) this.hold(key, reading, at);
+    if (holdsValues(reading)) this.hold(key, reading, at);
   }
 
   /** Values printed on the line after a bar's (Lightning's rich bar wraps `val_loss: ...` there). */
   addValues(format: BarReading['format'], family: string, values: Array<[string, number]>, at: LineContext): boolean {
-    const key = `${at.rank ?? ''}|${format}|${family}`;
+    const key = this.keyOf(at.rank, format, family);
     if (this.perBatch) {
       const last = this.last.get(key);
       if (last !== undefined) this.emit({ ...last, values }, at);
@@ -88,8 +94,25 @@ export class BarTracker {
   }
 
   private hold(key: string, reading: BarReading, at: LineContext): void {
-    if (!this.pending.has(key) && this.pending.size >= MAX_BARS) this.end();
-    this.pending.set(key, { reading, at: rememberLine(at) });
+    const pending = this.pending.get(key);
+    if (pending !== undefined) {
+      pending.reading = reading;
+      pending.at.copy(at);
+      return;
+    }
+    if (this.pending.size >= MAX_BARS) this.end();
+    this.pending.set(key, { reading, at: new RememberedLine(at) });
+  }
+
+  /** The key of a bar: the same string for the same bar while it redraws, so looking it up hashes nothing new. */
+  private keyOf(rank: number | undefined, format: string, family: string): string {
+    const last = this.lastKey;
+    if (last.rank === rank && last.format === format && last.family === family) return last.key;
+    last.rank = rank;
+    last.format = format;
+    last.family = family;
+    last.key = `${rank ?? ''}|${format}|${family}`;
+    return last.key;
   }
 
   private flush(key: string, pending: PendingBar): void {

@@ -1,6 +1,8 @@
 // Hugging Face Trainer logs: a Python dict per line, `{'loss': 0.6943, 'grad_norm': nan, 'learning_rate': 4.5e-05,
 // 'epoch': 0.25}`; transformers 5 quotes the numbers: `{'loss': '0.6943', ...}`. `epoch` is the x value, not a metric.
 import { parseMetricNumber } from '../number.js';
+import { type DictRanges, scanDictLine } from './hf-bytes.js';
+import { decodeName, numberValue } from './json-bytes.js';
 import { type LineContext, type MetricOutput, metricOn } from './line.js';
 
 const SPACE = 0x20;
@@ -94,6 +96,26 @@ export function parseHfDictLine(text: string, at: LineContext, out: MetricOutput
   for (const [key, value, raw] of entries) {
     if (key === 'epoch' || key === 'step' || key.trim() === '') continue;
     const point = metricOn(at, 'hf', key, value, undefined, raw);
+    if (step !== undefined) point.step = step;
+    if (epoch !== undefined) point.epoch = epoch;
+    out.metric(point);
+  }
+  return true;
+}
+
+/** `parseHfDictLine` on the text of `buf[start, end)`, read from its bytes when the dict has the common shape; false otherwise. */
+export function parseHfDictBytes(buf: Buffer, start: number, end: number, r: DictRanges, at: LineContext, out: MetricOutput): boolean {
+  if (!scanDictLine(buf, start, end, r)) return false;
+  const spans = r.spans;
+  const epoch = r.epoch < 0 ? undefined : numberValue(buf, spans[r.epoch * 4 + 2] as number, spans[r.epoch * 4 + 3] as number);
+  const step = r.step < 0 ? undefined : numberValue(buf, spans[r.step * 4 + 2] as number, spans[r.step * 4 + 3] as number);
+  for (let e = 0; e < r.count; e++) {
+    if (e === r.epoch || e === r.step) continue;
+    const k = e * 4;
+    const valueStart = spans[k + 2] as number;
+    const valueEnd = spans[k + 3] as number;
+    const text = out.keepsValueText === true ? buf.toString('latin1', valueStart, valueEnd) : undefined;
+    const point = metricOn(at, 'hf', decodeName(buf, spans[k] as number, spans[k + 1] as number), numberValue(buf, valueStart, valueEnd), undefined, text);
     if (step !== undefined) point.step = step;
     if (epoch !== undefined) point.epoch = epoch;
     out.metric(point);

@@ -1,6 +1,7 @@
 // The shape nearly every JSON metric line has, read from its bytes without decoding the line or calling
 // JSON.parse: `{"metric": "loss", "value": 0.5, "step": 3}`, keys metric, value, step, epoch, context in any order,
 // no escapes. Anything else is left to the full reader (which also words the warnings).
+import { metricNumberAt } from '../number.js';
 
 /** Where each field's text is in the line (-1 when absent), and what its numbers look like. */
 export interface MetricLineRanges {
@@ -35,11 +36,6 @@ export interface MetricFields {
 const QUOTE = 0x22;
 const SPACE = 0x20;
 const TAB = 0x09;
-
-// Powers of ten that doubles hold exactly: with a mantissa below 2^53, one multiplication or division by one of
-// them rounds correctly (Clinger's fast path), so the value is exactly what Number() would give.
-const exactPowers = Array.from({ length: 23 }, (_, k) => 10 ** k);
-const MAX_EXACT = 2 ** 53;
 
 const isDigit = (b: number | undefined): b is number => b !== undefined && b >= 0x30 && b <= 0x39;
 
@@ -81,35 +77,7 @@ function scanNumber(buf: Buffer, from: number, end: number): number {
 
 /** The value of a number `scanNumber` accepted. */
 export function numberValue(buf: Buffer, start: number, end: number): number {
-  let i = start;
-  const negative = buf[i] === 0x2d;
-  if (negative) i++;
-  let mantissa = 0;
-  let scale = 0;
-  let exponent = 0;
-  let exponentSign = 1;
-  let fraction = false;
-  for (; i < end; i++) {
-    const b = buf[i] as number;
-    if (b === 0x2e) fraction = true;
-    else if (b === 0x65 || b === 0x45) break;
-    else {
-      mantissa = mantissa * 10 + (b - 0x30);
-      if (fraction) scale++;
-    }
-  }
-  if (i < end) {
-    i++;
-    if (buf[i] === 0x2d || buf[i] === 0x2b) exponentSign = buf[i++] === 0x2d ? -1 : 1;
-    for (; i < end && exponent < 1000; i++) exponent = exponent * 10 + ((buf[i] as number) - 0x30);
-  }
-  const power = exponentSign * exponent - scale;
-  // Below 2^53 the mantissa is exact, and so was every step that built it.
-  if (mantissa < MAX_EXACT && power >= -22 && power <= 22) {
-    const value = power < 0 ? mantissa / (exactPowers[-power] as number) : mantissa * (exactPowers[power] as number);
-    return negative ? -value : value;
-  }
-  return Number(buf.toString('latin1', start, end));
+  return metricNumberAt(buf, start, end) as number;
 }
 
 /** Where a string's contents end (its closing quote), or -1 for escapes, control characters or no end. */

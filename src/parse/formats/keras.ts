@@ -6,6 +6,8 @@
 // The epoch's final line holds its values, val_ metrics included: one point per metric per epoch. Earlier
 // lines are running averages over the batches so far, recorded only with `perBatch`.
 import { metricNamePattern, parseMetricNumber } from '../number.js';
+import { decodeName } from './json-bytes.js';
+import { EPOCH_HEADER, kerasScan, NOT_KERAS, scanKerasLine, UNSURE } from './keras-bytes.js';
 import { type LineContext, type MetricOutput, metricOn } from './line.js';
 
 const epochHeader = /^Epoch (\d+)\/(\d+)$/;
@@ -18,8 +20,8 @@ interface Progress {
   done: number;
   total: number;
   hasEta: boolean;
-  /** Name, value, and the value as printed. */
-  values: Array<[string, number, string]>;
+  /** Name, value, and the value as printed (when the output keeps it). */
+  values: Array<[string, number, string | undefined]>;
 }
 
 /** Reads a progress line (escapes already removed), or undefined when it is not one. */
@@ -75,12 +77,41 @@ export class KerasParser {
     private readonly perBatch: boolean,
   ) {}
 
+  private readonly scan = kerasScan();
+
   /** Reads a line; true when it was Keras's (an epoch header or a progress line). */
   line(text: string, at: LineContext): boolean {
     const trimmed = text.trim();
     if (trimmed.startsWith('Epoch ')) return this.header(trimmed, at);
     const progress = readKerasProgress(trimmed);
     if (progress === undefined) return false;
+    return this.progress(progress, at);
+  }
+
+  /** `line` on the text of `buf[start, end)`, read from its bytes; undefined when only the text can tell. */
+  lineBytes(buf: Buffer, start: number, end: number, at: LineContext): boolean | undefined {
+    const scan = this.scan;
+    const kind = scanKerasLine(buf, start, end, scan);
+    if (kind === UNSURE) return undefined;
+    if (kind === NOT_KERAS) return false;
+    if (kind === EPOCH_HEADER) {
+      this.startEpoch(scan.epoch, at);
+      return true;
+    }
+    if (at.partial && !this.perBatch) return true;
+    // The parts after the head are ASCII: a byte is a character of the text.
+    const text = this.out.keepsValueText === true ? buf.toString('latin1', start, end) : undefined;
+    const values: Progress['values'] = [];
+    for (let v = 0; v < scan.count; v++) {
+      const k = v * 4;
+      const name = decodeName(buf, scan.spans[k] as number, scan.spans[k + 1] as number);
+      values.push([name, scan.values[v] as number, text?.slice((scan.spans[k + 2] as number) - start, (scan.spans[k + 3] as number) - start)]);
+    }
+    const count = scan.countEnd < 0 ? undefined : decodeName(buf, start, scan.countEnd);
+    return this.progress({ count, done: scan.done, total: scan.total, hasEta: scan.hasEta, values }, at);
+  }
+
+  private progress(progress: Progress, at: LineContext): boolean {
     if (at.partial && !this.perBatch) return true;
     const state = this.state(at.rank);
     const final = !at.partial && isEpochEnd(progress);
@@ -109,15 +140,19 @@ export class KerasParser {
   private header(text: string, at: LineContext): boolean {
     const match = epochHeader.exec(text);
     if (match === null) return false;
-    const state = this.state(at.rank);
-    state.epoch = Number(match[1]);
-    state.recorded.clear();
-    state.ended = false;
-    state.finalCount = undefined;
+    this.startEpoch(Number(match[1]), at);
     return true;
   }
 
-  private emit(at: LineContext, name: string, value: number, epoch: number | undefined, raw: string): void {
+  private startEpoch(epoch: number, at: LineContext): void {
+    const state = this.state(at.rank);
+    state.epoch = epoch;
+    state.recorded.clear();
+    state.ended = false;
+    state.finalCount = undefined;
+  }
+
+  private emit(at: LineContext, name: string, value: number, epoch: number | undefined, raw: string | undefined): void {
     const point = metricOn(at, 'keras', name, value, undefined, raw);
     if (epoch !== undefined) point.epoch = epoch;
     this.out.metric(point);

@@ -38,3 +38,25 @@ export function readWrappedValues(text: string): Array<[string, number]> | undef
   const values = readPairs(trimmed);
   return values.length > 0 ? values : undefined;
 }
+
+const epochWord = 'Epoch ';
+const isDigit = (b: number | undefined) => b !== undefined && b >= 0x30 && b <= 0x39;
+
+/**
+ * Whether readRichBar could read the text of `buf[start, end)` (leading spaces and tabs skipped): false only when
+ * its bytes rule that out (the text does not start with `Epoch N ` or `Epoch N/M `).
+ */
+export function mayBeRichBar(buf: Buffer, start: number, end: number): boolean {
+  const first = buf[start] as number;
+  if (first !== 0x45) return first <= 0x20 || first >= 0x80;
+  for (let k = 1; k < 6; k++) if (buf[start + k] !== epochWord.charCodeAt(k) || start + k >= end) return false;
+  let i = start + 6;
+  if (!isDigit(buf[i])) return false;
+  while (i < end && isDigit(buf[i])) i++;
+  if (buf[i] === 0x2f && isDigit(buf[i + 1])) {
+    i++;
+    while (i < end && isDigit(buf[i])) i++;
+  }
+  const next = buf[i] as number;
+  return i < end && (next <= 0x20 || next >= 0x80);
+}

@@ -16,6 +16,8 @@ export interface LineContext {
 export interface MetricOutput {
   metric(metric: ParsedMetric): void;
   warning(line: number, message: string): void;
+  /** Points should carry their value's text as printed (`FoundMetric.valueText`), for output that copies it. */
+  readonly keepsValueText?: boolean;
 }
 
 /** A point as a format found it: with the value's text as printed, which JSON output can copy instead of formatting the number again. */
@@ -43,8 +45,26 @@ export function metricOn(at: LineContext, format: string, name: string, value: n
   };
 }
 
-/** A frozen copy of a line's context, for points emitted after the line has gone (a bar's last redraw). */
-export function rememberLine(at: LineContext): LineContext {
-  const timestamp = at.timestamp();
-  return { line: at.line, rank: at.rank, partial: at.partial, timestamp: () => timestamp };
+/** A copy of a line's context, for points emitted after the line has gone (a bar's last redraw). */
+export class RememberedLine implements LineContext {
+  line = 0;
+  rank: number | undefined;
+  partial = false;
+  private time: number | undefined;
+
+  constructor(at: LineContext) {
+    this.copy(at);
+  }
+
+  /** Now a copy of `at`. */
+  copy(at: LineContext): void {
+    this.line = at.line;
+    this.rank = at.rank;
+    this.partial = at.partial;
+    this.time = at.timestamp();
+  }
+
+  timestamp(): number | undefined {
+    return this.time;
+  }
 }

@@ -11,7 +11,7 @@ const epochInDescription = /\bepoch\b[\s_:#-]*\[?(\d+)/i;
 const ignoredNames = new Set(['v_num']);
 
 /** The `k=v` (or `k: v`) items of a postfix that hold numbers. */
-function readPostfix(inside: string): Array<[string, number]> {
+export function readPostfix(inside: string): Array<[string, number]> {
   const values: Array<[string, number]> = [];
   for (const item of inside.split(', ')) {
     const eq = item.indexOf('=');
@@ -47,13 +47,19 @@ export function readTqdmBar(text: string): BarReading | undefined {
     total = Number.NaN;
     inside = open[3] as string;
   }
-  const epoch = epochInDescription.exec(description);
+  const { family, epoch } = barDescription(description);
   return {
     format: 'tqdm',
-    family: description.replace(/\d+/g, '#'),
-    epoch: epoch ? Number(epoch[1]) : undefined,
+    family,
+    epoch,
     done,
     total,
     values: readPostfix(inside),
   };
+}
+
+/** What a bar's description says: its family (numbers taken out, so each epoch's bar is the same) and the epoch it names. */
+export function barDescription(description: string): { family: string; epoch: number | undefined } {
+  const epoch = epochInDescription.exec(description);
+  return { family: description.replace(/\d+/g, '#'), epoch: epoch ? Number(epoch[1]) : undefined };
 }
