@@ -3,6 +3,7 @@
 // output is the same contract either way (a number may keep the digits it was printed with: 1e-05, 0.50).
 import { contextFromName } from '../model/context.js';
 import type { ParsedMetric } from '../model/point.js';
+import { ByteWriter, FixedBytes } from './byte-writer.js';
 import { dictRanges, scanDictLine } from './formats/hf-bytes.js';
 import { decodeName, isBlankRange, type MetricLineRanges, numberValue, scanMetricLine } from './formats/json-bytes.js';
 import type { LineContext } from './formats/line.js';
@@ -25,26 +26,35 @@ function negativeZero(src: Buffer, start: number, end: number): boolean {
   return start >= 0 && src[start] === 0x2d && src[start + 1] === 0x30 && numberValue(src, start, end) === 0;
 }
 
-/** ASCII text as bytes, for the fixed parts of each line. */
-const bytesOf = (text: string) => Uint8Array.from(text, (c) => c.charCodeAt(0));
-const NAME = bytesOf('{"name":"');
-const VALUE = bytesOf('","value":');
-const STEP = bytesOf(',"step":');
-const EPOCH = bytesOf(',"epoch":');
-const CONTEXT = bytesOf(',"context":"');
-const RANK = bytesOf(',"rank":');
-const LINE = bytesOf(',"line":');
-const CLOSE_RANK = bytesOf('","rank":');
-const CLOSE_LINE = bytesOf('","line":');
-const JSON_END = bytesOf(',"format":"json"}\n');
-const HF_END = bytesOf(',"format":"hf"}\n');
-const QUOTE = bytesOf('"');
+const NAME = new FixedBytes('{"name":"');
+const VALUE = new FixedBytes('","value":');
+const STEP = new FixedBytes(',"step":');
+const EPOCH = new FixedBytes(',"epoch":');
+const CONTEXT = new FixedBytes(',"context":"');
+const LINE = new FixedBytes(',"line":');
+const CLOSE_RANK = new FixedBytes('","rank":');
+const CLOSE_LINE = new FixedBytes('","line":');
+const JSON_END = new FixedBytes(',"format":"json"}\n');
+const HF_END = new FixedBytes(',"format":"hf"}\n');
+
+/** The fixed text around a name's points: everything up to the value, and the context that follows it. */
+interface NameBytes {
+  /** The name's bytes. */
+  name: Buffer;
+  /** `{"name":"loss","value":` */
+  head: FixedBytes;
+  /** `,"context":"training","line":` and `,"context":"training","rank":` */
+  contextLine: FixedBytes;
+  contextRank: FixedBytes;
+}
+
+/** Names longer than this are written piece by piece, not kept. */
+const MAX_KEPT_NAME = 128;
 
 class JsonlOutput {
   points = 0;
   readonly keepsValueText = true;
-  private buf = Buffer.allocUnsafe(CAPACITY);
-  private pos = 0;
+  private readonly out = new ByteWriter(CAPACITY);
   private readonly r: MetricLineRanges = {
     nameStart: 0,
     nameEnd: 0,
@@ -62,16 +72,14 @@ class JsonlOutput {
     ascii: true,
   };
   private readonly dict = dictRanges();
-  private lastName = Buffer.alloc(64);
-  private lastNameLength = -1;
-  private lastContext = '';
+  /** Per name, its fixed text; per position on a line, the name last printed there (lines repeat their names). */
+  private readonly names = new Map<string, NameBytes>();
+  private readonly slots: Array<NameBytes | undefined> = [];
 
   constructor(private readonly onWarning: (warning: ParseWarning) => void) {}
 
   metric(metric: ParsedMetric): void {
-    const json = `${encodeMetricJson(metric)}\n`;
-    this.reserve(json.length * 3);
-    this.pos += this.buf.write(json, this.pos, 'utf8');
+    this.out.text(`${encodeMetricJson(metric)}\n`);
     this.points++;
   }
 
@@ -94,31 +102,32 @@ class JsonlOutput {
     // -0 prints as 0 the long way.
     if (negativeZero(src, r.valueStart, r.valueEnd) || negativeZero(src, r.stepStart, r.stepEnd) || negativeZero(src, r.epochStart, r.epochEnd)) return false;
     if (at.timestamp() !== undefined) return false;
-    this.reserve(end - start + 128);
-    this.bytes(NAME);
-    this.copy(src, r.nameStart, r.nameEnd);
-    this.bytes(VALUE);
-    this.copy(src, r.valueStart, r.valueEnd);
+    const out = this.out;
+    out.reserve(end - start + 160);
+    const name = this.nameBytes(src, r.nameStart, r.nameEnd, 0);
+    if (name !== undefined) out.fixed(name.head);
+    else {
+      out.fixed(NAME);
+      out.copy(src, r.nameStart, r.nameEnd);
+      out.fixed(VALUE);
+    }
+    out.copy(src, r.valueStart, r.valueEnd);
     if (r.stepStart >= 0 || (r.epochStart >= 0 && r.epochIsInteger)) {
-      this.bytes(STEP);
-      if (r.stepStart >= 0) this.copy(src, r.stepStart, r.stepEnd);
-      else this.copy(src, r.epochStart, r.epochEnd);
+      out.fixed(STEP);
+      if (r.stepStart >= 0) out.copy(src, r.stepStart, r.stepEnd);
+      else out.copy(src, r.epochStart, r.epochEnd);
     }
     if (r.epochStart >= 0) {
-      this.bytes(EPOCH);
-      this.copy(src, r.epochStart, r.epochEnd);
+      out.fixed(EPOCH);
+      out.copy(src, r.epochStart, r.epochEnd);
     }
-    this.bytes(CONTEXT);
-    if (r.contextEnd > r.contextStart) this.copy(src, r.contextStart, r.contextEnd);
-    else this.ascii(this.contextOf(src, r.nameStart, r.nameEnd));
-    this.bytes(QUOTE);
-    if (at.rank !== undefined) {
-      this.bytes(RANK);
-      this.integer(at.rank);
-    }
-    this.bytes(LINE);
-    this.integer(at.line);
-    this.bytes(JSON_END);
+    if (r.contextEnd > r.contextStart || name === undefined) {
+      out.fixed(CONTEXT);
+      if (r.contextEnd > r.contextStart) out.copy(src, r.contextStart, r.contextEnd);
+      else out.ascii(contextFromName(decodeName(src, r.nameStart, r.nameEnd)));
+      this.lineNumber(CLOSE_RANK, CLOSE_LINE, at);
+    } else this.lineNumber(name.contextRank, name.contextLine, at);
+    out.fixed(JSON_END);
     this.points++;
     return true;
   }
@@ -128,31 +137,34 @@ class JsonlOutput {
     const r = this.dict;
     if (!scanDictLine(src, start, end, r) || at.timestamp() !== undefined) return false;
     const spans = r.spans;
-    this.reserve((end - start) * 2 + r.count * 160);
+    const out = this.out;
+    out.reserve((end - start) * 2 + r.count * 160);
     for (let e = 0; e < r.count; e++) {
       if (e === r.epoch || e === r.step) continue;
       const k = e * 4;
-      this.bytes(NAME);
-      this.copy(src, spans[k] as number, spans[k + 1] as number);
-      this.bytes(VALUE);
-      this.copy(src, spans[k + 2] as number, spans[k + 3] as number);
+      const name = this.nameBytes(src, spans[k] as number, spans[k + 1] as number, e);
+      if (name !== undefined) out.fixed(name.head);
+      else {
+        out.fixed(NAME);
+        out.copy(src, spans[k] as number, spans[k + 1] as number);
+        out.fixed(VALUE);
+      }
+      out.copy(src, spans[k + 2] as number, spans[k + 3] as number);
       if (r.step >= 0) {
-        this.bytes(STEP);
-        this.copy(src, spans[r.step * 4 + 2] as number, spans[r.step * 4 + 3] as number);
+        out.fixed(STEP);
+        out.copy(src, spans[r.step * 4 + 2] as number, spans[r.step * 4 + 3] as number);
       }
       if (r.epoch >= 0) {
-        this.bytes(EPOCH);
-        this.copy(src, spans[r.epoch * 4 + 2] as number, spans[r.epoch * 4 + 3] as number);
+        out.fixed(EPOCH);
+        out.copy(src, spans[r.epoch * 4 + 2] as number, spans[r.epoch * 4 + 3] as number);
       }
-      this.bytes(CONTEXT);
-      this.ascii(contextFromName(decodeName(src, spans[k] as number, spans[k + 1] as number)));
-      if (at.rank !== undefined) {
-        this.bytes(CLOSE_RANK);
-        this.integer(at.rank);
-        this.bytes(LINE);
-      } else this.bytes(CLOSE_LINE);
-      this.integer(at.line);
-      this.bytes(HF_END);
+      if (name !== undefined) this.lineNumber(name.contextRank, name.contextLine, at);
+      else {
+        out.fixed(CONTEXT);
+        out.ascii(contextFromName(decodeName(src, spans[k] as number, spans[k + 1] as number)));
+        this.lineNumber(CLOSE_RANK, CLOSE_LINE, at);
+      }
+      out.fixed(HF_END);
       this.points++;
     }
     return true;
@@ -160,73 +172,45 @@ class JsonlOutput {
 
   /** The bytes printed since the last call, in a buffer of their own (a pipe may hold on to it a while). */
   take(): Buffer {
-    const out = Buffer.from(this.buf.subarray(0, this.pos));
-    this.pos = 0;
-    return out;
+    return this.out.take();
   }
 
-  /** The context a name implies, kept for the next line with the same name. */
-  private contextOf(src: Buffer, start: number, end: number): string {
+  /** `…","rank":R,"line":N` or `…","line":N`, the text before the rank or line given. */
+  private lineNumber(beforeRank: FixedBytes, beforeLine: FixedBytes, at: LineContext): void {
+    const out = this.out;
+    if (at.rank !== undefined) {
+      out.fixed(beforeRank);
+      out.integer(at.rank);
+      out.fixed(LINE);
+    } else out.fixed(beforeLine);
+    out.integer(at.line);
+  }
+
+  /** The fixed text of the name `src[start, end)` (ASCII), printed at position `slot` of a line; undefined for a long name. */
+  private nameBytes(src: Buffer, start: number, end: number, slot: number): NameBytes | undefined {
     const length = end - start;
-    let same = length === this.lastNameLength;
-    for (let i = 0; same && i < length; i++) same = this.lastName[i] === src[start + i];
-    if (!same) {
-      if (length > this.lastName.length) this.lastName = Buffer.alloc(length);
-      src.copy(this.lastName, 0, start, end);
-      this.lastNameLength = length;
-      this.lastContext = contextFromName(decodeName(src, start, end));
+    if (length > MAX_KEPT_NAME) return undefined;
+    const last = this.slots[slot];
+    if (last !== undefined && last.name.length === length) {
+      let same = true;
+      for (let i = 0; same && i < length; i++) same = last.name[i] === src[start + i];
+      if (same) return last;
     }
-    return this.lastContext;
-  }
-
-  /** A line number's or rank's digits, written without making a string. */
-  private integer(value: number): void {
-    const buf = this.buf;
-    if (!(value >= 0 && value <= Number.MAX_SAFE_INTEGER)) {
-      this.ascii(String(value));
-      return;
+    const text = decodeName(src, start, end);
+    let name = this.names.get(text);
+    if (name === undefined) {
+      const context = contextFromName(text);
+      name = {
+        name: Buffer.from(text, 'latin1'),
+        head: new FixedBytes(`{"name":"${text}","value":`),
+        contextLine: new FixedBytes(`,"context":"${context}","line":`),
+        contextRank: new FixedBytes(`,"context":"${context}","rank":`),
+      };
+      if (this.names.size >= 1024) this.names.clear();
+      this.names.set(text, name);
     }
-    let length = 1;
-    for (let rest = Math.floor(value / 10); rest > 0; rest = Math.floor(rest / 10)) length++;
-    let rest = value;
-    for (let i = this.pos + length - 1; i >= this.pos; i--) {
-      const next = Math.floor(rest / 10);
-      buf[i] = 0x30 + rest - next * 10;
-      rest = next;
-    }
-    this.pos += length;
-  }
-
-  private bytes(src: Uint8Array): void {
-    const buf = this.buf;
-    let pos = this.pos;
-    for (let i = 0; i < src.length; i++) buf[pos++] = src[i] as number;
-    this.pos = pos;
-  }
-
-  private ascii(text: string): void {
-    const buf = this.buf;
-    let pos = this.pos;
-    for (let i = 0; i < text.length; i++) buf[pos++] = text.charCodeAt(i);
-    this.pos = pos;
-  }
-
-  private copy(src: Buffer, start: number, end: number): void {
-    if (end - start > 32) {
-      this.pos += src.copy(this.buf, this.pos, start, end);
-      return;
-    }
-    const buf = this.buf;
-    let pos = this.pos;
-    for (let i = start; i < end; i++) buf[pos++] = src[i] as number;
-    this.pos = pos;
-  }
-
-  private reserve(bytes: number): void {
-    if (this.pos + bytes <= this.buf.length) return;
-    const grown = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + bytes));
-    this.buf.copy(grown, 0, 0, this.pos);
-    this.buf = grown;
+    if (slot < 64) this.slots[slot] = name;
+    return name;
   }
 }
 

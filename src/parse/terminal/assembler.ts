@@ -70,6 +70,8 @@ export class LineAssembler {
   private nextCR = -1;
   private nextBS = -1;
   private nextESC = -1;
+  /** The chunk as 32-bit words, for long runs of `\b`. */
+  private words: Uint32Array | undefined;
 
   constructor(private readonly consumer: LineConsumer) {}
 
@@ -77,6 +79,7 @@ export class LineAssembler {
   push(chunk: Buffer): void {
     const n = chunk.length;
     this.nextLF = this.nextCR = this.nextBS = this.nextESC = -1;
+    this.words = undefined;
     let pos = 0;
     while (pos < n) {
       if (!this.open && this.escape === NONE) {
@@ -126,6 +129,23 @@ export class LineAssembler {
     return this.nextESC;
   }
 
+  /** Where the run of `\b` at `from` ends. Keras erases its whole bar with them: long runs go a word at a time. */
+  private backspacesEnd(chunk: Buffer, from: number, n: number): number {
+    let j = from;
+    if (n - j >= 32 && chunk[j + 31] === BS && chunk.byteOffset % 4 === 0) {
+      while (j & 3 && chunk[j] === BS) j++;
+      if ((j & 3) === 0) {
+        this.words ??= new Uint32Array(chunk.buffer, chunk.byteOffset, chunk.length >> 2);
+        const words = this.words;
+        let w = j >> 2;
+        while (w < words.length && words[w] === 0x08080808) w++;
+        j = w << 2;
+      }
+    }
+    while (j < n && chunk[j] === BS) j++;
+    return j;
+  }
+
   /** A whole line in one chunk with nothing to apply: handed over in place. */
   private plainLine(chunk: Buffer, start: number, end: number): void {
     const info = this.info;
@@ -170,8 +190,7 @@ export class LineAssembler {
         this.finishRedraw();
         i++;
       } else if (b === BS) {
-        let j = i + 1;
-        while (j < n && chunk[j] === BS) j++;
+        const j = this.backspacesEnd(chunk, i + 1, n);
         this.backspace(j - i);
         i = j;
       } else {

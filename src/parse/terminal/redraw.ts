@@ -89,13 +89,18 @@ export class Redraw {
 
   /** Trades contents with another redraw (their own buffers go with them). */
   swap(other: Redraw): void {
-    const fields = [this.buf, this.start, this.end, this.owned, this.truncated, this.own] as const;
+    const { buf, start, end, owned, truncated, own } = this;
     this.buf = other.buf;
     this.start = other.start;
     this.end = other.end;
     this.owned = other.owned;
     this.truncated = other.truncated;
     this.own = other.own;
-    [other.buf, other.start, other.end, other.owned, other.truncated, other.own] = fields;
+    other.buf = buf;
+    other.start = start;
+    other.end = end;
+    other.owned = owned;
+    other.truncated = truncated;
+    other.own = own;
   }
 }

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type AssembledLine, LineAssembler } from '../../../src/parse/terminal/assembler.js';
 import { MAX_REDRAW_BYTES } from '../../../src/parse/terminal/redraw.js';
@@ -10,8 +11,8 @@ interface Line {
   truncated: boolean;
 }
 
-/** The lines the assembler hands over for some bytes, pushed in chunks of `chunk` bytes (all at once by default). */
-function assemble(input: string | Buffer, chunk = Number.POSITIVE_INFINITY): Line[] {
+/** The lines the assembler hands over for some bytes, pushed in chunks of `chunk` bytes (all at once by default), copies unless `inPlace`. */
+function assemble(input: string | Buffer, chunk = Number.POSITIVE_INFINITY, inPlace = false): Line[] {
   const lines: Line[] = [];
   const assembler = new LineAssembler({
     line(buf: Buffer, start: number, end: number, info: AssembledLine) {
@@ -21,7 +22,10 @@ function assemble(input: string | Buffer, chunk = Number.POSITIVE_INFINITY): Lin
     },
   });
   const bytes = typeof input === 'string' ? Buffer.from(input) : input;
-  for (let at = 0; at < bytes.length; at += chunk) assembler.push(Buffer.from(bytes.subarray(at, Math.min(bytes.length, at + chunk))));
+  for (let at = 0; at < bytes.length; at += chunk) {
+    const part = bytes.subarray(at, Math.min(bytes.length, at + chunk));
+    assembler.push(inPlace ? part : Buffer.from(part));
+  }
   assembler.end();
   return lines;
 }
@@ -120,5 +124,24 @@ describe('the terminal line assembler', () => {
     const redraws = Array.from({ length: 20_000 }, (_, i) => `\r${i}/20000 loss: ${i}`).join('');
     const lines = assemble(redraws, 1000);
     expect(lines.at(-1)).toMatchObject({ text: '19999/20000 loss: 19999', partial: false, line: 1 });
+  });
+
+  it('applies runs of backspaces of any length the same in one chunk, in small chunks, and at any offset', () => {
+    const piece = fc.oneof(
+      fc.nat(90).map((n) => '\b'.repeat(n)),
+      fc.constantFrom('\r', '\n', 'é', ' '),
+      fc.string({ unit: fc.constantFrom(...'abc/=.-: 0123'), maxLength: 60 }),
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 20 }), fc.nat(3), (pieces, offset) => {
+        const text = pieces.join('');
+        // At an offset in a larger buffer, the chunk's words are not aligned.
+        const shifted = Buffer.concat([Buffer.alloc(offset), Buffer.from(text)]).subarray(offset);
+        const whole = assemble(Buffer.from(text));
+        expect(assemble(shifted, Number.POSITIVE_INFINITY, true)).toEqual(whole);
+        expect(assemble(Buffer.from(text), 5)).toEqual(whole);
+      }),
+      { numRuns: 500 },
+    );
   });
 });
