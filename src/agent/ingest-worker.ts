@@ -83,15 +83,18 @@ const parsers: Record<OutputStream, OutputParser> = {
 };
 const files: Partial<Record<OutputStream, number>> = {};
 
+/** One read buffer, reused: parsers copy what they keep of a chunk, so it is free again after each push. */
+let readBuffer = Buffer.allocUnsafe(1 << 20);
+
 function readRange(stream: OutputStream, offset: number, length: number): Buffer {
   let fd = files[stream];
   if (fd === undefined) {
     fd = fs.openSync(config.files[stream], 'r');
     files[stream] = fd;
   }
-  const buffer = Buffer.allocUnsafe(length);
-  const read = fs.readSync(fd, buffer, 0, length, offset);
-  return buffer.subarray(0, read);
+  if (readBuffer.length < length) readBuffer = Buffer.allocUnsafe(length);
+  const read = fs.readSync(fd, readBuffer, 0, length, offset);
+  return readBuffer.subarray(0, read);
 }
 
 function ingest(entries: OutputEntry[]): void {
@@ -107,7 +110,7 @@ function ingest(entries: OutputEntry[]): void {
     // Read a run of contiguous entries of one stream at once, then parse each with its own arrival time.
     let j = i + 1;
     let length = first.length;
-    while (j < entries.length && length < 4 << 20) {
+    while (j < entries.length && length < 1 << 20) {
       const next = entries[j] as OutputEntry;
       if (next.bytes !== undefined || next.stream !== first.stream || next.offset !== first.offset + length) break;
       length += next.length;
