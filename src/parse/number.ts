@@ -137,7 +137,11 @@ export function metricNumberAt(buf: Buffer, start: number, end: number): number 
   if (i !== end) return undefined;
   const power = exponent - scale;
   let value = Number.NaN;
-  if (significant <= 19 && power >= -22 && power <= 22) value = nearestDouble(high, low, lowDigits, power);
+  if (power >= -22 && power <= 22) {
+    // Up to 15 digits the integer is exact and one operation by an exact power of ten rounds correctly.
+    if (lowDigits === 0) value = power < 0 ? high / (exactPowers[-power] as number) : high * (exactPowers[power] as number);
+    else if (significant <= 19) value = nearestDouble(high, low, lowDigits, power);
+  }
   if (Number.isNaN(value)) return Number(buf.toString('latin1', start, end));
   return sign === 0x2d ? -value : value;
 }
@@ -159,15 +163,17 @@ function specialAt(buf: Buffer, start: number, end: number): number | undefined 
 /** Metric names as printed by the formats that name metrics freely: a letter or `_` first, no spaces. */
 export const metricNamePattern = /^[A-Za-z_][\w./@-]*$/;
 
+/** Per byte: 1 when it may be in a metric name, 3 when it may also start one (a letter or `_`). */
+const nameBytes = new Uint8Array(256);
+for (let b = 0; b < 256; b++) {
+  const c = String.fromCharCode(b);
+  if (/[A-Za-z_]/.test(c)) nameBytes[b] = 3;
+  else if (/[\w./@-]/.test(c)) nameBytes[b] = 1;
+}
+
 /** `metricNamePattern` tested on the bytes `buf[start, end)`. */
 export function isMetricNameAt(buf: Buffer, start: number, end: number): boolean {
-  if (end <= start) return false;
-  const first = buf[start] as number;
-  if (!(first === 0x5f || (first >= 0x41 && first <= 0x5a) || (first >= 0x61 && first <= 0x7a))) return false;
-  for (let i = start + 1; i < end; i++) {
-    const b = buf[i] as number;
-    const word = (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || b === 0x5f;
-    if (!word && b !== 0x2e && b !== 0x2f && b !== 0x40 && b !== 0x2d) return false;
-  }
+  if (end <= start || nameBytes[buf[start] as number] !== 3) return false;
+  for (let i = start + 1; i < end; i++) if (nameBytes[buf[i] as number] === 0) return false;
   return true;
 }

@@ -10,6 +10,7 @@ import { type MetricFields, readMetricBytes } from './formats/json-bytes.js';
 import { KerasParser } from './formats/keras.js';
 import { lightningFamily, mayBeRichBar, readRichBar, readWrappedValues } from './formats/lightning.js';
 import type { LineContext, MetricOutput } from './formats/line.js';
+import { NameSlots } from './formats/names.js';
 import { PatternMatcher } from './formats/pattern.js';
 import { readTqdmBar } from './formats/tqdm.js';
 import { TqdmBytesReader } from './formats/tqdm-bytes.js';
@@ -82,6 +83,7 @@ export class MetricRouter implements LineConsumer {
   private readonly current = new CurrentLine();
   private readonly fields: MetricFields = { name: '', value: 0, step: undefined, epoch: undefined, context: undefined };
   private readonly dict = dictRanges();
+  private readonly dictNames = new NameSlots();
   private readonly tqdm = new TqdmBytesReader();
   /** Per rank, the line of the last rich bar, whose wrapped values may follow on the next line. */
   private readonly richBarLines = new Map<number, number>();
@@ -167,7 +169,7 @@ export class MetricRouter implements LineConsumer {
     if (buf[second] === 0x22) return this.use.json && (this.direct?.jsonLine(buf, at, end, this.current) || this.readCommonJson(buf, at, end));
     if (buf[second] !== 0x27 || !this.use.hf) return false;
     if (this.direct !== undefined) return this.direct.dictLine(buf, at, end, this.current);
-    return parseHfDictBytes(buf, at, end, this.dict, this.current, this.out);
+    return parseHfDictBytes(buf, at, end, this.dict, this.dictNames, this.current, this.out);
   }
 
   /** Bars, read from bytes where that is exact. True when the line has been read (or no format could read it). */

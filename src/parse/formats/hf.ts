@@ -2,8 +2,9 @@
 // 'epoch': 0.25}`; transformers 5 quotes the numbers: `{'loss': '0.6943', ...}`. `epoch` is the x value, not a metric.
 import { parseMetricNumber } from '../number.js';
 import { type DictRanges, scanDictLine } from './hf-bytes.js';
-import { decodeName, numberValue } from './json-bytes.js';
+import { numberValue } from './json-bytes.js';
 import { type LineContext, type MetricOutput, metricOn } from './line.js';
+import type { NameSlots } from './names.js';
 
 const SPACE = 0x20;
 const COMMA = 0x2c;
@@ -104,7 +105,7 @@ export function parseHfDictLine(text: string, at: LineContext, out: MetricOutput
 }
 
 /** `parseHfDictLine` on the text of `buf[start, end)`, read from its bytes when the dict has the common shape; false otherwise. */
-export function parseHfDictBytes(buf: Buffer, start: number, end: number, r: DictRanges, at: LineContext, out: MetricOutput): boolean {
+export function parseHfDictBytes(buf: Buffer, start: number, end: number, r: DictRanges, names: NameSlots, at: LineContext, out: MetricOutput): boolean {
   if (!scanDictLine(buf, start, end, r)) return false;
   const spans = r.spans;
   const epoch = r.epoch < 0 ? undefined : numberValue(buf, spans[r.epoch * 4 + 2] as number, spans[r.epoch * 4 + 3] as number);
@@ -115,7 +116,7 @@ export function parseHfDictBytes(buf: Buffer, start: number, end: number, r: Dic
     const valueStart = spans[k + 2] as number;
     const valueEnd = spans[k + 3] as number;
     const text = out.keepsValueText === true ? buf.toString('latin1', valueStart, valueEnd) : undefined;
-    const point = metricOn(at, 'hf', decodeName(buf, spans[k] as number, spans[k + 1] as number), numberValue(buf, valueStart, valueEnd), undefined, text);
+    const point = metricOn(at, 'hf', names.name(buf, spans[k] as number, spans[k + 1] as number, e), numberValue(buf, valueStart, valueEnd), undefined, text);
     if (step !== undefined) point.step = step;
     if (epoch !== undefined) point.epoch = epoch;
     out.metric(point);

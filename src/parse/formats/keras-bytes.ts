@@ -67,14 +67,6 @@ function digitsValue(buf: Buffer, start: number, end: number): number {
   return value;
 }
 
-/** Where the next ` - ` starts, or `stop`. */
-function nextSeparator(buf: Buffer, from: number, stop: number): number {
-  for (let i = from; i + 2 < stop; i++) {
-    if (buf[i + 1] === DASH && buf[i] === SPACE && buf[i + 2] === SPACE) return i;
-  }
-  return stop;
-}
-
 /** `^(?:\d+h ?)?(?:\d+m ?)?\d+s$` on ASCII bytes. */
 function isDuration(buf: Buffer, start: number, end: number): boolean {
   let i = start;
@@ -119,22 +111,36 @@ function readCount(buf: Buffer, start: number, sep: number, r: KerasScan): numbe
   return end;
 }
 
-/** Reads one ` - `-separated part `[from, to)` into `r`; false when it holds a non-ASCII byte. */
-function readPart(buf: Buffer, from: number, to: number, r: KerasScan): boolean {
+/** The head `[start, sep)`, as readKerasProgress reads it: a count or a duration (1), neither (0), or UNSURE. */
+function readHead(buf: Buffer, start: number, sep: number, r: KerasScan): number {
+  r.countEnd = readCount(buf, start, sep, r);
+  if (r.countEnd === -2) return UNSURE;
+  if (r.countEnd >= 0) return 1;
+  let headEnd = sep;
+  for (let i = start; i < sep; i++) if ((buf[i] as number) >= 0x80) return UNSURE;
+  while (headEnd > start && isAsciiSpace(buf[headEnd - 1])) headEnd--;
+  return isDuration(buf, start, headEnd) ? 1 : 0;
+}
+
+/**
+ * Reads one ` - `-separated part `[from, to)`, whose first `: ` is at `colon` (-1: none), into `r`; false when only
+ * the text can tell. A non-ASCII character inside a name or a value makes it no metric either way; at the edges it
+ * might be whitespace that trim() removes.
+ */
+function readPart(buf: Buffer, from: number, to: number, colon: number, r: KerasScan): boolean {
   let start = from;
   let end = to;
-  for (let i = start; i < end; i++) if ((buf[i] as number) >= 0x80) return false;
   while (start < end && isAsciiSpace(buf[start])) start++;
   while (end > start && isAsciiSpace(buf[end - 1])) end--;
-  let colon = start;
-  while (colon + 1 < end && !(buf[colon] === 0x3a && buf[colon + 1] === SPACE)) colon++;
-  if (colon + 1 >= end || colon === start) return true;
+  if (start < end && ((buf[start] as number) >= 0x80 || (buf[end - 1] as number) >= 0x80)) return false;
+  if (colon < 0 || colon + 1 >= end || colon === start) return true;
   if (colon - start === 3 && matchBytes(buf, start, 'ETA')) {
     r.hasEta = true;
     return true;
   }
   let valueStart = colon + 2;
   while (valueStart < end && isAsciiSpace(buf[valueStart])) valueStart++;
+  if ((buf[valueStart] as number) >= 0x80 && valueStart < end) return false;
   const value = metricNumberAt(buf, valueStart, end);
   if (value === undefined || !isMetricNameAt(buf, start, colon)) return true;
   const k = r.count * 4;
@@ -160,25 +166,27 @@ export function scanKerasLine(buf: Buffer, start: number, end: number, r: KerasS
   if (stop - start >= 6 && matchBytes(buf, start, 'Epoch ')) return readHeader(buf, start, stop, r);
   // Both heads start with a digit.
   if (!isDigit(first)) return NOT_KERAS;
-  const sep = nextSeparator(buf, start, stop);
-  if (sep === stop) return NOT_KERAS;
   r.count = 0;
   r.hasEta = false;
   r.done = r.total = Number.NaN;
-  r.countEnd = readCount(buf, start, sep, r);
-  if (r.countEnd === -2) return UNSURE;
-  if (r.countEnd === -1) {
-    let headEnd = sep;
-    for (let i = start; i < sep; i++) if ((buf[i] as number) >= 0x80) return UNSURE;
-    while (headEnd > start && isAsciiSpace(buf[headEnd - 1])) headEnd--;
-    if (!isDuration(buf, start, headEnd)) return NOT_KERAS;
+  // One pass: split at ` - ` as String.split does, noting each part's first `: `.
+  let partStart = start;
+  let colon = -1;
+  for (let i = start; i < stop; i++) {
+    const b = buf[i];
+    if (b === 0x3a) {
+      if (colon < 0 && buf[i + 1] === SPACE) colon = i;
+    } else if (b === SPACE && buf[i + 1] === DASH && buf[i + 2] === SPACE && i + 2 < stop) {
+      if (partStart === start) {
+        const head = readHead(buf, start, i, r);
+        if (head !== 1) return head === 0 ? NOT_KERAS : UNSURE;
+      } else if (r.count === MAX_VALUES || !readPart(buf, partStart, i, colon, r)) return UNSURE;
+      partStart = i + 3;
+      colon = -1;
+      i += 2;
+    }
   }
-  let from = sep + 3;
-  for (;;) {
-    const to = nextSeparator(buf, from, stop);
-    if (r.count === MAX_VALUES || !readPart(buf, from, to, r)) return UNSURE;
-    if (to === stop) break;
-    from = to + 3;
-  }
+  if (partStart === start) return NOT_KERAS;
+  if (r.count === MAX_VALUES || !readPart(buf, partStart, stop, colon, r)) return UNSURE;
   return r.count > 0 ? PROGRESS : NOT_KERAS;
 }

@@ -6,9 +6,9 @@
 // The epoch's final line holds its values, val_ metrics included: one point per metric per epoch. Earlier
 // lines are running averages over the batches so far, recorded only with `perBatch`.
 import { metricNamePattern, parseMetricNumber } from '../number.js';
-import { decodeName } from './json-bytes.js';
 import { EPOCH_HEADER, kerasScan, NOT_KERAS, scanKerasLine, UNSURE } from './keras-bytes.js';
 import { type LineContext, type MetricOutput, metricOn } from './line.js';
+import { NameSlots } from './names.js';
 
 const epochHeader = /^Epoch (\d+)\/(\d+)$/;
 const countHead = /^(\d+)\/(\d+|Unknown)(?:\s|$)/;
@@ -78,6 +78,7 @@ export class KerasParser {
   ) {}
 
   private readonly scan = kerasScan();
+  private readonly names = new NameSlots();
 
   /** Reads a line; true when it was Keras's (an epoch header or a progress line). */
   line(text: string, at: LineContext): boolean {
@@ -102,12 +103,13 @@ export class KerasParser {
     // The parts after the head are ASCII: a byte is a character of the text.
     const text = this.out.keepsValueText === true ? buf.toString('latin1', start, end) : undefined;
     const values: Progress['values'] = [];
+    const spans = scan.spans;
     for (let v = 0; v < scan.count; v++) {
       const k = v * 4;
-      const name = decodeName(buf, scan.spans[k] as number, scan.spans[k + 1] as number);
-      values.push([name, scan.values[v] as number, text?.slice((scan.spans[k + 2] as number) - start, (scan.spans[k + 3] as number) - start)]);
+      const name = this.names.name(buf, spans[k] as number, spans[k + 1] as number, v + 1);
+      values.push([name, scan.values[v] as number, text?.slice((spans[k + 2] as number) - start, (spans[k + 3] as number) - start)]);
     }
-    const count = scan.countEnd < 0 ? undefined : decodeName(buf, start, scan.countEnd);
+    const count = scan.countEnd < 0 ? undefined : this.names.name(buf, start, scan.countEnd, 0);
     return this.progress({ count, done: scan.done, total: scan.total, hasEta: scan.hasEta, values }, at);
   }
 

@@ -25,6 +25,19 @@ export interface FoundMetric extends ParsedMetric {
   valueText?: string;
 }
 
+// The context of each name, kept: names repeat on every line.
+const contexts = new Map<string, string>();
+
+function nameContext(name: string): string {
+  let context = contexts.get(name);
+  if (context === undefined) {
+    context = contextFromName(name);
+    if (contexts.size >= 4096) contexts.clear();
+    contexts.set(name, context);
+  }
+  return context;
+}
+
 /**
  * A point found on a line, with the context its name implies unless one is given. Every point has all the fields
  * (absent ones undefined), in one order: the code that reads points then sees a single object shape, which V8 reads
@@ -36,7 +49,7 @@ export function metricOn(at: LineContext, format: string, name: string, value: n
     value,
     step: undefined,
     epoch: undefined,
-    context: context ?? contextFromName(name),
+    context: context ?? nameContext(name),
     rank: at.rank,
     line: at.line,
     format,

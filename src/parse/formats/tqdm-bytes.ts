@@ -4,7 +4,7 @@
 // `desc: N%|bar| n/total [inside]` with ASCII outside the bar, and lines that only might be bars, go to it.
 import { isMetricNameAt, metricNumberAt } from '../number.js';
 import type { BarReading } from './bars.js';
-import { decodeName } from './json-bytes.js';
+import { NameSlots } from './names.js';
 import { barDescription } from './tqdm.js';
 
 /** What `TqdmBytesReader.read` found. */
@@ -40,40 +40,21 @@ function hasClockTime(buf: Buffer, start: number, end: number): boolean {
   return false;
 }
 
-/** readPostfix on ASCII bytes: each `k=v` (or `k: v`) item that holds a number, as name and value into `into`. */
-export function readPostfixBytes(buf: Buffer, start: number, end: number, into: Array<string | number>): void {
-  let from = start;
-  while (from <= end) {
-    let to = from;
-    while (to + 1 < end && !(buf[to] === 0x2c && buf[to + 1] === SPACE)) to++;
-    if (to + 1 >= end) to = end;
-    readItem(buf, from, to, into);
-    from = to + 2;
-  }
-}
-
-/** One postfix item, as readPostfix reads it. */
-function readItem(buf: Buffer, start: number, end: number, into: Array<string | number>): void {
-  let sep = start;
-  while (sep < end && buf[sep] !== 0x3d) sep++;
-  let valueStart = sep + 1;
-  if (sep === end) {
-    sep = start;
-    while (sep + 1 < end && !(buf[sep] === 0x3a && buf[sep + 1] === SPACE)) sep++;
-    if (sep + 1 >= end) return;
-    valueStart = sep + 2;
-  }
-  if (sep === start) return;
+/** One postfix item `[start, end)` as readPostfix reads it, given its first `=` and first `: ` (-1 when none). */
+function readItem(buf: Buffer, start: number, end: number, eq: number, colon: number, names: NameSlots, into: Array<string | number>): void {
+  const sep = eq >= 0 ? eq : colon;
+  if (sep <= start) return;
   let nameStart = start;
   let nameEnd = sep;
   while (nameStart < nameEnd && isAsciiSpace(buf[nameStart])) nameStart++;
   while (nameEnd > nameStart && isAsciiSpace(buf[nameEnd - 1])) nameEnd--;
+  if (!isMetricNameAt(buf, nameStart, nameEnd) || isVNum(buf, nameStart, nameEnd)) return;
+  let valueStart = eq >= 0 ? eq + 1 : colon + 2;
   let valueEnd = end;
   while (valueStart < valueEnd && isAsciiSpace(buf[valueStart])) valueStart++;
   while (valueEnd > valueStart && isAsciiSpace(buf[valueEnd - 1])) valueEnd--;
-  if (!isMetricNameAt(buf, nameStart, nameEnd) || isVNum(buf, nameStart, nameEnd)) return;
   const value = metricNumberAt(buf, valueStart, valueEnd);
-  if (value !== undefined) into.push(decodeName(buf, nameStart, nameEnd), value);
+  if (value !== undefined) into.push(names.name(buf, nameStart, nameEnd, into.length >> 1), value);
 }
 
 /** Lightning's logger version, `v_num`, is not a metric. */
@@ -106,10 +87,12 @@ class TqdmRedraw implements BarReading {
 /** Reads tqdm redraws from bytes, keeping what each description says. */
 export class TqdmBytesReader {
   private readonly descriptions = new Map<string, { family: string; epoch: number | undefined }>();
+  /** Postfix names by their place, and the description in the last place. */
+  private readonly names = new NameSlots();
 
   /**
    * readTqdmBar on the text of `buf[start, end)` (leading spaces and tabs skipped): the bar, NOT_BAR when
-   * readTqdmBar would find none, UNSURE when only the text can tell. Read from the end: inside, count, bar, head.
+   * readTqdmBar would find none, UNSURE when only the text can tell. One pass: head, bar, count, inside.
    */
   read(buf: Buffer, start: number, end: number): BarReading | null | undefined {
     let stop = end;
@@ -117,56 +100,71 @@ export class TqdmBytesReader {
     if (stop === start) return UNSURE;
     const last = buf[stop - 1] as number;
     if (last !== CLOSE) return last >= 0x80 ? UNSURE : NOT_BAR;
-    // The inside `[...]`: after the last `[`, with no `]` but the final one.
-    let open = stop - 2;
-    let plain = true;
-    for (; open >= start; open--) {
-      const b = buf[open] as number;
-      if (b === OPEN) break;
-      if (b === CLOSE) return NOT_BAR;
-      if (b === PIPE || b >= 0x80) plain = false;
+    // The head, up to the bar's first pipe: `desc: N%`, the description ASCII.
+    let first = start;
+    let high = false;
+    for (; first < stop; first++) {
+      const b = buf[first] as number;
+      if (b === PIPE) break;
+      if (b >= 0x80) high = true;
     }
-    if (open < start) return NOT_BAR;
-    if (!plain) return otherShape(buf, start, stop, open);
-    // `n/total`: one run of ASCII without spaces or brackets; its first `/` splits it.
-    let countEnd = open;
-    while (countEnd > start && isAsciiSpace(buf[countEnd - 1])) countEnd--;
-    let countStart = countEnd;
+    // The bar may hold anything but a pipe.
+    let second = first + 1;
+    while (second < stop && buf[second] !== PIPE) second++;
+    if (second >= stop) return otherShape(buf, start, stop);
+    // `n/total`: one run of ASCII without spaces or brackets, its first `/` splitting it; then `[`.
+    let countStart = second + 1;
+    while (countStart < stop && isAsciiSpace(buf[countStart])) countStart++;
+    let countEnd = countStart;
     let slash = -1;
-    for (; countStart > start; countStart--) {
-      const b = buf[countStart - 1] as number;
-      if (b === PIPE || isAsciiSpace(b)) break;
-      if (b === OPEN || b === CLOSE || b >= 0x80) return otherShape(buf, start, stop, open);
-      if (b === 0x2f) slash = countStart - 1;
+    for (; countEnd < stop; countEnd++) {
+      const b = buf[countEnd] as number;
+      if (b === OPEN || isAsciiSpace(b)) break;
+      if (b === PIPE || b === CLOSE || b >= 0x80) return otherShape(buf, start, stop);
+      if (b === 0x2f && slash < 0) slash = countEnd;
     }
-    let second = countStart;
-    while (second > start && isAsciiSpace(buf[second - 1])) second--;
-    second--;
-    if (second <= start || buf[second] !== PIPE || slash <= countStart || slash + 1 >= countEnd) return otherShape(buf, start, stop, open);
-    // The bar, between two pipes, may hold anything but a pipe; `N%` before it.
-    let first = second - 1;
-    while (first >= start && buf[first] !== PIPE) first--;
-    if (first < start + 2 || buf[first - 1] !== 0x25 || !isDigit(buf[first - 2])) return otherShape(buf, start, stop, open);
+    let open = countEnd;
+    while (open < stop && isAsciiSpace(buf[open])) open++;
+    if (buf[open] !== OPEN || slash <= countStart || slash + 1 >= countEnd) return otherShape(buf, start, stop);
+    // The inside: ASCII without brackets or pipes (so that `[` is the last), split into items at `, `.
+    const items: Array<string | number> = [];
+    const insideEnd = stop - 1;
+    let itemStart = open + 1;
+    let eq = -1;
+    let colon = -1;
+    for (let i = itemStart; i < insideEnd; i++) {
+      const b = buf[i] as number;
+      if (b === 0x2c) {
+        if (buf[i + 1] !== SPACE || i + 1 >= insideEnd) continue;
+        readItem(buf, itemStart, i, eq, colon, this.names, items);
+        itemStart = i + 2;
+        eq = colon = -1;
+        i++;
+      } else if (b === 0x3d) {
+        if (eq < 0) eq = i;
+      } else if (b === 0x3a) {
+        if (colon < 0 && buf[i + 1] === SPACE && i + 1 < insideEnd) colon = i;
+      } else if (b === OPEN || b === CLOSE || b === PIPE || b >= 0x80) return otherShape(buf, start, stop);
+    }
+    readItem(buf, itemStart, insideEnd, eq, colon, this.names, items);
+    if (first < start + 2 || buf[first - 1] !== 0x25 || !isDigit(buf[first - 2])) return otherShape(buf, start, stop);
     let digits = first - 2;
     while (digits > start && isDigit(buf[digits - 1])) digits--;
-    // The description ends at the colon before the percentage, or there is none; ASCII, without pipes.
+    // The description ends at the colon before the percentage, or there is none.
     let descriptionEnd = start;
     if (digits > start) {
-      let colon = digits;
-      while (colon > start && isAsciiSpace(buf[colon - 1])) colon--;
-      if (colon === start || buf[colon - 1] !== 0x3a || isAsciiSpace(buf[start])) return UNSURE;
-      descriptionEnd = colon - 1;
-      for (let i = start; i < descriptionEnd; i++) if (buf[i] === PIPE || (buf[i] as number) >= 0x80) return UNSURE;
+      let colonAt = digits;
+      while (colonAt > start && isAsciiSpace(buf[colonAt - 1])) colonAt--;
+      if (high || colonAt === start || buf[colonAt - 1] !== 0x3a || isAsciiSpace(buf[start])) return UNSURE;
+      descriptionEnd = colonAt - 1;
     }
     const description = this.describe(buf, start, descriptionEnd);
-    const items: Array<string | number> = [];
-    readPostfixBytes(buf, open + 1, stop - 1, items);
     return new TqdmRedraw(description.family, description.epoch, countValue(buf, countStart, slash), countValue(buf, slash + 1, countEnd), items);
   }
 
   /** What the description `buf[start, end)` (ASCII) says. */
   private describe(buf: Buffer, start: number, end: number): { family: string; epoch: number | undefined } {
-    const text = start === end ? '' : decodeName(buf, start, end);
+    const text = start === end ? '' : this.names.name(buf, start, end, 63);
     let description = this.descriptions.get(text);
     if (description === undefined) {
       description = barDescription(text);
@@ -177,12 +175,12 @@ export class TqdmBytesReader {
   }
 }
 
-/** A line ending in `[...]` of another shape: NOT_BAR when neither of readTqdmBar's patterns can match it. */
-function otherShape(buf: Buffer, start: number, stop: number, open: number): undefined | null {
+/** A line ending in `]` of another shape: NOT_BAR when neither of readTqdmBar's patterns can match it. */
+function otherShape(buf: Buffer, start: number, stop: number): undefined | null {
   // With a total, the text holds `%|`.
   for (let i = start; i + 1 < stop; i++) if (buf[i] === 0x25 && buf[i + 1] === PIPE) return UNSURE;
-  // Without, the inside (after some `[` past the last `]`) holds a time.
-  let lastClose = open - 1;
+  // Without, the inside (after a `[` past the last `]` but the final one) holds a time.
+  let lastClose = stop - 2;
   while (lastClose >= start && buf[lastClose] !== CLOSE) lastClose--;
   return hasClockTime(buf, lastClose + 1, stop - 1) ? UNSURE : NOT_BAR;
 }

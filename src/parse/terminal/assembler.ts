@@ -91,6 +91,11 @@ export class LineAssembler {
             pos = lf + 1;
             continue;
           }
+          if (lf - pos <= MAX_REDRAW_BYTES) {
+            this.redrawLine(chunk, pos, lf);
+            pos = lf + 1;
+            continue;
+          }
         }
       }
       pos = this.assemble(chunk, pos, n);
@@ -163,6 +168,49 @@ export class LineAssembler {
     info.partial = false;
     info.truncated = end - from > MAX_REDRAW_BYTES;
     this.consumer.line(chunk, from, info.truncated ? from + MAX_REDRAW_BYTES : end, info);
+  }
+
+  /** A whole line in one chunk whose redraws only `\r` separates (a progress bar): each redraw handed over in place. */
+  private redrawLine(chunk: Buffer, start: number, lf: number): void {
+    const info = this.info;
+    info.line = this.lineNo + 1;
+    info.timestamp = undefined;
+    info.truncated = false;
+    info.rank = undefined;
+    info.tsEnd = 0;
+    let cr = this.findCR(chunk, start);
+    let from = start;
+    // Rank tags and timestamps sit at the start of the first redraw.
+    if (cr > start && (chunk[start] === 0x5b || isDigit(chunk[start]))) {
+      from = readPrefixes(chunk, start, cr, this.prefixes);
+      info.rank = this.prefixes.rank;
+      info.tsStart = this.prefixes.tsStart;
+      info.tsEnd = this.prefixes.tsEnd;
+    }
+    // Each redraw that draws something replaces the one before, which goes over as partial.
+    let lastStart = -1;
+    let lastEnd = -1;
+    for (;;) {
+      const end = cr < lf ? cr : lf;
+      let i = from;
+      while (i < end && (chunk[i] === 0x20 || chunk[i] === 0x09)) i++;
+      if (i < end) {
+        if (lastStart >= 0) {
+          info.partial = true;
+          this.consumer.line(chunk, lastStart, lastEnd, info);
+        }
+        lastStart = from;
+        lastEnd = end;
+      }
+      if (cr >= lf) break;
+      from = cr + 1;
+      cr = this.findCR(chunk, from);
+    }
+    if (lastStart >= 0) {
+      info.partial = false;
+      this.consumer.line(chunk, lastStart, lastEnd, info);
+    }
+    this.lineNo++;
   }
 
   /** Applies terminal controls from `from` up to the end of the line or chunk; returns where it stopped. */

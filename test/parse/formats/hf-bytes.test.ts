@@ -4,8 +4,11 @@ import type { ParsedMetric } from '../../../src/model/point.js';
 import { parseHfDictBytes, parseHfDictLine } from '../../../src/parse/formats/hf.js';
 import { dictRanges } from '../../../src/parse/formats/hf-bytes.js';
 import type { LineContext, MetricOutput } from '../../../src/parse/formats/line.js';
+import { NameSlots } from '../../../src/parse/formats/names.js';
 
 const at: LineContext = { line: 7, rank: undefined, partial: false, timestamp: () => undefined };
+// One for all lines, as the router keeps it: names found again by place must still be right.
+const names = new NameSlots();
 
 function collect(): MetricOutput & { points: ParsedMetric[] } {
   const points: ParsedMetric[] = [];
@@ -16,7 +19,7 @@ function collect(): MetricOutput & { points: ParsedMetric[] } {
 function fromBytes(text: string) {
   const buf = Buffer.from(`x\n${text}\ny`);
   const out = collect();
-  return parseHfDictBytes(buf, 2, buf.length - 2, dictRanges(), at, out) ? out.points : 'declined';
+  return parseHfDictBytes(buf, 2, buf.length - 2, dictRanges(), names, at, out) ? out.points : 'declined';
 }
 
 function fromText(text: string) {
