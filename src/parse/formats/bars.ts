@@ -15,6 +15,8 @@ export interface BarReading {
   values: Array<[string, number]>;
   /** Whether `values` is not empty, when that is known without reading them (they are read only if emitted). */
   readonly hasValues?: boolean;
+  /** The values as name, value, name, value...: what `values` pairs up, for emitting them without the pairs. */
+  readonly items?: ReadonlyArray<string | number>;
 }
 
 const holdsValues = (reading: BarReading) => reading.hasValues ?? reading.values.length > 0;
@@ -121,11 +123,18 @@ export class BarTracker {
   }
 
   private emit(reading: BarReading, at: LineContext): void {
-    for (const [name, value] of reading.values) {
-      const point = metricOn(at, reading.format, name, value);
-      if (reading.epoch !== undefined) point.epoch = reading.epoch;
-      else if (Number.isFinite(reading.done)) point.step = reading.done;
-      this.out.metric(point);
+    const items = reading.items;
+    if (items === undefined) {
+      for (const [name, value] of reading.values) this.emitValue(reading, at, name, value);
+      return;
     }
+    for (let i = 0; i < items.length; i += 2) this.emitValue(reading, at, items[i] as string, items[i + 1] as number);
+  }
+
+  private emitValue(reading: BarReading, at: LineContext, name: string, value: number): void {
+    const point = metricOn(at, reading.format, name, value);
+    if (reading.epoch !== undefined) point.epoch = reading.epoch;
+    else if (Number.isFinite(reading.done)) point.step = reading.done;
+    this.out.metric(point);
   }
 }

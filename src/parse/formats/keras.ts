@@ -20,8 +20,8 @@ interface Progress {
   done: number;
   total: number;
   hasEta: boolean;
-  /** Name, value, and the value as printed (when the output keeps it). */
-  values: Array<[string, number, string | undefined]>;
+  /** Name, value, and the value as printed. */
+  values: Array<[string, number, string]>;
 }
 
 /** Reads a progress line (escapes already removed), or undefined when it is not one. */
@@ -54,15 +54,34 @@ export function readKerasProgress(text: string): Progress | undefined {
 }
 
 /** The epoch's last line: all batches done and no ETA, or verbose 2's one line per epoch. */
-function isEpochEnd(progress: Progress): boolean {
-  if (progress.count === undefined) return true;
-  return progress.done === progress.total && !progress.hasEta;
+function isEpochEnd(count: string | undefined, done: number, total: number, hasEta: boolean): boolean {
+  if (count === undefined) return true;
+  return done === total && !hasEta;
+}
+
+/** Names already recorded in an epoch: each metric once per epoch. Clearing it starts a new round, allocating nothing. */
+class RecordedNames {
+  private readonly rounds = new Map<string, number>();
+  private round = 0;
+
+  has(name: string): boolean {
+    return this.rounds.get(name) === this.round;
+  }
+
+  add(name: string): void {
+    this.rounds.set(name, this.round);
+  }
+
+  clear(): void {
+    // Names of earlier rounds stay until there are many of them.
+    if (this.rounds.size > 4096) this.rounds.clear();
+    this.round++;
+  }
 }
 
 interface EpochState {
   epoch: number | undefined;
-  /** Names already recorded for this epoch: each metric once per epoch. */
-  recorded: Set<string>;
+  recorded: RecordedNames;
   /** The count of the epoch's final line, once seen: another progress bar after it is not this epoch's. */
   finalCount: string | undefined;
   ended: boolean;
@@ -78,7 +97,11 @@ export class KerasParser {
   ) {}
 
   private readonly scan = kerasScan();
-  private readonly names = new NameSlots();
+  // The values of the progress line being read, by both readers: name, value, and the value as printed.
+  private readonly names: string[] = [];
+  private readonly numbers: number[] = [];
+  private readonly raws: Array<string | undefined> = [];
+  private readonly slots = new NameSlots();
 
   /** Reads a line; true when it was Keras's (an epoch header or a progress line). */
   line(text: string, at: LineContext): boolean {
@@ -86,7 +109,16 @@ export class KerasParser {
     if (trimmed.startsWith('Epoch ')) return this.header(trimmed, at);
     const progress = readKerasProgress(trimmed);
     if (progress === undefined) return false;
-    return this.progress(progress, at);
+    if (at.partial && !this.perBatch) return true;
+    const { values } = progress;
+    for (let v = 0; v < values.length; v++) {
+      const [name, value, raw] = values[v] as [string, number, string];
+      this.names[v] = name;
+      this.numbers[v] = value;
+      this.raws[v] = raw;
+    }
+    this.progress(progress.count, progress.done, progress.total, progress.hasEta, values.length, at);
+    return true;
   }
 
   /** `line` on the text of `buf[start, end)`, read from its bytes; undefined when only the text can tell. */
@@ -102,41 +134,42 @@ export class KerasParser {
     if (at.partial && !this.perBatch) return true;
     // The parts after the head are ASCII: a byte is a character of the text.
     const text = this.out.keepsValueText === true ? buf.toString('latin1', start, end) : undefined;
-    const values: Progress['values'] = [];
     const spans = scan.spans;
     for (let v = 0; v < scan.count; v++) {
       const k = v * 4;
-      const name = this.names.name(buf, spans[k] as number, spans[k + 1] as number, v + 1);
-      values.push([name, scan.values[v] as number, text?.slice((spans[k + 2] as number) - start, (spans[k + 3] as number) - start)]);
+      this.names[v] = this.slots.name(buf, spans[k] as number, spans[k + 1] as number, v + 1);
+      this.numbers[v] = scan.values[v] as number;
+      this.raws[v] = text?.slice((spans[k + 2] as number) - start, (spans[k + 3] as number) - start);
     }
-    const count = scan.countEnd < 0 ? undefined : this.names.name(buf, start, scan.countEnd, 0);
-    return this.progress({ count, done: scan.done, total: scan.total, hasEta: scan.hasEta, values }, at);
+    const count = scan.countEnd < 0 ? undefined : this.slots.name(buf, start, scan.countEnd, 0);
+    this.progress(count, scan.done, scan.total, scan.hasEta, scan.count, at);
+    return true;
   }
 
-  private progress(progress: Progress, at: LineContext): boolean {
-    if (at.partial && !this.perBatch) return true;
+  /** A progress line whose `length` values are in `names`, `numbers` and `raws`. */
+  private progress(count: string | undefined, done: number, total: number, hasEta: boolean, length: number, at: LineContext): void {
     const state = this.state(at.rank);
-    const final = !at.partial && isEpochEnd(progress);
-    if (state.ended && !(final && progress.count === state.finalCount)) {
+    const final = !at.partial && isEpochEnd(count, done, total, hasEta);
+    if (state.ended && !(final && count === state.finalCount)) {
       // A new bar after the epoch's end (evaluate, predict) is not that epoch's.
       state.epoch = undefined;
       state.recorded.clear();
       state.ended = false;
     }
     if (final) {
-      for (const [name, value, raw] of progress.values) {
+      for (let v = 0; v < length; v++) {
+        const name = this.names[v] as string;
         if (state.recorded.has(name)) continue;
         state.recorded.add(name);
-        this.emit(at, name, value, state.epoch, raw);
+        this.emit(at, name, this.numbers[v] as number, state.epoch, this.raws[v]);
       }
       state.ended = true;
-      state.finalCount = progress.count;
+      state.finalCount = count;
     } else if (this.perBatch) {
       // A running average part way through the epoch sits at that fraction of it.
-      const epoch = state.epoch !== undefined && progress.total > 0 ? state.epoch - 1 + progress.done / progress.total : state.epoch;
-      for (const [name, value, raw] of progress.values) this.emit(at, name, value, epoch, raw);
+      const epoch = state.epoch !== undefined && total > 0 ? state.epoch - 1 + done / total : state.epoch;
+      for (let v = 0; v < length; v++) this.emit(at, this.names[v] as string, this.numbers[v] as number, epoch, this.raws[v]);
     }
-    return true;
   }
 
   private header(text: string, at: LineContext): boolean {
@@ -165,7 +198,7 @@ export class KerasParser {
     let state = this.states.get(key);
     if (state === undefined) {
       if (this.states.size >= 1024) this.states.clear();
-      state = { epoch: undefined, recorded: new Set(), finalCount: undefined, ended: false };
+      state = { epoch: undefined, recorded: new RecordedNames(), finalCount: undefined, ended: false };
       this.states.set(key, state);
     }
     return state;

@@ -7,6 +7,7 @@ const MAX_KEPT = 128;
 
 interface Kept {
   bytes: Uint8Array;
+  length: number;
   text: string;
 }
 
@@ -17,15 +18,24 @@ export class NameSlots {
   /** The name `buf[start, end)` (ASCII), read at place `slot` of its line. */
   name(buf: Buffer, start: number, end: number, slot: number): string {
     const length = end - start;
-    const kept = this.slots[slot];
-    if (kept !== undefined && kept.bytes.length === length) {
+    let kept = this.slots[slot];
+    if (kept !== undefined && kept.length === length) {
       const bytes = kept.bytes;
       let i = 0;
       while (i < length && bytes[i] === buf[start + i]) i++;
       if (i === length) return kept.text;
     }
     const text = decodeName(buf, start, end);
-    if (slot < MAX_SLOTS && length <= MAX_KEPT) this.slots[slot] = { bytes: Uint8Array.from(buf.subarray(start, end)), text };
+    if (slot < MAX_SLOTS && length <= MAX_KEPT) {
+      if (kept === undefined) {
+        kept = { bytes: new Uint8Array(MAX_KEPT), length: 0, text: '' };
+        this.slots[slot] = kept;
+      }
+      // Copied into the place's own bytes: nothing allocated when a place's name changes line after line.
+      for (let i = 0; i < length; i++) kept.bytes[i] = buf[start + i] as number;
+      kept.length = length;
+      kept.text = text;
+    }
     return text;
   }
 }

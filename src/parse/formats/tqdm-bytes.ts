@@ -72,7 +72,7 @@ class TqdmRedraw implements BarReading {
     readonly epoch: number | undefined,
     readonly done: number,
     readonly total: number,
-    private readonly items: Array<string | number>,
+    readonly items: Array<string | number>,
   ) {
     this.hasValues = items.length > 0;
   }
