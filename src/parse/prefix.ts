@@ -37,23 +37,27 @@ function readRank(buf: Uint8Array, start: number, end: number): [number, number]
   if (buf[start] !== OPEN) return undefined;
   let at = start + 1;
   const word = matchWord(buf, at, 'default') ? 7 : matchWord(buf, at, 'rank') ? 4 : 0;
+  // The bytes past `end` are not the line's (a reused buffer may hold an older line there).
   if (word > 0) {
     const n = readInt(buf, at + word, end);
-    if (n === undefined || buf[n[1]] !== CLOSE || buf[n[1] + 1] !== COLON) return undefined;
+    if (n === undefined || n[1] + 2 > end || buf[n[1]] !== CLOSE || buf[n[1] + 1] !== COLON) return undefined;
     return [n[0], n[1] + 2];
   }
   // Open MPI: [job,rank]<stdout>:
   const job = readInt(buf, at, end);
-  if (job === undefined || buf[job[1]] !== 0x2c) return undefined;
+  if (job === undefined || job[1] >= end || buf[job[1]] !== 0x2c) return undefined;
   const rank = readInt(buf, job[1] + 1, end);
-  if (rank === undefined || buf[rank[1]] !== CLOSE || buf[rank[1] + 1] !== 0x3c) return undefined;
+  if (rank === undefined || rank[1] + 2 > end || buf[rank[1]] !== CLOSE || buf[rank[1] + 1] !== 0x3c) return undefined;
   at = rank[1] + 2;
   while (at < end && at - rank[1] < 12 && buf[at] !== 0x3e) at++;
-  if (buf[at] !== 0x3e || buf[at + 1] !== COLON) return undefined;
+  if (at + 2 > end || buf[at] !== 0x3e || buf[at + 1] !== COLON) return undefined;
   return [rank[0], at + 2];
 }
 
 const digitOffsets = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18];
+
+/** The line's byte at `i`; undefined past its end, where a reused buffer may still hold an older line. */
+const byteAt = (buf: Uint8Array, i: number, end: number) => (i < end ? buf[i] : undefined);
 
 /** `2024-05-01T12:00:00.123Z ` or `2024-05-01 12:00:00,123 `: returns the end of the timestamp, or 0. */
 function readTimestamp(buf: Uint8Array, start: number, end: number): number {
@@ -62,17 +66,17 @@ function readTimestamp(buf: Uint8Array, start: number, end: number): number {
   if (sep !== 0x54 && sep !== SPACE) return 0;
   for (let k = 0; k < digitOffsets.length; k++) if (!isDigit(buf[start + (digitOffsets[k] as number)])) return 0;
   let at = start + 19;
-  if ((buf[at] === 0x2e || buf[at] === 0x2c) && isDigit(buf[at + 1])) {
+  if ((byteAt(buf, at, end) === 0x2e || byteAt(buf, at, end) === 0x2c) && isDigit(byteAt(buf, at + 1, end))) {
     at++;
     while (at < end && isDigit(buf[at])) at++;
   }
-  if (buf[at] === 0x5a) at++;
-  else if ((buf[at] === 0x2b || buf[at] === 0x2d) && isDigit(buf[at + 1]) && isDigit(buf[at + 2])) {
+  if (byteAt(buf, at, end) === 0x5a) at++;
+  else if ((byteAt(buf, at, end) === 0x2b || byteAt(buf, at, end) === 0x2d) && isDigit(byteAt(buf, at + 1, end)) && isDigit(byteAt(buf, at + 2, end))) {
     at += 3;
-    if (buf[at] === COLON) at++;
-    if (isDigit(buf[at]) && isDigit(buf[at + 1])) at += 2;
+    if (byteAt(buf, at, end) === COLON) at++;
+    if (isDigit(byteAt(buf, at, end)) && isDigit(byteAt(buf, at + 1, end))) at += 2;
   }
-  return buf[at] === SPACE || buf[at] === TAB ? at : 0;
+  return byteAt(buf, at, end) === SPACE || byteAt(buf, at, end) === TAB ? at : 0;
 }
 
 /** Strips a leading timestamp and rank tag (in either order) from `buf[start, end)`; returns where the job's text starts. */

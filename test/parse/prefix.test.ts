@@ -39,4 +39,17 @@ describe('line prefixes', () => {
     const { metrics } = parse('2026-11-23T07:13:41Z [1,0]<stdout>:{"metric": "loss", "value": 1}\n');
     expect(metrics[0]).toMatchObject({ rank: 0, timestamp: Date.UTC(2026, 10, 23, 7, 13, 41) });
   });
+
+  it('reads nothing past the end of the line, where a reused buffer may still hold an older one', () => {
+    for (const [text, end] of [
+      ['[rank2]:x', 6],
+      ['[1,3]<stdout>:x', 13],
+      ['2026-11-23T07:13:41Z x', 19],
+      ['2026-11-23 07:13:41 x', 19],
+    ] as const) {
+      const out: LinePrefixes = { rank: undefined, tsStart: 0, tsEnd: 0 };
+      expect(readPrefixes(Buffer.from(text), 0, end, out), text).toBe(0);
+      expect(out).toMatchObject({ rank: undefined, tsEnd: 0 });
+    }
+  });
 });

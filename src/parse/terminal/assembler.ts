@@ -1,4 +1,5 @@
 import { type LinePrefixes, readPrefixes, timestampValue } from '../prefix.js';
+import { EscapeReader, LINE_END, REDRAW } from './escapes.js';
 import { MAX_REDRAW_BYTES, Redraw } from './redraw.js';
 
 /** What the assembler knows about a line it hands over. One object, reused: read it during the call only. */
@@ -27,14 +28,6 @@ const CR = 0x0d;
 const BS = 0x08;
 const ESC = 0x1b;
 
-// Escape sequence states.
-const NONE = 0;
-const AFTER_ESC = 1;
-const CSI = 2;
-const STRING = 3; // OSC, DCS, ...: until BEL or ST
-const STRING_ESC = 4;
-const CHARSET = 5;
-
 const isDigit = (b: number | undefined) => b !== undefined && b >= 0x30 && b <= 0x39;
 
 function indexOrEnd(chunk: Buffer, byte: number, from: number): number {
@@ -51,9 +44,7 @@ export class LineAssembler {
   private lineNo = 0;
   /** Part of the current line has been seen. */
   private open = false;
-  private escape = NONE;
-  private csiParam = 0;
-  private csiFirst = true;
+  private readonly escapes = new EscapeReader();
   private cur = new Redraw();
   private prev = new Redraw();
   private hasPrev = false;
@@ -82,18 +73,18 @@ export class LineAssembler {
     this.words = undefined;
     let pos = 0;
     while (pos < n) {
-      if (!this.open && this.escape === NONE) {
+      if (!this.open && !this.escapes.active) {
         const lf = this.findLF(chunk, pos);
-        if (lf < n && this.findBS(chunk, pos) > lf && this.findESC(chunk, pos) > lf) {
+        if (lf < n && this.findESC(chunk, pos) > lf) {
           const cr = this.findCR(chunk, pos);
-          if (cr > lf || cr === lf - 1) {
+          if ((cr > lf || cr === lf - 1) && this.findBS(chunk, pos) > lf) {
             this.plainLine(chunk, pos, cr === lf - 1 ? cr : lf);
             pos = lf + 1;
             continue;
           }
           if (lf - pos <= MAX_REDRAW_BYTES) {
-            this.redrawLine(chunk, pos, lf);
-            pos = lf + 1;
+            const rest = this.redrawLine(chunk, pos, lf);
+            pos = rest < 0 ? lf + 1 : this.assemble(chunk, rest, n);
             continue;
           }
         }
@@ -110,7 +101,7 @@ export class LineAssembler {
   /** Ends the stream: an unfinished last line counts as a line. */
   end(): void {
     if (this.open || this.hasPrev || this.cur.length > 0) this.finishLine(false);
-    this.escape = NONE;
+    this.escapes.reset();
   }
 
   // Positions of the next special byte at or after `from` in the chunk (its length when none).
@@ -170,47 +161,87 @@ export class LineAssembler {
     this.consumer.line(chunk, from, info.truncated ? from + MAX_REDRAW_BYTES : end, info);
   }
 
-  /** A whole line in one chunk whose redraws only `\r` separates (a progress bar): each redraw handed over in place. */
-  private redrawLine(chunk: Buffer, start: number, lf: number): void {
+  /**
+   * A whole line in one chunk whose redraws end with `\r` or with `\b` enough to erase them (Keras): each redraw
+   * handed over in place. At a run of `\b` that erases only part of a redraw it stops, leaving the general path
+   * the state it would have reached: returns where that path goes on, or -1 when the line is done.
+   */
+  private redrawLine(chunk: Buffer, start: number, lf: number): number {
     const info = this.info;
     info.line = this.lineNo + 1;
     info.timestamp = undefined;
     info.truncated = false;
     info.rank = undefined;
     info.tsEnd = 0;
-    let cr = this.findCR(chunk, start);
-    let from = start;
-    // Rank tags and timestamps sit at the start of the first redraw.
-    if (cr > start && (chunk[start] === 0x5b || isDigit(chunk[start]))) {
-      from = readPrefixes(chunk, start, cr, this.prefixes);
-      info.rank = this.prefixes.rank;
-      info.tsStart = this.prefixes.tsStart;
-      info.tsEnd = this.prefixes.tsEnd;
-    }
-    // Each redraw that draws something replaces the one before, which goes over as partial.
+    let redrawStart = start;
+    let bound = Math.min(this.findCR(chunk, start), this.findBS(chunk, start), lf);
+    // Whether a redraw has ended (and the line's prefixes have been read from the first one).
+    let ended = false;
     let lastStart = -1;
     let lastEnd = -1;
     for (;;) {
-      const end = cr < lf ? cr : lf;
-      let i = from;
-      while (i < end && (chunk[i] === 0x20 || chunk[i] === 0x09)) i++;
-      if (i < end) {
-        if (lastStart >= 0) {
-          info.partial = true;
-          this.consumer.line(chunk, lastStart, lastEnd, info);
-        }
-        lastStart = from;
-        lastEnd = end;
+      let next = bound + 1;
+      if (bound < lf && chunk[bound] === BS) {
+        next = this.backspacesEnd(chunk, bound + 1, lf);
+        // Every character is at least a byte: as many backspaces as bytes erase them all.
+        if (next - bound < bound - redrawStart) return ended ? this.handOver(chunk, redrawStart, lastStart, lastEnd) : this.restart(start);
       }
-      if (cr >= lf) break;
-      from = cr + 1;
-      cr = this.findCR(chunk, from);
+      // Backspaces over nothing end no redraw.
+      if (bound > redrawStart || chunk[bound] !== BS) {
+        let from = redrawStart;
+        // Rank tags and timestamps sit at the start of the first redraw.
+        if (!ended && bound > from && (chunk[from] === 0x5b || isDigit(chunk[from]))) {
+          from = readPrefixes(chunk, from, bound, this.prefixes);
+          info.rank = this.prefixes.rank;
+          info.tsStart = this.prefixes.tsStart;
+          info.tsEnd = this.prefixes.tsEnd;
+        }
+        ended = true;
+        // Each redraw that draws something replaces the one before, which goes over as partial.
+        let i = from;
+        while (i < bound && (chunk[i] === 0x20 || chunk[i] === 0x09)) i++;
+        if (i < bound) {
+          if (lastStart >= 0) {
+            info.partial = true;
+            this.consumer.line(chunk, lastStart, lastEnd, info);
+          }
+          lastStart = from;
+          lastEnd = bound;
+        }
+      }
+      if (bound >= lf) break;
+      // Keras ends a redraw with `\b`s and then `\r`: the empty redraw between them ends nothing new.
+      if (ended && chunk[bound] === BS && chunk[next] === CR && next < lf) next++;
+      redrawStart = next;
+      bound = Math.min(this.findCR(chunk, next), this.findBS(chunk, next), lf);
     }
     if (lastStart >= 0) {
       info.partial = false;
       this.consumer.line(chunk, lastStart, lastEnd, info);
     }
     this.lineNo++;
+    return -1;
+  }
+
+  /** Leaves the whole line to the general path: nothing has been handed over yet. */
+  private restart(start: number): number {
+    // The next \r and \b found are past `start` now: find them again from there.
+    this.nextCR = this.nextBS = -1;
+    return start;
+  }
+
+  /** Leaves the rest of a line from `redrawStart` to the general path, in the state it would have reached there. */
+  private handOver(chunk: Buffer, redrawStart: number, lastStart: number, lastEnd: number): number {
+    const info = this.info;
+    this.open = true;
+    this.prefixDone = true;
+    this.rank = info.rank;
+    this.timestamp = info.tsEnd > 0 ? timestampValue(chunk.toString('latin1', info.tsStart, info.tsEnd)) : undefined;
+    this.cur.clear();
+    this.keepLength = -1;
+    this.hasPrev = lastStart >= 0;
+    if (this.hasPrev) this.prev.point(chunk, lastStart, lastEnd);
+    return redrawStart;
   }
 
   /** Applies terminal controls from `from` up to the end of the line or chunk; returns where it stopped. */
@@ -218,8 +249,10 @@ export class LineAssembler {
     this.open = true;
     let i = from;
     while (i < n) {
-      if (this.escape !== NONE) {
-        i = this.escapeBytes(chunk, i, n);
+      if (this.escapes.active) {
+        i = this.escapes.consume(chunk, i, n);
+        if (this.escapes.effect === LINE_END) this.finishLine(true);
+        else if (this.escapes.effect === REDRAW) this.finishRedraw();
         continue;
       }
       const stop = Math.min(this.findLF(chunk, i), this.findCR(chunk, i), this.findBS(chunk, i), this.findESC(chunk, i));
@@ -242,74 +275,11 @@ export class LineAssembler {
         this.backspace(j - i);
         i = j;
       } else {
-        this.escape = AFTER_ESC;
+        this.escapes.start();
         i++;
       }
     }
     return n;
-  }
-
-  /** Consumes escape sequence bytes; returns where normal text resumes (a newline always ends a sequence). */
-  private escapeBytes(chunk: Buffer, from: number, n: number): number {
-    let i = from;
-    while (i < n) {
-      const b = chunk[i] as number;
-      if (b === LF) {
-        this.escape = NONE;
-        return i;
-      }
-      switch (this.escape) {
-        case AFTER_ESC:
-          if (b === 0x5b) {
-            this.escape = CSI;
-            this.csiParam = 0;
-            this.csiFirst = true;
-          } else if (b === 0x5d || b === 0x50 || b === 0x58 || b === 0x5e || b === 0x5f) this.escape = STRING;
-          else if (b >= 0x28 && b <= 0x2b) this.escape = CHARSET;
-          else {
-            this.escape = NONE;
-            return i + 1;
-          }
-          break;
-        case CSI:
-          if (isDigit(b)) {
-            if (this.csiFirst && this.csiParam < 10_000) this.csiParam = this.csiParam * 10 + (b - 0x30);
-          } else if (b === 0x3b) this.csiFirst = false;
-          else if (b >= 0x40 && b <= 0x7e) {
-            this.escape = NONE;
-            this.csiFinal(b);
-            return i + 1;
-          } else if (b < 0x20 || b > 0x7e) {
-            // Not a well-formed sequence: drop it and read this byte as text.
-            this.escape = NONE;
-            return i;
-          }
-          break;
-        case STRING:
-          if (b === 0x07) {
-            this.escape = NONE;
-            return i + 1;
-          }
-          if (b === ESC) this.escape = STRING_ESC;
-          break;
-        case STRING_ESC:
-          // ESC \ ends the string; any other ESC starts a new sequence.
-          this.escape = AFTER_ESC;
-          continue;
-        default:
-          this.escape = NONE;
-          return i + 1;
-      }
-      i++;
-    }
-    return n;
-  }
-
-  /** The final byte of a CSI sequence: cursor moves to another line end the line drawn so far; erasing a line, or going to its start, starts a redraw. */
-  private csiFinal(final: number): void {
-    const letter = String.fromCharCode(final);
-    if ('ABEFHfd'.includes(letter)) this.finishLine(true);
-    else if ((letter === 'K' && (this.csiParam === 1 || this.csiParam === 2)) || (letter === 'G' && this.csiParam <= 1)) this.finishRedraw();
   }
 
   private backspace(count: number): void {

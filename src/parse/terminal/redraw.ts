@@ -40,6 +40,12 @@ export class Redraw {
     return !this.truncated;
   }
 
+  /** Now `src[from, to)`, in place (at most MAX_REDRAW_BYTES). */
+  point(src: Buffer, from: number, to: number): void {
+    this.clear();
+    this.append(src, from, to);
+  }
+
   /** Appends `src[from, to)`. */
   append(src: Buffer, from: number, to: number): void {
     if (this.truncated || to <= from) return;
