@@ -106,6 +106,59 @@ function keyOf(buf: Buffer, start: number, length: number): number {
 
 /** Finds the fields of `buf[start, end)` (which starts with `{`) when the line has the common shape. */
 export function scanMetricLine(buf: Buffer, start: number, end: number, r: MetricLineRanges): boolean {
+  return scanDumpsLayout(buf, start, end, r) || scanAnyLayout(buf, start, end, r);
+}
+
+const bytesOf = (text: string) => Uint8Array.from(text, (c) => c.charCodeAt(0));
+const METRIC_KEY = bytesOf('{"metric": "');
+const VALUE_KEY = bytesOf('", "value": ');
+const STEP_KEY = bytesOf(', "step": ');
+const EPOCH_KEY = bytesOf(', "epoch": ');
+
+function hasAt(buf: Buffer, at: number, end: number, text: Uint8Array): boolean {
+  if (at + text.length > end) return false;
+  for (let k = 0; k < text.length; k++) if (buf[at + k] !== text[k]) return false;
+  return true;
+}
+
+/**
+ * The layout Python's json.dumps gives `{"metric": name, "value": v}` with a step or an epoch, checked as fixed text
+ * rather than key by key; false for any other layout (which scanAnyLayout reads, to the same ranges).
+ */
+export function scanDumpsLayout(buf: Buffer, start: number, end: number, r: MetricLineRanges): boolean {
+  if (!hasAt(buf, start, end, METRIC_KEY)) return false;
+  r.stepStart = r.stepEnd = r.epochStart = r.epochEnd = r.contextStart = r.contextEnd = -1;
+  r.stepIsInteger = r.epochIsInteger = r.smallExponents = r.ascii = true;
+  r.nameStart = start + METRIC_KEY.length;
+  r.nameEnd = stringEnd(buf, r.nameStart, end, r);
+  if (r.nameEnd <= r.nameStart || !hasAt(buf, r.nameEnd, end, VALUE_KEY)) return false;
+  r.valueStart = r.nameEnd + VALUE_KEY.length;
+  let i = scanNumber(buf, r.valueStart, end);
+  if (i < 0) return false;
+  r.valueEnd = i;
+  if (scanned.exponentDigits > 2) r.smallExponents = false;
+  if (buf[i] === 0x2c && i < end) {
+    const step = hasAt(buf, i, end, STEP_KEY);
+    if (!step && !hasAt(buf, i, end, EPOCH_KEY)) return false;
+    const from = i + (step ? STEP_KEY.length : EPOCH_KEY.length);
+    i = scanNumber(buf, from, end);
+    if (i < 0) return false;
+    if (scanned.exponentDigits > 2) r.smallExponents = false;
+    if (step) {
+      r.stepStart = from;
+      r.stepEnd = i;
+      r.stepIsInteger = scanned.integer;
+    } else {
+      r.epochStart = from;
+      r.epochEnd = i;
+      r.epochIsInteger = scanned.integer;
+    }
+  }
+  return buf[i] === 0x7d && i < end && skipSpaces(buf, i + 1, end) === end;
+}
+
+/** Finds the fields key by key, in any order and spacing. */
+export function scanAnyLayout(buf: Buffer, start: number, end: number, r: MetricLineRanges): boolean {
   let seen = 0;
   let i = start + 1;
   r.stepStart = r.stepEnd = r.epochStart = r.epochEnd = r.contextStart = r.contextEnd = -1;
