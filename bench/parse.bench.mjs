@@ -2,20 +2,22 @@
 // Face dicts, plain text), against Node's readline counting the same file's lines, in this script.
 // Figures: throughput (>= 150 MB/s), ratio to readline (>= 0.5), peak RSS of the parse process (<= 100 MB).
 // Then the agent's path: createOutputParser with a sink that builds points as the ingest worker does, fed 64 KB
-// chunks of mixed-log.mjs's Keras-heavy log, against a bare Buffer.indexOf line scan of the same bytes (>= 150 MB/s).
+// chunks of mixed-log.mjs's Keras-heavy log, against a bare Buffer.indexOf line scan of the same bytes (>= 150 MB/s),
+// in a worker thread with the ingest worker's heap limits. PARSE_BENCH_ONLY=jsonl|agent runs one part.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { median, report } from './lib.mjs';
 import { mixedLogChunk } from './mixed-log.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const sizeMb = Number(process.env.PARSE_BENCH_MB ?? 200);
 const rounds = Number(process.env.PARSE_BENCH_ROUNDS ?? 3);
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'runmeter-parse-bench-'));
+const dir = isMainThread ? fs.mkdtempSync(path.join(os.tmpdir(), 'runmeter-parse-bench-')) : '';
 const logFile = path.join(dir, 'mixed.log');
 
 /** A small deterministic PRNG (mulberry32), so every run parses the same bytes. */
@@ -224,8 +226,20 @@ async function jsonlFigures() {
   report({ name: 'parse --jsonl peak RSS', value: Number(rssMb.toFixed(1)), unit: 'MB', target: '<= 100 MB', ok: rssMb <= 100 });
 }
 
+/** The agent's path, measured in a worker thread with the ingest worker's heap limits (src/agent/run-job.ts). */
+function agentInWorker(megabytes) {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL(import.meta.url), {
+      workerData: { megabytes },
+      resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 256 },
+    });
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
+}
+
 async function agentFigures() {
-  const agent = await agentPath(Number(process.env.PARSE_BENCH_AGENT_MB ?? 100));
+  const agent = await agentInWorker(Number(process.env.PARSE_BENCH_AGENT_MB ?? 100));
   report({
     name: `agent path: createOutputParser, 64 KB chunks (${Math.round(agent.mb)} MB Keras-heavy log) vs bare line scan`,
     value: Number(agent.parseRate.toFixed(1)),
@@ -237,11 +251,14 @@ async function agentFigures() {
   });
 }
 
-// PARSE_BENCH_ONLY=jsonl or agent runs one part.
-const only = process.env.PARSE_BENCH_ONLY;
-try {
-  if (only !== 'agent') await jsonlFigures();
-  if (only !== 'jsonl') await agentFigures();
-} finally {
-  fs.rmSync(dir, { recursive: true, force: true });
+if (!isMainThread) parentPort?.postMessage(await agentPath(workerData.megabytes));
+else {
+  // PARSE_BENCH_ONLY=jsonl or agent runs one part.
+  const only = process.env.PARSE_BENCH_ONLY;
+  try {
+    if (only !== 'agent') await jsonlFigures();
+    if (only !== 'jsonl') await agentFigures();
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
