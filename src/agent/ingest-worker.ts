@@ -48,17 +48,31 @@ const metrics = new Map<string, RecordingSummary['metrics'][number]>();
 let pointCount = 0;
 let arrival = 0;
 
-/** One key object per series, reused for every point: the store looks ids up by key identity. */
-const seriesKeys = new Map<string, SeriesKey>();
+/** One key object per series, reused for every point (the store looks ids up by key identity); no string per point. */
+const seriesKeys = new Map<string, Map<string | undefined, Map<number | undefined, SeriesKey>>>();
+let seriesKeyCount = 0;
 
 function seriesOf(metric: ParsedMetric): SeriesKey {
-  const cacheKey =
-    metric.context === undefined && metric.rank === undefined ? metric.name : `${metric.name}\u001f${metric.context ?? ''}\u001f${metric.rank ?? ''}`;
-  let key = seriesKeys.get(cacheKey);
+  let byContext = seriesKeys.get(metric.name);
+  if (byContext === undefined) {
+    byContext = new Map();
+    seriesKeys.set(metric.name, byContext);
+  }
+  let byRank = byContext.get(metric.context);
+  if (byRank === undefined) {
+    byRank = new Map();
+    byContext.set(metric.context, byRank);
+  }
+  let key = byRank.get(metric.rank);
   if (key === undefined) {
     key = { name: metric.name, kind: 'training', context: metric.context ?? contextFromName(metric.name) };
     if (metric.rank !== undefined) key.rank = metric.rank;
-    if (seriesKeys.size < 100_000) seriesKeys.set(cacheKey, key);
+    // A log with endless distinct names must not grow this without bound.
+    if (++seriesKeyCount > 100_000) {
+      seriesKeys.clear();
+      seriesKeyCount = 0;
+    }
+    byRank.set(metric.rank, key);
   }
   return key;
 }
@@ -153,7 +167,7 @@ const timer = setInterval(() => {
 }, config.flushMs);
 
 /** Flush by size too: while the worker works through a backlog of messages, its timer does not get to run. */
-const FLUSH_POINTS = 50_000;
+const FLUSH_POINTS = 10_000;
 
 port.on('message', (message: ToWorker) => {
   if (message.type === 'output') {
