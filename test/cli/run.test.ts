@@ -165,6 +165,8 @@ describe('runmeter run', () => {
     const listed = await runCli(['ls', '--json'], { home });
     const runs = JSON.parse(listed.stdout.toString()) as Array<{ name: string; status: string }>;
     expect(runs.find((r) => r.name === 'doomed')?.status).toBe('lost');
+    // The job itself never learned that runmeter died (it does not write); stop it.
+    process.kill(Number(/ready (\d+)/.exec(out)?.[1]), 'SIGTERM');
   });
 
   it('runs the job and passes its output through when the store cannot even be created, saying so once', async () => {
