@@ -5,7 +5,7 @@ import { contextFromName } from '../model/context.js';
 import type { ParsedMetric } from '../model/point.js';
 import { ByteWriter, FixedBytes } from './byte-writer.js';
 import { dictRanges, scanDictLine } from './formats/hf-bytes.js';
-import { decodeName, isBlankRange, type MetricLineRanges, numberValue, scanMetricLine } from './formats/json-bytes.js';
+import { decodeName, isBlankRange, type MetricLineRanges, newMetricLineRanges, numberValue, scanMetricLine } from './formats/json-bytes.js';
 import type { LineContext } from './formats/line.js';
 import { encodeMetricJson } from './jsonl.js';
 import { MetricRouter } from './router.js';
@@ -55,22 +55,7 @@ class JsonlOutput {
   points = 0;
   readonly keepsValueText = true;
   private readonly out = new ByteWriter(CAPACITY);
-  private readonly r: MetricLineRanges = {
-    nameStart: 0,
-    nameEnd: 0,
-    valueStart: 0,
-    valueEnd: 0,
-    stepStart: -1,
-    stepEnd: -1,
-    epochStart: -1,
-    epochEnd: -1,
-    contextStart: -1,
-    contextEnd: -1,
-    stepIsInteger: true,
-    epochIsInteger: true,
-    smallExponents: true,
-    ascii: true,
-  };
+  private readonly r: MetricLineRanges = newMetricLineRanges();
   private readonly dict = dictRanges();
   /** Per name, its fixed text; per position on a line, the name last printed there (lines repeat their names). */
   private readonly names = new Map<string, NameBytes>();

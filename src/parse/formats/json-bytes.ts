@@ -24,6 +24,26 @@ export interface MetricLineRanges {
   ascii: boolean;
 }
 
+/** Ranges for a line not read yet; scanMetricLine fills them in. */
+export function newMetricLineRanges(): MetricLineRanges {
+  return {
+    nameStart: 0,
+    nameEnd: 0,
+    valueStart: 0,
+    valueEnd: 0,
+    stepStart: -1,
+    stepEnd: -1,
+    epochStart: -1,
+    epochEnd: -1,
+    contextStart: -1,
+    contextEnd: -1,
+    stepIsInteger: true,
+    epochIsInteger: true,
+    smallExponents: true,
+    ascii: true,
+  };
+}
+
 /** The fields read; one object, reused from line to line. */
 export interface MetricFields {
   name: string;
@@ -244,22 +264,7 @@ export function decodeName(buf: Buffer, start: number, end: number): string {
   return name;
 }
 
-const ranges: MetricLineRanges = {
-  nameStart: 0,
-  nameEnd: 0,
-  valueStart: 0,
-  valueEnd: 0,
-  stepStart: -1,
-  stepEnd: -1,
-  epochStart: -1,
-  epochEnd: -1,
-  contextStart: -1,
-  contextEnd: -1,
-  stepIsInteger: true,
-  epochIsInteger: true,
-  smallExponents: true,
-  ascii: true,
-};
+const ranges = newMetricLineRanges();
 
 /** Reads `buf[start, end)` (which starts with `{`) into `into` when the line has the common shape. */
 export function readMetricBytes(buf: Buffer, start: number, end: number, into: MetricFields): boolean {

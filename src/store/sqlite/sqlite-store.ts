@@ -2,50 +2,19 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
-import { isErrnoError, RunmeterError } from '../../model/errors.js';
+import { RunmeterError } from '../../model/errors.js';
 import type { SeriesPoint } from '../../model/point.js';
 import { type NewRun, newRunId, type Run, type RunUpdate } from '../../model/run.js';
 import { closestMatches } from '../../model/text.js';
-import { BucketBuilder, overlaps, summaryRange } from '../buckets.js';
-import { BLOCK_FIELDS, blockColumns, blockRangeFields, decodePoints, type Summary } from '../chunk-codec.js';
 import type { Artifact, IndexedPoints, OutputChunk, OutputStream, RunFilter, SeriesData, SeriesQuery, SeriesSummary, Store, StoreChanges } from '../store.js';
 import { migrate } from './migrations.js';
-import { float64FromBlob, type RunRow, runFromRow, type SeriesRow, seriesFromRow } from './rows.js';
+import { directorySize, fileSize, readFileRange } from './output-files.js';
+import { type RunRow, runFromRow, type SeriesRow, seriesFromRow } from './rows.js';
+import { querySeries, readPoints } from './series-query.js';
 import { SeriesWriter } from './series-writer.js';
-
-/** Up to this many points in range, a query reads the points themselves (about 8 MB of chunks). */
-const RAW_POINT_LIMIT = 256_000;
 
 const streamCode = { stdout: 1, stderr: 2 } as const;
 const streamName = (code: number): OutputStream => (code === 2 ? 'stderr' : 'stdout');
-
-interface ChunkRow {
-  no: number;
-  start_index: number;
-  n: number;
-  t0: number | null;
-  t1: number | null;
-  s0: number | null;
-  s1: number | null;
-  e0: number | null;
-  e1: number | null;
-  vmin: number | null;
-  vmax: number | null;
-  vlast: Buffer;
-}
-
-const toSummary = (row: ChunkRow): Summary => ({
-  n: row.n,
-  t0: row.t0 ?? Number.NaN,
-  t1: row.t1 ?? Number.NaN,
-  s0: row.s0 ?? Number.NaN,
-  s1: row.s1 ?? Number.NaN,
-  e0: row.e0 ?? Number.NaN,
-  e1: row.e1 ?? Number.NaN,
-  vmin: row.vmin ?? Number.NaN,
-  vmax: row.vmax ?? Number.NaN,
-  vlast: float64FromBlob(row.vlast),
-});
 
 /**
  * The embedded store: one SQLite file (WAL) for runs, series and points, and a folder of append-only files for
@@ -268,84 +237,11 @@ export class SqliteStore implements Store {
   }
 
   async querySeries(seriesId: number, query: SeriesQuery): Promise<SeriesData> {
-    const buckets = Math.max(1, Math.min(100_000, Math.floor(query.buckets)));
-    const rows = this.db
-      .prepare('SELECT no, start_index, n, t0, t1, s0, s1, e0, e1, vmin, vmax, vlast FROM chunks WHERE series_id = ? ORDER BY no')
-      .all(seriesId) as ChunkRow[];
-    const chunks = rows.map((row) => ({ no: row.no, summary: toSummary(row) }));
-    let from = query.from ?? Number.POSITIVE_INFINITY;
-    let to = query.to ?? Number.NEGATIVE_INFINITY;
-    if (query.from === undefined || query.to === undefined) {
-      for (const { summary } of chunks) {
-        const [lo, hi] = summaryRange(summary, query.x);
-        if (Number.isNaN(lo)) continue;
-        if (query.from === undefined) from = Math.min(from, lo);
-        if (query.to === undefined) to = Math.max(to, hi);
-      }
-    }
-    const inRange = chunks.filter(({ summary }) => overlaps(summary, query.x, from, to));
-    if (inRange.length === 0) return { seriesId, x: query.x, resolution: 'raw', total: 0, xs: [], min: [], max: [], last: [], count: [] };
-    const points = inRange.reduce((sum, { summary }) => sum + summary.n, 0);
-
-    // The cheapest level that still gives every bucket something: points when few, else a chunk summary per
-    // bucket or more, else block summaries. A zoomed-out view of any length reads summaries only.
-    if (points <= RAW_POINT_LIMIT) return this.bucketPoints(seriesId, query, inRange, from, to, buckets);
-    if (inRange.length >= buckets) {
-      const builder = new BucketBuilder(seriesId, query.x, 'chunk', from, to, buckets, false);
-      for (const { summary } of inRange) builder.add(Math.min(to, summaryRange(summary, query.x)[1]), summary.n, summary.vmin, summary.vmax, summary.vlast);
-      return builder.result();
-    }
-    const blob = this.db.prepare('SELECT blocks FROM chunk_blocks WHERE series_id = ? AND no = ?').pluck();
-    const builder = new BucketBuilder(seriesId, query.x, 'block', from, to, buckets, false);
-    const [lo, hi] = blockRangeFields(query.x);
-    for (const { no } of inRange) {
-      const blocks = blockColumns(blob.get(seriesId, no) as Buffer);
-      for (let at = 0; at < blocks.length; at += BLOCK_FIELDS) {
-        const first = blocks[at + lo] as number;
-        const last = blocks[at + hi] as number;
-        if (Number.isNaN(first) || last < from || first > to) continue;
-        builder.add(Math.min(to, last), blocks[at] as number, blocks[at + 7] as number, blocks[at + 8] as number, blocks[at + 9] as number);
-      }
-    }
-    return builder.result();
-  }
-
-  /** Buckets the points of some chunks exactly (every point seen), or returns them one per bucket when few. */
-  private bucketPoints(seriesId: number, query: SeriesQuery, chunks: Array<{ no: number }>, from: number, to: number, buckets: number): SeriesData {
-    const blob = this.db.prepare('SELECT points FROM chunk_points WHERE series_id = ? AND no = ?').pluck();
-    const columnsList = chunks.map(({ no }) => decodePoints(blob.get(seriesId, no) as Buffer));
-    let inside = 0;
-    for (const columns of columnsList) {
-      const xs = columns[query.x];
-      for (let i = 0; i < xs.length; i++) if ((xs[i] as number) >= from && (xs[i] as number) <= to) inside++;
-    }
-    const builder = new BucketBuilder(seriesId, query.x, 'raw', from, to, buckets, inside <= buckets);
-    for (const columns of columnsList) {
-      const xs = columns[query.x];
-      for (let i = 0; i < xs.length; i++) {
-        const v = columns.value[i] as number;
-        builder.add(xs[i] as number, 1, v, v, v);
-      }
-    }
-    return builder.result();
+    return querySeries(this.db, seriesId, query);
   }
 
   async *readPoints(seriesId: number, fromIndex = 0): AsyncIterable<IndexedPoints> {
-    const rows = this.db
-      .prepare('SELECT no, start_index, n FROM chunks WHERE series_id = ? AND start_index + n > ? ORDER BY no')
-      .all(seriesId, fromIndex) as ChunkRow[];
-    const blob = this.db.prepare('SELECT points FROM chunk_points WHERE series_id = ? AND no = ?').pluck();
-    for (const row of rows) {
-      const columns = decodePoints(blob.get(seriesId, row.no) as Buffer);
-      const skip = Math.max(0, fromIndex - row.start_index);
-      yield {
-        start: row.start_index + skip,
-        time: columns.time.subarray(skip),
-        step: columns.step.subarray(skip),
-        epoch: columns.epoch.subarray(skip),
-        value: columns.value.subarray(skip),
-      };
-    }
+    yield* readPoints(this.db, seriesId, fromIndex);
   }
 
   private runDir(runId: string): string {
@@ -388,20 +284,7 @@ export class SqliteStore implements Store {
   }
 
   async readOutput(runId: string, stream: OutputStream, offset: number, length: number): Promise<Uint8Array> {
-    let fd: number;
-    try {
-      fd = fs.openSync(this.outputFile(runId, stream), 'r');
-    } catch (error) {
-      if (isErrnoError(error, 'ENOENT')) return new Uint8Array(0);
-      throw error;
-    }
-    try {
-      const buffer = Buffer.alloc(length);
-      const read = fs.readSync(fd, buffer, 0, length, offset);
-      return buffer.subarray(0, read);
-    } finally {
-      fs.closeSync(fd);
-    }
+    return readFileRange(this.outputFile(runId, stream), offset, length);
   }
 
   async addArtifact(artifact: Artifact): Promise<void> {
@@ -456,28 +339,4 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }
-}
-
-function fileSize(file: string): number {
-  try {
-    return fs.statSync(file).size;
-  } catch (error) {
-    if (isErrnoError(error, 'ENOENT')) return 0;
-    throw error;
-  }
-}
-
-function directorySize(dir: string): number {
-  let total = 0;
-  let entries: fs.Dirent[];
-  try {
-    entries = fs.readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return 0;
-  }
-  for (const entry of entries) {
-    const full = path.join(dir, entry.name);
-    total += entry.isDirectory() ? directorySize(full) : fileSize(full);
-  }
-  return total;
 }

@@ -1,23 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type MetricLineRanges, scanAnyLayout, scanDumpsLayout } from '../../../src/parse/formats/json-bytes.js';
+import { newMetricLineRanges, scanAnyLayout, scanDumpsLayout } from '../../../src/parse/formats/json-bytes.js';
 
-const ranges = (): MetricLineRanges => ({
-  nameStart: 0,
-  nameEnd: 0,
-  valueStart: 0,
-  valueEnd: 0,
-  stepStart: -1,
-  stepEnd: -1,
-  epochStart: -1,
-  epochEnd: -1,
-  contextStart: -1,
-  contextEnd: -1,
-  stepIsInteger: true,
-  epochIsInteger: true,
-  smallExponents: true,
-  ascii: true,
-});
+const ranges = newMetricLineRanges;
 
 /** JSON metric lines as json.dumps writes them, and near misses. */
 const line = fc

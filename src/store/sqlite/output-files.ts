@@ -1,0 +1,48 @@
+// The files beside the database: each run's output as append-only files, read back byte-exact.
+import fs from 'node:fs';
+import path from 'node:path';
+import { isErrnoError } from '../../model/errors.js';
+
+/** Up to `length` bytes of a file from `offset`; none when the file does not exist. */
+export function readFileRange(file: string, offset: number, length: number): Uint8Array {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch (error) {
+    if (isErrnoError(error, 'ENOENT')) return new Uint8Array(0);
+    throw error;
+  }
+  try {
+    const buffer = Buffer.alloc(length);
+    const read = fs.readSync(fd, buffer, 0, length, offset);
+    return buffer.subarray(0, read);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** The size of a file, 0 when there is none. */
+export function fileSize(file: string): number {
+  try {
+    return fs.statSync(file).size;
+  } catch (error) {
+    if (isErrnoError(error, 'ENOENT')) return 0;
+    throw error;
+  }
+}
+
+/** The bytes of every file under a folder, 0 when there is none. */
+export function directorySize(dir: string): number {
+  let total = 0;
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return 0;
+  }
+  for (const entry of entries) {
+    const full = path.join(dir, entry.name);
+    total += entry.isDirectory() ? directorySize(full) : fileSize(full);
+  }
+  return total;
+}
