@@ -39,16 +39,21 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   const target = megabytes * (1 << 20);
   let written = 0;
   let seed = 0;
+  let chunk = Buffer.alloc(0);
+  let at = 0;
+  // Where it left off is kept across 'drain': a pipe's write returns false long before the pipe is full.
   const pump = () => {
     while (written < target) {
-      const chunk = prebuilt ? prebuilt[seed++ % prebuilt.length] : mixedLogChunk(seed++);
-      for (let at = 0; at < chunk.length && written < target; at += 65536) {
-        const block = chunk.subarray(at, at + 65536);
-        written += block.length;
-        if (!process.stdout.write(block)) {
-          process.stdout.once('drain', pump);
-          return;
-        }
+      if (at >= chunk.length) {
+        chunk = prebuilt ? prebuilt[seed++ % prebuilt.length] : mixedLogChunk(seed++);
+        at = 0;
+      }
+      const block = chunk.subarray(at, Math.min(at + 65536, at + target - written));
+      at += 65536;
+      written += block.length;
+      if (!process.stdout.write(block)) {
+        process.stdout.once('drain', pump);
+        return;
       }
     }
   };
