@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
+import { ColumnsBuilder, columnsOf } from '../model/columns.js';
 import { contextFromName } from '../model/context.js';
 import type { ParsedMetric, SeriesPoint } from '../model/point.js';
 import type { SeriesKey } from '../model/series.js';
@@ -42,53 +43,69 @@ function startRecording(record: boolean): void {
   sink = new ResilientSink(primary, fallback, warnOnce);
 }
 
-const pendingPoints: SeriesPoint[] = [];
+/** Points from the main thread (system samples), and series with parsed points, since the last flush. */
+const pendingSamples: SeriesPoint[] = [];
+let active: ColumnsBuilder[] = [];
+let pendingCount = 0;
 const pendingIndex: OutputChunk[] = [];
-const metrics = new Map<string, RecordingSummary['metrics'][number]>();
+const metrics = new Map<string, MetricSummary>();
 let pointCount = 0;
 let arrival = 0;
 
-/** One key object per series, reused for every point (the store looks ids up by key identity); no string per point. */
-const seriesKeys = new Map<string, Map<string | undefined, Map<number | undefined, SeriesKey>>>();
-let seriesKeyCount = 0;
+type MetricSummary = RecordingSummary['metrics'][number];
 
-function seriesOf(metric: ParsedMetric): SeriesKey {
-  let byContext = seriesKeys.get(metric.name);
+/** A series the parsers found: its key (one object, so that the store looks its id up by identity), its points since the last flush, and the summary of its name. */
+interface SeriesEntry {
+  builder: ColumnsBuilder;
+  summary: MetricSummary | undefined;
+}
+
+const seriesEntries = new Map<string, Map<string | undefined, Map<number | undefined, SeriesEntry>>>();
+let seriesEntryCount = 0;
+
+function seriesOf(metric: ParsedMetric): SeriesEntry {
+  let byContext = seriesEntries.get(metric.name);
   if (byContext === undefined) {
     byContext = new Map();
-    seriesKeys.set(metric.name, byContext);
+    seriesEntries.set(metric.name, byContext);
   }
   let byRank = byContext.get(metric.context);
   if (byRank === undefined) {
     byRank = new Map();
     byContext.set(metric.context, byRank);
   }
-  let key = byRank.get(metric.rank);
-  if (key === undefined) {
-    key = { name: metric.name, kind: 'training', context: metric.context ?? contextFromName(metric.name) };
+  let entry = byRank.get(metric.rank);
+  if (entry === undefined) {
+    const key: SeriesKey = { name: metric.name, kind: 'training', context: metric.context ?? contextFromName(metric.name) };
     if (metric.rank !== undefined) key.rank = metric.rank;
     // A log with endless distinct names must not grow this without bound.
-    if (++seriesKeyCount > 100_000) {
-      seriesKeys.clear();
-      seriesKeyCount = 0;
+    if (++seriesEntryCount > 100_000) {
+      seriesEntries.clear();
+      seriesEntryCount = 0;
     }
-    byRank.set(metric.rank, key);
+    let summary = metrics.get(metric.name);
+    if (summary === undefined && metrics.size < 10_000) {
+      summary = { name: metric.name, value: metric.value, count: 0 };
+      metrics.set(metric.name, summary);
+    }
+    entry = { builder: new ColumnsBuilder(key), summary };
+    byRank.set(metric.rank, entry);
   }
-  return key;
+  return entry;
 }
 
 function record(metric: ParsedMetric): void {
-  const point: SeriesPoint = { series: seriesOf(metric), time: metric.timestamp ?? arrival, value: metric.value };
-  if (metric.step !== undefined) point.step = metric.step;
-  if (metric.epoch !== undefined) point.epoch = metric.epoch;
-  pendingPoints.push(point);
+  const { builder, summary } = seriesOf(metric);
+  if (builder.n === 0) active.push(builder);
+  builder.add(metric.timestamp ?? arrival, metric.step, metric.epoch, metric.value);
+  pendingCount++;
   pointCount++;
-  const summary = metrics.get(metric.name) ?? { name: metric.name, value: metric.value, count: 0 };
-  summary.value = metric.value;
-  summary.count++;
-  if (metric.step !== undefined) summary.step = metric.step;
-  if (metric.epoch !== undefined) summary.epoch = metric.epoch;
-  if (metrics.size < 10_000 || metrics.has(metric.name)) metrics.set(metric.name, summary);
+  if (summary !== undefined) {
+    summary.value = metric.value;
+    summary.count++;
+    if (metric.step !== undefined) summary.step = metric.step;
+    if (metric.epoch !== undefined) summary.epoch = metric.epoch;
+  }
 }
 
 const parsers: Record<OutputStream, OutputParser> = {
@@ -154,16 +171,22 @@ function ingest(entries: OutputEntry[]): void {
   }
 }
 
-async function flush(): Promise<void> {
+/** Writes what is pending; `defer` when more follows at once (a backlog), so the store holds back open chunks. */
+async function flush(defer = false): Promise<void> {
   if (sink === undefined) return;
-  const points = pendingPoints.splice(0);
+  if (!defer) lastFullFlush = Date.now();
+  const batches = active.map((builder) => builder.take());
+  if (pendingSamples.length > 0) batches.push(...columnsOf(pendingSamples.splice(0)));
+  active = [];
+  pendingCount = 0;
   const index = pendingIndex.splice(0);
-  await sink.write(points, index);
+  await sink.write(batches, index, defer);
 }
 
 let flushing = Promise.resolve();
+let lastFullFlush = Date.now();
 const timer = setInterval(() => {
-  flushing = flushing.then(flush);
+  flushing = flushing.then(() => flush());
 }, config.flushMs);
 
 /** Flush by size too: while the worker works through a backlog of messages, its timer does not get to run. */
@@ -172,19 +195,25 @@ const FLUSH_POINTS = 10_000;
 port.on('message', (message: ToWorker) => {
   if (message.type === 'output') {
     ingest(message.entries);
-    if (pendingPoints.length >= FLUSH_POINTS || pendingIndex.length >= 1000) flushing = flushing.then(flush);
-  } else if (message.type === 'points') pendingPoints.push(...message.points);
+    if (pendingCount >= FLUSH_POINTS || pendingIndex.length >= 1000) {
+      // A full flush at least every flushMs, so that a long backlog still shows up live.
+      const defer = Date.now() - lastFullFlush < config.flushMs;
+      flushing = flushing.then(() => flush(defer));
+    }
+  } else if (message.type === 'points') pendingSamples.push(...message.points);
   else if (message.type === 'start') startRecording(message.record);
   else if (message.type === 'end') {
     clearInterval(timer);
     parsers.stdout.end();
     parsers.stderr.end();
-    flushing = flushing.then(flush).then(async () => {
-      await sink?.close();
-      for (const fd of Object.values(files)) fs.closeSync(fd);
-      const summary: RecordingSummary = { points: pointCount, metrics: [...metrics.values()], fallbackPoints: fallback.count };
-      if (fallback.count > 0) summary.fallbackFile = fallback.file;
-      post({ type: 'done', summary });
-    });
+    flushing = flushing
+      .then(() => flush())
+      .then(async () => {
+        await sink?.close();
+        for (const fd of Object.values(files)) fs.closeSync(fd);
+        const summary: RecordingSummary = { points: pointCount, metrics: [...metrics.values()], fallbackPoints: fallback.count };
+        if (fallback.count > 0) summary.fallbackFile = fallback.file;
+        post({ type: 'done', summary });
+      });
   }
 });

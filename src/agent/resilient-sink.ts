@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { pointsOf, type SeriesColumns } from '../model/columns.js';
 import { encodeValue, type SeriesPoint } from '../model/point.js';
 import type { OutputChunk } from '../store/store.js';
 import type { Sink } from './sink.js';
@@ -26,7 +27,8 @@ export class FallbackSink {
  * then in the fallback file. Says once what failed. Never throws: the job must not notice.
  */
 export class ResilientSink {
-  private readonly heldPoints: SeriesPoint[] = [];
+  private heldBatches: SeriesColumns[] = [];
+  private heldPoints = 0;
   private readonly heldIndex: OutputChunk[] = [];
   private lastHeartbeat = 0;
 
@@ -36,18 +38,24 @@ export class ResilientSink {
     private readonly warn: (message: string) => void,
   ) {}
 
-  async write(points: SeriesPoint[], index: OutputChunk[]): Promise<void> {
+  /** With `defer`, another write follows soon: the store may hold back summaries until then (Store.appendPoints). */
+  async write(batches: SeriesColumns[], index: OutputChunk[], defer = false): Promise<void> {
     if (this.primary === undefined) {
-      this.toFallback(points);
+      this.toFallback(pointsOf(batches));
       return;
     }
-    this.heldPoints.push(...points);
+    for (const batch of batches) {
+      if (batch.n === 0) continue;
+      this.heldBatches.push(batch);
+      this.heldPoints += batch.n;
+    }
     this.heldIndex.push(...index);
     try {
       if (this.heldIndex.length > 0) await this.primary.indexOutput(this.heldIndex);
       this.heldIndex.length = 0;
-      if (this.heldPoints.length > 0) await this.primary.appendPoints(this.heldPoints);
-      this.heldPoints.length = 0;
+      if (this.heldPoints > 0 || !defer) await this.primary.appendColumns(this.heldBatches, { defer });
+      this.heldBatches = [];
+      this.heldPoints = 0;
       const now = Date.now();
       if (now - this.lastHeartbeat > 5000) {
         this.lastHeartbeat = now;
@@ -55,12 +63,19 @@ export class ResilientSink {
       }
     } catch (error) {
       this.warn(`cannot write to the store (${(error as Error).message}); keeping metrics in memory and retrying`);
-      if (this.heldPoints.length > MEMORY_BOUND) {
+      if (this.heldPoints > MEMORY_BOUND) {
         this.warn(`the store still refuses writes; metrics go to ${this.fallback.file}`);
-        this.toFallback(this.heldPoints.splice(0));
+        this.toFallback(this.takeHeld());
       }
       if (this.heldIndex.length > MEMORY_BOUND) this.heldIndex.splice(0, this.heldIndex.length - MEMORY_BOUND);
     }
+  }
+
+  private takeHeld(): SeriesPoint[] {
+    const points = pointsOf(this.heldBatches);
+    this.heldBatches = [];
+    this.heldPoints = 0;
+    return points;
   }
 
   private toFallback(points: SeriesPoint[]): void {
@@ -72,9 +87,9 @@ export class ResilientSink {
   }
 
   async close(): Promise<void> {
-    if (this.heldPoints.length > 0) {
-      this.warn(`the store refused the last writes; ${this.heldPoints.length} metric points go to ${this.fallback.file}`);
-      this.toFallback(this.heldPoints.splice(0));
+    if (this.heldPoints > 0) {
+      this.warn(`the store refused the last writes; ${this.heldPoints} metric points go to ${this.fallback.file}`);
+      this.toFallback(this.takeHeld());
     }
     try {
       await this.primary?.close();

@@ -1,3 +1,4 @@
+import type { SeriesColumns } from '../model/columns.js';
 import type { SeriesPoint } from '../model/point.js';
 import type { NewRun, Run, RunStatus, RunUpdate } from '../model/run.js';
 import type { SeriesKey } from '../model/series.js';
@@ -106,6 +107,10 @@ export interface StoreChanges {
  * The only way into recorded data. The SQLite store is the embedded default; a server backend implements the same.
  * Every method may throw a RunmeterError with a stable code.
  */
+export interface AppendOptions {
+  defer?: boolean;
+}
+
 export interface Store {
   /** Where the data lives, for messages: a path or a URL without its password. */
   readonly location: string;
@@ -125,7 +130,14 @@ export interface Store {
   /** Marks `running` runs on `host` whose agent is gone as `lost`. Returns them. */
   markLostRuns(host: string, isAlive: (pid: number) => boolean): Promise<Run[]>;
 
-  appendPoints(runId: string, points: SeriesPoint[]): Promise<void>;
+  /**
+   * Appends points. With `defer`, the caller promises another call without it soon (within about 100 ms): a
+   * store may hold back rewriting series summaries and open chunks until then. A call without points and
+   * without `defer` writes what was held back.
+   */
+  appendPoints(runId: string, points: SeriesPoint[], options?: AppendOptions): Promise<void>;
+  /** As appendPoints, for points already in columns (no object per point). */
+  appendColumns(runId: string, batches: SeriesColumns[], options?: AppendOptions): Promise<void>;
   listSeries(runId: string): Promise<SeriesSummary[]>;
   querySeries(seriesId: number, query: SeriesQuery): Promise<SeriesData>;
   /** Points from index `fromIndex` on, in order, a batch at a time. */

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FallbackSink, ResilientSink } from '../../src/agent/resilient-sink.js';
 import type { Sink } from '../../src/agent/sink.js';
+import { columnsOf, pointsOf, type SeriesColumns } from '../../src/model/columns.js';
 import type { SeriesPoint } from '../../src/model/point.js';
 import { tempHome } from '../helpers/cli.js';
 
@@ -12,9 +13,9 @@ const point = (value: number): SeriesPoint => ({ series: { name: 'loss', kind: '
 class FlakySink implements Sink {
   failing = true;
   stored: SeriesPoint[] = [];
-  async appendPoints(points: SeriesPoint[]) {
+  async appendColumns(batches: SeriesColumns[]) {
     if (this.failing) throw new Error('SQLITE_FULL: database or disk is full');
-    this.stored.push(...points);
+    this.stored.push(...pointsOf(batches));
   }
   async indexOutput() {
     if (this.failing) throw new Error('SQLITE_FULL: database or disk is full');
@@ -28,11 +29,11 @@ describe('ResilientSink', () => {
     const primary = new FlakySink();
     const warnings: string[] = [];
     const sink = new ResilientSink(primary, new FallbackSink(path.join(tempHome(), 'points.jsonl')), (m) => warnings.push(m));
-    await sink.write([point(1), point(2)], []);
-    await sink.write([point(3)], []);
+    await sink.write(columnsOf([point(1), point(2)]), []);
+    await sink.write(columnsOf([point(3)]), []);
     expect(primary.stored).toEqual([]);
     primary.failing = false;
-    await sink.write([point(4)], []);
+    await sink.write(columnsOf([point(4)]), []);
     expect(primary.stored.map((p) => p.value)).toEqual([1, 2, 3, 4]);
     expect(new Set(warnings).size).toBe(1);
     expect(warnings[0]).toContain('database or disk is full');
@@ -43,7 +44,7 @@ describe('ResilientSink', () => {
     const file = path.join(tempHome(), 'fallback', 'points.jsonl');
     const warnings: string[] = [];
     const sink = new ResilientSink(primary, new FallbackSink(file), (m) => warnings.push(m));
-    await sink.write([point(1), { ...point(2), value: Number.NaN }], []);
+    await sink.write(columnsOf([point(1), { ...point(2), value: Number.NaN }]), []);
     await sink.close();
     const lines = fs
       .readFileSync(file, 'utf8')
@@ -57,7 +58,7 @@ describe('ResilientSink', () => {
   it('writes straight to the fallback file when there is no store at all', async () => {
     const file = path.join(tempHome(), 'points.jsonl');
     const sink = new ResilientSink(undefined, new FallbackSink(file), () => {});
-    await sink.write([point(7)], []);
+    await sink.write(columnsOf([point(7)]), []);
     expect(fs.readFileSync(file, 'utf8')).toContain('"value":7');
   });
 });

@@ -88,6 +88,20 @@ describe('runmeter run', () => {
     expect((await showJson(home)).run).toMatchObject({ status: 'failed', exitCode: 126 });
   });
 
+  it('stores a burst of points while the job is still running, not only when it ends', async () => {
+    const home = tempHome();
+    const { child, done } = startCli(['run', '-q', '--name', 'burst', '--', node, job('burst-then-wait.mjs'), '50000'], { home });
+    let out = '';
+    child.stdout?.on('data', (chunk: Buffer) => (out += chunk));
+    await waitFor(() => out.includes('ready'), 10_000, 'the burst');
+    const count = async () => ((await showJson(home, 'burst')).series.find((s) => s.name === 'loss')?.count as number | undefined) ?? 0;
+    await waitFor(async () => (await count()) === 50_000, 10_000, 'all 50000 points stored while the job waits');
+    const [series] = (await showJson(home, 'burst')).series.filter((s) => s.name === 'loss');
+    expect(series).toMatchObject({ first_step: 0, last_step: 49_999, max: 1 });
+    child.kill('SIGTERM');
+    await done;
+  });
+
   it('forwards SIGTERM to the job and exits with its status', async () => {
     const home = tempHome();
     const { child, done } = startCli(['run', '--', node, job('wait-for-signal.mjs')], { home });

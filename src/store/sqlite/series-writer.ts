@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { SeriesPoint } from '../../model/point.js';
+import type { SeriesColumns } from '../../model/columns.js';
 import { type SeriesKey, seriesKeyString } from '../../model/series.js';
 import { CHUNK_SIZE, decodePoints, encodeBlocks, encodePoints, type PointColumns, summarize } from '../chunk-codec.js';
 import { float64Blob, nullIfNaN } from './rows.js';
@@ -7,13 +7,44 @@ import { float64Blob, nullIfNaN } from './rows.js';
 /** The open (last, not yet full) chunk of a series, kept in memory so that appends never re-read it. */
 interface SeriesTail {
   id: number;
-  /** Points in the series, as this process last wrote or read it. */
+  /** Points in the series, appended by this process or read back. */
   count: number;
+  /** The count in the series row, as this process last wrote or read it. */
+  written: number;
   chunkNo: number;
   chunkStart: number;
   n: number;
   columns: PointColumns;
+  /** What the points appended since the row was last written add to its summary. */
+  pending: PendingSummary;
 }
+
+/** The summary of points not yet in the series row; NaN where none had the field. */
+interface PendingSummary {
+  points: number;
+  min: number;
+  max: number;
+  last: number;
+  firstTime: number;
+  lastTime: number;
+  firstStep: number;
+  lastStep: number;
+  firstEpoch: number;
+  lastEpoch: number;
+}
+
+const emptyPending = (): PendingSummary => ({
+  points: 0,
+  min: Number.NaN,
+  max: Number.NaN,
+  last: Number.NaN,
+  firstTime: Number.NaN,
+  lastTime: Number.NaN,
+  firstStep: Number.NaN,
+  lastStep: Number.NaN,
+  firstEpoch: Number.NaN,
+  lastEpoch: Number.NaN,
+});
 
 const emptyColumns = (): PointColumns => ({
   time: new Float64Array(CHUNK_SIZE),
@@ -21,6 +52,18 @@ const emptyColumns = (): PointColumns => ({
   epoch: new Float64Array(CHUNK_SIZE),
   value: new Float64Array(CHUNK_SIZE),
 });
+
+/** The first of the first `n` entries that is not NaN; NaN when none. */
+function firstNumber(column: Float64Array, n: number): number {
+  for (let i = 0; i < n; i++) if (!Number.isNaN(column[i] as number)) return column[i] as number;
+  return Number.NaN;
+}
+
+/** The last of the first `n` entries that is not NaN; NaN when none. */
+function lastNumber(column: Float64Array, n: number): number {
+  for (let i = n - 1; i >= 0; i--) if (!Number.isNaN(column[i] as number)) return column[i] as number;
+  return Number.NaN;
+}
 
 /**
  * Appends points to series: fills each series' open chunk, seals it at CHUNK_SIZE, and keeps the series summary
@@ -35,6 +78,8 @@ export class SeriesWriter {
    */
   private readonly idsByKey = new Map<string, Map<SeriesKey, number>>();
   private readonly tails = new Map<number, SeriesTail>();
+  /** Series whose open chunk and summary row wait for the next append that is not deferred. */
+  private readonly deferred = new Set<SeriesTail>();
   private readonly statements;
 
   constructor(db: Database.Database) {
@@ -66,34 +111,39 @@ export class SeriesWriter {
     };
   }
 
-  /** Appends points of one run. Call inside a transaction. */
-  append(runId: string, points: readonly SeriesPoint[]): void {
-    const bySeries = new Map<number, SeriesPoint[]>();
+  /**
+   * Appends points of one run, in columns. Call inside a transaction. Full chunks are written at once; with
+   * `defer`, the open chunk and the summary row wait for the next call without it (a caller working through a
+   * backlog would otherwise rewrite each open chunk on every batch).
+   */
+  appendColumns(runId: string, batches: readonly SeriesColumns[], defer = false): void {
     let byKey = this.idsByKey.get(runId);
     if (byKey === undefined) {
       byKey = new Map();
       this.idsByKey.set(runId, byKey);
     }
-    let lastSeries: SeriesKey | undefined;
-    let lastGroup: SeriesPoint[] | undefined;
-    for (const point of points) {
-      if (point.series !== lastSeries || lastGroup === undefined) {
-        let id = byKey.get(point.series);
-        if (id === undefined) {
-          id = this.seriesId(runId, seriesKeyString(point.series), point.series);
-          if (byKey.size >= 4096) byKey.clear();
-          byKey.set(point.series, id);
-        }
-        lastGroup = bySeries.get(id);
-        if (lastGroup === undefined) {
-          lastGroup = [];
-          bySeries.set(id, lastGroup);
-        }
-        lastSeries = point.series;
+    for (const batch of batches) {
+      if (batch.n === 0) continue;
+      let id = byKey.get(batch.series);
+      if (id === undefined) {
+        id = this.seriesId(runId, seriesKeyString(batch.series), batch.series);
+        if (byKey.size >= 4096) byKey.clear();
+        byKey.set(batch.series, id);
       }
-      lastGroup.push(point);
+      this.appendToSeries(id, batch, defer);
     }
-    for (const [id, group] of bySeries) this.appendToSeries(id, group);
+    if (!defer) this.writeDeferred();
+  }
+
+  /** Whether some open chunks or summary rows wait to be written. */
+  get hasDeferred(): boolean {
+    return this.deferred.size > 0;
+  }
+
+  /** Writes the open chunks and summary rows held back. Call inside a transaction. */
+  writeDeferred(): void {
+    for (const tail of this.deferred) this.writeTail(tail);
+    this.deferred.clear();
   }
 
   /** Forgets cached state, after series were deleted. */
@@ -101,6 +151,7 @@ export class SeriesWriter {
     this.ids.clear();
     this.idsByKey.clear();
     this.tails.clear();
+    this.deferred.clear();
   }
 
   private seriesId(runId: string, key: string, series: SeriesKey): number {
@@ -126,9 +177,10 @@ export class SeriesWriter {
   private tail(id: number): SeriesTail {
     const stored = this.statements.seriesCount.get(id) as number;
     const cached = this.tails.get(id);
-    if (cached !== undefined && cached.count === stored) return cached;
+    if (cached !== undefined && cached.written === stored) return cached;
+    if (cached !== undefined) this.deferred.delete(cached);
     const row = this.statements.lastChunk.get(id) as { no: number; start_index: number; n: number; points: Buffer } | undefined;
-    const tail: SeriesTail = { id, count: stored, chunkNo: 0, chunkStart: 0, n: 0, columns: emptyColumns() };
+    const tail: SeriesTail = { id, count: stored, written: stored, chunkNo: 0, chunkStart: 0, n: 0, columns: emptyColumns(), pending: emptyPending() };
     if (row !== undefined) {
       if (row.n < CHUNK_SIZE) {
         const decoded = decodePoints(row.points);
@@ -143,41 +195,28 @@ export class SeriesWriter {
         tail.chunkNo = row.no + 1;
         tail.chunkStart = row.start_index + row.n;
       }
+      // A writer that stopped between writing a full chunk and its summary row left the row behind the chunks.
+      tail.count = Math.max(stored, row.start_index + row.n);
     }
     this.tails.set(id, tail);
     return tail;
   }
 
-  private appendToSeries(id: number, points: SeriesPoint[]): void {
+  private appendToSeries(id: number, batch: SeriesColumns, defer: boolean): void {
     const tail = this.tail(id);
-    let min = Number.NaN;
-    let max = Number.NaN;
-    let firstStep = Number.NaN;
-    let lastStep = Number.NaN;
-    let firstEpoch = Number.NaN;
-    let lastEpoch = Number.NaN;
-    for (const point of points) {
-      const i = tail.n;
-      const step = point.step ?? Number.NaN;
-      const epoch = point.epoch ?? Number.NaN;
-      const value = point.value;
-      tail.columns.time[i] = point.time;
-      tail.columns.step[i] = step;
-      tail.columns.epoch[i] = epoch;
-      tail.columns.value[i] = value;
-      tail.n++;
-      if (!Number.isNaN(value)) {
-        if (!(value >= min)) min = value;
-        if (!(value <= max)) max = value;
-      }
-      if (!Number.isNaN(step)) {
-        if (Number.isNaN(firstStep)) firstStep = step;
-        lastStep = step;
-      }
-      if (!Number.isNaN(epoch)) {
-        if (Number.isNaN(firstEpoch)) firstEpoch = epoch;
-        lastEpoch = epoch;
-      }
+    const p = tail.pending;
+    const n = batch.n;
+    let from = 0;
+    while (from < n) {
+      // Copy as much as the open chunk takes, column by column.
+      const count = Math.min(n - from, CHUNK_SIZE - tail.n);
+      const to = from + count;
+      tail.columns.time.set(batch.time.subarray(from, to), tail.n);
+      tail.columns.step.set(batch.step.subarray(from, to), tail.n);
+      tail.columns.epoch.set(batch.epoch.subarray(from, to), tail.n);
+      tail.columns.value.set(batch.value.subarray(from, to), tail.n);
+      tail.n += count;
+      from = to;
       if (tail.n === CHUNK_SIZE) {
         this.writeChunk(tail);
         tail.chunkNo++;
@@ -185,25 +224,53 @@ export class SeriesWriter {
         tail.n = 0;
       }
     }
+    for (let i = 0; i < n; i++) {
+      const value = batch.value[i] as number;
+      if (!Number.isNaN(value)) {
+        if (!(value >= p.min)) p.min = value;
+        if (!(value <= p.max)) p.max = value;
+      }
+    }
+    if (Number.isNaN(p.firstStep)) p.firstStep = firstNumber(batch.step, n);
+    if (Number.isNaN(p.firstEpoch)) p.firstEpoch = firstNumber(batch.epoch, n);
+    const lastStep = lastNumber(batch.step, n);
+    if (!Number.isNaN(lastStep)) p.lastStep = lastStep;
+    const lastEpoch = lastNumber(batch.epoch, n);
+    if (!Number.isNaN(lastEpoch)) p.lastEpoch = lastEpoch;
+    if (p.points === 0) p.firstTime = batch.time[0] as number;
+    p.lastTime = batch.time[n - 1] as number;
+    p.last = batch.value[n - 1] as number;
+    p.points += n;
+    tail.count += n;
+    if (defer) this.deferred.add(tail);
+    else {
+      this.deferred.delete(tail);
+      this.writeTail(tail);
+    }
+  }
+
+  /** Writes the open chunk (when it has points) and brings the summary row up to date. */
+  private writeTail(tail: SeriesTail): void {
+    const p = tail.pending;
+    if (p.points === 0) return;
     if (tail.n > 0) this.writeChunk(tail);
-    tail.count += points.length;
-    const first = points[0] as SeriesPoint;
-    const last = points[points.length - 1] as SeriesPoint;
     this.statements.updateSummary.run(
       {
         count: tail.count,
-        min: nullIfNaN(min),
-        max: nullIfNaN(max),
-        last: nullIfNaN(last.value),
-        firstTime: first.time,
-        lastTime: last.time,
-        firstStep: nullIfNaN(firstStep),
-        lastStep: nullIfNaN(lastStep),
-        firstEpoch: nullIfNaN(firstEpoch),
-        lastEpoch: nullIfNaN(lastEpoch),
+        min: nullIfNaN(p.min),
+        max: nullIfNaN(p.max),
+        last: nullIfNaN(p.last),
+        firstTime: p.firstTime,
+        lastTime: p.lastTime,
+        firstStep: nullIfNaN(p.firstStep),
+        lastStep: nullIfNaN(p.lastStep),
+        firstEpoch: nullIfNaN(p.firstEpoch),
+        lastEpoch: nullIfNaN(p.lastEpoch),
       },
-      id,
+      tail.id,
     );
+    tail.written = tail.count;
+    tail.pending = emptyPending();
   }
 
   private writeChunk(tail: SeriesTail): void {

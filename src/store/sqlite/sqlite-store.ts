@@ -2,11 +2,24 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
+import { columnsOf, type SeriesColumns } from '../../model/columns.js';
 import { RunmeterError } from '../../model/errors.js';
 import type { SeriesPoint } from '../../model/point.js';
 import { type NewRun, newRunId, type Run, type RunUpdate } from '../../model/run.js';
 import { closestMatches } from '../../model/text.js';
-import type { Artifact, IndexedPoints, OutputChunk, OutputStream, RunFilter, SeriesData, SeriesQuery, SeriesSummary, Store, StoreChanges } from '../store.js';
+import type {
+  AppendOptions,
+  Artifact,
+  IndexedPoints,
+  OutputChunk,
+  OutputStream,
+  RunFilter,
+  SeriesData,
+  SeriesQuery,
+  SeriesSummary,
+  Store,
+  StoreChanges,
+} from '../store.js';
 import { migrate } from './migrations.js';
 import { directorySize, fileSize, readFileRange } from './output-files.js';
 import { type RunRow, runFromRow, type SeriesRow, seriesFromRow } from './rows.js';
@@ -224,11 +237,16 @@ export class SqliteStore implements Store {
     return lost.map((row) => ({ ...runFromRow(row), status: 'lost' as const }));
   }
 
-  async appendPoints(runId: string, points: SeriesPoint[]): Promise<void> {
-    if (points.length === 0) return;
+  async appendPoints(runId: string, points: SeriesPoint[], options: AppendOptions = {}): Promise<void> {
+    await this.appendColumns(runId, columnsOf(points), options);
+  }
+
+  async appendColumns(runId: string, batches: SeriesColumns[], options: AppendOptions = {}): Promise<void> {
+    const defer = options.defer === true;
+    if (!batches.some((batch) => batch.n > 0) && (defer || !this.writer.hasDeferred)) return;
     this.write(() => {
-      this.writer.append(runId, points);
-      this.bumpChange(runId);
+      this.writer.appendColumns(runId, batches, defer);
+      if (!defer) this.bumpChange(runId);
     });
   }
 
