@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { RunmeterError } from '../model/errors.js';
+import { isErrnoError, RunmeterError } from '../model/errors.js';
 import { version } from '../version.js';
 import { type CliContext, processContext } from './context.js';
 
@@ -54,6 +54,8 @@ export async function main(argv: string[]): Promise<void> {
       return;
     }
     const debug = argv.includes('--debug');
+    // The reader went away (`runmeter parse log --jsonl | head`): stop quietly, as other command-line tools do.
+    if (isErrnoError(error, 'EPIPE')) return;
     if (error instanceof RunmeterError) {
       context.stderr.write(`runmeter: ${error.message}\n`);
       if (debug && error.stack) context.stderr.write(`${error.stack}\n`);

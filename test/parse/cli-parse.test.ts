@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli, sharedFixtures, tempHome } from '../helpers/cli.js';
+import { runCli, sharedFixtures, startCli, tempHome } from '../helpers/cli.js';
 
 const log = (name: string) => path.join(sharedFixtures, 'logs', name);
 const jsonl = (out: Buffer) =>
@@ -59,6 +59,16 @@ describe('runmeter parse', () => {
     expect(noConfig.stdout.toString()).toBe('');
     const perBatch = await runCli(['parse', log('keras1_verbose1.log'), '--jsonl', '--per-batch'], { home });
     expect(jsonl(perBatch.stdout).length).toBeGreaterThan(200);
+  });
+
+  it('stops quietly when its reader goes away, as in `runmeter parse log --jsonl | head -1`', async () => {
+    const file = path.join(tempHome(), 'long.log');
+    fs.writeFileSync(file, Array.from({ length: 200_000 }, (_, i) => `{"metric": "loss", "value": ${i}, "step": ${i}}\n`).join(''));
+    const { child, done } = startCli(['parse', file, '--jsonl'], { home: tempHome() });
+    child.stdout?.once('data', () => child.stdout?.destroy());
+    const result = await done;
+    expect(result.stderr.toString()).toBe('');
+    expect(result.code).toBe(0);
   });
 
   it('says what is wrong with a missing file or a bad flag', async () => {
