@@ -43,7 +43,7 @@ function timed(commandLine, { watchPidOf } = {}) {
 // no target: there Node's own ~120 ms start-up and the parse rate set the ratio).
 const pidFile = path.join(home, 'runmeter.pid');
 for (const [label, extra, rounds, target] of [
-  ['formatted lines', '', 3, 1.3],
+  ['formatted lines', '', 5, 1.3],
   ['prebuilt blocks (worst case)', ' --prebuilt', 3, undefined],
 ]) {
   const job = `${node} ${path.join(here, 'mixed-log.mjs')} ${megabytes}${extra}`;

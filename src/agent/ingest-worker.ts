@@ -191,13 +191,18 @@ const timer = setInterval(() => {
 
 /** Flush by size too: while the worker works through a backlog of messages, its timer does not get to run. */
 const FLUSH_POINTS = 10_000;
+/**
+ * While it works through a backlog, the open chunks and summaries are written this often: each such write
+ * rewrites every open chunk, and a flood of output is still seen live at two updates a second.
+ */
+const BACKLOG_FLUSH_MS = 500;
 
 port.on('message', (message: ToWorker) => {
   if (message.type === 'output') {
     ingest(message.entries);
     if (pendingCount >= FLUSH_POINTS || pendingIndex.length >= 1000) {
-      // A full flush at least every flushMs, so that a long backlog still shows up live.
-      const defer = Date.now() - lastFullFlush < config.flushMs;
+      // A full flush at least every BACKLOG_FLUSH_MS, so that a long backlog still shows up live.
+      const defer = Date.now() - lastFullFlush < BACKLOG_FLUSH_MS;
       flushing = flushing.then(() => flush(defer));
     }
   } else if (message.type === 'points') pendingSamples.push(...message.points);
