@@ -111,6 +111,18 @@ export async function runJob(options: RunJobOptions): Promise<JobResult> {
   if (options.pythonUnbuffered !== false && env.PYTHONUNBUFFERED === undefined) jobEnv.PYTHONUNBUFFERED = '1';
 
   const workerConfig: WorkerConfig = { storeSpec, runId, files, parse: options.parse ?? {}, flushMs: 100, fallbackDir };
+  let job: JobProcess | undefined;
+  let startError: Error | undefined;
+  try {
+    const spawnOptions = { command: options.command, cwd, env: jobEnv, stdin: options.stdin ?? process.stdin };
+    job =
+      options.tty && (stdout as NodeJS.WriteStream).isTTY
+        ? await spawnWithTerminal(spawnOptions, stdout as NodeJS.WriteStream)
+        : await spawnWithPipes(spawnOptions);
+  } catch (error) {
+    startError = error as Error;
+  }
+
   const entry = workerEntry();
   // A small young generation keeps the worker's memory near what it holds (a few batches of points), not what it
   // has churned through: runmeter's whole RSS stays under ~150 MB on a job printing hundreds of MB.
@@ -135,21 +147,10 @@ export async function runJob(options: RunJobOptions): Promise<JobResult> {
   const toWorker = (message: ToWorker) => worker.postMessage(message);
   const recorder = new OutputRecorder(files, (entries) => toWorker({ type: 'output', entries }), warn);
 
-  let job: JobProcess | undefined;
-  let startError: Error | undefined;
-  try {
-    const spawnOptions = { command: options.command, cwd, env: jobEnv, stdin: options.stdin ?? process.stdin };
-    job =
-      options.tty && (stdout as NodeJS.WriteStream).isTTY
-        ? await spawnWithTerminal(spawnOptions, stdout as NodeJS.WriteStream)
-        : await spawnWithPipes(spawnOptions);
-    job.onOutput((stream, chunk) => {
-      (stream === 'stdout' ? stdout : stderr).write(chunk);
-      recorder.record(stream, chunk, Date.now());
-    });
-  } catch (error) {
-    startError = error as Error;
-  }
+  job?.onOutput((stream, chunk) => {
+    (stream === 'stdout' ? stdout : stderr).write(chunk);
+    recorder.record(stream, chunk, Date.now());
+  });
 
   // Signals are forwarded from the moment the job exists: one arriving while the store opens must not orphan it.
   let forwarded: NodeJS.Signals | undefined;
