@@ -38,6 +38,7 @@ export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly filesDir: string;
   private readonly writer: SeriesWriter;
+  private readonly statements = new Map<string, Database.Statement>();
 
   /** Opens (creating if needed) the store whose database is `dbFile` and whose files live under `filesDir`. */
   constructor(dbFile: string, filesDir: string, options: { readonly?: boolean } = {}) {
@@ -68,9 +69,19 @@ export class SqliteStore implements Store {
     return this.db.transaction(work).immediate();
   }
 
+  /** A prepared statement for SQL that hot paths run again and again (preparing it costs more than running it). */
+  private statement(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (statement === undefined) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
   private bumpChange(runId: string): void {
-    const seq = this.db.prepare("UPDATE meta SET value = value + 1 WHERE key = 'change_seq' RETURNING value").pluck().get() as number;
-    this.db.prepare('UPDATE runs SET change_seq = ? WHERE id = ?').run(seq, runId);
+    const seq = this.statement("UPDATE meta SET value = value + 1 WHERE key = 'change_seq' RETURNING value").pluck().get() as number;
+    this.statement('UPDATE runs SET change_seq = ? WHERE id = ?').run(seq, runId);
   }
 
   async createRun(newRun: NewRun): Promise<Run> {
@@ -147,7 +158,7 @@ export class SqliteStore implements Store {
   }
 
   async heartbeat(id: string, time: number): Promise<void> {
-    this.db.prepare('UPDATE runs SET heartbeat = ? WHERE id = ?').run(time, id);
+    this.statement('UPDATE runs SET heartbeat = ? WHERE id = ?').run(time, id);
   }
 
   async getRun(id: string): Promise<Run | undefined> {
@@ -281,7 +292,7 @@ export class SqliteStore implements Store {
   async indexOutput(runId: string, chunks: OutputChunk[]): Promise<void> {
     if (chunks.length === 0) return;
     this.write(() => {
-      const insert = this.db.prepare('INSERT INTO output_chunks (run_id, stream, offset, length, time) VALUES (?, ?, ?, ?, ?)');
+      const insert = this.statement('INSERT INTO output_chunks (run_id, stream, offset, length, time) VALUES (?, ?, ?, ?, ?)');
       for (const chunk of chunks) insert.run(runId, streamCode[chunk.stream], chunk.offset, chunk.length, chunk.time);
       this.bumpChange(runId);
     });
@@ -349,8 +360,8 @@ export class SqliteStore implements Store {
   }
 
   async changes(since: number): Promise<StoreChanges> {
-    const version = this.db.prepare("SELECT value FROM meta WHERE key = 'change_seq'").pluck().get() as number;
-    const runIds = version > since ? (this.db.prepare('SELECT id FROM runs WHERE change_seq > ?').pluck().all(since) as string[]) : [];
+    const version = this.statement("SELECT value FROM meta WHERE key = 'change_seq'").pluck().get() as number;
+    const runIds = version > since ? (this.statement('SELECT id FROM runs WHERE change_seq > ?').pluck().all(since) as string[]) : [];
     return { version, runIds };
   }
 
