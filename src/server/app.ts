@@ -44,7 +44,11 @@ export function createApp(options: AppOptions): Hono & { feed: ChangeFeed } {
   api.route('/', exportRoutes(store, options.exporters ?? {}));
   api.route('/', liveRoutes(feed));
   api.all('*', (c) => {
-    throw new ApiError(404, 'E_NOT_FOUND', `no API endpoint ${c.req.method} ${new URL(c.req.url).pathname}; see docs/dashboard.md for the list`);
+    throw new ApiError(
+      404,
+      'E_NOT_FOUND',
+      `no API endpoint ${c.req.method} ${new URL(c.req.url).pathname}; the endpoints are listed in the README's "HTTP API" section`,
+    );
   });
   app.route('/api/v1', api);
   app.all('/api/*', (c) => {

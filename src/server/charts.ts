@@ -69,6 +69,11 @@ function withRank(label: string, key: SeriesKey): string {
   return extra.length > 0 ? `${label} (${extra.join(', ')})` : label;
 }
 
+// The SDK's logSystemMetrics gives its series a context; the agent's have none, and both share a chart.
+function withContext(label: string, key: SeriesKey): string {
+  return key.context ? `${label} · ${key.context}` : label;
+}
+
 /** Where a series goes on the run page: training metrics by base name (loss with val_loss), system ones by quantity. */
 export function placeSeries(key: SeriesKey): ChartPlacement {
   if (key.kind === 'training') {
@@ -89,8 +94,8 @@ export function placeSeries(key: SeriesKey): ChartPlacement {
   const known = systemCharts[`${gpu ? 'gpu:' : ''}${metric}|${unit === 'count' ? '' : unit}`];
   if (known === undefined) {
     const title = titleCase(`${metric}${unit === '' || unit === 'count' ? '' : ` ${unit.replace(/_/g, ' ')}`}`);
-    return { key: `system:${metric}|${unit}`, title, unit, section: 'system', order: 100, label: withRank(source, key) };
+    return { key: `system:${metric}|${unit}`, title, unit, section: 'system', order: 100, label: withRank(withContext(source, key), key) };
   }
   const [title, order, detail] = known;
-  return { key: `system:${title}`, title, unit, section: 'system', order, label: withRank(detail ? `${source} ${detail}` : source, key) };
+  return { key: `system:${title}`, title, unit, section: 'system', order, label: withRank(withContext(detail ? `${source} ${detail}` : source, key), key) };
 }

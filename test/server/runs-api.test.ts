@@ -124,11 +124,42 @@ describe('runs API', () => {
     expect(chart('gpu/0/power_watts')).toMatchObject({ title: 'GPU power', unit: 'watts', section: 'system' });
   });
 
-  it('answers an unknown endpoint with a 404 JSON error', async () => {
+  it("tells the agent's system series from the SDK's logSystemMetrics ones by their context", async () => {
+    ({ store } = tempStore());
+    const run = await createRun(store);
+    const sample = (name: string, kind: 'system' | 'job' | 'gpu', context?: string) => ({
+      series: context === undefined ? { name, kind } : { name, kind, context },
+      time: t0,
+      value: 1,
+    });
+    await store.appendPoints(run.id, [
+      sample('system/cpu_percent', 'system'),
+      sample('system/cpu_percent', 'system', 'training'),
+      sample('system/disk_read_bytes_per_s', 'system', 'validation'),
+      sample('gpu/0/power_watts', 'gpu', 'training'),
+      sample('job/open_files', 'job', 'training'),
+    ]);
+    const { json } = testApp({ store });
+    const { body } = await json<SeriesListResponse>(`/api/v1/runs/${run.id}/series`);
+    const cpu = body.series.filter((s) => s.name === 'system/cpu_percent');
+    expect(cpu).toHaveLength(2);
+    expect(cpu[0]?.chart.key).toBe(cpu[1]?.chart.key);
+    expect(cpu.map((s) => s.chart.label).sort()).toEqual(['machine', 'machine · training']);
+    const chart = (name: string) => body.series.find((s) => s.name === name)?.chart;
+    expect(chart('system/disk_read_bytes_per_s')?.label).toBe('machine read · validation');
+    expect(chart('gpu/0/power_watts')?.label).toBe('GPU 0 · training');
+    expect(chart('job/open_files')?.label).toBe('job · training');
+  });
+
+  it("answers an unknown endpoint with a 404 JSON error that points to the README's API list", async () => {
     ({ store } = tempStore());
     const { json } = testApp({ store });
-    const { status, body } = await json<{ error: { code: string } }>('/api/v1/nothing');
+    const { status, body } = await json<{ error: { code: string; message: string } }>('/api/v1/nothing');
     expect(status).toBe(404);
     expect(body.error.code).toBe('E_NOT_FOUND');
+    expect(body.error.message).toContain('GET /api/v1/nothing');
+    expect(body.error.message).toContain('README');
+    expect(body.error.message).toContain('HTTP API');
+    expect(body.error.message).not.toContain('docs/');
   });
 });

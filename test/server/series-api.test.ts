@@ -92,6 +92,30 @@ describe('series data API', () => {
     expect(missing.body.error.code).toBe('E_SERIES_NOT_FOUND');
   });
 
+  it('rejects a range whose from is past its to, naming both parameters', async () => {
+    ({ store } = tempStore());
+    const run = await createRun(store);
+    await store.appendPoints(
+      run.id,
+      metricPoints('loss', 200, (i) => i),
+    );
+    const { json } = testApp({ store });
+    const id = await seriesId(json, run.id, 'loss');
+    const reversed = await json<{ error: { code: string; message: string } }>(`/api/v1/runs/${run.id}/series/${id}/data?x=step&from=100&to=10`);
+    expect(reversed.status).toBe(400);
+    expect(reversed.body.error.code).toBe('E_USAGE');
+    expect(reversed.body.error.message).toContain('"from"');
+    expect(reversed.body.error.message).toContain('"to"');
+    expect(reversed.body.error.message).toContain('from=100 and to=10');
+    const single = await json<SeriesDataResponse>(`/api/v1/runs/${run.id}/series/${id}/data?x=step&from=10&to=10`);
+    expect(single.status).toBe(200);
+    expect(single.body.xs).toEqual([10]);
+    // A live client reading on past the series' end still gets an empty answer, not an error.
+    const pastEnd = await json<SeriesDataResponse>(`/api/v1/runs/${run.id}/series/${id}/data?x=step&from=500`);
+    expect(pastEnd.status).toBe(200);
+    expect(pastEnd.body.xs).toEqual([]);
+  });
+
   it('reads raw points from an index, for a client catching up', async () => {
     ({ store } = tempStore());
     const run = await createRun(store);

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { formatCommand, formatDuration, formatElapsed, formatNumber, formatTicks, formatUnit } from '../../web/src/format.js';
-import { href, parseRoute } from '../../web/src/router.js';
 
 describe('dashboard formatting', () => {
   it('writes metric values exactly enough, NaN and infinities included', () => {
@@ -27,17 +26,5 @@ describe('dashboard formatting', () => {
 
   it('quotes command arguments that need it', () => {
     expect(formatCommand(['python', 'train.py', '--name', 'my run', "it's"])).toBe(`python train.py --name 'my run' 'it'\\''s'`);
-  });
-});
-
-describe('dashboard routes', () => {
-  it('reads and writes the hash routes', () => {
-    expect(parseRoute('')).toEqual({ page: 'runs' });
-    expect(parseRoute('#/runs/abc123/logs')).toEqual({ page: 'run', runId: 'abc123', tab: 'logs' });
-    expect(parseRoute('#/runs/my%20run')).toEqual({ page: 'run', runId: 'my run', tab: 'charts' });
-    expect(parseRoute('#/compare?runs=a,b')).toEqual({ page: 'compare', runIds: ['a', 'b'] });
-    expect(parseRoute('#/nowhere')).toEqual({ page: 'not-found', path: '/nowhere' });
-    expect(href({ page: 'run', runId: 'my run', tab: 'system' })).toBe('#/runs/my%20run/system');
-    expect(href({ page: 'compare', runIds: ['a', 'b'] })).toBe('#/compare?runs=a,b');
   });
 });

@@ -10,13 +10,23 @@ export type Route =
 export type RunTab = 'charts' | 'system' | 'logs' | 'overview';
 const runTabs: readonly RunTab[] = ['charts', 'system', 'logs', 'overview'];
 
-/** Reads a route from a location hash such as `#/runs/abc123/logs`. */
+/** A path segment without its %-escapes, or undefined when they are malformed (`%E0`, `%zz`). */
+function decodeSegment(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Reads a route from a location hash such as `#/runs/abc123/logs`; a malformed one is the not-found page. */
 export function parseRoute(hash: string): Route {
   const [path = '', query = ''] = hash.replace(/^#/, '').split('?');
   const parts = path
     .split('/')
     .filter((p) => p !== '')
-    .map(decodeURIComponent);
+    .map(decodeSegment);
+  if (parts.some((p) => p === undefined)) return { page: 'not-found', path };
   if (parts.length === 0 || (parts.length === 1 && parts[0] === 'runs')) return { page: 'runs' };
   if (parts[0] === 'runs' && parts[1] !== undefined && parts.length <= 3) {
     const tab = (runTabs as readonly string[]).includes(parts[2] ?? '') ? (parts[2] as RunTab) : 'charts';

@@ -33,9 +33,13 @@ export function seriesRoutes(store: Store): Hono {
     const x = choiceParam(c, 'x', axes) ?? 'time';
     const buckets = numberParam(c, 'buckets', { min: 1, max: MAX_BUCKETS, integer: true }) ?? 1000;
     const from = numberParam(c, 'from');
+    const explicitTo = numberParam(c, 'to');
+    if (from !== undefined && explicitTo !== undefined && from > explicitTo) {
+      throw new ApiError(400, 'E_USAGE', `query parameters "from" and "to" must make a range with from <= to, got from=${from} and to=${explicitTo}`);
+    }
     // Without `to`, stop at the summary's last x, so that the data holds exactly the first `seriesCount` points
     // and a live client can read on from there.
-    const to = numberParam(c, 'to') ?? lastX(series, x);
+    const to = explicitTo ?? lastX(series, x);
     if (to === undefined) {
       return c.json({
         ...seriesDataView({ seriesId: series.id, x, resolution: 'raw', total: 0, xs: [], min: [], max: [], last: [], count: [] }),

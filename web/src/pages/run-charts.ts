@@ -9,6 +9,11 @@ function contextRank(series: SeriesView): number {
   return i === -1 ? contextOrder.length : i;
 }
 
+/** The label of a `... max` series' mean: `machine max · training` → `machine · training`. */
+function meanLabel(label: string): string {
+  return label.replace(/ max(?=$| · | \()/, '');
+}
+
 /** Training charts sort by name with loss first; system charts in their set order (CPU, memory, GPU, ...). */
 function compareCharts(a: SeriesView, b: SeriesView): number {
   const lossFirst = (s: SeriesView) => (s.chart.title === 'loss' ? 0 : 1);
@@ -29,7 +34,7 @@ export function runChartSpecs(series: SeriesView[], section: SeriesView['chart']
     // A `... max` series (the highest reading of each interval) takes its mean's colour, dashed.
     const colors = new Map<string, string>();
     for (const s of members) {
-      const base = s.chart.label.replace(/ max$/, '');
+      const base = meanLabel(s.chart.label);
       if (!colors.has(base)) colors.set(base, paletteColor(colors.size));
     }
     return {
@@ -41,9 +46,9 @@ export function runChartSpecs(series: SeriesView[], section: SeriesView['chart']
         runId,
         seriesId: s.id,
         label: s.chart.label,
-        color: colors.get(s.chart.label.replace(/ max$/, '')) as string,
+        color: colors.get(meanLabel(s.chart.label)) as string,
         startTime,
-        dashed: s.chart.label.endsWith(' max'),
+        dashed: meanLabel(s.chart.label) !== s.chart.label,
         hasStep: s.firstStep !== undefined,
         hasEpoch: s.firstEpoch !== undefined,
       })),
