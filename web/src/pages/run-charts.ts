@@ -1,5 +1,6 @@
 import type { SeriesView } from '../api.js';
 import type { ChartSpec } from '../charts/chart-grid.js';
+import { meanLabel } from '../series-labels.js';
 import { paletteColor } from '../theme.js';
 
 const contextOrder = ['training', 'validation', 'evaluation', 'testing'];
@@ -7,11 +8,6 @@ const contextOrder = ['training', 'validation', 'evaluation', 'testing'];
 function contextRank(series: SeriesView): number {
   const i = contextOrder.indexOf(series.context ?? 'training');
   return i === -1 ? contextOrder.length : i;
-}
-
-/** The label of a `... max` series' mean: `machine max · training` → `machine · training`. */
-function meanLabel(label: string): string {
-  return label.replace(/ max(?=$| · | \()/, '');
 }
 
 /** Training charts sort by name with loss first; system charts in their set order (CPU, memory, GPU, ...). */
