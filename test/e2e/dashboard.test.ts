@@ -2,11 +2,17 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { root, startCli, tempHome } from '../helpers/cli.js';
+import { root, runCli, startCli, tempHome } from '../helpers/cli.js';
 
-const chromiumPath = '/usr/bin/chromium';
+// Debian's chromium, which CI installs; RUNMETER_E2E_CHROMIUM names another build.
+const chromiumPath = process.env.RUNMETER_E2E_CHROMIUM || '/usr/bin/chromium';
+const chromiumMissing = !fs.existsSync(chromiumPath);
+// On CI a missing browser is a broken install: fail rather than skip, so the browser tests cannot silently vanish.
+const onCi = !['', '0', 'false'].includes((process.env.CI ?? '').toLowerCase());
 const artifacts = path.join(root, 'test-artifacts');
 const job = path.join(root, 'test', 'e2e', 'fixtures', 'live-job.mjs');
+const baselineJob = path.join(root, 'test', 'e2e', 'fixtures', 'baseline-job.mjs');
+const baselineSteps = 40;
 const hostileName = '<img src=x onerror="window.__pwned=\'name\'">';
 const hostileArg = '<script>window.__pwned="command"</script>';
 
@@ -35,8 +41,8 @@ async function startUi(): Promise<string> {
 }
 
 /** Points drawn on a chart, as the chart reports them. */
-async function chartPoints(title: string): Promise<number> {
-  return Number((await page.getAttribute(`.chart-card[data-chart="${title}"]`, 'data-points')) ?? 0);
+async function chartPoints(title: string, within = ''): Promise<number> {
+  return Number((await page.getAttribute(`${within} .chart-card[data-chart="${title}"]`.trim(), 'data-points')) ?? 0);
 }
 
 /** The page's globals, typed just enough: the tests are type-checked without the DOM's types. */
@@ -55,8 +61,9 @@ async function notInjected(): Promise<boolean> {
   });
 }
 
-describe.skipIf(!fs.existsSync(chromiumPath))('dashboard in a real browser', () => {
+describe.skipIf(chromiumMissing && !onCi)('dashboard in a real browser', () => {
   beforeAll(async () => {
+    if (chromiumMissing) throw new Error(`no browser at ${chromiumPath}: CI (CI=${process.env.CI}) installs Debian's chromium there, so the install is broken`);
     if (!fs.existsSync(path.join(root, 'dist', 'web', 'index.html'))) throw new Error('the dashboard is not built: run npm run build first');
     home = tempHome();
     fs.mkdirSync(artifacts, { recursive: true });
@@ -179,6 +186,35 @@ describe.skipIf(!fs.existsSync(chromiumPath))('dashboard in a real browser', () 
     await page.goto(`${url}/`);
     await page.waitForSelector('.run-row .status-succeeded');
     await page.screenshot({ path: path.join(artifacts, 'runs-page.png') });
+    expect(await notInjected()).toBe(true);
+  });
+
+  it('compares two runs selected on the Runs page: one chart per metric, one line per run', { timeout: 60_000 }, async () => {
+    const baseline = await runCli(['run', '--name', 'baseline', '--', process.execPath, baselineJob], { home });
+    expect(baseline.code).toBe(0);
+    await page.goto(`${url}/`);
+    await expect.poll(() => page.locator('.run-row .status-succeeded').count(), { timeout: 10_000 }).toBe(2);
+
+    const compare = page.locator('.button-primary', { hasText: 'Compare' });
+    expect(await compare.isDisabled()).toBe(true);
+    for (const row of await page.locator('.run-row').all()) await row.locator('.cell-select input[type="checkbox"]').check();
+    await expect.poll(() => compare.textContent()).toBe('Compare 2 runs');
+    await compare.click();
+
+    await page.waitForSelector('.compare-page .chart-card[data-chart="loss"][data-points] canvas', { timeout: 10_000 });
+    expect(await page.locator('.compare-page h1').textContent()).toBe('Compare 2 runs');
+    const loss = page.locator('.compare-page .chart-card[data-chart="loss"]');
+    expect(await page.locator('.compare-page .chart-card[data-chart="loss"]').count()).toBe(1);
+    expect((await loss.locator('.legend-label').allTextContents()).sort()).toEqual([hostileName, 'baseline'].sort());
+    // Both runs' loss points are drawn: the first run's every step and the baseline's 40.
+    await expect.poll(() => chartPoints('loss', '.compare-page')).toBe(steps + baselineSteps);
+    // Each run has its own colour on every chart.
+    const colors = await loss
+      .locator('.legend-swatch')
+      .evaluateAll((swatches: unknown[]) => swatches.map((swatch) => (globalThis as unknown as PageGlobals).getComputedStyle(swatch).backgroundColor));
+    expect(new Set(colors).size).toBe(2);
+    expect(await page.locator('.compare-legend .compare-run-name').allTextContents()).toEqual(expect.arrayContaining([hostileName, 'baseline']));
+    await page.screenshot({ path: path.join(artifacts, 'compare-page.png'), fullPage: true });
     expect(await notInjected()).toBe(true);
   });
 });

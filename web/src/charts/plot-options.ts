@@ -2,6 +2,7 @@ import type uPlot from 'uplot';
 import type { XMode } from '../api.js';
 import { formatCompact, formatElapsed, formatTicks, formatTimeTicks } from '../format.js';
 import { themeColors, withAlpha } from '../theme.js';
+import { xScaleRange } from './x-range.js';
 
 /** What a chart draws for each line: its colour, and whether a smoothed copy goes over it. */
 export interface PlotLine {
@@ -108,11 +109,15 @@ export function plotOptions(args: {
     width: args.width,
     height: args.height,
     legend: { show: false },
-    padding: [10, 12, 0, 0],
+    // Room on the right for half of the last x label (`16:23:10`), which uPlot centres on its tick.
+    padding: [10, 24, 0, 0],
     series,
     bands,
     scales: {
-      x: { time: args.xMode === 'time', range: (_u, min, max) => args.zoomRange() ?? (min === max ? [min - 1, max + 1] : [min, max]) },
+      x: {
+        time: args.xMode === 'time',
+        range: (u, min, max) => xScaleRange(u.data[0] ?? [], min, max, { time: args.xMode === 'time', zoom: args.zoomRange() }),
+      },
       y: {
         range: (_u, min, max) => {
           if (min === null || max === null || !Number.isFinite(min)) return [0, 1];
