@@ -11,9 +11,17 @@ interface Tally {
   last: number;
 }
 
-/** Gathers readings between two reports and turns them into one value per series: the mean, and for utilizations the max. */
+/**
+ * Gathers readings between two reports and turns them into one value per series: the mean, and for utilizations the max.
+ * Series picked by `carriesOver` (the job's) that stop arriving are given, once, their last values in the next report:
+ * the job's last reading may have gone into the report just before it exited, and the final report must still have it.
+ */
 export class SeriesAccumulator {
   private tallies = new Map<string, Tally>();
+  private readonly lastCarried = new Map<string, SampleValue>();
+  private carriedSinceFlush = false;
+
+  constructor(private readonly carriesOver: (name: string) => boolean = () => false) {}
 
   /** Whether no reading has been added since the last flush. */
   get empty(): boolean {
@@ -22,23 +30,24 @@ export class SeriesAccumulator {
 
   /** Adds one reading. */
   add(values: SampleValue[]): void {
-    for (const { name, device, value } of values) {
-      if (!Number.isFinite(value)) continue;
-      const key = device === undefined ? name : `${name}\u001f${device}`;
-      const tally = this.tallies.get(key);
-      if (tally === undefined) {
-        this.tallies.set(key, { name, ...(device === undefined ? {} : { device }), sum: value, count: 1, max: value, last: value });
-        continue;
+    for (const value of values) {
+      if (!Number.isFinite(value.value)) continue;
+      const key = value.device === undefined ? value.name : `${value.name}\u001f${value.device}`;
+      if (this.carriesOver(value.name)) {
+        this.lastCarried.set(key, value);
+        this.carriedSinceFlush = true;
       }
-      tally.sum += value;
-      tally.count += 1;
-      tally.max = Math.max(tally.max, value);
-      tally.last = value;
+      this.count(key, value);
     }
   }
 
   /** The aggregated values since the last flush, and starts over. */
   flush(): SampleValue[] {
+    if (!this.carriedSinceFlush) {
+      for (const [key, value] of this.lastCarried) this.count(key, value);
+      this.lastCarried.clear();
+    }
+    this.carriedSinceFlush = false;
     const values: SampleValue[] = [];
     for (const tally of this.tallies.values()) {
       const device = tally.device === undefined ? {} : { device: tally.device };
@@ -48,6 +57,18 @@ export class SeriesAccumulator {
     }
     this.tallies.clear();
     return values;
+  }
+
+  private count(key: string, { name, device, value }: SampleValue): void {
+    const tally = this.tallies.get(key);
+    if (tally === undefined) {
+      this.tallies.set(key, { name, ...(device === undefined ? {} : { device }), sum: value, count: 1, max: value, last: value });
+      return;
+    }
+    tally.sum += value;
+    tally.count += 1;
+    tally.max = Math.max(tally.max, value);
+    tally.last = value;
   }
 }
 

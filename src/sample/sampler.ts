@@ -14,6 +14,8 @@ import { readKernelUnits } from './procfs/read-file.js';
 import { minimumRateWindowMs, type SampleValue } from './reading.js';
 import type { SamplerOptions, SystemSampler } from './types.js';
 
+const isJobSeries = (name: string) => name.startsWith('job/');
+
 /** Reads the machine, the job's process tree, its disks and GPUs; keeps one tally for reports and one for `sinceLastCall()`. */
 export class Sampler implements SystemSampler {
   private readonly warned = new Set<string>();
@@ -23,8 +25,9 @@ export class Sampler implements SystemSampler {
   private readonly gpuSeries = new GpuSeries();
   private readonly gpuReady: Promise<void>;
   private gpu: GpuSource | undefined;
-  private readonly forReports = new SeriesAccumulator();
-  private readonly forCalls = new SeriesAccumulator();
+  // Once the job has exited its tree reads as nothing: the job's last values then go into the next report (the final one).
+  private readonly forReports = new SeriesAccumulator(isJobSeries);
+  private readonly forCalls = new SeriesAccumulator(isJobSeries);
   private readonly intervalMs: number;
   private timer: NodeJS.Timeout | undefined;
   private inFlight: Promise<void> | undefined;

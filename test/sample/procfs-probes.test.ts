@@ -169,4 +169,28 @@ describe('JobTreeProbe', () => {
     probe.setRoot(999_999);
     expect(probe.read(0, undefined)).toEqual({ values: [], pids: [] });
   });
+
+  it('gives no values once the root is a zombie (it has exited and waits to be reaped)', () => {
+    const write = (rootState: string) => {
+      fs.rmSync(procDir, { recursive: true, force: true });
+      for (const [pid, ppid, state] of [
+        [100, 1, rootState],
+        [101, 100, 'Z'],
+      ] as const) {
+        fs.mkdirSync(path.join(procDir, String(pid)), { recursive: true });
+        fs.writeFileSync(
+          path.join(procDir, String(pid), 'stat'),
+          `${pid} (p${pid}) ${state} ${ppid} ${pid} ${pid} 0 -1 0 0 0 0 0 10 0 0 0 20 0 1 0 ${pid} 1000 10`,
+        );
+      }
+      fs.writeFileSync(path.join(procDir, 'uptime'), '10.00 0');
+    };
+    const probe = new JobTreeProbe(procDir, { pageSize: 4096, clockTicks: 100 });
+    probe.setRoot(100);
+    write('S');
+    expect(byName(probe.read(0, undefined).values)).toMatchObject({ 'job/processes': 1, 'job/memory_rss_bytes': 20 * 4096 });
+    // Its exit has happened: a reading now would show the job with no processes and no memory, dragging the report's means down.
+    write('Z');
+    expect(probe.read(1000, undefined)).toEqual({ values: [], pids: [] });
+  });
 });

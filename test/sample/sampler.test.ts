@@ -143,6 +143,27 @@ describe('reports', () => {
     expect(pointValue(points, 'system/memory_percent')).toBeLessThanOrEqual(100);
   });
 
+  it("gives the report after the job exited the job's last values, once, when its last reading went into the report before", async () => {
+    const job = await startJob(`console.log('ready'); ${burn(400)}`);
+    const meter = sampler({ rootPid: job.pid });
+    await meter.sampleNow();
+    const beforeExit = meter.report(Date.now());
+    const callBeforeExit = meter.sinceLastCall();
+    expect(pointValue(beforeExit, 'job/cpu_percent')).toBeGreaterThan(0);
+    await job.result;
+    // The job is gone: this reading has the machine only, as the reading run-job takes at exit does.
+    await meter.sampleNow();
+    const final = meter.report(Date.now());
+    for (const name of ['job/cpu_percent', 'job/cpu_percent_max', 'job/memory_rss_bytes', 'job/processes', 'job/threads']) {
+      expect(pointValue(final, name), name).toBe(pointValue(beforeExit, name));
+    }
+    expect(pointValue(final, 'system/memory_used_bytes')).toBeGreaterThan(0);
+    expect(meter.sinceLastCall()['job/memory_rss_bytes']).toBe(callBeforeExit['job/memory_rss_bytes']);
+    // Later reports have no job: it exited before their window.
+    await meter.sampleNow();
+    expect(meter.report(Date.now()).filter((p) => p.series.name.startsWith('job/'))).toEqual([]);
+  });
+
   it('takes a reading when report() finds none since the last report, so a report is never empty', () => {
     const meter = sampler({ rootPid: process.pid });
     const first = meter.report(1);

@@ -50,12 +50,13 @@ export class JobTreeProbe {
     this.previous = undefined;
   }
 
-  /** Takes one reading at `nowMs` (a monotonic clock). Returns no values once the root has exited. */
+  /** Takes one reading at `nowMs` (a monotonic clock). Returns no values once the root has exited (reaped or a zombie). */
   read(nowMs: number, memoryTotalBytes: number | undefined): { values: SampleValue[]; pids: number[] } {
     if (this.rootPid === undefined) return { values: [], pids: [] };
     const stats = this.readCandidates();
     const root = stats.get(this.rootPid);
-    if (root === undefined || (this.rootStartTime !== undefined && root.startTime !== this.rootStartTime)) {
+    // A zombie root has exited too: its tree would read as no processes and no memory, pulling the report's means down.
+    if (root === undefined || root.state === 'Z' || (this.rootStartTime !== undefined && root.startTime !== this.rootStartTime)) {
       this.files.close();
       return { values: [], pids: [] };
     }
