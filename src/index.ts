@@ -14,6 +14,7 @@ export {
   type Throughput,
 } from './flops/index.js';
 export { type GpuPeak, gpuPeaks, peakTflops } from './model/gpu-peaks.js';
+export { createSystemSampler, type SamplerOptions, type SystemSampler } from './sample/index.js';
 export * from './sdk/index.js';
 export { openStore } from './store/open.js';
 export type { Store } from './store/store.js';
