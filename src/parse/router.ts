@@ -3,7 +3,7 @@
 
 import { BarTracker } from './formats/bars.js';
 import { parseBoostingLine } from './formats/boosting.js';
-import { parseHfDictBytes, parseHfDictLine } from './formats/hf.js';
+import { parseDictLine, parseHfDictBytes } from './formats/hf.js';
 import { dictRanges } from './formats/hf-bytes.js';
 import { jsonPoint, parseJsonMetricLine } from './formats/json.js';
 import { type MetricFields, readMetricBytes } from './formats/json-bytes.js';
@@ -189,7 +189,7 @@ export class MetricRouter implements LineConsumer {
     const fields = this.fields;
     if (!readMetricBytes(buf, start, end, fields)) return false;
     const { name, value, step, epoch, context } = fields;
-    if (name.trim() === '' || (step !== undefined && !Number.isInteger(step)) || (epoch !== undefined && !Number.isFinite(epoch))) return false;
+    if (name.trim() === '' || (step !== undefined && !Number.isSafeInteger(step)) || (epoch !== undefined && !Number.isFinite(epoch))) return false;
     this.out.metric(jsonPoint(this.current, name, value, step, epoch, context, undefined));
     return true;
   }
@@ -203,10 +203,10 @@ export class MetricRouter implements LineConsumer {
       if (first === 0x7b) {
         let i = 1;
         while (text.charCodeAt(i) === SPACE) i++;
-        // `{"` may be a metric object; `{'` is a Python dict (Hugging Face), never JSON.
+        // `{"` may be a metric object; `{'` is a Python dict (Hugging Face, or a metric object printed), never JSON.
         const quote = text.charCodeAt(i);
         if (quote === 0x22 && use.json && parseJsonMetricLine(text, at, this.out)) return;
-        if ((quote === 0x27 || quote === 0x22) && use.hf) parseHfDictLine(text, at, this.out);
+        if (quote === 0x27 || quote === 0x22) parseDictLine(text, at, this.out, use);
         return;
       }
       if (first === 0x5b && (use.xgboost || use.lightgbm) && parseBoostingLine(text, at, this.out, use)) return;

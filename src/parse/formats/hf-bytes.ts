@@ -1,5 +1,6 @@
 // Hugging Face dict lines of the common shape, found in bytes: `{'loss': '0.6943', 'epoch': '0.25'}` with plain
-// ASCII keys and JSON-ready numbers (quoted or not). Anything else (nan, escapes, text values) is left to hf.ts.
+// ASCII keys and JSON-ready numbers (quoted or not). Anything else (nan, escapes, text values, np.float64(...)) is
+// left to hf.ts.
 
 const MAX_ENTRIES = 64;
 
@@ -103,6 +104,9 @@ export function scanDictLine(buf: Buffer, start: number, end: number, r: DictRan
     } else if (keyIs(buf, keyStart, keyEnd, 'step')) {
       if (r.step >= 0 || !shape.integer || numberEnd - numberStart > 15) return false;
       r.step = r.count;
+    } else if (keyIs(buf, keyStart, keyEnd, 'metric')) {
+      // A FloydHub metric object printed as a dict: hf.ts hands it to json.ts.
+      return false;
     }
     r.count++;
     if (buf[i] === 0x2c) {

@@ -2,6 +2,7 @@
 // `timestamp`. Python's json.dumps writes NaN and ±Infinity bare, which JSON.parse refuses: they are read too.
 import type { ParsedMetric } from '../../model/point.js';
 import { type LineContext, type MetricOutput, metricOn } from './line.js';
+import { entryAsJson, type PythonDictEntry } from './python-dict.js';
 
 const sentinel = '\u0000runmeter:';
 const bareNumbers: Record<string, number> = { NaN: Number.NaN, Infinity: Number.POSITIVE_INFINITY, '-Infinity': Number.NEGATIVE_INFINITY };
@@ -54,9 +55,13 @@ function describe(value: unknown): string {
   return String(value);
 }
 
+/** The last time a JS date can hold (ms): year 275760. */
+const MAX_TIME = 8.64e15;
+
 /** A timestamp field as ms: seconds since the epoch (Python's time.time()), ms, or an ISO date. */
 function readTimestamp(value: unknown): number | undefined {
-  if (typeof value === 'number' && Number.isFinite(value)) return value < 1e11 ? value * 1000 : value;
+  // Below 1e11 (the year 5138 in seconds, 1973 in ms) a number is seconds.
+  if (typeof value === 'number' && value >= 0 && value <= MAX_TIME) return value < 1e11 ? value * 1000 : value;
   if (typeof value === 'string') {
     const ms = Date.parse(value);
     return Number.isNaN(ms) ? undefined : ms;
@@ -73,11 +78,13 @@ function readMetricObject(object: Record<string, unknown>, at: LineContext): Par
   if (typeof value !== 'number')
     return value === undefined ? `metric "${name}" has no "value"` : `"value" of "${name}" must be a number, found ${describe(value)}`;
   if (step !== undefined && !(typeof step === 'number' && Number.isInteger(step))) return `"step" of "${name}" must be an integer, found ${describe(step)}`;
+  if (step !== undefined && !Number.isSafeInteger(step))
+    return `"step" of "${name}" must be an integer from -${Number.MAX_SAFE_INTEGER} to ${Number.MAX_SAFE_INTEGER} (a double holds no larger one exactly), found ${describe(step)}`;
   if (epoch !== undefined && !(typeof epoch === 'number' && Number.isFinite(epoch))) return `"epoch" of "${name}" must be a number, found ${describe(epoch)}`;
   if (context !== undefined && typeof context !== 'string') return `"context" of "${name}" must be a string, found ${describe(context)}`;
   const time = timestamp === undefined ? undefined : readTimestamp(timestamp);
   if (timestamp !== undefined && time === undefined)
-    return `"timestamp" of "${name}" must be seconds since the epoch or an ISO date, found ${describe(timestamp)}`;
+    return `"timestamp" of "${name}" must be seconds or milliseconds since 1970, or an ISO date, found ${describe(timestamp)}`;
   return jsonPoint(
     at,
     name,
@@ -104,7 +111,7 @@ export function jsonPoint(
   if (epoch !== undefined) {
     point.epoch = epoch;
     // As on FloydHub, the epoch is the step when there is no step.
-    if (step === undefined && Number.isInteger(epoch)) point.step = epoch;
+    if (step === undefined && Number.isSafeInteger(epoch)) point.step = epoch;
   }
   if (time !== undefined) point.timestamp = time;
   return point;
@@ -124,8 +131,20 @@ export function parseJsonMetricLine(text: string, at: LineContext, out: MetricOu
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return false;
   const object = parsed as Record<string, unknown>;
   if (!('metric' in object) && !('value' in object)) return false;
+  emitMetricObject(object, at, out);
+  return true;
+}
+
+/** Reads a metric object printed as a Python dict (`{'metric': 'loss', 'value': 0.5}`), as its JSON form is read. */
+export function parsePythonMetricObject(entries: readonly PythonDictEntry[], at: LineContext, out: MetricOutput): void {
+  // No prototype: a `__proto__` key is a key like any other.
+  const object: Record<string, unknown> = Object.create(null);
+  for (const entry of entries) object[entry.key] = entryAsJson(entry);
+  emitMetricObject(object, at, out);
+}
+
+function emitMetricObject(object: Record<string, unknown>, at: LineContext, out: MetricOutput): void {
   const point = readMetricObject(object, at);
   if (typeof point === 'string') out.warning(at.line, `rejected: ${point}`);
   else out.metric(point);
-  return true;
 }

@@ -33,7 +33,25 @@ describe('Hugging Face dict lines read from bytes', () => {
     const value = fc.oneof(
       fc.double({ noNaN: true }).map((d) => (Number.isFinite(d) ? String(d) : 'inf')),
       fc.integer({ min: -3, max: 3 }).map(String),
-      fc.constantFrom('0.6943', '4.531e-05', '1e-05', '2.0', '-0', '1.', '.5', '+1', '1e400', 'nan', '0.14285714285714285', 'True', "'x'", ' 1 '),
+      fc.constantFrom(
+        '0.6943',
+        '4.531e-05',
+        '1e-05',
+        '2.0',
+        '-0',
+        '1.',
+        '.5',
+        '+1',
+        '1e400',
+        'nan',
+        '0.14285714285714285',
+        'True',
+        "'x'",
+        ' 1 ',
+        'np.float64(0.85)',
+        "tensor(0.5, device='cuda:0')",
+        '[1, 2]',
+      ),
     );
     const entry = fc.tuple(fc.constantFrom('loss', 'epoch', 'step', 'eval_loss', ' ', "it's", 'a"b', 'é', 'grad_norm'), value, fc.boolean());
     const dict = fc

@@ -38,4 +38,31 @@ describe('Hugging Face Trainer dicts', () => {
       ['loss', 0.25, 40],
     ]);
   });
+
+  it('unwraps numpy and torch scalars, and skips entries that are not numbers when the dict has an epoch', () => {
+    const { metrics, warnings } = parse(
+      [
+        "{'eval_loss': 0.5, 'eval_accuracy': np.float64(0.85), 'eval_runtime': 1.0, 'epoch': 1.0}",
+        "{'loss': tensor(0.25, device='cuda:0', grad_fn=<MeanBackward0>), 'acc': np.float32(nan), 'n': np.int64(3), 'epoch': np.float64(2.5)}",
+        "{'loss': tensor(0.125), 'note': 'hello', 'done': True, 'per_class': [0.1, 0.2], 'cfg': {'a': 1}, 'step': 30, 'epoch': 3.0}",
+      ].join('\n'),
+    );
+    expect(warnings).toEqual([]);
+    expect(metrics.map(brief)).toEqual([
+      'eval_loss@e1=0.5',
+      'eval_accuracy@e1=0.85',
+      'eval_runtime@e1=1',
+      'loss@e2.5=0.25',
+      'acc@e2.5=NaN',
+      'n@e2.5=3',
+      'loss@e3=0.125',
+    ]);
+    expect(metrics.at(-1)?.step).toBe(30);
+    expect(metrics[1]?.context).toBe('evaluation');
+  });
+
+  it('takes no step that a double cannot hold exactly', () => {
+    const { metrics } = parse("{'loss': 0.5, 'step': 100000000000000000000}\n");
+    expect(metrics.map((m) => [m.name, m.step])).toEqual([['loss', undefined]]);
+  });
 });

@@ -101,4 +101,66 @@ describe('FloydHub JSON metric lines', () => {
     const log = '{"metric":"a","value":1,"extra":true}\n{"metric":"b\\u00e9","value":2}\n{ "value" : 3 , "metric" : "c" }\n';
     expect(parse(log).metrics.map(brief)).toEqual(['a=1', 'bé=2', 'c=3']);
   });
+
+  it('takes timestamps in seconds or milliseconds since 1970, and rejects others naming the line', () => {
+    const log = [
+      '{"metric": "a", "value": 1, "timestamp": 1700000000}',
+      '{"metric": "b", "value": 2, "timestamp": 1700000000123}',
+      '{"metric": "c", "value": 3, "timestamp": 1e20}',
+      '{"metric": "d", "value": 4, "timestamp": -5}',
+      '{"metric": "e", "value": 5, "timestamp": 0}',
+    ].join('\n');
+    const { metrics, warnings } = parse(log);
+    expect(metrics.map((m) => [m.name, m.timestamp])).toEqual([
+      ['a', 1700000000000],
+      ['b', 1700000000123],
+      ['e', 0],
+    ]);
+    expect(warnings).toEqual([
+      { line: 3, message: 'rejected: "timestamp" of "c" must be seconds or milliseconds since 1970, or an ISO date, found 100000000000000000000' },
+      { line: 4, message: 'rejected: "timestamp" of "d" must be seconds or milliseconds since 1970, or an ISO date, found -5' },
+    ]);
+  });
+
+  it('rejects a step that a double cannot hold exactly, and takes no such epoch as the step', () => {
+    const log = [
+      '{"metric": "loss", "value": 1, "step": 9007199254740993}',
+      '{"metric": "loss", "value": 2, "step": 1e20}',
+      '{"metric": "loss", "value": 3, "step": 9007199254740991}',
+      '{"metric": "loss", "value": 4, "epoch": 1e20}',
+    ].join('\n');
+    const { metrics, warnings } = parse(log);
+    expect(metrics.map((m) => [m.value, m.step, m.epoch])).toEqual([
+      [3, 9007199254740991, undefined],
+      [4, undefined, 1e20],
+    ]);
+    expect(warnings.map((w) => w.line)).toEqual([1, 2]);
+    expect(warnings[0]?.message).toBe(
+      'rejected: "step" of "loss" must be an integer from -9007199254740991 to 9007199254740991 (a double holds no larger one exactly), found 9007199254740992',
+    );
+  });
+
+  it('reads the metric object printed as a Python dict, and rejects it as it would the JSON', () => {
+    const log = [
+      "{'metric': 'loss', 'value': 0.5, 'step': 1}",
+      "{'metric': 'val_acc', 'value': np.float64(0.75), 'epoch': 2, 'context': 'testing'}",
+      "{'metric': 'grad', 'value': nan}",
+      "{'metric': 'loss', 'value': '0.5'}",
+      "{'metric': 'loss', 'value': None}",
+      "{'metric': 'loss', 'value': [1, 2]}",
+      "{'metric': '', 'value': 1}",
+    ].join('\n');
+    const { metrics, warnings } = parse(log);
+    expect(metrics.map((m) => [m.name, m.value, m.step, m.epoch, m.context, m.format])).toEqual([
+      ['loss', 0.5, 1, undefined, 'training', 'json'],
+      ['val_acc', 0.75, 2, 2, 'testing', 'json'],
+      ['grad', Number.NaN, undefined, undefined, 'training', 'json'],
+    ]);
+    expect(warnings).toEqual([
+      { line: 4, message: 'rejected: "value" of "loss" must be a number, found a string ("0.5")' },
+      { line: 5, message: 'rejected: "value" of "loss" must be a number, found null' },
+      { line: 6, message: 'rejected: "value" of "loss" must be a number, found an array' },
+      { line: 7, message: 'rejected: "metric" must be a non-empty name, found a string ("")' },
+    ]);
+  });
 });
