@@ -31,6 +31,8 @@ export function isJsonNumber(text: string): boolean {
 function valueJson(metric: ParsedMetric): string {
   const text = (metric as FoundMetric).valueText;
   if (text !== undefined && isJsonNumber(text)) return text;
+  // JSON.stringify writes -0 as 0.
+  if (metric.value === 0 && 1 / metric.value < 0) return '-0';
   // JSON.stringify writes a double as String() does, without filling V8's number-string cache: that cache keeps
   // every string it made alive into the old generation, and the heap grows with the points printed.
   return JSON.stringify(metric.value);

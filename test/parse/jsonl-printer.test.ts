@@ -79,7 +79,25 @@ describe('the JSON Lines printer', () => {
     const value = fc.oneof(
       fc.double({ noNaN: true }).map((d) => (Number.isFinite(d) ? String(d) : 'inf')),
       fc.integer({ min: -3, max: 3 }).map(String),
-      fc.constantFrom('0.6943', '4.531e-05', '1e-05', '2.0', '-0', '1.', '.5', '+1', '1e400', 'nan', '-inf', 'True', 'None', "'x'", '[1]'),
+      fc.constantFrom(
+        '0.6943',
+        '4.531e-05',
+        '1e-05',
+        '2.0',
+        '-0',
+        '1.',
+        '.5',
+        '+1',
+        '1e400',
+        'nan',
+        '-inf',
+        'True',
+        'None',
+        "'x'",
+        '[1]',
+        'np.float32(0.50)',
+        "tensor(-0.0, device='cuda:0')",
+      ),
     );
     const entry = fc.tuple(fc.constantFrom('loss', 'epoch', 'step', 'eval_loss', 'test_acc', ' ', "it's", 'a"b', 'é', 'learning_rate'), value, fc.boolean());
     const dict = fc
@@ -101,5 +119,15 @@ describe('the JSON Lines printer', () => {
   it('tells JSON numbers from other number text', () => {
     for (const text of ['0', '-1', '0.5', '1e-05', '1.0000e-04', '12E+2']) expect(isJsonNumber(text), text).toBe(true);
     for (const text of ['', '-', '.5', '5.', '+1', '01', '1e', '1e400', 'nan', 'inf', '0x1', ' 1']) expect(isJsonNumber(text), text).toBe(false);
+  });
+
+  it("prints a numpy scalar's digits as printed, and a value of -0 as -0", () => {
+    const printer = createJsonlPrinter({}, () => {});
+    const input = '{\'eval_accuracy\': np.float64(0.8500), \'epoch\': 1.0}\n{"metric": "x", "value": -0.0, "step": 1}\n';
+    const text = Buffer.concat([printer.push(Buffer.from(input)), printer.end()]).toString();
+    expect(text).toBe(
+      '{"name":"eval_accuracy","value":0.8500,"epoch":1,"context":"evaluation","line":1,"format":"hf"}\n{"name":"x","value":-0,"step":1,"context":"training","line":2,"format":"json"}\n',
+    );
+    expect(Object.is(JSON.parse(text.split('\n')[1] as string).value, -0)).toBe(true);
   });
 });
