@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../model/errors.js';
+import { firstUnnamedGroup } from './formats/pattern.js';
 import { type FormatName, formatNames, type MetricPattern, type ParseOptions } from './types.js';
 
 /** The config file's name. */
@@ -28,15 +29,15 @@ function checkPattern(pattern: MetricPattern, where: string): MetricPattern {
   if (pattern.name === undefined && !source.includes('(?<name>')) {
     throw new UsageError(`${where}: /${source}/ needs a (?<name>...) group, or a fixed name as NAME=/REGEX/`);
   }
-  if (!source.includes('(?<value>') && new RegExp(`${source}|`).exec('')?.length === 1) {
-    throw new UsageError(`${where}: /${source}/ needs a (?<value>...) group (or a group) for the number`);
+  if (!source.includes('(?<value>') && firstUnnamedGroup(source) === undefined) {
+    throw new UsageError(`${where}: /${source}/ needs a (?<value>...) group, or a group without a name, for the number`);
   }
   return pattern;
 }
 
 /**
  * A `--pattern` value: a regex with `(?<name>...)` and `(?<value>...)` groups (`step` and `epoch` optional), or
- * `NAME=/REGEX/flags` for a fixed name, the value being the `value` group or else the first group.
+ * `NAME=/REGEX/flags` for a fixed name, the value being the `value` group or else the first group without a name.
  */
 export function parsePatternSpec(spec: string, where = '--pattern'): MetricPattern {
   const fixed = fixedNameSpec.exec(spec);

@@ -1,5 +1,5 @@
 // The user's own patterns: a regex with named groups `name` and `value` (and optionally `step`, `epoch`), or with a
-// fixed metric name and a `value` group (else its first group). Each match on a line is a point.
+// fixed metric name and a `value` group (else its first group without a name). Each match on a line is a point.
 
 import { parseMetricNumber } from '../number.js';
 import type { MetricPattern } from '../types.js';
@@ -11,6 +11,29 @@ interface CompiledPattern {
   global: RegExp;
   source: string;
   name: string | undefined;
+  /** The number of the group that holds the value when there is no `value` group. */
+  valueGroup: number | undefined;
+}
+
+/**
+ * The number of the regex's first capture group that has no name, or undefined when it has none. Named groups are
+ * numbered too: in `(?<step>\d+) (\S+)` the value is group 2, not 1.
+ */
+export function firstUnnamedGroup(source: string): number | undefined {
+  let groups = 0;
+  let inClass = false;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i];
+    if (c === '\\') i++;
+    else if (inClass) inClass = c !== ']';
+    else if (c === '[') inClass = true;
+    else if (c === '(') {
+      if (source[i + 1] !== '?') return groups + 1;
+      // `(?<name>` captures; `(?:`, `(?=`, `(?!`, `(?<=`, `(?<!` do not.
+      if (source[i + 2] === '<' && source[i + 3] !== '=' && source[i + 3] !== '!') groups++;
+    }
+  }
+  return undefined;
 }
 
 /** Applies the user's patterns to lines. */
@@ -22,6 +45,7 @@ export class PatternMatcher {
       global: new RegExp(pattern.regex.source, pattern.regex.flags.includes('g') ? pattern.regex.flags : `${pattern.regex.flags}g`),
       source: `/${pattern.regex.source}/`,
       name: pattern.name,
+      valueGroup: firstUnnamedGroup(pattern.regex.source),
     }));
   }
 
@@ -36,7 +60,7 @@ export class PatternMatcher {
         matched = true;
         const groups = match.groups ?? {};
         const name = groups.name ?? pattern.name;
-        const raw = groups.value ?? match[1] ?? match[0];
+        const raw = groups.value ?? (pattern.valueGroup === undefined ? undefined : match[pattern.valueGroup]) ?? match[0];
         const value = parseMetricNumber(raw.trim());
         if (name === undefined || name === '') {
           out.warning(at.line, `rejected: pattern ${pattern.source} matched but has no "name" group and no fixed name`);
@@ -48,7 +72,7 @@ export class PatternMatcher {
         }
         const point = metricOn(at, 'pattern', name, value);
         const step = groups.step === undefined ? undefined : Number(groups.step);
-        if (step !== undefined && Number.isInteger(step)) point.step = step;
+        if (step !== undefined && Number.isSafeInteger(step)) point.step = step;
         const epoch = groups.epoch === undefined ? undefined : parseMetricNumber(groups.epoch);
         if (epoch !== undefined && Number.isFinite(epoch)) point.epoch = epoch;
         out.metric(point);

@@ -34,4 +34,25 @@ describe("the user's own patterns", () => {
     expect(() => parsePatternSpec('loss=/loss/')).toThrow('needs a (?<value>...) group');
     expect(() => parsePatternSpec('(?<name>')).toThrow('is not a valid regular expression');
   });
+
+  it('takes the value from the first group without a name, whatever named groups come before it', () => {
+    const reward = parsePatternSpec('reward=/episode (?<step>\\d+) reward (\\S+)/i');
+    expect(parse('episode 3 Reward 1.5e+01\n', { patterns: [reward] }).metrics.map(brief)).toEqual(['reward@s3=15']);
+    const named = parsePatternSpec('(?<name>\\w+): (\\S+)');
+    expect(parse('loss: 0.5 acc: 0.75\n', { patterns: [named] }).metrics.map(brief)).toEqual(['loss=0.5', 'acc=0.75']);
+    // Groups that capture nothing, and parentheses that are escaped or in a class, are not counted.
+    const tricky = parsePatternSpec('x=/\\((?:a|b)[(](?<step>\\d+)\\) (?<epoch>\\d+) (?=\\S)(\\S+)/');
+    expect(parse('(a(4) 2 0.5\n', { patterns: [tricky] }).metrics.map((m) => [m.value, m.step, m.epoch])).toEqual([[0.5, 4, 2]]);
+  });
+
+  it('refuses a pattern whose only groups have names other than value', () => {
+    expect(() => parsePatternSpec('reward=/episode (?<step>\\d+) reward/')).toThrow(
+      '--pattern: /episode (?<step>\\d+) reward/ needs a (?<value>...) group, or a group without a name, for the number',
+    );
+  });
+
+  it('takes no step that a double cannot hold exactly', () => {
+    const pattern = parsePatternSpec('loss=/iter (?<step>\\d+): (\\S+)/');
+    expect(parse('iter 99999999999999999999: 0.5\n', { patterns: [pattern] }).metrics.map((m) => [m.value, m.step])).toEqual([[0.5, undefined]]);
+  });
 });
