@@ -1,11 +1,13 @@
 // Gradient boosting evaluation logs. XGBoost: `[10]\tvalidation_0-logloss:0.12345\tvalidation_1-logloss:0.23456`
-// (cv adds `+std`); LightGBM: `[10]\tvalid_0's binary_logloss: 0.123456`. The bracketed iteration is the step.
+// (cv adds `+std`); LightGBM: `[10]\tvalid_0's binary_logloss: 0.123456` (cv: `cv_agg's valid binary_logloss: 0.3 +
+// 0.01`, LightGBM 3 without `valid`). The bracketed iteration is the step.
 import { contextFromName } from '../../model/context.js';
 import { parseMetricNumber } from '../number.js';
 import { type LineContext, type MetricOutput, metricOn } from './line.js';
 
 const head = /^\[(\d+)\]\s+(\S.*)$/;
-const lightgbmItem = /^(\S+)'s (\S+): ?(\S+)$/;
+// Groups: dataset, cv's `train` or `valid`, metric, value (the mean, for cv).
+const lightgbmItem = /^(\S+)'s ((?:(train|valid) )?\S+): ?(\S+)(?: \+ \S+)?$/;
 const xgboostItem = /^([A-Za-z_][\w.@-]*?)-([^\s:]+):(\S+)$/;
 const meanAndStd = /^([^+]+)\+([^+]+)$/;
 
@@ -27,6 +29,7 @@ export function parseBoostingLine(text: string, at: LineContext, out: MetricOutp
   const match = head.exec(text.trimEnd());
   if (match === null) return false;
   const step = Number(match[1]);
+  if (!Number.isSafeInteger(step)) return false;
   const rest = match[2] as string;
   // XGBoost and LightGBM separate items with tabs; without any, XGBoost's `name:value` items are split on spaces.
   const items = text.includes('\t') ? rest.split('\t') : rest.split(/\s+/);
@@ -36,7 +39,7 @@ export function parseBoostingLine(text: string, at: LineContext, out: MetricOutp
     if (item === '') continue;
     const lgb = enabled.lightgbm ? lightgbmItem.exec(item) : null;
     const xgb = lgb === null && enabled.xgboost ? xgboostItem.exec(item) : null;
-    const value = lgb ? parseMetricNumber(lgb[3] as string) : xgb ? readXgboostValue(xgb[3] as string) : undefined;
+    const value = lgb ? parseMetricNumber(lgb[4] as string) : xgb ? readXgboostValue(xgb[3] as string) : undefined;
     if (value === undefined) return false;
     const dataset = ((lgb ?? xgb) as RegExpExecArray)[1] as string;
     const point = metricOn(
@@ -44,7 +47,7 @@ export function parseBoostingLine(text: string, at: LineContext, out: MetricOutp
       lgb ? 'lightgbm' : 'xgboost',
       lgb ? `${dataset}'s ${lgb[2]}` : item.slice(0, item.lastIndexOf(':')),
       value,
-      datasetContext(dataset),
+      datasetContext(lgb?.[3] ?? dataset),
     );
     point.step = step;
     points.push(point);

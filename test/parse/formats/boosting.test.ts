@@ -24,4 +24,15 @@ describe('XGBoost and LightGBM evaluation lines', () => {
   it('leaves LightGBM info lines and other bracketed text alone', () => {
     expect(parse('[LightGBM] [Info] Number of positive: 3, number of negative: 5\n[1] done in 3s\n[2]\tnot:a:metric\n').metrics).toEqual([]);
   });
+
+  it("reads LightGBM cv's mean + std as the mean, as LightGBM 3 and 4 print it", () => {
+    const { metrics } = parse(
+      "[5]\tcv_agg's binary_logloss: 0.3 + 0.01\n[6]\tcv_agg's train binary_logloss: 0.25 + 0.02\tcv_agg's valid binary_logloss: 0.35 + 0.03\n",
+    );
+    expect(metrics.map((m) => [m.name, m.value, m.step, m.context, m.format])).toEqual([
+      ["cv_agg's binary_logloss", 0.3, 5, 'training', 'lightgbm'],
+      ["cv_agg's train binary_logloss", 0.25, 6, 'training', 'lightgbm'],
+      ["cv_agg's valid binary_logloss", 0.35, 6, 'validation', 'lightgbm'],
+    ]);
+  });
 });
