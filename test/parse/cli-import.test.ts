@@ -63,6 +63,34 @@ describe('runmeter import', () => {
     expect(seen.at(-1)).toEqual([38_996, 38_996]);
   });
 
+  it('spreads points without timestamps over the run by where their line is in the file', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'runmeter-import-spread-'));
+    const file = path.join(dir, 'spread.log');
+    const lines: string[] = [];
+    for (let step = 1; step <= 8; step++)
+      lines.push(`${'plain text a training script printed\n'.repeat(step * 7)}{"metric": "loss", "value": ${step / 10}, "step": ${step}}\n`);
+    const log = lines.join('');
+    fs.writeFileSync(file, log);
+    const started = Date.parse('2026-01-01T00:00:00Z');
+    const span = 3_600_000;
+    fs.utimesSync(file, new Date(started + span), new Date(started + span));
+    const store = openStore(path.join(dir, 'store.db'));
+    await importLog(store, file, { started });
+    const [series] = await store.listSeries((await store.listRuns())[0]?.id as string);
+    const data = await store.querySeries(series?.id as number, { x: 'time', buckets: 100 });
+    await store.close();
+    expect(data.total).toBe(8);
+    // Each point at the place its line ends, as a share of the hour from --started to the file's last change.
+    let end = 0;
+    const expected = lines.map((block) => {
+      end += Buffer.byteLength(block);
+      return started + (span * end) / log.length;
+    });
+    expect(data.last).toEqual([0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8]);
+    for (let i = 0; i < 8; i++) expect(Math.abs((data.xs[i] as number) - (expected[i] as number)), `point ${i + 1}`).toBeLessThanOrEqual(1);
+    for (let i = 1; i < 8; i++) expect(data.xs[i] as number).toBeGreaterThan(data.xs[i - 1] as number);
+  });
+
   it('says what is wrong with a missing file or a bad --started', async () => {
     const home = tempHome();
     const missing = await runCli(['import', 'nowhere.log'], { home });
