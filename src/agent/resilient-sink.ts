@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pointsOf, type SeriesColumns } from '../model/columns.js';
 import { encodeValue, type SeriesPoint } from '../model/point.js';
+import { makeDirectory } from '../store/make-directory.js';
 import type { OutputChunk } from '../store/store.js';
 import type { Sink } from './sink.js';
 
@@ -15,7 +16,7 @@ export class FallbackSink {
 
   write(points: SeriesPoint[]): void {
     if (points.length === 0) return;
-    fs.mkdirSync(path.dirname(this.file), { recursive: true });
+    makeDirectory(path.dirname(this.file));
     const lines = points.map((p) => JSON.stringify({ ...p.series, time: p.time, step: p.step, epoch: p.epoch, value: encodeValue(p.value) }));
     fs.appendFileSync(this.file, `${lines.join('\n')}\n`);
     this.count += points.length;

@@ -1,12 +1,12 @@
 import os from 'node:os';
-import { isProcessAlive } from '../agent/metadata.js';
 import { encodeValue } from '../model/point.js';
 import { type Run, runDuration } from '../model/run.js';
+import { isAgentAlive } from '../store/agent-process.js';
 import type { SeriesSummary, Store } from '../store/store.js';
 
 /** Marks this host's runs whose runmeter died as lost, before showing anything. */
 export async function settleLostRuns(store: Store): Promise<void> {
-  await store.markLostRuns(os.hostname(), isProcessAlive).catch(() => []);
+  await store.markLostRuns(os.hostname(), isAgentAlive).catch(() => []);
 }
 
 /** A series as `show --json` and `ls --json` write it: NaN and ±Infinity as strings, never null. */

@@ -27,6 +27,8 @@ export interface Run {
   version: string;
   /** The pid of the runmeter process (or SDK program) that records it, to find lost runs. */
   agentPid?: number;
+  /** That process's identity beyond its pid (boot and start time), so a reused pid is not taken for it. */
+  agentId?: string;
   params: Record<string, unknown>;
   tags: string[];
   /** How the run came to be: `run` (wrapped a command), `import` (from a log file), `sdk`. */

@@ -2,6 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { UsageError } from '../model/errors.js';
 import type { Run as RunRecord } from '../model/run.js';
+import { processIdentity } from '../store/agent-process.js';
 import { openStore } from '../store/open.js';
 import type { Store } from '../store/store.js';
 import { version } from '../version.js';
@@ -17,6 +18,12 @@ function currentUser(env: NodeJS.ProcessEnv): string {
     // No passwd entry (some containers): fall back to what the shell says.
     return env.USER ?? env.USERNAME ?? 'unknown';
   }
+}
+
+/** This process's identity beyond its pid, so that a reused pid does not keep a dead run looking alive. */
+function agentIdentity(): { agentId?: string } {
+  const id = processIdentity(process.pid);
+  return id === undefined ? {} : { agentId: id };
 }
 
 function positive(what: string, value: number | undefined, fallback: number): number {
@@ -35,9 +42,22 @@ function checkTags(tags: unknown): string[] {
   return tags as string[];
 }
 
+/** How long a program started by `runmeter run` waits for the agent to create its run (the agent does it beside the job). */
+const ATTACH_WAIT_MS = 5000;
+
+/** The run `runmeter run` is recording, once it exists; undefined when it does not appear in time. */
+async function waitForRun(store: Store, id: string): Promise<RunRecord | undefined> {
+  const deadline = Date.now() + ATTACH_WAIT_MS;
+  for (let pause = 5; ; pause = Math.min(pause * 2, 100)) {
+    const record = await store.getRun(id);
+    if (record !== undefined || Date.now() >= deadline) return record;
+    await new Promise((resolve) => setTimeout(resolve, pause));
+  }
+}
+
 /** The run `runmeter run` recorded, with params and tags added; undefined when the store has no such run. */
 async function attachedRun(store: Store, id: string, tags: string[], params: Record<string, unknown>): Promise<RunRecord | undefined> {
-  const record = await store.getRun(id);
+  const record = await waitForRun(store, id);
   if (record === undefined) return undefined;
   if (Object.keys(params).length > 0) await store.setParams(id, params);
   const added = tags.filter((tag) => !record.tags.includes(tag));
@@ -86,6 +106,7 @@ export async function startRun(options: StartRunOptions = {}): Promise<Run> {
       startTime: Date.now(),
       version,
       agentPid: process.pid,
+      ...agentIdentity(),
       source: 'sdk',
       params,
       tags,

@@ -128,7 +128,7 @@ export interface Store {
   /** Deletes runs with their points, output and artifacts, and gives the space back. Returns the bytes freed, roughly. */
   deleteRuns(ids: string[]): Promise<number>;
   /** Marks `running` runs on `host` whose agent is gone as `lost`. Returns them. */
-  markLostRuns(host: string, isAlive: (pid: number) => boolean): Promise<Run[]>;
+  markLostRuns(host: string, isAlive: (pid: number, agentId?: string) => boolean): Promise<Run[]>;
 
   /**
    * Appends points. With `defer`, the caller promises another call without it soon (within about 100 ms): a

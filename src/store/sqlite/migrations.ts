@@ -110,6 +110,13 @@ export const migrations: ReadonlyArray<{ version: number; sql: string }> = [
       CREATE INDEX artifacts_by_run ON artifacts (run_id);
     `,
   },
+  {
+    version: 2,
+    sql: `
+      -- Which process records a run, beyond its pid (pids are reused, across reboots too): see processIdentity.
+      ALTER TABLE runs ADD COLUMN agent_id TEXT;
+    `,
+  },
 ];
 
 /** Applies the migrations the database has not seen yet, each in its own transaction. */

@@ -21,6 +21,7 @@ export interface RunRow {
   end_time: number | null;
   version: string;
   agent_pid: number | null;
+  agent_id: string | null;
   params: string;
   tags: string;
   source: string;
@@ -50,6 +51,7 @@ export function runFromRow(row: RunRow): Run {
   if (row.reason !== null) run.reason = row.reason;
   if (row.end_time !== null) run.endTime = row.end_time;
   if (row.agent_pid !== null) run.agentPid = row.agent_pid;
+  if (row.agent_id !== null) run.agentId = row.agent_id;
   if (row.system !== null) run.system = JSON.parse(row.system) as MachineInfo;
   return run;
 }

@@ -7,6 +7,7 @@ import { RunmeterError } from '../../model/errors.js';
 import type { SeriesPoint } from '../../model/point.js';
 import { type NewRun, newRunId, type Run, type RunUpdate } from '../../model/run.js';
 import { closestMatches } from '../../model/text.js';
+import { makeDirectory } from '../make-directory.js';
 import type {
   AppendOptions,
   Artifact,
@@ -45,7 +46,7 @@ export class SqliteStore implements Store {
     this.location = dbFile;
     this.filesDir = filesDir;
     try {
-      fs.mkdirSync(path.dirname(dbFile), { recursive: true });
+      makeDirectory(path.dirname(dbFile));
       // Loaded on first use: commands that never open a store (parse, flops) do not pay for the native module.
       const BetterSqlite3 = createRequire(import.meta.url)('better-sqlite3') as typeof Database;
       this.db = new BetterSqlite3(dbFile, { readonly: options.readonly ?? false });
@@ -96,9 +97,9 @@ export class SqliteStore implements Store {
       this.db
         .prepare(
           `INSERT INTO runs (id, name, project, command, cwd, host, user, git_commit, git_dirty, status, exit_code, signal, reason,
-             start_time, end_time, heartbeat, version, agent_pid, params, tags, source, system)
+             start_time, end_time, heartbeat, version, agent_pid, agent_id, params, tags, source, system)
            VALUES (@id, @name, @project, @command, @cwd, @host, @user, @gitCommit, @gitDirty, @status, @exitCode, @signal, @reason,
-             @startTime, @endTime, @startTime, @version, @agentPid, @params, @tags, @source, @system)`,
+             @startTime, @endTime, @startTime, @version, @agentPid, @agentId, @params, @tags, @source, @system)`,
         )
         .run({
           id: run.id,
@@ -118,6 +119,7 @@ export class SqliteStore implements Store {
           endTime: run.endTime ?? null,
           version: run.version,
           agentPid: run.agentPid ?? null,
+          agentId: run.agentId ?? null,
           params: JSON.stringify(run.params),
           tags: JSON.stringify(run.tags),
           source: run.source,
@@ -210,7 +212,12 @@ export class SqliteStore implements Store {
     }
     const names = this.db.prepare('SELECT DISTINCT name FROM runs ORDER BY start_time DESC LIMIT 5000').pluck().all() as string[];
     const near = closestMatches(ref, names);
-    const hint = near.length > 0 ? `; closest names: ${near.join(', ')}` : names.length === 0 ? '; there are no runs yet' : '';
+    const hint =
+      near.length > 0
+        ? `; closest names: ${near.join(', ')}`
+        : names.length === 0
+          ? '; there are no runs yet'
+          : `; the newest names are ${names.slice(0, 3).join(', ')} (runmeter ls lists them all)`;
     throw new RunmeterError('E_RUN_NOT_FOUND', `no run matches "${ref}" (an id, an id prefix, a name, or "last")${hint}`);
   }
 
@@ -235,9 +242,9 @@ export class SqliteStore implements Store {
     return fileBytes + Math.max(0, pagesBefore - pagesAfter) * pageSize;
   }
 
-  async markLostRuns(host: string, isAlive: (pid: number) => boolean): Promise<Run[]> {
+  async markLostRuns(host: string, isAlive: (pid: number, agentId?: string) => boolean): Promise<Run[]> {
     const rows = this.db.prepare("SELECT * FROM runs WHERE status = 'running' AND host = ?").all(host) as Array<RunRow & { heartbeat: number | null }>;
-    const lost = rows.filter((row) => row.agent_pid === null || !isAlive(row.agent_pid));
+    const lost = rows.filter((row) => row.agent_pid === null || !isAlive(row.agent_pid, row.agent_id ?? undefined));
     for (const row of lost) {
       await this.updateRun(row.id, {
         status: 'lost',
@@ -283,7 +290,7 @@ export class SqliteStore implements Store {
 
   async appendOutput(runId: string, stream: OutputStream, bytes: Uint8Array, time: number): Promise<void> {
     const file = this.outputFile(runId, stream);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
+    makeDirectory(path.dirname(file));
     const offset = fileSize(file);
     fs.appendFileSync(file, bytes);
     await this.indexOutput(runId, [{ stream, offset, length: bytes.byteLength, time }]);
