@@ -4,17 +4,22 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { ColumnsBuilder, columnsOf } from '../model/columns.js';
 import { contextFromName } from '../model/context.js';
 import type { ParsedMetric, SeriesPoint } from '../model/point.js';
+import type { RunUpdate } from '../model/run.js';
 import type { SeriesKey } from '../model/series.js';
 import { createOutputParser } from '../parse/index.js';
 import type { OutputParser } from '../parse/types.js';
+import { describeMachine } from '../sample/index.js';
+import { isAgentAlive } from '../store/agent-process.js';
 import { openStore } from '../store/open.js';
-import type { OutputChunk, OutputStream } from '../store/store.js';
+import type { OutputChunk, OutputStream, Store } from '../store/store.js';
 import type { FromWorker, OutputEntry, RecordingSummary, ToWorker, WorkerConfig } from './messages.js';
+import { gitState } from './metadata.js';
 import { FallbackSink, ResilientSink } from './resilient-sink.js';
-import { type Sink, StoreSink } from './sink.js';
+import { StoreSink } from './sink.js';
 
-// The ingest worker: parses the job's output and writes points and the output index, off the thread that
-// drains the job's pipes. It reads the output back from the run's files, so its queue holds ranges, not bytes.
+// The ingest worker: creates the run in the store, parses the job's output and writes points and the output index,
+// all off the thread that drains the job's pipes (a store that is slow or locked must never hold the job up). It
+// reads the output back from the run's files, so its queue holds ranges, not bytes.
 
 const config = workerData as WorkerConfig;
 const port = parentPort;
@@ -28,20 +33,40 @@ const warnOnce = (message: string) => {
 };
 
 const fallback = new FallbackSink(path.join(config.fallbackDir, 'points.jsonl'));
-/** Set once the main thread says whether the run exists in the store; until then, writes wait. */
-let sink: ResilientSink | undefined;
+let store: Store | undefined;
 
-function startRecording(record: boolean): void {
-  let primary: Sink | undefined;
-  if (record) {
-    try {
-      primary = new StoreSink(openStore(config.storeSpec), config.runId);
-    } catch (error) {
-      warnOnce(`cannot write to the store (${(error as Error).message}); metrics go to ${fallback.file}`);
-    }
+/** Opens the store and creates the run there; tells the main thread which it is. Never throws. */
+async function createRun(): Promise<Store | undefined> {
+  let opened: Store | undefined;
+  try {
+    opened = openStore(config.storeSpec);
+    await opened.markLostRuns(config.run.host, isAgentAlive).catch(() => []);
+    await opened.createRun(config.run);
+    post({ type: 'recording', location: opened.location });
+    return opened;
+  } catch (error) {
+    post({ type: 'recording', location: undefined });
+    warnOnce(`cannot record this run in the store (${(error as Error).message}); the job runs, and its output and metrics are kept in ${config.fallbackDir}`);
+    void opened?.close().catch(() => {});
+    return undefined;
   }
-  sink = new ResilientSink(primary, fallback, warnOnce);
 }
+
+// Messages from the main thread queue meanwhile: nothing is lost while a busy store makes this wait.
+store = await createRun();
+const sink = new ResilientSink(store === undefined ? undefined : new StoreSink(store, config.runId), fallback, warnOnce);
+
+/** What takes a moment to find out (git state, the machine and its GPUs); the final update waits for it, briefly. */
+const described: Promise<RunUpdate> = Promise.all([
+  gitState(config.cwd).catch(() => undefined),
+  config.describeMachine ? describeMachine().catch(() => undefined) : undefined,
+]).then(([git, system]) => {
+  const update: RunUpdate = {};
+  if (git) Object.assign(update, { gitCommit: git.commit, gitDirty: git.dirty });
+  if (system) update.system = system;
+  if (store !== undefined && Object.keys(update).length > 0) void store.updateRun(config.runId, update).catch(() => {});
+  return update;
+});
 
 /** Points from the main thread (system samples), and series with parsed points, since the last flush. */
 const pendingSamples: SeriesPoint[] = [];
@@ -112,26 +137,36 @@ const parsers: Record<OutputStream, OutputParser> = {
   stdout: createOutputParser({ metric: record, warning: (w) => warnOnce(`stdout line ${w.line}: ${w.message}`) }, config.parse),
   stderr: createOutputParser({ metric: record, warning: (w) => warnOnce(`stderr line ${w.line}: ${w.message}`) }, config.parse),
 };
-const files: Partial<Record<OutputStream, number>> = {};
+/** Where each stream is read back from, and its open descriptor: the recorder may move a stream to the fallback folder. */
+const files: Record<OutputStream, { path: string; fd: number | undefined }> = {
+  stdout: { path: config.files.stdout, fd: undefined },
+  stderr: { path: config.files.stderr, fd: undefined },
+};
 
 /** One read buffer, reused: parsers copy what they keep of a chunk, so it is free again after each push. */
 let readBuffer = Buffer.allocUnsafe(1 << 20);
 
 function readRange(stream: OutputStream, offset: number, length: number): Buffer {
-  let fd = files[stream];
-  if (fd === undefined) {
-    fd = fs.openSync(config.files[stream], 'r');
-    files[stream] = fd;
-  }
+  const file = files[stream];
+  file.fd ??= fs.openSync(file.path, 'r');
+  const fd = file.fd;
   if (readBuffer.length < length) readBuffer = Buffer.allocUnsafe(length);
   const read = fs.readSync(fd, readBuffer, 0, length, offset);
   return readBuffer.subarray(0, read);
+}
+
+/** The stream's output continues in another file (the recorder moved it to the fallback folder). */
+function follow(stream: OutputStream, file: string): void {
+  const current = files[stream];
+  if (current.fd !== undefined) fs.closeSync(current.fd);
+  files[stream] = { path: file, fd: undefined };
 }
 
 function ingest(entries: OutputEntry[]): void {
   let i = 0;
   while (i < entries.length) {
     const first = entries[i] as OutputEntry;
+    if (first.file !== undefined) follow(first.stream, first.file);
     if (first.bytes !== undefined) {
       arrival = first.time;
       parsers[first.stream].push(first.bytes);
@@ -143,7 +178,7 @@ function ingest(entries: OutputEntry[]): void {
     let length = first.length;
     while (j < entries.length && length < 1 << 20) {
       const next = entries[j] as OutputEntry;
-      if (next.bytes !== undefined || next.stream !== first.stream || next.offset !== first.offset + length) break;
+      if (next.bytes !== undefined || next.file !== undefined || next.stream !== first.stream || next.offset !== first.offset + length) break;
       length += next.length;
       j++;
     }
@@ -173,7 +208,6 @@ function ingest(entries: OutputEntry[]): void {
 
 /** Writes what is pending; `defer` when more follows at once (a backlog), so the store holds back open chunks. */
 async function flush(defer = false): Promise<void> {
-  if (sink === undefined) return;
   if (!defer) lastFullFlush = Date.now();
   const batches = active.map((builder) => builder.take());
   if (pendingSamples.length > 0) batches.push(...columnsOf(pendingSamples.splice(0)));
@@ -206,19 +240,44 @@ port.on('message', (message: ToWorker) => {
       flushing = flushing.then(() => flush(defer));
     }
   } else if (message.type === 'points') pendingSamples.push(...message.points);
-  else if (message.type === 'start') startRecording(message.record);
   else if (message.type === 'end') {
     clearInterval(timer);
     parsers.stdout.end();
     parsers.stderr.end();
-    flushing = flushing
-      .then(() => flush())
-      .then(async () => {
-        await sink?.close();
-        for (const fd of Object.values(files)) fs.closeSync(fd);
-        const summary: RecordingSummary = { points: pointCount, metrics: [...metrics.values()], fallbackPoints: fallback.count };
-        if (fallback.count > 0) summary.fallbackFile = fallback.file;
-        post({ type: 'done', summary });
-      });
+    flushing = flushing.then(() => flush()).then(() => finish(message.update, message.files));
   }
 });
+
+/** How long the end of a run waits for git and the machine's description before it closes the store without them. */
+const DESCRIBE_WAIT_MS = 3000;
+
+/** Records how the run ended (in the store, or in run.json beside the fallback files), then reports to the main thread. */
+async function finish(update: RunUpdate, outputFiles: Record<OutputStream, string>): Promise<void> {
+  let waited: NodeJS.Timeout | undefined;
+  const description = await Promise.race([
+    described,
+    new Promise<RunUpdate>((resolve) => {
+      waited = setTimeout(() => resolve({}), DESCRIBE_WAIT_MS);
+    }),
+  ]);
+  clearTimeout(waited);
+  if (store !== undefined) {
+    try {
+      await store.updateRun(config.runId, update);
+    } catch (error) {
+      warnOnce(`cannot record how the run ended (${(error as Error).message})`);
+    }
+  } else {
+    try {
+      const run = { ...config.run, ...description, ...update, status: update.status, files: { ...outputFiles, points: fallback.file } };
+      fs.writeFileSync(path.join(config.fallbackDir, 'run.json'), `${JSON.stringify(run, null, 2)}\n`);
+    } catch (error) {
+      warnOnce(`cannot write ${path.join(config.fallbackDir, 'run.json')} (${(error as Error).message})`);
+    }
+  }
+  await sink.close();
+  for (const file of Object.values(files)) if (file.fd !== undefined) fs.closeSync(file.fd);
+  const summary: RecordingSummary = { points: pointCount, metrics: [...metrics.values()], fallbackPoints: fallback.count, stored: store !== undefined };
+  if (fallback.count > 0) summary.fallbackFile = fallback.file;
+  post({ type: 'done', summary });
+}

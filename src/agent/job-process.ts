@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 
 /** A running job, however it was started (pipes or a pseudo-terminal). */
 export interface JobProcess {
@@ -13,6 +14,8 @@ export interface JobProcess {
   signalGroup(signal: NodeJS.Signals): void;
   /** Stops forwarding our stdin. */
   detachInput(): void;
+  /** Stops reading one of the job's streams (its reader went away): the job's next write there fails, as it would without runmeter. */
+  closeOutput(stream: 'stdout' | 'stderr'): void;
 }
 
 export interface JobSpawnOptions {
@@ -73,10 +76,10 @@ export function spawnWithPipes(options: JobSpawnOptions): Promise<JobProcess> {
       detached: true,
     });
   } catch (error) {
-    return Promise.reject(startError(options.command[0] as string, error));
+    return Promise.reject(startError(options.command[0] as string, error, options.env));
   }
   return new Promise((resolve, reject) => {
-    child.once('error', (error) => reject(startError(options.command[0] as string, error)));
+    child.once('error', (error) => reject(startError(options.command[0] as string, error, options.env)));
     child.once('spawn', () => {
       const pid = child.pid as number;
       if (forwardTerminal && options.stdin && child.stdin) {
@@ -101,16 +104,52 @@ export function spawnWithPipes(options: JobSpawnOptions): Promise<JobProcess> {
             options.stdin.pause();
           }
         },
+        closeOutput(stream) {
+          child[stream]?.destroy();
+        },
       });
     });
   });
 }
 
-function startError(command: string, error: unknown): Error {
+function startError(command: string, error: unknown, env: NodeJS.ProcessEnv): Error {
   const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return new JobStartError(127, `command not found: ${command}`);
+  if (code === 'ENOENT') {
+    const script = findProgram(command, env);
+    const interpreter = script === undefined ? undefined : shebang(script);
+    return new JobStartError(
+      127,
+      interpreter === undefined ? `command not found: ${command}` : `cannot run ${command}: its interpreter ${interpreter} (from its #! line) was not found`,
+    );
+  }
   if (code === 'EACCES' || code === 'EISDIR' || code === 'ENOEXEC') return new JobStartError(126, `command not executable: ${command} (${code})`);
   return error instanceof Error ? error : new Error(String(error));
+}
+
+/** The file a command names: itself when it has a slash, else the first match on PATH. */
+function findProgram(command: string, env: NodeJS.ProcessEnv): string | undefined {
+  const candidates = command.includes('/') ? [command] : (env.PATH ?? '').split(':').map((dir) => path.join(dir || '.', command));
+  return candidates.find((file) => {
+    try {
+      return fs.statSync(file).isFile();
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** The interpreter a script's `#!` line names, if it has one. */
+function shebang(file: string): string | undefined {
+  try {
+    const head = Buffer.alloc(256);
+    const fd = fs.openSync(file, 'r');
+    const read = fs.readSync(fd, head, 0, head.length, 0);
+    fs.closeSync(fd);
+    const line = head.subarray(0, read).toString('latin1').split('\n')[0] as string;
+    return line.startsWith('#!') ? line.slice(2).trim().split(/\s+/)[0] : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The exit status a shell reports for a signal: 128 + its number. */

@@ -85,5 +85,7 @@ export async function spawnWithTerminal(options: JobSpawnOptions, terminal: Node
       }
     },
     detachInput,
+    // The terminal is one stream, and a terminal does not go away as a pipe's reader does.
+    closeOutput() {},
   };
 }

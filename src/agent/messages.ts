@@ -1,4 +1,5 @@
 import type { SeriesPoint } from '../model/point.js';
+import type { NewRun, RunUpdate } from '../model/run.js';
 import type { ParseOptions } from '../parse/types.js';
 import type { OutputStream } from '../store/store.js';
 
@@ -8,20 +9,25 @@ export interface OutputEntry {
   offset: number;
   length: number;
   time: number;
-  /** Present when the bytes could not be written to the output file. */
+  /** Present when the bytes could not be written to any output file. */
   bytes?: Uint8Array;
+  /** Present when the stream moved to another file (the fallback folder): this entry and those after it are there. */
+  file?: string;
 }
 
 /** What the main thread tells the ingest worker. */
 export type ToWorker =
   | { type: 'output'; entries: OutputEntry[] }
   | { type: 'points'; points: SeriesPoint[] }
-  /** The run exists in the store (record: true), or could not be created there (points go to the fallback file). */
-  | { type: 'start'; record: boolean }
-  | { type: 'end' };
+  /** The job is over (or never started): record how it ended, once everything before this is stored. */
+  | { type: 'end'; update: RunUpdate; files: Record<OutputStream, string> };
 
 /** What the ingest worker tells the main thread. */
-export type FromWorker = { type: 'warning'; message: string } | { type: 'done'; summary: RecordingSummary };
+export type FromWorker =
+  | { type: 'warning'; message: string }
+  /** The run exists in the store at `location`, or could not be created there (`location` undefined). */
+  | { type: 'recording'; location: string | undefined }
+  | { type: 'done'; summary: RecordingSummary };
 
 /** What was recorded, for the line runmeter prints at the end. */
 export interface RecordingSummary {
@@ -31,12 +37,19 @@ export interface RecordingSummary {
   /** Points that could not be stored and went to the fallback file instead. */
   fallbackPoints: number;
   fallbackFile?: string;
+  /** Whether the run is in the store; when not, what was recorded is in the fallback folder. */
+  stored: boolean;
 }
 
 export interface WorkerConfig {
-  /** The store to open once the run exists in it. */
+  /** The store to create the run in: the worker opens it, so the thread that drains the job's pipes never waits on it. */
   storeSpec: string;
   runId: string;
+  /** The run to create (its id is runId). */
+  run: NewRun;
+  /** Where to look up the git commit, and whether to describe the machine (GPUs, CPU). */
+  cwd: string;
+  describeMachine: boolean;
   files: Record<OutputStream, string>;
   parse: ParseOptions;
   flushMs: number;

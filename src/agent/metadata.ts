@@ -62,13 +62,3 @@ export async function gitState(cwd: string): Promise<{ commit: string; dirty: bo
   if (head === undefined) return undefined;
   return { commit: head.trim(), dirty: (status ?? '').trim() !== '' };
 }
-
-/** Whether a process exists (EPERM means it does, owned by someone else). */
-export function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}

@@ -1,19 +1,20 @@
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { formatDuration, formatValue } from '../model/format.js';
 import type { SeriesPoint } from '../model/point.js';
-import type { RunStatus } from '../model/run.js';
-import { newRunId } from '../model/run.js';
+import { type NewRun, newRunId, type RunStatus } from '../model/run.js';
 import type { ParseOptions } from '../parse/types.js';
 import type { SystemSampler } from '../sample/types.js';
+import { processIdentity } from '../store/agent-process.js';
 import { runmeterHome, storeLocation } from '../store/location.js';
-import type { OutputStream, Store } from '../store/store.js';
+import type { OutputStream } from '../store/store.js';
 import { version } from '../version.js';
 import { type JobProcess, JobStartError, signalExitCode, spawnWithPipes } from './job-process.js';
 import { spawnWithTerminal } from './job-terminal.js';
 import type { FromWorker, RecordingSummary, ToWorker, WorkerConfig } from './messages.js';
-import { currentUser, defaultRunName, gitState, isProcessAlive } from './metadata.js';
+import { currentUser, defaultRunName } from './metadata.js';
 import { OutputRecorder } from './output-recorder.js';
 
 export interface RunJobOptions {
@@ -91,7 +92,16 @@ export async function runJob(options: RunJobOptions): Promise<JobResult> {
       say(`warning: ${message}`);
     }
   };
-  for (const stream of [stdout, stderr]) (stream as NodeJS.EventEmitter).on?.('error', () => {});
+  // If a stream's reader goes away (`runmeter run ... | head`), the job's own writes there fail next, as without runmeter.
+  let job: JobProcess | undefined;
+  for (const [which, stream] of [
+    ['stdout', stdout],
+    ['stderr', stderr],
+  ] as const) {
+    (stream as NodeJS.EventEmitter).on?.('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') job?.closeOutput(which);
+    });
+  }
 
   // The job starts first; the store, the sampler and the worker come up beside it, so runmeter adds no
   // start-up delay. The run id is made here, so the job's environment can carry it.
@@ -110,49 +120,109 @@ export async function runJob(options: RunJobOptions): Promise<JobResult> {
   const jobEnv: NodeJS.ProcessEnv = { ...env, RUNMETER_RUN_ID: runId, RUNMETER_STORE: storeSpec };
   if (options.pythonUnbuffered !== false && env.PYTHONUNBUFFERED === undefined) jobEnv.PYTHONUNBUFFERED = '1';
 
-  const workerConfig: WorkerConfig = { storeSpec, runId, files, parse: options.parse ?? {}, flushMs: 100, fallbackDir };
-  let job: JobProcess | undefined;
+  const run: NewRun = {
+    id: runId,
+    name,
+    command: options.command,
+    cwd,
+    host,
+    user: currentUser(env),
+    startTime,
+    version,
+    agentPid: process.pid,
+    source: 'run',
+    params: options.params ?? {},
+    tags: options.tags ?? [],
+  };
+  const agentId = processIdentity(process.pid);
+  if (agentId !== undefined) run.agentId = agentId;
+
   let startError: Error | undefined;
+  const wantsTerminal = options.tty === true;
+  const hasTerminal = (stdout as NodeJS.WriteStream).isTTY === true;
   try {
     const spawnOptions = { command: options.command, cwd, env: jobEnv, stdin: options.stdin ?? process.stdin };
-    job =
-      options.tty && (stdout as NodeJS.WriteStream).isTTY
-        ? await spawnWithTerminal(spawnOptions, stdout as NodeJS.WriteStream)
-        : await spawnWithPipes(spawnOptions);
+    job = wantsTerminal && hasTerminal ? await spawnWithTerminal(spawnOptions, stdout as NodeJS.WriteStream) : await spawnWithPipes(spawnOptions);
   } catch (error) {
     startError = error as Error;
   }
+  if (wantsTerminal && !hasTerminal) warn("--tty needs runmeter's stdout to be a terminal; the job gets pipes");
 
+  // Everything that touches the store happens in the worker: this thread only moves the job's bytes along.
+  const workerConfig: WorkerConfig = {
+    storeSpec,
+    runId,
+    run,
+    cwd,
+    describeMachine: options.system !== false,
+    files,
+    parse: options.parse ?? {},
+    flushMs: 100,
+    fallbackDir,
+  };
   const entry = workerEntry();
   // A small young generation keeps the worker's memory near what it holds (a few batches of points), not what it
   // has churned through: runmeter's whole RSS stays under ~150 MB on a job printing hundreds of MB.
   const worker = new Worker(entry.url, {
     workerData: workerConfig,
     execArgv: entry.execArgv,
+    env: jobEnv,
     resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 256 },
   });
   let resolveDone: (summary: RecordingSummary | undefined) => void = () => {};
   const workerDone = new Promise<RecordingSummary | undefined>((resolve) => {
     resolveDone = resolve;
   });
+  const toWorker = (message: ToWorker) => worker.postMessage(message);
+  /** Where the run is recorded: the store's location, `null` when it could not be, undefined until the worker says. */
+  let recordedIn: string | null | undefined;
+  /** Problems with the output files, held until the store's fate is known: if the store failed, that was said already. */
+  const fileProblems: string[] = [];
+  const recorder = new OutputRecorder(
+    files,
+    fallbackDir,
+    (entries) => toWorker({ type: 'output', entries }),
+    (message) => {
+      if (recordedIn === undefined) fileProblems.push(message);
+      else if (recordedIn !== null) warn(message);
+    },
+  );
   worker.on('message', (message: FromWorker) => {
     if (message.type === 'warning') warn(message.message);
-    else resolveDone(message.summary);
+    else if (message.type === 'recording') {
+      recordedIn = message.location ?? null;
+      if (recordedIn === null) recorder.moveToFallback();
+      else {
+        if (job !== undefined) say(`recording run ${runId} "${name}" in ${recordedIn}`);
+        for (const problem of fileProblems.splice(0)) warn(problem);
+      }
+    } else resolveDone(message.summary);
   });
   worker.on('error', (error) => {
     warn(`recording stopped (${error.message}); the job goes on`);
     resolveDone(undefined);
   });
   worker.on('exit', () => resolveDone(undefined));
-  const toWorker = (message: ToWorker) => worker.postMessage(message);
-  const recorder = new OutputRecorder(files, (entries) => toWorker({ type: 'output', entries }), warn);
 
   job?.onOutput((stream, chunk) => {
     (stream === 'stdout' ? stdout : stderr).write(chunk);
     recorder.record(stream, chunk, Date.now());
   });
 
-  // Signals are forwarded from the moment the job exists: one arriving while the store opens must not orphan it.
+  if (job === undefined) {
+    const exitCode = startError instanceof JobStartError ? startError.exitCode : 126;
+    const reason = startError?.message ?? 'the job did not start';
+    stderr.write(`runmeter: ${reason}\n`);
+    toWorker({ type: 'end', update: { status: 'failed', exitCode, reason, endTime: Date.now() }, files: recorder.files });
+    const summary = await workerDone;
+    await worker.terminate();
+    const result: JobResult = { runId, status: 'failed', exitCode, reason, durationMs: Date.now() - startTime };
+    if (summary === undefined || !summary.stored) result.fallbackDir = fallbackDir;
+    return result;
+  }
+  const running = job;
+
+  // Signals are forwarded from the moment the job exists.
   let forwarded: NodeJS.Signals | undefined;
   let interrupts = 0;
   let graceTimer: NodeJS.Timeout | undefined;
@@ -161,42 +231,22 @@ export async function runJob(options: RunJobOptions): Promise<JobResult> {
     forwarded = signal;
     if (signal === 'SIGINT' && ++interrupts >= 2) {
       say('second interrupt: killing the job');
-      job?.signalGroup('SIGKILL');
+      running.signalGroup('SIGKILL');
       return;
     }
-    job?.signalGroup(signal);
+    running.signalGroup(signal);
     graceTimer ??= setTimeout(() => {
       warn(`the job is still running ${formatDuration(graceMs)} after ${signal}: killing its process group`);
-      job?.signalGroup('SIGKILL');
+      running.signalGroup('SIGKILL');
     }, graceMs);
   };
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-  const killOnExit = () => job?.signalGroup('SIGTERM');
+  const killOnExit = () => running.signalGroup('SIGTERM');
   if (options.forwardSignals !== false) for (const signal of signals) process.on(signal, onSignal);
   process.on('exit', killOnExit);
 
-  const store = await openRunStore(options, { runId, name, cwd, host, startTime, env }, warn, fallbackDir);
-  toWorker({ type: 'start', record: store !== undefined });
-
-  if (job === undefined) {
-    process.off('exit', killOnExit);
-    for (const signal of signals) process.off(signal, onSignal);
-    const exitCode = startError instanceof JobStartError ? startError.exitCode : 126;
-    const reason = startError?.message ?? 'the job did not start';
-    stderr.write(`runmeter: ${reason}\n`);
-    toWorker({ type: 'end' });
-    await workerDone;
-    await worker.terminate();
-    await store?.updateRun(runId, { status: 'failed', exitCode, reason, endTime: Date.now() }).catch(() => {});
-    await store?.close();
-    return { runId, status: 'failed', exitCode, reason, durationMs: Date.now() - startTime };
-  }
-  const running = job;
-  say(`recording run ${runId} "${name}" in ${store?.location ?? fallbackDir}`);
-
   const sampling =
     options.system === false ? undefined : startSampling(options, running.pid, cwd, jobEnv, (points) => toWorker({ type: 'points', points }), warn);
-  if (store !== undefined) describeRun(store, runId, cwd, jobEnv);
 
   const ended = await running.exited;
   process.off('exit', killOnExit);
@@ -213,76 +263,28 @@ export async function runJob(options: RunJobOptions): Promise<JobResult> {
   running.detachInput();
   const endTime = Date.now();
   await (await sampling)?.finish(endTime);
+
+  const exitCode = ended.exitCode ?? signalExitCode(ended.signal ?? 'SIGKILL');
+  const status: RunStatus = ended.signal !== null || (forwarded !== undefined && exitCode !== 0) ? 'killed' : exitCode === 0 ? 'succeeded' : 'failed';
+  const signal = ended.signal ?? (status === 'killed' ? forwarded : undefined);
   recorder.close();
-  toWorker({ type: 'end' });
+  toWorker({ type: 'end', update: { status, exitCode, endTime, ...(signal ? { signal } : {}) }, files: recorder.files });
   const slow = setTimeout(() => say('finishing the recording...'), 2000);
   const summary = await workerDone;
   clearTimeout(slow);
   await worker.terminate();
 
-  const exitCode = ended.exitCode ?? signalExitCode(ended.signal ?? 'SIGKILL');
-  const status: RunStatus = ended.signal !== null || (forwarded !== undefined && exitCode !== 0) ? 'killed' : exitCode === 0 ? 'succeeded' : 'failed';
-  const signal = ended.signal ?? (status === 'killed' ? forwarded : undefined);
   const result: JobResult = { runId, status, exitCode, durationMs: endTime - startTime };
   if (signal) result.signal = signal;
   if (summary) result.summary = summary;
-  if (store === undefined) result.fallbackDir = fallbackDir;
-  if (store !== undefined) {
-    try {
-      await store.updateRun(runId, { status, exitCode, endTime, ...(signal ? { signal } : {}) });
-    } catch (error) {
-      warn(`cannot record how the run ended (${(error as Error).message})`);
-    }
-    await store.close().catch(() => {});
+  if (summary === undefined || !summary.stored) {
+    result.fallbackDir = fallbackDir;
+    // The output moved to the fallback folder with everything else; the store holds no run to keep a copy for.
+    if (recordedIn === null) removeQuietly(path.dirname(files.stdout), fallbackDir);
   }
   for (const signal of signals) process.off(signal, onLateSignal);
   say(summaryLine(result, name));
   return result;
-}
-
-/** Opens the store and creates the run in it; on failure says so once and returns undefined (the job goes on). */
-async function openRunStore(
-  options: RunJobOptions,
-  run: { runId: string; name: string; cwd: string; host: string; startTime: number; env: NodeJS.ProcessEnv },
-  warn: (message: string) => void,
-  fallbackDir: string,
-): Promise<Store | undefined> {
-  let store: Store | undefined;
-  try {
-    const { openStore } = await import('../store/open.js');
-    store = openStore(options.store, run.env);
-    await store.markLostRuns(run.host, isProcessAlive).catch(() => []);
-    await store.createRun({
-      id: run.runId,
-      name: run.name,
-      command: options.command,
-      cwd: run.cwd,
-      host: run.host,
-      user: currentUser(run.env),
-      startTime: run.startTime,
-      version,
-      agentPid: process.pid,
-      source: 'run',
-      params: options.params ?? {},
-      tags: options.tags ?? [],
-    });
-    return store;
-  } catch (error) {
-    warn(`cannot record this run in the store (${(error as Error).message}); the job runs, and its metrics are kept in ${fallbackDir}`);
-    await store?.close().catch(() => {});
-    return undefined;
-  }
-}
-
-/** Fills in what takes a moment to find out (git state, the machine and its GPUs), without holding anything up. */
-function describeRun(store: Store, runId: string, cwd: string, env: NodeJS.ProcessEnv): void {
-  void gitState(cwd)
-    .then((git) => (git ? store.updateRun(runId, { gitCommit: git.commit, gitDirty: git.dirty }) : undefined))
-    .catch(() => {});
-  void import('../sample/index.js')
-    .then(({ describeMachine }) => describeMachine(env))
-    .then((system) => store.updateRun(runId, { system }))
-    .catch(() => {});
 }
 
 /** Samples system metrics for the job and reports them every interval, at start, and once more at `finish`. */
@@ -327,6 +329,16 @@ async function startSampling(
       await sampler.stop().catch(() => {});
     },
   };
+}
+
+/** Removes a run's folder in a store that could not record the run, unless it is the fallback folder itself. */
+function removeQuietly(dir: string, fallbackDir: string): void {
+  if (path.resolve(dir) === path.resolve(fallbackDir)) return;
+  try {
+    fs.rmSync(dir, { recursive: true, force: true });
+  } catch {
+    // Nothing was ours to keep there; leaving it is harmless.
+  }
 }
 
 function summaryLine(result: JobResult, name: string): string {

@@ -129,21 +129,6 @@ describe('runmeter run', () => {
     expect((await showJson(home)).run).toMatchObject({ status: 'killed', signal: 'SIGKILL' });
   });
 
-  it('kills the job on a second SIGINT', async () => {
-    const home = tempHome();
-    const { child, done } = startCli(['run', '--', node, job('ignore-sigterm.mjs')], { home });
-    let out = '';
-    child.stdout?.on('data', (chunk: Buffer) => (out += chunk));
-    await waitFor(() => out.includes('ready'), 10_000, 'the job to start');
-    child.kill('SIGINT');
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    child.kill('SIGINT');
-    const result = await done;
-    // Node exits on the first SIGINT by default; the job here keeps the default, so either way it ends by a signal.
-    expect([130, 137]).toContain(result.code);
-    expect((await showJson(home)).run.status).toBe('killed');
-  });
-
   it('stops the whole process tree, children included', async () => {
     const home = tempHome();
     const { child, done } = startCli(['run', '--', node, job('fork-children.mjs'), '2'], { home });
@@ -172,8 +157,10 @@ describe('runmeter run', () => {
     const home = tempHome();
     const { child, done } = startCli(['run', '--name', 'doomed', '--', node, job('wait-for-signal.mjs')], { home });
     let out = '';
+    let err = '';
     child.stdout?.on('data', (chunk: Buffer) => (out += chunk));
-    await waitFor(() => out.includes('ready'), 10_000, 'the job to start');
+    child.stderr?.on('data', (chunk: Buffer) => (err += chunk));
+    await waitFor(() => out.includes('ready') && err.includes('recording run'), 10_000, 'the job to start and its run to exist');
     child.kill('SIGKILL');
     await done;
     const listed = await runCli(['ls', '--json'], { home });
@@ -196,6 +183,12 @@ describe('runmeter run', () => {
     expect(stderr.match(/cannot record this run in the store/g)).toHaveLength(1);
     const kept = /kept in (\S+)/.exec(stderr)?.[1] as string;
     expect(fs.readFileSync(path.join(kept, 'points.jsonl'), 'utf8')).toContain('"accuracy"');
+    // The output went with the metrics, byte-exact, and run.json says what ran and how it ended.
+    expect(fs.readFileSync(path.join(kept, 'stdout.log'))).toEqual(result.stdout);
+    expect(fs.readFileSync(path.join(kept, 'stderr.log'), 'utf8')).toContain('warming up');
+    const run = JSON.parse(fs.readFileSync(path.join(kept, 'run.json'), 'utf8'));
+    expect(run).toMatchObject({ name: 'print-and-exit.mjs', status: 'failed', exitCode: 5, command: [node, job('print-and-exit.mjs'), '5'] });
+    expect(run.files.stdout).toBe(path.join(kept, 'stdout.log'));
   });
 
   it('is silent with --quiet apart from the job', async () => {
