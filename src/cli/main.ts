@@ -44,6 +44,14 @@ export async function buildProgram(context: CliContext, argv: string[] = []): Pr
 /** Runs the CLI; the one place where errors become a short message and an exit status. */
 export async function main(argv: string[]): Promise<void> {
   const context = processContext();
+  // The reader went away (`runmeter show last | head`): stop quietly, as other command-line tools do. `run` is the
+  // exception: it keeps recording, and closes the job's stream so the job meets the closed pipe itself.
+  const named = argv.slice(2).find((arg) => !arg.startsWith('-'));
+  if (named !== 'run') {
+    process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    });
+  }
   try {
     const program = await buildProgram(context, argv);
     await program.parseAsync(argv);

@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
+import { RunmeterError } from '../../model/errors.js';
 import type { Run } from '../../model/run.js';
 import type { CliContext } from '../context.js';
 import { deleteRuns } from '../delete-runs.js';
+import { settleLostRuns } from '../run-view.js';
 
 /** `runmeter rm RUN...`: deletes runs with their metrics and output. */
 export function register(program: Command, context: CliContext): void {
@@ -10,13 +12,20 @@ export function register(program: Command, context: CliContext): void {
     .description('delete runs with their metrics, output and artifacts, and free the space')
     .argument('<runs...>', 'ids, unique id prefixes, names, or "last"')
     .option('-y, --yes', 'do not ask for confirmation')
+    .option('-f, --force', 'delete runs that are still running too (their recording then stops)')
     .option('--store <store>', 'store to delete from (default: $RUNMETER_STORE or ~/.runmeter)')
-    .action(async (refs: string[], flags: { yes?: boolean; store?: string }) => {
+    .action(async (refs: string[], flags: { yes?: boolean; force?: boolean; store?: string }) => {
       const store = context.store(flags.store);
+      await settleLostRuns(store);
       const runs = new Map<string, Run>();
       for (const ref of refs) {
         const run = await store.resolveRun(ref);
         runs.set(run.id, run);
+      }
+      const running = [...runs.values()].filter((run) => run.status === 'running');
+      if (running.length > 0 && !flags.force) {
+        const which = running.map((run) => `${run.id} (${run.name})`).join(', ');
+        throw new RunmeterError('E_RUN_RUNNING', `${which} ${running.length === 1 ? 'is' : 'are'} still running; stop the job first, or add --force`);
       }
       await deleteRuns(context, store, [...runs.values()], flags);
     });

@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { runJob } from '../../agent/run-job.js';
 import type { CliContext } from '../context.js';
 import { collect, keyValues, secondsOption } from '../options.js';
@@ -19,6 +19,12 @@ interface RunFlags extends ParseFlags {
   quiet?: boolean;
 }
 
+/** A flag taking seconds, parsed to milliseconds, whose help shows its default in seconds. */
+function seconds(flags: string, description: string, defaultSeconds: number): Option {
+  const name = flags.split(' ')[0] as string;
+  return new Option(flags, description).argParser(secondsOption(name)).default(defaultSeconds * 1000, String(defaultSeconds));
+}
+
 /** `runmeter run [options] -- CMD [ARGS...]`: runs a job and records it. */
 export function register(program: Command, context: CliContext): void {
   const command = program
@@ -28,15 +34,15 @@ export function register(program: Command, context: CliContext): void {
     .usage('[options] -- CMD [ARGS...]')
     .option('-n, --name <name>', 'run name (default: the script file name)')
     .option('--store <store>', 'store: a folder, a .db file (default: $RUNMETER_STORE or ~/.runmeter)')
-    .option('--interval <seconds>', 'report system metrics every this many seconds', secondsOption('--interval'), 5000)
-    .option('--sample-interval <seconds>', 'read system metrics every this many seconds', secondsOption('--sample-interval'), 1000)
+    .addOption(seconds('--interval <seconds>', 'report system metrics every this many seconds', 5))
+    .addOption(seconds('--sample-interval <seconds>', 'read system metrics every this many seconds', 1))
     .option('--no-system', 'do not sample system metrics')
     .option('--disk <path>', 'also record the filesystem holding this path (repeatable)', collect)
     .option(
       '--tty',
       'run the job on a pseudo-terminal, so progress bars and colours look as without runmeter; its stdout and stderr then arrive as one stream (stdout)',
     )
-    .option('--grace <seconds>', 'after forwarding a signal, kill the job this many seconds later', secondsOption('--grace'), 10_000)
+    .addOption(seconds('--grace <seconds>', 'after forwarding a signal, kill the job this many seconds later', 10))
     .option('--no-python-unbuffered', 'do not set PYTHONUNBUFFERED=1 for the job')
     .option('--param <key=value>', 'record a parameter with the run (repeatable)', collect)
     .option('--tag <tag>', 'tag the run (repeatable)', collect)

@@ -54,7 +54,7 @@ export function register(program: Command, context: CliContext): void {
         const rows = series.map((s) => [
           s.kind,
           seriesLabel(s),
-          s.context && s.kind === 'training' ? s.context : '',
+          s.context ?? '',
           String(s.count),
           formatValue(s.last),
           formatValue(s.min),
