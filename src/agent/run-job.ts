@@ -117,7 +117,7 @@ export async function runJob(options: RunJobOptions): Promise<JobResult> {
       : { stdout: path.join(fallbackDir, 'stdout.log'), stderr: path.join(fallbackDir, 'stderr.log') };
   // The spec that opens this same store from anywhere: the job's SDK attaches through it, the worker opens it.
   const storeSpec = location.kind === 'postgres' ? location.url : path.resolve(options.store ?? (env.RUNMETER_STORE || runmeterHome(env)));
-  const jobEnv: NodeJS.ProcessEnv = { ...env, RUNMETER_RUN_ID: runId, RUNMETER_STORE: storeSpec };
+  const jobEnv: NodeJS.ProcessEnv = { ...env, RUNMETER_RUN_ID: runId, RUNMETER_STORE: storeSpec, RUNMETER_AGENT_PID: String(process.pid) };
   if (options.pythonUnbuffered !== false && env.PYTHONUNBUFFERED === undefined) jobEnv.PYTHONUNBUFFERED = '1';
 
   const run: NewRun = {

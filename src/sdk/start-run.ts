@@ -2,7 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { UsageError } from '../model/errors.js';
 import type { Run as RunRecord } from '../model/run.js';
-import { processIdentity } from '../store/agent-process.js';
+import { isProcessAlive, processIdentity } from '../store/agent-process.js';
 import { openStore } from '../store/open.js';
 import type { Store } from '../store/store.js';
 import { version } from '../version.js';
@@ -45,19 +45,22 @@ function checkTags(tags: unknown): string[] {
 /** How long a program started by `runmeter run` waits for the agent to create its run (the agent does it beside the job). */
 const ATTACH_WAIT_MS = 5000;
 
-/** The run `runmeter run` is recording, once it exists; undefined when it does not appear in time. */
-async function waitForRun(store: Store, id: string): Promise<RunRecord | undefined> {
+/**
+ * The run `runmeter run` is recording, once it exists; undefined when it does not appear in time or the runmeter
+ * process that would create it (RUNMETER_AGENT_PID) is gone, as with an id left over in a shell's environment.
+ */
+async function waitForRun(store: Store, id: string, agentPid: number): Promise<RunRecord | undefined> {
   const deadline = Date.now() + ATTACH_WAIT_MS;
   for (let pause = 5; ; pause = Math.min(pause * 2, 100)) {
     const record = await store.getRun(id);
-    if (record !== undefined || Date.now() >= deadline) return record;
+    if (record !== undefined || Date.now() >= deadline || !(agentPid > 0 && isProcessAlive(agentPid))) return record;
     await new Promise((resolve) => setTimeout(resolve, pause));
   }
 }
 
 /** The run `runmeter run` recorded, with params and tags added; undefined when the store has no such run. */
-async function attachedRun(store: Store, id: string, tags: string[], params: Record<string, unknown>): Promise<RunRecord | undefined> {
-  const record = await waitForRun(store, id);
+async function attachedRun(store: Store, id: string, agentPid: number, tags: string[], params: Record<string, unknown>): Promise<RunRecord | undefined> {
+  const record = await waitForRun(store, id, agentPid);
   if (record === undefined) return undefined;
   if (Object.keys(params).length > 0) await store.setParams(id, params);
   const added = tags.filter((tag) => !record.tags.includes(tag));
@@ -90,7 +93,7 @@ export async function startRun(options: StartRunOptions = {}): Promise<Run> {
   // Attached, the run lives where the agent records it, whatever the program asked for.
   const store = typeof options.store === 'object' ? options.store : openStore(attachTo !== undefined ? env.RUNMETER_STORE || spec : spec, env);
   try {
-    let record = attachTo === undefined ? undefined : await attachedRun(store, attachTo, tags, params);
+    let record = attachTo === undefined ? undefined : await attachedRun(store, attachTo, Number(env.RUNMETER_AGENT_PID), tags, params);
     if (attachTo !== undefined && record === undefined) {
       // The agent could not record its run (it says so on stderr); metering must not stop the training, so record our own.
       process.emitWarning(`RUNMETER_RUN_ID is ${attachTo}, but ${store.location} has no such run; recording a new run instead`, 'RunmeterWarning');
