@@ -6,6 +6,8 @@ import type { Artifact, Store } from '../store/store.js';
 
 /** What to record a copied file or folder as. */
 export interface ArtifactRecord {
+  /** The SDK call that records it (`logArtifact`, `logModel`), named in errors. */
+  call: string;
   name?: string;
   context?: string;
   kind: Artifact['kind'];
@@ -58,6 +60,16 @@ function freeName(dir: string, name: string): string {
 }
 
 /**
+ * The name of the copy in the store: the artifact's name, keeping the source file's extension when the name has
+ * none of it (`logModel('m.pt', { name: 'pt' })` is stored as `pt.pt`), so the copy opens with the right tool.
+ */
+function storedFileName(name: string, sourcePath: string, isFile: boolean): string {
+  const safe = name.replace(/[/\\]/g, '_');
+  const ext = isFile ? path.extname(sourcePath) : '';
+  return ext !== '' && !safe.toLowerCase().endsWith(ext.toLowerCase()) ? `${safe}${ext}` : safe;
+}
+
+/**
  * Copies a file or folder into the run's artifact folder in the store, hashes the copy, and records it.
  * A store that keeps no files (a remote server) records the source path instead of a copy.
  */
@@ -67,16 +79,16 @@ export async function recordArtifact(store: Store, runId: string, source: string
   try {
     stat = await fs.promises.stat(sourcePath);
   } catch (error) {
-    if (isErrnoError(error, 'ENOENT')) throw new UsageError(`logArtifact: no file or folder at ${sourcePath}`);
+    if (isErrnoError(error, 'ENOENT')) throw new UsageError(`${record.call}: no file or folder at ${sourcePath}`);
     throw error;
   }
-  if (!stat.isFile() && !stat.isDirectory()) throw new UsageError(`logArtifact: expected a file or a folder at ${sourcePath}`);
+  if (!stat.isFile() && !stat.isDirectory()) throw new UsageError(`${record.call}: expected a file or a folder at ${sourcePath}`);
   const dir = store.artifactDir(runId);
   let storedPath = sourcePath;
   const name = record.name ?? path.basename(sourcePath);
   if (dir !== undefined) {
     await fs.promises.mkdir(dir, { recursive: true });
-    storedPath = path.join(dir, freeName(dir, name.replace(/[/\\]/g, '_')));
+    storedPath = path.join(dir, freeName(dir, storedFileName(name, sourcePath, stat.isFile())));
     if (stat.isDirectory()) await fs.promises.cp(sourcePath, storedPath, { recursive: true });
     else await fs.promises.copyFile(sourcePath, storedPath);
   }

@@ -1,6 +1,8 @@
-import { type BatchLike, countFlops, type DatasetLike, flopsPerBatch, flopsPerEpoch } from '../flops/index.js';
+import { countFlops, flopsPerBatch, flopsPerEpoch, type ModelInput } from '../flops/index.js';
 import { Context } from '../model/context.js';
 import { RunmeterError, UsageError } from '../model/errors.js';
+import type { FlopsOptions } from './options.js';
+import { checkOptions, checkPositiveInteger, describe } from './validate.js';
 
 /** What runmeter could find out about a model: its parameter count and forward-pass FLOPs at a batch size. */
 export interface ModelFacts {
@@ -23,17 +25,57 @@ function counted(call: string, count: () => number): number {
   }
 }
 
-/** Training counts the backward pass too (≈ 3 × forward); validation, testing and evaluation only run forward. */
-const training = (context: string) => context === Context.TRAINING;
+/** Whether a count includes the backward pass: as the options say, else only in the training context. */
+export function countsBackward(call: string, context: string, options: FlopsOptions | undefined): boolean {
+  const training = checkOptions(call, options, '{ training }')?.training;
+  if (training !== undefined && typeof training !== 'boolean') {
+    throw new UsageError(`${call}: expected options.training to be true or false, got ${describe(training)}`);
+  }
+  return training ?? context === Context.TRAINING;
+}
+
+/** A model as the FLOPs counter takes it; anything else is refused before the counter sees it. */
+function checkModel(call: string, model: unknown): object | string {
+  const ok = (typeof model === 'string' && model !== '') || (typeof model === 'object' && model !== null && !Array.isArray(model));
+  if (!ok) {
+    throw new UsageError(`${call}: expected the model to be a path, ONNX bytes, a TF.js model.json or a tf.LayersModel, got ${describe(model)}`);
+  }
+  return model as object | string;
+}
+
+/** A batch: its size, or a tensor (anything with a `shape`) whose first dim is the size. */
+function checkBatch(call: string, batch: unknown): number {
+  if (typeof batch === 'number') return checkPositiveInteger(call, 'the batch size', batch);
+  const shape = typeof batch === 'object' && batch !== null ? (batch as { shape?: unknown }).shape : undefined;
+  const size = Array.isArray(shape) ? (shape[0] as unknown) : undefined;
+  if (typeof size === 'number' && Number.isInteger(size) && size > 0) return size;
+  const found = Array.isArray(shape) ? `a tensor of shape [${shape.join(', ')}]` : describe(batch);
+  throw new UsageError(`${call}: expected the batch to be a positive integer or a tensor with a batch dim, got ${found}`);
+}
+
+/** A dataset: its number of samples, or an object with `length` (arrays) or `size` (tf.data, Sets, Maps). */
+function checkDataset(call: string, dataset: unknown): number {
+  if (typeof dataset === 'number') return checkPositiveInteger(call, 'the dataset size', dataset);
+  if (typeof dataset !== 'object' || dataset === null) {
+    throw new UsageError(`${call}: expected the dataset to be a number of samples or an object with a length or size, got ${describe(dataset)}`);
+  }
+  const field = 'length' in dataset ? 'length' : 'size' in dataset ? 'size' : undefined;
+  if (field === undefined) throw new UsageError(`${call}: expected the dataset to have a length or a size, got an object with neither`);
+  return checkPositiveInteger(call, `the dataset's ${field}`, (dataset as Record<string, unknown>)[field]);
+}
 
 /** FLOPs of one batch in a context. The model's parse and count are cached, so calling this every step is cheap. */
-export function batchFlops(call: string, model: unknown, batch: BatchLike, context: string): number {
-  return counted(call, () => flopsPerBatch(model as object, batch, { training: training(context) }));
+export function batchFlops(call: string, model: unknown, batch: unknown, training: boolean): number {
+  const checkedModel = checkModel(call, model);
+  const size = checkBatch(call, batch);
+  return counted(call, () => flopsPerBatch(checkedModel as ModelInput | string, size, { training }));
 }
 
 /** FLOPs of one epoch over a dataset in a context: per-sample FLOPs × samples. */
-export function epochFlops(call: string, model: unknown, dataset: DatasetLike, context: string): number {
-  return counted(call, () => flopsPerEpoch(model as object, dataset, { training: training(context) }));
+export function epochFlops(call: string, model: unknown, dataset: unknown, training: boolean): number {
+  const checkedModel = checkModel(call, model);
+  const samples = checkDataset(call, dataset);
+  return counted(call, () => flopsPerEpoch(checkedModel as ModelInput | string, samples, { training }));
 }
 
 /** Params and forward FLOPs of a model file or object at a batch size, as far as they can be counted. */

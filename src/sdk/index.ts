@@ -2,6 +2,6 @@
 export { Context, type KnownContext } from '../model/context.js';
 export { RunmeterError, UsageError } from '../model/errors.js';
 export type { Artifact } from '../store/store.js';
-export type { ArtifactOptions, EndStatus, MetricOptions, ModelOptions, StartRunOptions } from './options.js';
+export type { ArtifactOptions, EndStatus, FlopsOptions, MetricOptions, ModelOptions, StartRunOptions } from './options.js';
 export { Run } from './run.js';
 export { startRun } from './start-run.js';

@@ -49,6 +49,7 @@ export async function logModelArtifact(store: Store, runId: string, pathOrModel:
     if (facts.format !== undefined) meta.format = facts.format;
     if (facts.problem !== undefined) meta.flopsProblem = facts.problem;
     const artifact = await recordArtifact(store, runId, source, {
+      call: 'logModel',
       kind: 'model',
       name,
       meta,

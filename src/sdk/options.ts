@@ -52,3 +52,12 @@ export interface ModelOptions extends ArtifactOptions {
   /** Batch size to count FLOPs at (default 1). */
   batch?: number;
 }
+
+/** The last argument of `logFlopsPerBatch` and `logFlopsPerEpoch`. */
+export interface FlopsOptions {
+  /**
+   * Count the backward pass too (≈ 3 × the forward pass). Default: true in the `training` context, else false.
+   * `false` records the forward pass alone, as prov4ml does.
+   */
+  training?: boolean;
+}

@@ -4,14 +4,26 @@ import type { Run as RunRecord } from '../model/run.js';
 import type { Artifact, Store } from '../store/store.js';
 import { recordArtifact } from './artifacts.js';
 import { type ExitParticipant, flushAtExit, type ProcessEnding, releaseAtExit } from './exit-hooks.js';
-import { batchFlops, epochFlops } from './flops-logging.js';
+import { batchFlops, countsBackward, epochFlops } from './flops-logging.js';
 import type { SeriesBuffer } from './metric-buffer.js';
+import { isSavableModel } from './model-file.js';
 import { logModelArtifact } from './model-logging.js';
-import type { ArtifactOptions, EndStatus, MetricOptions, ModelOptions } from './options.js';
+import type { ArtifactOptions, EndStatus, FlopsOptions, MetricOptions, ModelOptions } from './options.js';
 import { paramsFrom } from './params.js';
 import { RunPoints } from './run-points.js';
 import { SystemMetrics } from './system-metrics.js';
-import { checkArtifactOptions, checkFinite, checkName, checkPlace, checkRecord, checkTimestamp, checkValue } from './validate.js';
+import {
+  checkArtifactOptions,
+  checkFinite,
+  checkName,
+  checkOptions,
+  checkPlace,
+  checkPositiveInteger,
+  checkRecord,
+  checkTimestamp,
+  checkValue,
+  describe,
+} from './validate.js';
 
 /** What `startRun` hands the Run it builds. */
 export interface RunInit {
@@ -25,6 +37,10 @@ export interface RunInit {
   flushIntervalMs: number;
   flushPoints: number;
 }
+
+/** The fields of metric and artifact options, for messages about a bad options argument. */
+const METRIC_FIELDS = '{ context, step, epoch, timestamp }';
+const ARTIFACT_FIELDS = '{ context, name }';
 
 const OPEN = 0;
 const ENDED = 1;
@@ -101,6 +117,7 @@ export class Run implements ExitParticipant {
     let time: number;
     if (options === undefined) time = Date.now();
     else {
+      if (typeof options !== 'object' || options === null) checkOptions('logMetric', options, METRIC_FIELDS);
       context = options.context;
       if (context !== undefined && (typeof context !== 'string' || context === '')) checkName('logMetric', 'the context', context);
       const s = options.step;
@@ -127,9 +144,10 @@ export class Run implements ExitParticipant {
       checkName('logMetrics', 'each metric name', name);
       checkValue('logMetrics', name, value);
     }
-    const { context, time } = checkPlace('logMetrics', options ?? {});
-    const step = checkFinite('logMetrics', 'step', options?.step) ?? Number.NaN;
-    const epoch = checkFinite('logMetrics', 'epoch', options?.epoch) ?? Number.NaN;
+    const place = checkOptions('logMetrics', options, METRIC_FIELDS) ?? {};
+    const { context, time } = checkPlace('logMetrics', place);
+    const step = checkFinite('logMetrics', 'step', place.step) ?? Number.NaN;
+    const epoch = checkFinite('logMetrics', 'epoch', place.epoch) ?? Number.NaN;
     let written: Promise<void> | undefined;
     for (const [name, value] of entries) {
       this.trainingSeries(name, context).push(time, step, epoch, value as number);
@@ -211,11 +229,13 @@ export class Run implements ExitParticipant {
    * Records the FLOPs of one batch and their running total, as prov4ml's
    * log_flops_per_batch: series `flops/<label>/batch` and `flops/<label>/batch_total`. `model` is a tf.LayersModel,
    * ONNX bytes, a TF.js model.json, or a path to either; `batch` its batch size or an input tensor ({ shape }).
-   * In the training context the count includes the backward pass (≈ 3 × forward); elsewhere it is the forward pass.
-   * The model is parsed and counted once per batch size, so calling this every step is cheap.
+   * In the training context the count includes the backward pass (≈ 3 × forward); elsewhere, or with
+   * `{ training: false }`, it is the forward pass. The model is parsed and counted once per batch size, so calling
+   * this every step is cheap.
    *
    * @example
    * run.logFlopsPerBatch('cnn', model, xs, Context.TRAINING, step);
+   * run.logFlopsPerBatch('cnn', model, xs, Context.TRAINING, step, { training: false }); // forward only, as prov4ml
    */
   logFlopsPerBatch(
     label: string,
@@ -223,15 +243,18 @@ export class Run implements ExitParticipant {
     batch: number | { shape: readonly number[] },
     context: string = Context.TRAINING,
     step?: number,
+    options?: FlopsOptions,
   ): Promise<void> {
     const at = this.checkFlopsCall('logFlopsPerBatch', label, context, step);
-    return this.recordFlops(label, 'batch', batchFlops('logFlopsPerBatch', model, batch, context), context, at);
+    const training = countsBackward('logFlopsPerBatch', context, options);
+    return this.recordFlops(label, 'batch', batchFlops('logFlopsPerBatch', model, batch, training), context, at);
   }
 
   /**
    * Records the FLOPs of one epoch over a dataset and their running total, as prov4ml's log_flops_per_epoch:
    * series `flops/<label>/epoch` and `flops/<label>/epoch_total`. `dataset` is its number of samples, or anything
-   * with `length` or `size`. In the training context the count includes the backward pass.
+   * with `length` or `size`. In the training context the count includes the backward pass, unless
+   * `{ training: false }` asks for the forward pass alone.
    *
    * @example
    * run.logFlopsPerEpoch('cnn', model, trainImages.length, Context.TRAINING, epoch);
@@ -242,9 +265,11 @@ export class Run implements ExitParticipant {
     dataset: number | { length: number } | { size: number },
     context: string = Context.TRAINING,
     step?: number,
+    options?: FlopsOptions,
   ): Promise<void> {
     const at = this.checkFlopsCall('logFlopsPerEpoch', label, context, step);
-    return this.recordFlops(label, 'epoch', epochFlops('logFlopsPerEpoch', model, dataset, context), context, at);
+    const training = countsBackward('logFlopsPerEpoch', context, options);
+    return this.recordFlops(label, 'epoch', epochFlops('logFlopsPerEpoch', model, dataset, training), context, at);
   }
 
   private checkFlopsCall(call: string, label: string, context: string, step: number | undefined): number {
@@ -275,7 +300,8 @@ export class Run implements ExitParticipant {
   logArtifact(path: string, options: ArtifactOptions = {}): Promise<Artifact> {
     if (this.state !== OPEN) throw this.endedError('logArtifact');
     checkName('logArtifact', 'the path', path);
-    return this.track(recordArtifact(this.store, this.id, path, { kind: 'artifact', ...checkArtifactOptions('logArtifact', options) }));
+    const place = checkArtifactOptions('logArtifact', checkOptions('logArtifact', options, ARTIFACT_FIELDS) ?? {});
+    return this.track(recordArtifact(this.store, this.id, path, { call: 'logArtifact', kind: 'artifact', ...place }));
   }
 
   /**
@@ -287,8 +313,13 @@ export class Run implements ExitParticipant {
    */
   logModel(pathOrModel: string | object, options: ModelOptions = {}): Promise<Artifact> {
     if (this.state !== OPEN) throw this.endedError('logModel');
-    const place = checkArtifactOptions('logModel', options);
-    const batch = checkFinite('logModel', 'batch', options.batch) ?? 1;
+    if (typeof pathOrModel === 'string') checkName('logModel', 'the model path', pathOrModel);
+    else if (!isSavableModel(pathOrModel)) {
+      throw new UsageError(`logModel: expected a model file path or a TF.js model (with save()), got ${describe(pathOrModel)}`);
+    }
+    const checked = checkOptions('logModel', options, '{ context, name, batch }') ?? {};
+    const place = checkArtifactOptions('logModel', checked);
+    const batch = checked.batch === undefined ? 1 : checkPositiveInteger('logModel', 'batch', checked.batch);
     return this.track(logModelArtifact(this.store, this.id, pathOrModel, { ...place, batch }));
   }
 

@@ -8,7 +8,7 @@ export function describe(value: unknown): string {
   if (value === null) return 'null';
   if (value === undefined) return 'undefined';
   if (Array.isArray(value)) return 'an array';
-  return `a ${typeof value}`;
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
 /** A name for a metric, param, label or context: a non-empty string. `what` names it in the message. */
@@ -38,6 +38,23 @@ export function checkFinite(call: string, what: string, value: unknown): number 
 export function checkTimestamp(call: string, value: unknown): number | undefined {
   if (value instanceof Date) return checkFinite(call, 'timestamp', value.getTime());
   return checkFinite(call, 'timestamp (ms since the epoch, or a Date)', value);
+}
+
+/** A count such as a batch size or a number of samples: a positive integer. `what` names it in the message. */
+export function checkPositiveInteger(call: string, what: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
+    throw new UsageError(`${call}: expected ${what} to be a positive integer, got ${describe(value)}`);
+  }
+  return value;
+}
+
+/** The options object of a call: absent, or an object (null, a number or an array is refused). */
+export function checkOptions<T extends object>(call: string, options: T | undefined, fields: string): T | undefined {
+  if (options === undefined) return undefined;
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new UsageError(`${call}: expected the options to be an object (${fields}) or left out, got ${describe(options)}`);
+  }
+  return options;
 }
 
 /** A plain object of name → value, as logMetrics and logParams take. */

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { UsageError } from '../../src/model/errors.js';
 import { Context, type Run, startRun } from '../../src/sdk/index.js';
 import type { Store } from '../../src/store/store.js';
 import { sharedFixtures } from '../helpers/cli.js';
@@ -56,11 +57,100 @@ describe('logFlopsPerBatch', () => {
     expect(training).toBeCloseTo(3 * evaluation, -3);
   });
 
-  it('rejects a bad batch at the call site, naming the call', async () => {
+  it('records the forward pass alone in the training context when asked, as prov4ml does', async () => {
     const { run, store } = await fixture();
-    expect(() => run.logFlopsPerBatch('resnet', resnet18, 0)).toThrow(/logFlopsPerBatch: batch: expected a positive integer/);
-    expect(() => run.logFlopsPerBatch('', resnet18, 1)).toThrow(/logFlopsPerBatch: expected the label to be a non-empty string/);
+    run.logFlopsPerBatch('resnet', resnet18, 1, Context.TRAINING, 1, { training: false });
+    run.logFlopsPerBatch('resnet', resnet18, 1, Context.EVALUATION, 1);
+    run.logFlopsPerBatch('backward', resnet18, 1, Context.EVALUATION, 1, { training: true });
+    run.logFlopsPerEpoch('resnet', resnet18, 10, Context.TRAINING, 1, { training: false });
+    run.logFlopsPerEpoch('resnet', resnet18, 10, Context.TRAINING, 2, {});
+    await run.flush();
+    const forward = (await findSeries(store, run.id, 'flops/resnet/batch', 'evaluation')).last;
+    expect((await findSeries(store, run.id, 'flops/resnet/batch', 'training')).last).toBe(forward);
+    expect((await findSeries(store, run.id, 'flops/backward/batch', 'evaluation')).last).toBeCloseTo(3 * forward, -3);
+    const epochs = (await readSeries(store, await findSeries(store, run.id, 'flops/resnet/epoch', 'training'))).value;
+    expect(epochs[0]).toBe(10 * forward);
+    expect(epochs[1]).toBeCloseTo(30 * forward, -4);
+  });
+
+  it('says which call failed to read a model file', async () => {
+    const { run, store } = await fixture();
     expect(() => run.logFlopsPerBatch('x', '/nonexistent.onnx', 1)).toThrow(/logFlopsPerBatch: cannot read model \/nonexistent.onnx/);
+    await run.flush();
+    expect(await store.listSeries(run.id)).toEqual([]);
+  });
+});
+
+describe('bad arguments to the FLOPs calls', () => {
+  const positive = 'to be a positive integer';
+  it.each([
+    ['a batch of 0', 'logFlopsPerBatch', () => ['m', resnet18, 0], /logFlopsPerBatch: expected the batch size to be a positive integer, got number 0/],
+    ['a batch of 1.5', 'logFlopsPerBatch', () => ['m', resnet18, 1.5], /batch size to be a positive integer, got number 1.5/],
+    ['a negative batch', 'logFlopsPerBatch', () => ['m', resnet18, -5], new RegExp(`batch size ${positive}, got number -5`)],
+    [
+      'a null batch',
+      'logFlopsPerBatch',
+      () => ['m', resnet18, null],
+      /logFlopsPerBatch: expected the batch to be a positive integer or a tensor with a batch dim, got null/,
+    ],
+    ['a string batch', 'logFlopsPerBatch', () => ['m', resnet18, '8'], /batch to be a positive integer or a tensor with a batch dim, got "8"/],
+    ['a batch without a shape', 'logFlopsPerBatch', () => ['m', resnet18, {}], /batch dim, got an object/],
+    ['a scalar tensor', 'logFlopsPerBatch', () => ['m', resnet18, { shape: [] }], /batch dim, got a tensor of shape \[\]/],
+    ['a tensor with a batch of 0', 'logFlopsPerBatch', () => ['m', resnet18, { shape: [0, 3] }], /batch dim, got a tensor of shape \[0, 3\]/],
+    [
+      'a null model',
+      'logFlopsPerBatch',
+      () => ['m', null, 1],
+      /logFlopsPerBatch: expected the model to be a path, ONNX bytes, a TF.js model.json or a tf.LayersModel, got null/,
+    ],
+    ['a number as the model', 'logFlopsPerEpoch', () => ['m', 5, 1], /logFlopsPerEpoch: expected the model to be .* got number 5/],
+    ['an empty model path', 'logFlopsPerBatch', () => ['m', '', 1], /expected the model to be .* got ""/],
+    ['an empty label', 'logFlopsPerBatch', () => ['', resnet18, 1], /logFlopsPerBatch: expected the label to be a non-empty string/],
+    [
+      'a null dataset',
+      'logFlopsPerEpoch',
+      () => ['m', resnet18, null],
+      /logFlopsPerEpoch: expected the dataset to be a number of samples or an object with a length or size, got null/,
+    ],
+    ['a string dataset', 'logFlopsPerEpoch', () => ['m', resnet18, 'abc'], /dataset to be a number of samples or an object with a length or size, got "abc"/],
+    [
+      'a dataset of 1.5',
+      'logFlopsPerEpoch',
+      () => ['m', resnet18, 1.5],
+      /logFlopsPerEpoch: expected the dataset size to be a positive integer, got number 1.5/,
+    ],
+    ['a dataset of 0', 'logFlopsPerEpoch', () => ['m', resnet18, 0], /dataset size to be a positive integer, got number 0/],
+    ['a dataset of -5', 'logFlopsPerEpoch', () => ['m', resnet18, -5], /dataset size to be a positive integer, got number -5/],
+    [
+      'a dataset with a negative length',
+      'logFlopsPerEpoch',
+      () => ['m', resnet18, { length: -1 }],
+      /the dataset's length to be a positive integer, got number -1/,
+    ],
+    [
+      'a dataset of unknown size',
+      'logFlopsPerEpoch',
+      () => ['m', resnet18, { size: Number.POSITIVE_INFINITY }],
+      /dataset's size to be a positive integer, got number Infinity/,
+    ],
+    ['a dataset with neither length nor size', 'logFlopsPerEpoch', () => ['m', resnet18, {}], /expected the dataset to have a length or a size/],
+    [
+      'null options',
+      'logFlopsPerBatch',
+      () => ['m', resnet18, 1, 'training', 1, null],
+      /logFlopsPerBatch: expected the options to be an object \(\{ training \}\) or left out, got null/,
+    ],
+    [
+      'a string training flag',
+      'logFlopsPerEpoch',
+      () => ['m', resnet18, 1, 'training', 1, { training: 'no' }],
+      /logFlopsPerEpoch: expected options.training to be true or false, got "no"/,
+    ],
+  ])('rejects %s at the call site, storing nothing', async (_what, call, args, message) => {
+    const { run, store } = await fixture();
+    const invoke = () => (run[call as 'logFlopsPerBatch'] as (...a: unknown[]) => unknown).apply(run, args());
+    expect(invoke).toThrow(UsageError);
+    expect(invoke).toThrow(message);
     await run.flush();
     expect(await store.listSeries(run.id)).toEqual([]);
   });

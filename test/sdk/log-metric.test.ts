@@ -100,9 +100,34 @@ describe('logMetric', () => {
     ['a blank name', () => ['  ', 1], /expected the metric name to be a non-empty string, got " {2}"/],
     ['a blank context', () => ['loss', 1, { context: ' ' }], /expected the context to be a non-empty string, got " "/],
     ['an invalid Date', () => ['loss', 1, { timestamp: new Date('nope') }], /timestamp to be a finite number, got number NaN/],
+    [
+      'null options',
+      () => ['loss', 1, null],
+      /logMetric: expected the options to be an object \(\{ context, step, epoch, timestamp \}\) or left out, got null/,
+    ],
+    ['options that are a number', () => ['loss', 1, 3], /logMetric: expected the options to be an object .* got number 3/],
+    ['options that are a string', () => ['loss', 1, 'training'], /logMetric: expected the options to be an object .* got "training"/],
   ])('rejects %s at the call site, storing nothing', async (_what, args, message) => {
     const { run, store } = await fixture();
     const call = () => (run.logMetric as (...a: unknown[]) => unknown)(...args());
+    expect(call).toThrow(UsageError);
+    expect(call).toThrow(message);
+    await run.flush();
+    expect(await store.listSeries(run.id)).toEqual([]);
+  });
+
+  it.each([
+    [
+      'null options',
+      () => [{ loss: 1 }, null],
+      /logMetrics: expected the options to be an object \(\{ context, step, epoch, timestamp \}\) or left out, got null/,
+    ],
+    ['array options', () => [{ loss: 1 }, [1]], /logMetrics: expected the options to be an object .* got an array/],
+    ['a null record', () => [null], /logMetrics: expected an object of name → value, got null/],
+    ['a NaN step', () => [{ loss: 1 }, { step: Number.NaN }], /logMetrics: expected step to be a finite number, got number NaN/],
+  ])('rejects logMetrics with %s at the call site, storing nothing', async (_what, args, message) => {
+    const { run, store } = await fixture();
+    const call = () => (run.logMetrics as (...a: unknown[]) => unknown)(...args());
     expect(call).toThrow(UsageError);
     expect(call).toThrow(message);
     await run.flush();

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Context, type Run, startRun } from '../../src/sdk/index.js';
+import { Context, type Run, startRun, UsageError } from '../../src/sdk/index.js';
 import type { Store } from '../../src/store/store.js';
 import { reopen, tempStoreDir } from './helpers.js';
 
@@ -99,6 +99,48 @@ describe('logArtifact', () => {
     const { run } = await fixture();
     await expect(run.logArtifact('/nonexistent/model.onnx')).rejects.toThrow('logArtifact: no file or folder at /nonexistent/model.onnx');
   });
+
+  it('keeps the source file extension on the stored copy when given a name without it', async () => {
+    const { run } = await fixture();
+    const source = path.join(tempStoreDir(), 'confusion.png');
+    fs.writeFileSync(source, 'png');
+    const named = await run.logArtifact(source, { name: 'confusion' });
+    expect(named.name).toBe('confusion');
+    expect(path.basename(named.path)).toBe('confusion.png');
+    const already = await run.logArtifact(source, { name: 'matrix.PNG' });
+    expect(path.basename(already.path)).toBe('matrix.PNG');
+  });
+});
+
+describe('bad arguments to logArtifact and logModel', () => {
+  it.each([
+    [
+      'null options',
+      'logArtifact',
+      () => ['/etc/hostname', null],
+      /logArtifact: expected the options to be an object \(\{ context, name \}\) or left out, got null/,
+    ],
+    ['an empty path', 'logArtifact', () => [''], /logArtifact: expected the path to be a non-empty string, got ""/],
+    ['an empty name', 'logArtifact', () => ['/etc/hostname', { name: '' }], /logArtifact: expected the name to be a non-empty string/],
+    [
+      'null options',
+      'logModel',
+      () => ['/etc/hostname', null],
+      /logModel: expected the options to be an object \(\{ context, name, batch \}\) or left out, got null/,
+    ],
+    ['a batch of 0', 'logModel', () => ['/etc/hostname', { batch: 0 }], /logModel: expected batch to be a positive integer, got number 0/],
+    ['a batch of 1.5', 'logModel', () => ['/etc/hostname', { batch: 1.5 }], /logModel: expected batch to be a positive integer, got number 1.5/],
+    ['a number as the model', 'logModel', () => [42], /logModel: expected a model file path or a TF.js model \(with save\(\)\), got number 42/],
+    ['null as the model', 'logModel', () => [null], /logModel: expected a model file path or a TF.js model \(with save\(\)\), got null/],
+    ['an empty model path', 'logModel', () => [''], /logModel: expected the model path to be a non-empty string, got ""/],
+  ])('rejects %s to %s at the call site, recording nothing', async (_what, call, args, message) => {
+    const { run, store } = await fixture();
+    const invoke = () => (run[call as 'logArtifact'] as (...a: unknown[]) => unknown).apply(run, args());
+    expect(invoke).toThrow(UsageError);
+    expect(invoke).toThrow(message);
+    await run.flush();
+    expect(await store.listArtifacts(run.id)).toEqual([]);
+  });
 });
 
 /** A stand-in for a TF.js model: it hands its artifacts to a save handler, as tf.LayersModel.save does. */
@@ -129,11 +171,23 @@ describe('logModel', () => {
     expect((await store.getRun(run.id))?.params).toMatchObject({ 'model/tiny_dense/params': 3, 'model/tiny_dense/size_bytes': artifact.size });
   });
 
-  it('rejects something that is neither a path nor a model', async () => {
-    const { run } = await fixture();
-    await expect(run.logModel(42 as unknown as object)).rejects.toThrow(
-      /logModel: expected a model file path or a TF.js model \(with save\(\)\), got number 42/,
-    );
+  it('names logModel, not logArtifact, when the model file is missing', async () => {
+    const { run, store } = await fixture();
+    await expect(run.logModel('/missing.onnx')).rejects.toThrow(new UsageError('logModel: no file or folder at /missing.onnx'));
+    expect(await store.listArtifacts(run.id)).toEqual([]);
+  });
+
+  it('stores a model file named by the caller with its own extension', async () => {
+    const { run, store } = await fixture();
+    const source = path.join(tempStoreDir(), 'm.pt');
+    fs.writeFileSync(source, 'not a graph');
+    const artifact = await run.logModel(source, { name: 'pt' });
+    expect(artifact.name).toBe('pt');
+    expect(path.basename(artifact.path)).toBe('pt.pt');
+    expect(fs.readFileSync(artifact.path, 'utf8')).toBe('not a graph');
+    expect((await store.getRun(run.id))?.params).toHaveProperty('model/pt/size_bytes', 11);
+    const second = await run.logModel(source, { name: 'pt' });
+    expect(path.basename(second.path)).toBe('pt-2.pt');
   });
 });
 
