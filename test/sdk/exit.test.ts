@@ -51,7 +51,7 @@ async function storedRun(dir: string, runId: string) {
 const thousand = Array.from({ length: 1000 }, (_, i) => i / 10);
 
 describe('a program using the SDK', () => {
-  it.each(['SIGINT', 'SIGTERM'] as const)('keeps every buffered point when interrupted by %s, then dies by the signal', async (signal) => {
+  it.each(['SIGINT', 'SIGTERM', 'SIGHUP'] as const)('keeps every buffered point when interrupted by %s, then dies by the signal', async (signal) => {
     const dir = tempStoreDir();
     const end = await runChild(dir, 'wait', signal);
     expect(end.signal).toBe(signal);
