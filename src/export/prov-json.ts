@@ -105,24 +105,52 @@ async function metricEntity(store: Store, series: SeriesSummary, options: Requir
   return attributes;
 }
 
-/** A short series' points inline: values, times (ms), and steps and epochs where any point has one (NaN where absent). */
+/** The steps (or epochs) of the points that have one, and those points' indexes in the series. */
+class PresentColumn {
+  readonly values: number[] = [];
+  readonly indexes: number[] = [];
+
+  /** Adds point `index`'s x; the store's NaN means the point has none. */
+  add(index: number, x: number): void {
+    if (Number.isNaN(x)) return;
+    this.values.push(x);
+    this.indexes.push(index);
+  }
+
+  /**
+   * As attributes: `runmeter:<name>s` with the points' xs; when some points have none, only the xs present, with
+   * `runmeter:<name>_indexes` saying which points they belong to. PROV-JSON arrays cannot hold null, and NaN is a
+   * value a metric can take, so absence is left out rather than written as either.
+   */
+  attributes(name: string, count: number): ProvAttributes {
+    if (this.values.length === 0) return {};
+    const attributes: ProvAttributes = { [`runmeter:${name}s`]: this.values };
+    if (this.values.length < count) attributes[`runmeter:${name}_indexes`] = this.indexes;
+    return attributes;
+  }
+}
+
+/** A short series' points inline: values, times (ms), and the steps and epochs of the points that have them. */
 async function inlineValues(store: Store, series: SeriesSummary): Promise<ProvAttributes> {
   const values: Array<number | TypedLiteral> = [];
   const times: number[] = [];
-  const steps: Array<number | TypedLiteral> = [];
-  const epochs: Array<number | TypedLiteral> = [];
+  const steps = new PresentColumn();
+  const epochs = new PresentColumn();
   for await (const batch of store.readPoints(series.id)) {
     for (let i = 0; i < batch.value.length; i++) {
+      const index = values.length;
       values.push(double(batch.value[i] as number));
       times.push(batch.time[i] as number);
-      steps.push(double(batch.step[i] as number));
-      epochs.push(double(batch.epoch[i] as number));
+      steps.add(index, batch.step[i] as number);
+      epochs.add(index, batch.epoch[i] as number);
     }
   }
-  const inline: ProvAttributes = { 'runmeter:values': values, 'runmeter:times': times };
-  if (series.firstStep !== undefined) inline['runmeter:steps'] = steps;
-  if (series.firstEpoch !== undefined) inline['runmeter:epochs'] = epochs;
-  return inline;
+  return {
+    'runmeter:values': values,
+    'runmeter:times': times,
+    ...steps.attributes('step', values.length),
+    ...epochs.attributes('epoch', values.length),
+  };
 }
 
 function metricId(series: SeriesSummary): string {

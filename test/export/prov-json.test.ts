@@ -111,8 +111,10 @@ describe('PROV-JSON export', () => {
       'runmeter:values': [2.5, { $: 'NaN', type: 'xsd:double' }, { $: 'INF', type: 'xsd:double' }],
       'runmeter:times': [t0 + 1000, t0 + 2000, t0 + 3000],
       'runmeter:steps': [1, 2, 3],
-      'runmeter:epochs': [0, 0, { $: 'NaN', type: 'xsd:double' }],
+      'runmeter:epochs': [0, 0],
+      'runmeter:epoch_indexes': [0, 1],
     });
+    expect(loss).not.toHaveProperty('runmeter:step_indexes');
     expect(doc.entity['run:metric/run/gpu/0/utilization_percent/rank-1/node-n1/device-cuda%3A0']).toMatchObject({
       'runmeter:rank': 1,
       'runmeter:device': 'cuda:0',
@@ -126,6 +128,29 @@ describe('PROV-JSON export', () => {
     expect(relations(doc.wasGeneratedBy)).toContainEqual(
       expect.objectContaining({ 'prov:entity': 'run:metric/run/gpu/0/utilization_percent/rank-1/node-n1/device-cuda%3A0', 'prov:activity': 'run:execution' }),
     );
+  });
+
+  it('leaves absent steps and epochs out, never writing them as NaN, which stays a metric value', async () => {
+    const { doc } = await exportedDocument();
+    const nan = { $: 'NaN', type: 'xsd:double' };
+    for (const [id, entity] of Object.entries(doc.entity)) {
+      for (const name of ['steps', 'epochs', 'step_indexes', 'epoch_indexes']) {
+        const column = entity[`runmeter:${name}`];
+        if (column === undefined) continue;
+        expect(column, `${id} ${name}`).toEqual(expect.arrayContaining([expect.any(Number)]));
+        expect(column, `${id} ${name}`).not.toContainEqual(nan);
+        expect(column, `${id} ${name}`).not.toContainEqual(null);
+      }
+    }
+    // val_loss has an epoch and no step; the GPU series has neither.
+    expect(doc.entity['run:metric/validation/val_loss']).toMatchObject({ 'runmeter:epochs': [0] });
+    expect(doc.entity['run:metric/validation/val_loss']).not.toHaveProperty('runmeter:steps');
+    expect(doc.entity['run:metric/validation/val_loss']).not.toHaveProperty('runmeter:epoch_indexes');
+    const gpu = doc.entity['run:metric/run/gpu/0/utilization_percent/rank-1/node-n1/device-cuda%3A0'];
+    expect(Object.keys(gpu ?? {}).filter((k) => /steps|epochs|indexes/.test(k))).toEqual([]);
+    // The NaN loss value is still there, as a typed literal.
+    expect(doc.entity['run:metric/training/loss']?.['runmeter:values']).toContainEqual(nan);
+    expect(validate(doc)).toBe(true);
   });
 
   it('links long series to the data file instead of inlining them', async () => {
