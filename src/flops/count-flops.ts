@@ -1,5 +1,5 @@
 import { UsageError } from '../model/errors.js';
-import { fileStamp, loadModel } from './load.js';
+import { fileStamp, loadModel, resolveModelFile } from './load.js';
 import { type ModelInput, type ParsedModel, parseModel } from './model-source.js';
 import { countOnnx } from './onnx/count.js';
 import { countTfjs } from './tfjs/count.js';
@@ -15,10 +15,12 @@ const reportsPerModel = 32;
 
 function parsed(model: ModelInput | string): ParsedModel {
   if (typeof model === 'string') {
-    const stamp = fileStamp(model);
+    // A folder's model is the file in it: its stamp, not the folder's, says when it was rewritten.
+    const file = resolveModelFile(model);
+    const stamp = `${file}:${fileStamp(file)}`;
     const cached = parsedByPath.get(model);
     if (cached !== undefined && cached.stamp === stamp) return cached.parsed;
-    const fresh = parseModel(loadModel(model), model);
+    const fresh = parseModel(loadModel(file), file);
     parsedByPath.set(model, { stamp, parsed: fresh });
     return fresh;
   }
@@ -31,9 +33,7 @@ function parsed(model: ModelInput | string): ParsedModel {
 
 /** Counts a model's MACs, FLOPs and parameters from its graph: ONNX bytes, a TF.js model.json or tf.LayersModel, or a path. The report may be shared by later calls: treat it as read-only. */
 export function countFlops(model: ModelInput | string, options: CountOptions = {}): FlopsReport {
-  if (options.batch !== undefined && !(Number.isInteger(options.batch) && options.batch > 0)) {
-    throw new UsageError(`batch: expected a positive integer, got ${options.batch}`);
-  }
+  if (options.batch !== undefined) samples('batch', options.batch);
   const parsedModel = parsed(model);
   const key = JSON.stringify([options.batch, options.inputs, options.training === true, options.perNode === true]);
   let cache = reports.get(parsedModel);
@@ -52,14 +52,39 @@ export function countFlops(model: ModelInput | string, options: CountOptions = {
 /** A batch: its size, or a tensor (anything with a shape) whose first dim is the batch size. */
 export type BatchLike = number | { shape: readonly number[] };
 
-function batchSize(batch: BatchLike): number {
-  const size = typeof batch === 'number' ? batch : batch.shape[0];
-  if (size === undefined || !Number.isInteger(size) || size <= 0) {
-    throw new UsageError(
-      `batch: expected a positive integer or a tensor with a batch dim, got ${typeof batch === 'number' ? batch : `shape [${batch.shape}]`}`,
-    );
+/** A dataset: its number of samples, or an object with `length` (arrays) or `size` (tf.data, Sets, Maps). */
+export type DatasetLike = number | { length: number } | { size: number };
+
+/** A value as an error message shows it: `1.5`, `"8"`, `null`, `an object without ...`. */
+function shown(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'object' && value !== null) return Array.isArray(value) ? `an array of ${value.length}` : 'an object';
+  return String(value);
+}
+
+/** `size` when it is a positive integer; else a UsageError saying what it got. */
+function samples(what: string, size: unknown, got = shown(size)): number {
+  if (typeof size === 'number' && Number.isSafeInteger(size) && size > 0) return size;
+  throw new UsageError(`${what}: expected a positive integer number of samples, got ${got}`);
+}
+
+function batchSize(batch: unknown): number {
+  if (typeof batch === 'object' && batch !== null && 'shape' in batch) {
+    const shape = (batch as { shape: unknown }).shape;
+    if (!Array.isArray(shape)) return samples('batch', undefined, `a tensor whose shape is ${shown(shape)}`);
+    return samples('batch', shape[0], `a tensor of shape [${shape.map(shown).join(', ')}]`);
   }
-  return size;
+  return samples('batch', batch, typeof batch === 'object' && batch !== null ? 'an object with no shape (expected a number or a tensor)' : shown(batch));
+}
+
+function datasetSize(dataset: unknown): number {
+  if (typeof dataset === 'object' && dataset !== null) {
+    if ('length' in dataset)
+      return samples('dataset size', (dataset as { length: unknown }).length, `a length of ${shown((dataset as { length: unknown }).length)}`);
+    if ('size' in dataset) return samples('dataset size', (dataset as { size: unknown }).size, `a size of ${shown((dataset as { size: unknown }).size)}`);
+    return samples('dataset size', undefined, 'an object with neither length nor size');
+  }
+  return samples('dataset size', dataset);
 }
 
 /** Input dims with their leading (batch) dim set to `size`. */
@@ -75,15 +100,9 @@ export function flopsPerBatch(model: ModelInput | string, batch: BatchLike, opti
   return countFlops(model, { ...options, batch: size, ...(inputs ? { inputs } : {}) }).flops;
 }
 
-/** A dataset: its number of samples, or an object with `length` (arrays) or `size` (tf.data, Sets, Maps). */
-export type DatasetLike = number | { length: number } | { size: number };
-
 /** FLOPs of one pass over a dataset: per-sample FLOPs × samples (prov4ml's log_flops_per_epoch). */
 export function flopsPerEpoch(model: ModelInput | string, dataset: DatasetLike, options: Omit<CountOptions, 'batch'> = {}): number {
-  const samples = typeof dataset === 'number' ? dataset : 'length' in dataset ? dataset.length : dataset.size;
-  if (typeof samples !== 'number' || !Number.isFinite(samples) || samples < 0) {
-    throw new UsageError(`dataset size: expected a finite number of samples, got ${String(samples)}`);
-  }
+  const size = datasetSize(dataset);
   const inputs = withBatch(options.inputs, 1);
-  return countFlops(model, { ...options, batch: 1, ...(inputs ? { inputs } : {}) }).flops * samples;
+  return countFlops(model, { ...options, batch: 1, ...(inputs ? { inputs } : {}) }).flops * size;
 }

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli, sharedFixtures, tempHome } from '../helpers/cli.js';
@@ -51,5 +52,29 @@ describe('runmeter flops', () => {
     const missing = await flops(['nowhere.onnx']);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('runmeter: cannot read model nowhere.onnx: no such file');
+  });
+
+  it('exits 1 naming the file for a file that is not a model: JSON, a TF.js graph model, text', async () => {
+    const dir = tempHome();
+    const graphModel = path.join(dir, 'model.json');
+    fs.writeFileSync(graphModel, JSON.stringify({ format: 'graph-model', modelTopology: { node: [] }, weightsManifest: [] }));
+    for (const [file, message] of [
+      ['package.json', 'runmeter: package.json is not a TF.js layers model'],
+      [graphModel, `runmeter: ${graphModel} is a TF.js graph model`],
+      [dir, `runmeter: ${graphModel} is a TF.js graph model`],
+      ['README.md', 'runmeter: README.md is not an ONNX model'],
+    ]) {
+      const result = await flops([file as string]);
+      expect(result.code, file).toBe(1);
+      expect(result.stderr).toContain(message);
+    }
+  });
+
+  it('counts the one .onnx file in a folder', async () => {
+    const dir = tempHome();
+    fs.copyFileSync(onnx('resnet18'), path.join(dir, 'resnet18.onnx'));
+    const { code, stdout } = await flops([dir, '--json']);
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ batch: 1, macs: 1_814_073_344 });
   });
 });

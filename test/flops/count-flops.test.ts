@@ -2,8 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { countFlops, flopsPerBatch, flopsPerEpoch, loadModel } from '../../src/flops/index.js';
+import { type BatchLike, countFlops, type DatasetLike, flopsPerBatch, flopsPerEpoch, loadModel } from '../../src/flops/index.js';
 import { encodeOnnx } from '../../src/flops/onnx/encode.js';
+import { RunmeterError, UsageError } from '../../src/model/errors.js';
 import { graph, node } from './graph.js';
 
 // The API the SDK calls: countFlops over bytes, paths, objects; prov4ml's per-batch and per-epoch counts.
@@ -16,6 +17,15 @@ const mlpFlops = 2 * mlpMacs + 138 + 128 + 50;
 const linear = graph({ inputs: { x: ['batch', 64] }, weights: { w: [64, 32] }, nodes: [node('MatMul', ['x', 'w'], ['y'])] });
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'runmeter-flops-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+function catchError(call: () => unknown): unknown {
+  try {
+    call();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected an error, got none');
+}
 
 describe('countFlops', () => {
   it('counts a TF.js model.json given by path, by folder, or as bytes', () => {
@@ -42,8 +52,39 @@ describe('countFlops', () => {
 
   it('names the file it cannot read', () => {
     expect(() => countFlops(path.join(tmp, 'missing.onnx'))).toThrow(/cannot read model .*missing.onnx: no such file/);
-    expect(() => loadModel(tmp)).toThrow(/the folder has no model.json/);
-    expect(() => countFlops(linear, { batch: 0 })).toThrow(/batch: expected a positive integer, got 0/);
+    const empty = fs.mkdtempSync(path.join(tmp, 'empty-'));
+    expect(() => loadModel(empty)).toThrow(`cannot read model ${empty}: the folder has no model.json and no .onnx file`);
+    expect(() => countFlops(linear, { batch: 0 })).toThrow(/batch: expected a positive integer number of samples, got 0/);
+  });
+
+  it('counts the one .onnx file of a folder without a model.json, and names the files when there are several', () => {
+    const folder = fs.mkdtempSync(path.join(tmp, 'one-'));
+    fs.writeFileSync(path.join(folder, 'linear.onnx'), encodeOnnx(linear));
+    fs.writeFileSync(path.join(folder, 'README.md'), 'an exported model');
+    expect(countFlops(folder, { batch: 2 }).macs).toBe(2 * 64 * 32);
+    fs.writeFileSync(path.join(folder, 'other.onnx'), encodeOnnx(linear));
+    expect(() => loadModel(folder)).toThrow(
+      `cannot read model ${folder}: the folder has no model.json and 2 .onnx files (linear.onnx, other.onnx): name the one to count`,
+    );
+  });
+
+  it('names the file in errors about what it holds, and reports them as unreadable models (exit 1), not bad flags', () => {
+    const json = path.join(tmp, 'package.json');
+    fs.writeFileSync(json, '{"name": "not-a-model"}');
+    const graphModel = path.join(tmp, 'graph-model.json');
+    fs.writeFileSync(graphModel, '{"format": "graph-model", "modelTopology": {"node": []}}');
+    const text = path.join(tmp, 'notes.onnx');
+    fs.writeFileSync(text, '# not a protobuf');
+    for (const [file, message] of [
+      [json, `${json} is not a TF.js layers model`],
+      [graphModel, `${graphModel} is a TF.js graph model`],
+      [text, `${text} is not an ONNX model`],
+    ] as const) {
+      const error = catchError(() => countFlops(file));
+      expect(error).toBeInstanceOf(RunmeterError);
+      expect(error).toMatchObject({ code: 'E_MODEL', exitCode: 1 });
+      expect((error as Error).message).toContain(message);
+    }
   });
 });
 
@@ -82,7 +123,45 @@ describe('flopsPerBatch and flopsPerEpoch', () => {
   });
 
   it('rejects batches and datasets without a size', () => {
-    expect(() => flopsPerBatch(linear, { shape: [] })).toThrow(/expected a positive integer or a tensor with a batch dim, got shape \[\]/);
-    expect(() => flopsPerEpoch(linear, { size: Number.POSITIVE_INFINITY })).toThrow(/expected a finite number of samples, got Infinity/);
+    expect(() => flopsPerBatch(linear, { shape: [] })).toThrow('batch: expected a positive integer number of samples, got a tensor of shape []');
+    expect(() => flopsPerEpoch(linear, { size: Number.POSITIVE_INFINITY })).toThrow(
+      'dataset size: expected a positive integer number of samples, got a size of Infinity',
+    );
+  });
+
+  it('rejects null, strings, fractions and sizes below 1 with a usage error saying what it got, never a TypeError', () => {
+    const batches: Array<[unknown, string]> = [
+      [null, 'null'],
+      [undefined, 'undefined'],
+      ['8', '"8"'],
+      [1.5, '1.5'],
+      [0, '0'],
+      [-2, '-2'],
+      [Number.NaN, 'NaN'],
+      [{ shape: '8x3' }, 'a tensor whose shape is "8x3"'],
+      [{ shape: [1.5, 3] }, 'a tensor of shape [1.5, 3]'],
+      [{ size: 8 }, 'an object with no shape (expected a number or a tensor)'],
+    ];
+    for (const [batch, got] of batches) {
+      const error = catchError(() => flopsPerBatch(linear, batch as BatchLike));
+      expect(error, String(got)).toBeInstanceOf(UsageError);
+      expect((error as Error).message).toBe(`batch: expected a positive integer number of samples, got ${got}`);
+    }
+    const datasets: Array<[unknown, string]> = [
+      [null, 'null'],
+      ['abc', '"abc"'],
+      [1.5, '1.5'],
+      [0, '0'],
+      [-5, '-5'],
+      [{ length: '10' }, 'a length of "10"'],
+      [{ size: null }, 'a size of null'],
+      [{}, 'an object with neither length nor size'],
+    ];
+    for (const [dataset, got] of datasets) {
+      const error = catchError(() => flopsPerEpoch(linear, dataset as DatasetLike));
+      expect(error, String(got)).toBeInstanceOf(UsageError);
+      expect((error as Error).message).toBe(`dataset size: expected a positive integer number of samples, got ${got}`);
+    }
+    expect(() => countFlops(linear, { batch: '4' as unknown as number })).toThrow('batch: expected a positive integer number of samples, got "4"');
   });
 });

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { countFlops, type FlopsReport, loadModel } from '../../flops/index.js';
+import { countFlops, type FlopsReport } from '../../flops/index.js';
 import { UsageError } from '../../model/errors.js';
 import type { CliContext } from '../context.js';
 import { collect, integerOption } from '../options.js';
@@ -17,7 +17,7 @@ interface FlopsFlags {
 export function register(program: Command, context: CliContext): void {
   program
     .command('flops')
-    .argument('<model>', 'an .onnx file, or a TF.js model.json (or its folder)')
+    .argument('<model>', 'an .onnx file, a TF.js model.json, or a folder holding a model.json or one .onnx file')
     .description('count the MACs, FLOPs and parameters of a model from its ONNX graph or TF.js topology, without running it')
     .option('--batch <n>', 'batch size: fills symbolic first dims, scales graphs exported with a fixed batch (default 1)', integerOption('--batch'))
     .option('--input <name=dims>', 'dims of an input, e.g. input_ids=8x128 (repeatable); symbols it fills apply to every input', collect)
@@ -26,7 +26,8 @@ export function register(program: Command, context: CliContext): void {
     .option('--training', 'count forward and backward passes (3 × forward)')
     .action((model: string, flags: FlopsFlags) => {
       const inputs = parseInputs(flags.input ?? []);
-      const report = countFlops(loadModel(model), {
+      // The path, not its bytes: every error reading the model then names the file.
+      const report = countFlops(model, {
         ...(flags.batch !== undefined ? { batch: flags.batch } : {}),
         ...(inputs ? { inputs } : {}),
         training: flags.training === true,

@@ -1,4 +1,4 @@
-import { UsageError } from '../../model/errors.js';
+import { RunmeterError } from '../../model/errors.js';
 
 // Finding the Keras-style topology in what TF.js hands us: a model.json (`modelTopology`, as tfjs writes it, or
 // `modelTopology.model_config`, as tensorflowjs_converter writes Keras models), a bare topology, or a live
@@ -30,14 +30,23 @@ function isLayerSpec(value: unknown): value is LayerSpec {
 export function findTopology(source: unknown, where = 'the model'): LayerSpec {
   let value = source;
   if (isTfjsModelLike(value)) value = value.toJSON(null, false);
-  if (typeof value === 'string') value = JSON.parse(value);
+  if (typeof value === 'string') {
+    try {
+      value = JSON.parse(value);
+    } catch (error) {
+      throw new RunmeterError('E_MODEL', `${where} is not valid JSON: ${(error as Error).message}`, { cause: error });
+    }
+  }
   if (typeof value === 'object' && value !== null && 'format' in value && (value as { format: unknown }).format === 'graph-model') {
-    throw new UsageError(`${where} is a TF.js graph model: runmeter counts TF.js layers models (format "layers-model") and ONNX graphs`);
+    throw new RunmeterError('E_MODEL', `${where} is a TF.js graph model: runmeter counts TF.js layers models (format "layers-model") and ONNX graphs`);
   }
   if (typeof value === 'object' && value !== null && 'modelTopology' in value) value = (value as { modelTopology: unknown }).modelTopology;
   if (typeof value === 'object' && value !== null && 'model_config' in value) value = (value as { model_config: unknown }).model_config;
   if (!isLayerSpec(value)) {
-    throw new UsageError(`${where} is not a TF.js layers model: expected a model.json with modelTopology {class_name, config}, or a tf.LayersModel`);
+    throw new RunmeterError(
+      'E_MODEL',
+      `${where} is not a TF.js layers model: expected a model.json with modelTopology {class_name, config}, or a tf.LayersModel`,
+    );
   }
   return value;
 }
