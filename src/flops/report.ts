@@ -6,6 +6,7 @@ interface ReportParts {
   format: FlopsReport['format'];
   nodes: NodeCount[];
   params: number;
+  batch: number;
   inputs: FlopsReport['inputs'];
   unknownOps: Iterable<string>;
   warnings: string[];
@@ -38,6 +39,7 @@ export function buildReport(parts: ReportParts): FlopsReport {
     flops,
     params: parts.params,
     passes: parts.passes,
+    batch: parts.batch,
     byOp: Object.fromEntries(sorted),
     inputs: parts.inputs,
     unknownOps: [...new Set(parts.unknownOps)].sort(),

@@ -93,6 +93,8 @@ export interface FlopsReport {
   passes: number;
   /** Per operator type (ONNX op_type, or TF.js layer class), largest flops first. */
   byOp: Record<string, OpTotals>;
+  /** The batch the counts are for: the one asked for where it applied, else the inputs' leading dim (an `inputs` option's). */
+  batch: number;
   /** Resolved dims of the model's inputs. */
   inputs: Record<string, number[] | undefined>;
   /** Operator types runmeter has no rule for, counted as zero. */

@@ -77,4 +77,15 @@ describe('runmeter flops', () => {
     expect(code).toBe(0);
     expect(JSON.parse(stdout)).toMatchObject({ batch: 1, macs: 1_814_073_344 });
   });
+
+  it('reports the batch it counted at when --input overrides --batch, and says so; refuses an input given twice', async () => {
+    const { code, stdout } = await flops([onnx('resnet18'), '--batch', '8', '--input', 'input=2x3x224x224', '--json']);
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout);
+    expect(report).toMatchObject({ batch: 2, macs: 2 * 1_814_073_344, inputs: { input: [2, 3, 224, 224] } });
+    expect(report.warnings).toEqual(['--batch 8 not applied: the inputs are given with --input; counted as the inputs are, at 2']);
+    const twice = await flops([onnx('resnet18'), '--input', 'input=2x3x224x224', '--input', 'input=4x3x224x224']);
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toContain('runmeter: --input input is given twice ("input=2x3x224x224" and "input=4x3x224x224"): give each input once');
+  });
 });

@@ -120,6 +120,43 @@ describe('parameters, batch and training', () => {
     const report = countFlops(fixed, { batch: 4 });
     expect(report.macs).toBe(4 * 64);
     expect(report.warnings).toEqual(['the graph was exported with a fixed batch of 1: counted at 1 and scaled to 4']);
+    expect(report.batch).toBe(4);
+  });
+
+  it('leaves a fixed leading dim other than 1 as it is when no output shares it (it may not be a batch), and says so', () => {
+    const gemm = graph({ inputs: { x: [7, 5] }, weights: { w: [5, 4] }, nodes: [node('Gemm', ['x', 'w'], ['y'])] });
+    const report = countFlops(gemm, { batch: 2 });
+    expect(report.macs).toBe(7 * 5 * 4);
+    expect(report.batch).toBe(7);
+    expect(report.warnings).toEqual([
+      "--batch 2 not applied: the inputs' fixed leading dim 7 may not be a batch (no output declares it); counted as the inputs are, at 7",
+    ]);
+    const otherOutput = graph({ inputs: { x: [7, 5] }, outputs: { y: [5, 4] }, weights: { w: [5, 4] }, nodes: [node('Gemm', ['x', 'w'], ['y'])] });
+    expect(countFlops(otherOutput, { batch: 2 }).warnings[0]).toContain("(the outputs' leading dims are 5)");
+  });
+
+  it('scales a fixed leading dim other than 1 when the outputs share it, as a graph exported with a batch of 4 has', () => {
+    const fixed = graph({ inputs: { x: [4, 8] }, outputs: { y: [4, 8] }, weights: { w: [8, 8] }, nodes: [node('MatMul', ['x', 'w'], ['y'])] });
+    const report = countFlops(fixed, { batch: 6 });
+    expect(report.macs).toBe(6 * 64);
+    expect(report.batch).toBe(6);
+    expect(report.warnings).toEqual(['the graph was exported with a fixed batch of 4: counted at 4 and scaled to 6']);
+  });
+
+  it('does not scale a fixed batch of 1 that an output contradicts', () => {
+    const squeezed = graph({ inputs: { x: [1, 8] }, outputs: { y: [8] }, weights: { w: [8, 8] }, nodes: [node('MatMul', ['x', 'w'], ['y'])] });
+    const report = countFlops(squeezed, { batch: 3 });
+    expect(report.macs).toBe(64);
+    expect(report.warnings[0]).toMatch(/^--batch 3 not applied: the inputs' fixed leading dim 1 may not be a batch \(the outputs' leading dims are 8\)/);
+  });
+
+  it('reports the batch counted at: the inputs given whole rather than a batch they override', () => {
+    const g = graph({ inputs: { x: ['batch', 8] }, weights: { w: [8, 8] }, nodes: [node('MatMul', ['x', 'w'], ['y'])] });
+    expect(countFlops(g, { batch: 5 }).batch).toBe(5);
+    expect(countFlops(g).batch).toBe(1);
+    const given = countFlops(g, { batch: 8, inputs: { x: [2, 8] } });
+    expect(given).toMatchObject({ batch: 2, macs: 2 * 64 });
+    expect(given.warnings).toEqual(['--batch 8 not applied: the inputs are given with --input; counted as the inputs are, at 2']);
   });
 
   it('counts training as three passes', () => {

@@ -27,6 +27,8 @@ interface GraphSpec {
   nodes: GraphNode[];
   opset?: number;
   valueInfo?: Record<string, Dim[]>;
+  /** The graph's declared outputs, by dims. */
+  outputs?: Record<string, Dim[]>;
 }
 
 /** A ModelGraph from a compact description. */
@@ -36,7 +38,7 @@ export function graph(spec: GraphSpec): ModelGraph {
     opsets: { '': spec.opset ?? 17 },
     nodes: spec.nodes,
     inputs: Object.entries(spec.inputs).map(([name, dims]) => ({ name, dataType: 1, dims })),
-    outputs: [],
+    outputs: Object.entries(spec.outputs ?? {}).map(([name, dims]) => ({ name, dataType: 1, dims })),
     valueInfo: Object.entries(spec.valueInfo ?? {}).map(([name, dims]) => ({ name, dataType: 1, dims })),
     initializers: Object.entries(spec.weights ?? {}).map(([name, tensor]) =>
       Array.isArray(tensor) ? { name, dims: tensor, dataType: 1 } : { ...tensor, name },

@@ -34,7 +34,7 @@ export function register(program: Command, context: CliContext): void {
         perNode: flags.perNode === true,
       });
       if (flags.json) {
-        context.stdout.write(`${JSON.stringify(reportJson(model, report, flags.batch), null, 2)}\n`);
+        context.stdout.write(`${JSON.stringify(reportJson(model, report), null, 2)}\n`);
         return;
       }
       context.stdout.write(renderReport(model, report, flags.perNode === true));
@@ -46,6 +46,7 @@ export function register(program: Command, context: CliContext): void {
 export function parseInputs(values: string[]): Record<string, number[]> | undefined {
   if (values.length === 0) return undefined;
   const inputs: Record<string, number[]> = {};
+  const given = new Map<string, string>();
   for (const value of values) {
     const eq = value.lastIndexOf('=');
     const dims =
@@ -58,17 +59,20 @@ export function parseInputs(values: string[]): Record<string, number[]> | undefi
     if (eq <= 0 || dims.length === 0 || dims.some((dim) => !Number.isInteger(dim) || dim <= 0)) {
       throw new UsageError(`--input expects NAME=DIMS with positive integer dims, such as input_ids=8x128, got "${value}"`);
     }
-    inputs[value.slice(0, eq)] = dims;
+    const name = value.slice(0, eq);
+    const earlier = given.get(name);
+    if (earlier !== undefined) throw new UsageError(`--input ${name} is given twice ("${earlier}" and "${value}"): give each input once`);
+    given.set(name, value);
+    inputs[name] = dims;
   }
   return inputs;
 }
 
-function reportJson(model: string, report: FlopsReport, batch: number | undefined) {
+function reportJson(model: string, report: FlopsReport) {
   return {
     model,
     format: report.format,
-    // Without --batch, the batch counted is the one the inputs resolved to (a fixed-batch graph keeps its own).
-    batch: batch ?? Object.values(report.inputs).find((dims) => dims !== undefined)?.[0] ?? 1,
+    batch: report.batch,
     training: report.passes > 1,
     macs: report.macs,
     flops: report.flops,

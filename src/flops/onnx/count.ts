@@ -59,6 +59,7 @@ export function countOnnx(graph: ModelGraph, options: CountOptions = {}): FlopsR
     format: 'onnx',
     nodes,
     params: countParams(graph),
+    batch: resolved.batch,
     inputs: Object.fromEntries(resolved.shapes),
     unknownOps: tally.unknownOps.keys(),
     warnings,

@@ -11,6 +11,8 @@ export interface ResolvedInputs {
   warnings: string[];
   /** Batch scaling for graphs exported with a fixed batch: counts are multiplied by this. */
   scale: number;
+  /** The batch the counts are for: `batch` where it was applied, else the inputs' leading dim. */
+  batch: number;
 }
 
 /** Inputs the model needs to be fed (graph inputs that are not initializers). */
@@ -46,9 +48,13 @@ export function resolveInputs(graph: ModelGraph, options: CountOptions): Resolve
     });
   }
   const batch = options.batch ?? 1;
+  let batchApplied = false;
   for (const input of inputs) {
     const first = input.dims?.[0];
-    if (given[input.name] === undefined && typeof first === 'string' && !symbols.has(first)) symbols.set(first, batch);
+    if (given[input.name] !== undefined) continue;
+    if (typeof first === 'string' && !symbols.has(first)) symbols.set(first, batch);
+    if ((typeof first === 'string' && symbols.get(first) === batch) || (first === undefined && input.dims !== undefined && input.dims.length > 0))
+      batchApplied = true;
   }
   const shapes = new Map<string, number[] | undefined>();
   for (const input of inputs) {
@@ -69,18 +75,51 @@ export function resolveInputs(graph: ModelGraph, options: CountOptions): Resolve
     if (missing.length > 0) warnings.push(`input ${input.name} has no value for ${missing.join(', ')}: give it with --input ${input.name}=DIMS`);
     shapes.set(input.name, missing.length > 0 ? undefined : dims);
   }
-  return { shapes, symbols, warnings, scale: fixedBatchScale(inputs, given, options.batch, warnings) };
+  return { shapes, symbols, warnings, ...batchCounted(graph, inputs, given, shapes, options.batch, batchApplied, warnings) };
 }
 
-/** A graph exported with a fixed batch is counted at that batch and scaled to the one asked for. */
-function fixedBatchScale(inputs: GraphValue[], given: Record<string, number[]>, batch: number | undefined, warnings: string[]): number {
-  if (batch === undefined || inputs.length === 0 || Object.keys(given).length > 0) return 1;
+/** The batch the counts are for, and the scale for a graph exported with a fixed batch; says when `batch` could not apply. */
+function batchCounted(
+  graph: ModelGraph,
+  inputs: GraphValue[],
+  given: Record<string, number[]>,
+  shapes: Map<string, number[] | undefined>,
+  batch: number | undefined,
+  applied: boolean,
+  warnings: string[],
+): { scale: number; batch: number } {
+  if (applied) return { scale: 1, batch: batch ?? 1 };
+  const leading = [...shapes.values()].find((dims) => dims !== undefined && dims.length > 0)?.[0];
+  const fixed = fixedBatch(graph, inputs, given);
+  if (batch === undefined || batch === (fixed?.batch ?? leading)) return { scale: 1, batch: fixed?.batch ?? leading ?? batch ?? 1 };
+  if (fixed?.surely) {
+    warnings.push(`the graph was exported with a fixed batch of ${fixed.batch}: counted at ${fixed.batch} and scaled to ${batch}`);
+    return { scale: batch / fixed.batch, batch };
+  }
+  const why =
+    fixed !== undefined
+      ? `the inputs' fixed leading dim ${fixed.batch} may not be a batch (${fixed.doubt})`
+      : Object.keys(given).length > 0
+        ? 'the inputs are given with --input'
+        : 'no input has a symbolic leading dim';
+  warnings.push(`--batch ${batch} not applied: ${why}; counted as the inputs are${leading === undefined ? '' : `, at ${leading}`}`);
+  return { scale: 1, batch: leading ?? batch };
+}
+
+/**
+ * The fixed batch of a graph exported without a symbolic one: the leading dim every input shares. It is surely the batch
+ * when it is 1 (torch.onnx.export with a dummy batch of 1) or the outputs' leading dim too, and no output declares another;
+ * any other fixed dim may be anything (a Gemm's 7 rows). Undefined when inputs were given or do not share a fixed dim.
+ */
+function fixedBatch(graph: ModelGraph, inputs: GraphValue[], given: Record<string, number[]>): { batch: number; surely: boolean; doubt: string } | undefined {
+  if (inputs.length === 0 || Object.keys(given).length > 0) return undefined;
   const firsts = inputs.map((input) => input.dims?.[0]);
-  if (!firsts.every((dim) => typeof dim === 'number' && dim > 0 && dim === firsts[0])) return 1;
-  const fixed = firsts[0] as number;
-  if (fixed === batch) return 1;
-  warnings.push(`the graph was exported with a fixed batch of ${fixed}: counted at ${fixed} and scaled to ${batch}`);
-  return batch / fixed;
+  const batch = firsts[0];
+  if (typeof batch !== 'number' || batch <= 0 || !firsts.every((dim) => dim === batch)) return undefined;
+  const outputFirsts = [...new Set(graph.outputs.map((output) => output.dims?.[0]).filter((dim) => typeof dim === 'number'))];
+  const surely = outputFirsts.every((dim) => dim === batch) && (batch === 1 || outputFirsts.length > 0);
+  const doubt = outputFirsts.length === 0 ? 'no output declares it' : `the outputs' leading dims are ${outputFirsts.join(', ')}`;
+  return { batch, surely, doubt };
 }
 
 /** Dims of a declared value with its symbols bound, or undefined when one has no value. */

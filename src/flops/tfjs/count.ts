@@ -39,10 +39,16 @@ export function countTfjs(topology: LayerSpec, options: CountOptions = {}): Flop
     walk.warnings.push(
       `${walk.unknownShapes} layer${walk.unknownShapes === 1 ? '' : 's'} with unknown input shapes counted as 0: the MACs and FLOPs are a lower bound`,
     );
+  // Layers never bake the batch in: it is the asked one, unless an input was given whole.
+  const batch = Object.values(walk.inputs).find((dims) => dims !== undefined && dims.length > 0)?.[0] ?? options.batch ?? 1;
+  if (options.batch !== undefined && batch !== options.batch) {
+    walk.warnings.push(`--batch ${options.batch} not applied: the inputs are given with --input; counted as the inputs are, at ${batch}`);
+  }
   return buildReport({
     format: 'tfjs',
     nodes: walk.nodes,
     params: walk.params,
+    batch,
     inputs: walk.inputs,
     unknownOps: walk.unknownOps,
     warnings: walk.warnings,
