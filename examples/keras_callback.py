@@ -10,7 +10,6 @@ Works with Keras 3 (any backend) and tf.keras 2. The data is synthetic (no downl
 
 import argparse
 import json
-import math
 
 import numpy as np
 
@@ -30,10 +29,8 @@ class RunmeterJsonLines(keras.callbacks.Callback):
 
     @staticmethod
     def _emit(metric, value, **axes):
-        value = float(value)
-        if not math.isfinite(value):
-            value = "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
-        print(json.dumps({"metric": metric, "value": value, **axes}), flush=True)
+        # json.dumps writes NaN and infinities bare (NaN, Infinity, -Infinity), which is how runmeter reads them.
+        print(json.dumps({"metric": metric, "value": float(value), **axes}), flush=True)
 
     def on_train_batch_end(self, batch, logs=None):
         self.step += 1

@@ -10,7 +10,6 @@ Works with `lightning` 2.x and `pytorch_lightning`. The data is synthetic (no do
 
 import argparse
 import json
-import math
 
 import torch
 from torch import nn
@@ -27,10 +26,8 @@ class RunmeterJsonLines(L.Callback):
 
     @staticmethod
     def _emit(metric, value, **axes):
-        value = float(value)
-        if not math.isfinite(value):
-            value = "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
-        print(json.dumps({"metric": metric, "value": value, **axes}), flush=True)
+        # json.dumps writes NaN and infinities bare (NaN, Infinity, -Infinity), which is how runmeter reads them.
+        print(json.dumps({"metric": metric, "value": float(value), **axes}), flush=True)
 
     def on_train_batch_end(self, trainer, pl_module, outputs, batch, batch_idx):
         if trainer.is_global_zero:
