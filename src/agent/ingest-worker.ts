@@ -87,8 +87,18 @@ interface SeriesEntry {
 
 const seriesEntries = new Map<string, Map<string | undefined, Map<number | undefined, SeriesEntry>>>();
 let seriesEntryCount = 0;
+/** The entry each name had last, with its context and rank: nearly every point finds its series here in one lookup. */
+const lastEntries = new Map<string, { context: string | undefined; rank: number | undefined; entry: SeriesEntry }>();
 
 function seriesOf(metric: ParsedMetric): SeriesEntry {
+  const last = lastEntries.get(metric.name);
+  if (last !== undefined && last.context === metric.context && last.rank === metric.rank) return last.entry;
+  const entry = findSeries(metric);
+  lastEntries.set(metric.name, { context: metric.context, rank: metric.rank, entry });
+  return entry;
+}
+
+function findSeries(metric: ParsedMetric): SeriesEntry {
   let byContext = seriesEntries.get(metric.name);
   if (byContext === undefined) {
     byContext = new Map();
@@ -106,6 +116,7 @@ function seriesOf(metric: ParsedMetric): SeriesEntry {
     // A log with endless distinct names must not grow this without bound.
     if (++seriesEntryCount > 100_000) {
       seriesEntries.clear();
+      lastEntries.clear();
       seriesEntryCount = 0;
     }
     let summary = metrics.get(metric.name);
