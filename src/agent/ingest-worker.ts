@@ -33,7 +33,6 @@ const warnOnce = (message: string) => {
 };
 
 const fallback = new FallbackSink(path.join(config.fallbackDir, 'points.jsonl'));
-let store: Store | undefined;
 
 /** Opens the store and creates the run there; tells the main thread which it is. Never throws. */
 async function createRun(): Promise<Store | undefined> {
@@ -53,7 +52,7 @@ async function createRun(): Promise<Store | undefined> {
 }
 
 // Messages from the main thread queue meanwhile: nothing is lost while a busy store makes this wait.
-store = await createRun();
+const store = await createRun();
 const sink = new ResilientSink(store === undefined ? undefined : new StoreSink(store, config.runId), fallback, warnOnce);
 
 /** What takes a moment to find out (git state, the machine and its GPUs); the final update waits for it, briefly. */

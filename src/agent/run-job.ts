@@ -16,6 +16,7 @@ import { spawnWithTerminal } from './job-terminal.js';
 import type { FromWorker, RecordingSummary, ToWorker, WorkerConfig } from './messages.js';
 import { currentUser, defaultRunName } from './metadata.js';
 import { OutputRecorder } from './output-recorder.js';
+import { youngGenerationCollector } from './young-gc.js';
 
 export interface RunJobOptions {
   /** The command and its arguments. */
@@ -64,6 +65,9 @@ export interface JobResult {
   /** Set when nothing could be written to the store: where the output and metrics were kept instead. */
   fallbackDir?: string;
 }
+
+/** How much output passes between the collections that free its read buffers (see youngGenerationCollector). */
+const COLLECT_EVERY_BYTES = 4 * 1024 * 1024;
 
 function workerEntry(): { url: URL; execArgv: string[] } {
   // Under the test runner this module is TypeScript source; the worker then needs tsx to load.
@@ -204,9 +208,16 @@ export async function runJob(options: RunJobOptions): Promise<JobResult> {
   });
   worker.on('exit', () => resolveDone(undefined));
 
+  const collect = youngGenerationCollector();
+  let sinceCollection = 0;
   job?.onOutput((stream, chunk) => {
     (stream === 'stdout' ? stdout : stderr).write(chunk);
     recorder.record(stream, chunk, Date.now());
+    sinceCollection += chunk.length;
+    if (sinceCollection >= COLLECT_EVERY_BYTES) {
+      sinceCollection = 0;
+      collect();
+    }
   });
 
   if (job === undefined) {
