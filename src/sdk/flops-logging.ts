@@ -2,6 +2,7 @@ import { countFlops, flopsPerBatch, flopsPerEpoch, type ModelInput } from '../fl
 import { Context } from '../model/context.js';
 import { RunmeterError, UsageError } from '../model/errors.js';
 import type { FlopsOptions } from './options.js';
+import type { RunPoints } from './run-points.js';
 import { checkOptions, checkPositiveInteger, describe } from './validate.js';
 
 /** What runmeter could find out about a model: its parameter count and forward-pass FLOPs at a batch size. */
@@ -85,5 +86,23 @@ export function modelFacts(model: unknown, batch: number): ModelFacts {
     return { params: report.params, flops: report.flops, macs: report.macs, format: report.format };
   } catch (error) {
     return { problem: (error as Error).message };
+  }
+}
+
+/** A run's FLOPs series: each call's count, and the running total per label, batch or epoch, and context. */
+export class FlopsSeries {
+  private readonly totals = new Map<string, number>();
+
+  constructor(private readonly points: RunPoints) {}
+
+  record(label: string, per: 'batch' | 'epoch', flops: number, context: string, step: number): Promise<void> {
+    const key = `${label}\u0000${per}\u0000${context}`;
+    const sum = (this.totals.get(key) ?? 0) + flops;
+    this.totals.set(key, sum);
+    const time = Date.now();
+    this.points.series('flops', `flops/${label}/${per}`, context).push(time, step, Number.NaN, flops);
+    this.points.added();
+    this.points.series('flops', `flops/${label}/${per}_total`, context).push(time, step, Number.NaN, sum);
+    return this.points.added();
   }
 }

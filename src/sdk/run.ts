@@ -1,17 +1,17 @@
-import { Context, contextFromName } from '../model/context.js';
+import { Context } from '../model/context.js';
 import { RunmeterError, UsageError } from '../model/errors.js';
 import type { Run as RunRecord } from '../model/run.js';
 import type { Artifact, Store } from '../store/store.js';
 import { recordArtifact } from './artifacts.js';
 import { type ExitParticipant, flushAtExit, type ProcessEnding, releaseAtExit } from './exit-hooks.js';
-import { batchFlops, countsBackward, epochFlops } from './flops-logging.js';
-import type { SeriesBuffer } from './metric-buffer.js';
+import { batchFlops, countsBackward, epochFlops, FlopsSeries } from './flops-logging.js';
 import { isSavableModel } from './model-file.js';
 import { logModelArtifact } from './model-logging.js';
 import type { ArtifactOptions, EndStatus, FlopsOptions, MetricOptions, ModelOptions } from './options.js';
 import { paramsFrom } from './params.js';
 import { RunPoints } from './run-points.js';
 import { SystemMetrics } from './system-metrics.js';
+import { TrainingSeries } from './training-series.js';
 import {
   checkArtifactOptions,
   checkFinite,
@@ -67,17 +67,14 @@ export class Run implements ExitParticipant {
   private readonly store: Store;
   private readonly init: RunInit;
   private readonly points: RunPoints;
-  private readonly impliedContexts = new Map<string, string>();
+  private readonly training: TrainingSeries;
+  private readonly flops: FlopsSeries;
   private readonly otherWrites = new Set<Promise<unknown>>();
   private readonly timer: NodeJS.Timeout;
   private readonly system = new SystemMetrics();
-  private readonly flopsTotals = new Map<string, number>();
   private state = OPEN;
   private ending: Promise<void> | undefined;
   private lastHeartbeat = Date.now();
-  private lastName = '';
-  private lastContext: string | undefined;
-  private lastSeries: SeriesBuffer | undefined;
 
   /** @internal Use `startRun`. */
   constructor(init: RunInit) {
@@ -88,6 +85,8 @@ export class Run implements ExitParticipant {
     this.attached = init.attached;
     this.storeLocation = init.store.location;
     this.points = new RunPoints(init.store, this.id, init.synchronous, init.flushPoints);
+    this.training = new TrainingSeries(this.points);
+    this.flops = new FlopsSeries(this.points);
     this.timer = setInterval(() => this.tick(), init.flushIntervalMs);
     this.timer.unref();
     flushAtExit(this);
@@ -126,7 +125,7 @@ export class Run implements ExitParticipant {
       if (e !== undefined) epoch = typeof e === 'number' && Number.isFinite(e) ? e : (checkFinite('logMetric', 'epoch', e) as number);
       time = options.timestamp === undefined ? Date.now() : (checkTimestamp('logMetric', options.timestamp) as number);
     }
-    this.trainingSeries(name, context).push(time, step, epoch, value);
+    this.training.of(name, context).push(time, step, epoch, value);
     return this.points.added();
   }
 
@@ -150,7 +149,7 @@ export class Run implements ExitParticipant {
     const epoch = checkFinite('logMetrics', 'epoch', place.epoch) ?? Number.NaN;
     let written: Promise<void> | undefined;
     for (const [name, value] of entries) {
-      this.trainingSeries(name, context).push(time, step, epoch, value as number);
+      this.training.of(name, context).push(time, step, epoch, value as number);
       written = this.points.added();
     }
     return written ?? Promise.resolve();
@@ -281,14 +280,7 @@ export class Run implements ExitParticipant {
 
   private recordFlops(label: string, per: 'batch' | 'epoch', flops: number, context: string, step: number): Promise<void> {
     if (this.state !== OPEN) throw this.endedError(per === 'batch' ? 'logFlopsPerBatch' : 'logFlopsPerEpoch');
-    const total = `${label}\u0000${per}\u0000${context}`;
-    const sum = (this.flopsTotals.get(total) ?? 0) + flops;
-    this.flopsTotals.set(total, sum);
-    const time = Date.now();
-    this.points.series('flops', `flops/${label}/${per}`, context).push(time, step, Number.NaN, flops);
-    this.points.added();
-    this.points.series('flops', `flops/${label}/${per}_total`, context).push(time, step, Number.NaN, sum);
-    return this.points.added();
+    return this.flops.record(label, per, flops, context, step);
   }
 
   /**
@@ -398,28 +390,6 @@ export class Run implements ExitParticipant {
     const forget = () => this.otherWrites.delete(write);
     write.then(forget, forget);
     return write;
-  }
-
-  /** The buffer of a training series; the last one used is kept at hand, as programs often log one metric in a loop. */
-  private trainingSeries(name: string, context: string | undefined): SeriesBuffer {
-    if (name === this.lastName && context === this.lastContext && this.lastSeries !== undefined) return this.lastSeries;
-    // Off the hot path: the full checks (a blank name or context is refused too).
-    checkName('logMetric', 'the metric name', name);
-    if (context !== undefined) checkName('logMetric', 'the context', context);
-    const series = this.points.series('training', name, context ?? this.impliedContext(name));
-    this.lastName = name;
-    this.lastContext = context;
-    this.lastSeries = series;
-    return series;
-  }
-
-  private impliedContext(name: string): string {
-    let context = this.impliedContexts.get(name);
-    if (context === undefined) {
-      context = contextFromName(name);
-      this.impliedContexts.set(name, context);
-    }
-    return context;
   }
 
   private endedError(call: string): RunmeterError {

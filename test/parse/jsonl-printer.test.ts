@@ -6,6 +6,7 @@ import { encodeMetricJson, isJsonNumber } from '../../src/parse/jsonl.js';
 import { createJsonlPrinter } from '../../src/parse/jsonl-printer.js';
 import type { ParseOptions } from '../../src/parse/types.js';
 import { sharedFixtures } from '../helpers/cli.js';
+import { hfDictLines } from '../helpers/hf-dicts.js';
 import { fixtureLog, parse } from './helpers.js';
 
 /** What the printer prints, and what encodeMetricJson makes of the parser's points, both read back as JSON. */
@@ -76,36 +77,7 @@ describe('the JSON Lines printer', () => {
   });
 
   it('prints Hugging Face dict lines of any shape as the dict reader reads them', () => {
-    const value = fc.oneof(
-      fc.double({ noNaN: true }).map((d) => (Number.isFinite(d) ? String(d) : 'inf')),
-      fc.integer({ min: -3, max: 3 }).map(String),
-      fc.constantFrom(
-        '0.6943',
-        '4.531e-05',
-        '1e-05',
-        '2.0',
-        '-0',
-        '1.',
-        '.5',
-        '+1',
-        '1e400',
-        'nan',
-        '-inf',
-        'True',
-        'None',
-        "'x'",
-        '[1]',
-        'np.float32(0.50)',
-        "tensor(-0.0, device='cuda:0')",
-      ),
-    );
-    const entry = fc.tuple(fc.constantFrom('loss', 'epoch', 'step', 'eval_loss', 'test_acc', ' ', "it's", 'a"b', 'é', 'learning_rate'), value, fc.boolean());
-    const dict = fc
-      .array(entry, { minLength: 1, maxLength: 6 })
-      .map(
-        (entries) =>
-          `{${entries.map(([k, v, quoted]) => `${k.includes("'") ? `"${k}"` : `'${k}'`}: ${quoted && !v.startsWith("'") ? `'${v}'` : v}`).join(', ')}}`,
-      );
+    const dict = hfDictLines({ minEntries: 1 });
     fc.assert(
       fc.property(fc.array(fc.tuple(fc.constantFrom('', '[default3]:'), dict), { maxLength: 6 }), (lines) => {
         const input = Buffer.from(lines.map(([prefix, text]) => `${prefix}${text}\n`).join(''));

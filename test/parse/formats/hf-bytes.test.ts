@@ -5,6 +5,7 @@ import { parseHfDictBytes, parseHfDictLine } from '../../../src/parse/formats/hf
 import { dictRanges } from '../../../src/parse/formats/hf-bytes.js';
 import type { LineContext, MetricOutput } from '../../../src/parse/formats/line.js';
 import { NameSlots } from '../../../src/parse/formats/names.js';
+import { hfDictLines } from '../../helpers/hf-dicts.js';
 
 const at: LineContext = { line: 7, rank: undefined, partial: false, timestamp: () => undefined };
 // One for all lines, as the router keeps it: names found again by place must still be right.
@@ -30,36 +31,7 @@ function fromText(text: string) {
 
 describe('Hugging Face dict lines read from bytes', () => {
   it('give the points the text reader gives, or are left to it', () => {
-    const value = fc.oneof(
-      fc.double({ noNaN: true }).map((d) => (Number.isFinite(d) ? String(d) : 'inf')),
-      fc.integer({ min: -3, max: 3 }).map(String),
-      fc.constantFrom(
-        '0.6943',
-        '4.531e-05',
-        '1e-05',
-        '2.0',
-        '-0',
-        '1.',
-        '.5',
-        '+1',
-        '1e400',
-        'nan',
-        '0.14285714285714285',
-        'True',
-        "'x'",
-        ' 1 ',
-        'np.float64(0.85)',
-        "tensor(0.5, device='cuda:0')",
-        '[1, 2]',
-      ),
-    );
-    const entry = fc.tuple(fc.constantFrom('loss', 'epoch', 'step', 'eval_loss', ' ', "it's", 'a"b', 'é', 'grad_norm'), value, fc.boolean());
-    const dict = fc
-      .tuple(fc.array(entry, { minLength: 0, maxLength: 6 }), fc.constantFrom(', ', ',', ' , '), fc.constantFrom('', ' ', '\t', 'x'))
-      .map(
-        ([entries, sep, tail]) =>
-          `{${entries.map(([k, v, quoted]) => `${k.includes("'") ? `"${k}"` : `'${k}'`}: ${quoted && !v.startsWith("'") ? `'${v}'` : v}`).join(sep)}}${tail}`,
-      );
+    const dict = hfDictLines({ minEntries: 0, separators: [', ', ',', ' , '], tails: ['', ' ', '\t', 'x'] });
     let declined = 0;
     fc.assert(
       fc.property(dict, (text) => {
