@@ -31,7 +31,7 @@ for (let epoch = 1; epoch <= epochs; epoch++) {
     burn(stepMs * 0.6);
     await sleep(stepMs * 0.4);
     activations[step % activations.length][step] += 1;
-    loss = loss * 0.985 + 0.02 * Math.random();
+    loss = loss * 0.985 + 0.0015 * Math.random();
     accuracy = Math.min(0.99, accuracy + (0.99 - accuracy) * 0.02 + 0.005 * (Math.random() - 0.5));
     const line = `${batch}/${stepsPerEpoch} [${bar(batch, stepsPerEpoch)}] - ${Math.round((Date.now() - started) / 1000)}s - loss: ${loss.toFixed(4)} - accuracy: ${accuracy.toFixed(4)}`;
     if (batch < stepsPerEpoch) process.stdout.write(`\r${line}`);

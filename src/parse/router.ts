@@ -43,6 +43,27 @@ function endsWithBracket(buf: Buffer, start: number, end: number): boolean {
   return buf[i] === 0x5d;
 }
 
+/** `{"metric"` as bytes. */
+const METRIC_OBJECT = Buffer.from('{"metric"');
+
+/**
+ * Where a JSON metric object starts that ends the line after other text (`12/50 [===>...] - loss: 0.7{"metric": ...}`,
+ * a bar redrawn without a newline before a print), or -1. Only lines ending in `}` are searched, within the line.
+ */
+function gluedMetricObject(buf: Buffer, start: number, end: number): number {
+  let last = end - 1;
+  while (last > start && (buf[last] === SPACE || buf[last] === TAB)) last--;
+  if (buf[last] !== 0x7d) return -1;
+  const key = METRIC_OBJECT;
+  for (let i = last - key.length; i > start; i--) {
+    if (buf[i] !== 0x7b) continue;
+    let k = 1;
+    while (k < key.length && buf[i + k] === key[k]) k++;
+    if (k === key.length) return i;
+  }
+  return -1;
+}
+
 /** The line being read, as formats see it. Its timestamp is decoded only when a point needs it. */
 class CurrentLine implements LineContext {
   line = 0;
@@ -115,6 +136,15 @@ export class MetricRouter implements LineConsumer {
     let at = start;
     while (at < end && (buf[at] === SPACE || buf[at] === TAB)) at++;
     if (at === end || !this.mayHoldMetrics(buf, at, end, info)) return;
+    if (!info.partial && !info.truncated && this.use.json && buf[at] !== 0x7b) {
+      // A metric object printed while a progress bar was on screen ends up on the bar's line: read both.
+      const glued = gluedMetricObject(buf, at, end);
+      if (glued !== -1) {
+        this.line(buf, at, glued, info);
+        this.line(buf, glued, end, info);
+        return;
+      }
+    }
     if (info.truncated) {
       // Only what starts like a metric line is worth a word; a long line of anything else is just output.
       if (!info.partial) this.out.warning(info.line, 'rejected: longer than 64 KiB, not parsed for metrics');

@@ -73,6 +73,24 @@ describe('FloydHub JSON metric lines', () => {
     expect(warnings[8]?.message).toContain('"step" of "loss" must be an integer');
   });
 
+  it('reads a metric object printed while a progress bar was drawn, at the end of the bar\'s line, and the bar too', () => {
+    const log = [
+      'Epoch 1/2',
+      '\r1/3 [=>....] - 0s - loss: 0.7 - accuracy: 0.9{"metric": "grad_norm", "value": 0.5, "step": 1}',
+      '\r2/3 [===>..] - 0s - loss: 0.65 - accuracy: 0.92{"metric": "grad_norm", "value": "oops", "step": 2}',
+      '\r3/3 [======] - 1s - loss: 0.6 - accuracy: 0.95 - val_loss: 0.8',
+      ' 60%|██████    | 3/5 [00:01<00:00, 2.1it/s, loss=0.4]{"metric":"lr","value":0.1,"step":3}',
+      'step 4 done {"metric": "x", "value": 1}',
+      '',
+    ].join('\n');
+    for (const chunks of [undefined, [7, 3, 50]]) {
+      const { metrics, warnings } = parse(log, {}, chunks);
+      expect(metrics.filter((m) => m.format === 'json').map((m) => `${m.name}@${m.step}=${m.value}@${m.line}`)).toEqual(['grad_norm@1=0.5@2', 'lr@3=0.1@5']);
+      expect(metrics.filter((m) => m.format === 'keras').map((m) => `${m.name}=${m.value}`)).toEqual(['loss=0.6', 'accuracy=0.95', 'val_loss=0.8']);
+      expect(warnings.map((w) => w.line)).toEqual([3]);
+    }
+  });
+
   it('does not read NaN inside a string as a number', () => {
     const { metrics, warnings } = parse('{"metric": "a, NaN, b", "value": NaN}\n');
     expect(warnings).toEqual([]);
