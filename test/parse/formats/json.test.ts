@@ -73,7 +73,7 @@ describe('FloydHub JSON metric lines', () => {
     expect(warnings[8]?.message).toContain('"step" of "loss" must be an integer');
   });
 
-  it('reads a metric object printed while a progress bar was drawn, at the end of the bar\'s line, and the bar too', () => {
+  it("reads a metric object printed while a progress bar was drawn, at the end of the bar's line, and the bar too", () => {
     const log = [
       'Epoch 1/2',
       '\r1/3 [=>....] - 0s - loss: 0.7 - accuracy: 0.9{"metric": "grad_norm", "value": 0.5, "step": 1}',
