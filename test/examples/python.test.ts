@@ -41,7 +41,8 @@ function parseOutput(text: string): ParsedMetric[] {
   return metrics;
 }
 
-describe.skipIf(!python)('Python examples without their frameworks (skipped: no python3)', () => {
+// Skipped where python3 is missing; the stub run, where numpy is missing.
+describe.skipIf(!python)('Python examples without their frameworks', () => {
   it('finds the examples', () => {
     expect(pythonFiles).toEqual(expect.arrayContaining(['huggingface_trainer.py', 'keras_callback.py', 'lightning_example.py', 'pytorch_json_lines.py']));
   });
@@ -64,7 +65,7 @@ describe.skipIf(!python)('Python examples without their frameworks (skipped: no 
     expect(result.stderr).toContain('SyntaxError');
   });
 
-  it.skipIf(!hasNumpy)('keras_callback.py, run against a stub keras, prints JSON lines that runmeter parses (skipped: no numpy)', () => {
+  it.skipIf(!hasNumpy)('keras_callback.py, run against a stub keras, prints JSON lines that runmeter parses', () => {
     const result = spawnSync('python3', [path.join(examples, 'keras_callback.py'), '--epochs', '2', '--samples', '256'], {
       env: { ...process.env, PYTHONPATH: kerasStub, PYTHONPYCACHEPREFIX: pycacheDir() },
       encoding: 'utf8',
