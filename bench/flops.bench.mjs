@@ -50,7 +50,7 @@ for (const entry of graphs) {
   entry.file = path.join(tmp, `${entry.name.replace(/\W+/g, '_')}.onnx`);
   fs.writeFileSync(entry.file, encodeOnnx(entry.graph));
 }
-graphs.push({ name: 'bert_tiny fixture', file: path.join(here, '../../shared/fixtures/onnx/bert_tiny.onnx') });
+graphs.push({ name: 'bert_tiny fixture', file: path.join(here, '../test/fixtures/real/onnx/bert_tiny.onnx') });
 
 function cold(file) {
   const runs = [];

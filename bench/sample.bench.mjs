@@ -4,7 +4,7 @@
 //   sample_wall_ms: its median wall time, which on a busy shared machine also counts waiting for a core; the baseline is a plain
 //   reading (readFileSync of every /proc/<pid>/stat and the machine's files), measured in the same run;
 // - sample_with_stand_in_nvml_ms: the same plus 2 GPUs through koffi from a stand-in libnvidia-ml (when a C compiler is there):
-//   the cost of the bindings, not of a real driver (a real H100 took under 2 ms for its 5 NVML calls, ../shared/fixtures/gpu/nvml_h100.md);
+//   the cost of the bindings, not of a real driver (a real H100 took under 2 ms for its 5 NVML calls, test/fixtures/real/gpu/nvml_h100.md);
 // - cpu_overhead_percent_of_core: the sampler's own CPU time over an idle 20 s job (sampling every 1 s, a report every 5 s), minus the
 //   same program with sampling off, run side by side, as a percentage of one core. 20 s rather than the 60 s of the issue, to keep
 //   the bench short; the figure is a rate, so the shorter run only makes it noisier.

@@ -1,14 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli, sharedFixtures, showJson, tempHome } from '../helpers/cli.js';
+import { runCli, realFixtures, showJson, tempHome } from '../helpers/cli.js';
 
 describe('runmeter run and runmeter parse', () => {
   it('record the same points for a multi-megabyte log that arrives in many chunks', async () => {
     const home = tempHome();
     // Real logs of every kind, repeated until the output spans many pipe reads and worker read-backs.
     const names = ['keras3_verbose1.log', 'tqdm.stderr', 'hf_trainer.stdout', 'torch_json.stdout', 'lightning_tty.typescript', 'tfkeras2_verbose1.log'];
-    const one = Buffer.concat(names.map((name) => fs.readFileSync(path.join(sharedFixtures, 'logs', name))));
+    const one = Buffer.concat(names.map((name) => fs.readFileSync(path.join(realFixtures, 'logs', name))));
     const log = path.join(home, 'big.log');
     fs.writeFileSync(log, Buffer.concat(Array.from({ length: 40 }, () => one)));
 

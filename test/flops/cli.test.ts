@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli, sharedFixtures, tempHome } from '../helpers/cli.js';
+import { runCli, realFixtures, tempHome } from '../helpers/cli.js';
 
 // `runmeter flops` as users run it: the real binary over the fixture graphs (run `npx tsc -p tsconfig.json` first).
 
-const onnx = (name: string) => path.join(sharedFixtures, 'onnx', `${name}.onnx`);
+const onnx = (name: string) => path.join(realFixtures, 'onnx', `${name}.onnx`);
 const mlp = path.resolve(import.meta.dirname, '../fixtures/flops/mlp/model.json');
 
 async function flops(args: string[]) {

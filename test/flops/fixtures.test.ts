@@ -4,9 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { countFlops, loadModel } from '../../src/flops/index.js';
 import { buildVit, vitMacs } from '../fixtures/flops/vit.mjs';
 
-// The real exports in ../shared/fixtures/onnx (torchvision and transformers, opset 17, weights removed).
+// The real exports in test/fixtures/real/onnx (torchvision and transformers, opset 17, weights removed).
 
-const fixtures = path.resolve(import.meta.dirname, '../../../shared/fixtures/onnx');
+const fixtures = path.resolve(import.meta.dirname, '../fixtures/real/onnx');
 const reference = JSON.parse(fs.readFileSync(path.join(fixtures, 'reference.json'), 'utf8')) as {
   models: Record<string, { macs_batch1: number; macs_batch8: number; input: string }>;
 };

@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const cliPath = path.join(root, 'bin', 'runmeter');
 export const jobsDir = path.join(root, 'test', 'fixtures', 'jobs');
-export const sharedFixtures = path.resolve(root, '..', 'shared', 'fixtures');
+/** Real data (logs, GPU tool outputs, ONNX graphs) copied from the team's shared fixtures, so a plain clone tests itself. */
+export const realFixtures = path.resolve(root, 'test', 'fixtures', 'real');
 
 /** A fresh RUNMETER_HOME in the temp directory. */
 export function tempHome(): string {

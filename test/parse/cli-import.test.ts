@@ -4,12 +4,12 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { importLog } from '../../src/cli/import-log.js';
 import { openStore } from '../../src/store/open.js';
-import { cliPath, runCli, sharedFixtures, showJson, tempHome } from '../helpers/cli.js';
+import { cliPath, runCli, realFixtures, showJson, tempHome } from '../helpers/cli.js';
 
 function copyLog(name: string, mtime: Date): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'runmeter-import-'));
   const file = path.join(dir, name);
-  fs.copyFileSync(path.join(sharedFixtures, 'logs', name), file);
+  fs.copyFileSync(path.join(realFixtures, 'logs', name), file);
   fs.utimesSync(file, mtime, mtime);
   return file;
 }
@@ -96,7 +96,7 @@ describe('runmeter import', () => {
     const missing = await runCli(['import', 'nowhere.log'], { home });
     expect(missing.code).toBe(2);
     expect(missing.stderr.toString()).toBe('runmeter: cannot import nowhere.log: no such file\n');
-    const bad = await runCli(['import', path.join(sharedFixtures, 'logs', 'tqdm.stderr'), '--started', 'yesterday'], { home });
+    const bad = await runCli(['import', path.join(realFixtures, 'logs', 'tqdm.stderr'), '--started', 'yesterday'], { home });
     expect(bad.code).toBe(2);
     expect(bad.stderr.toString()).toContain('--started expects an ISO date-time');
   });

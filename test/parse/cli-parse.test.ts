@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli, sharedFixtures, startCli, tempHome } from '../helpers/cli.js';
+import { runCli, realFixtures, startCli, tempHome } from '../helpers/cli.js';
 
-const log = (name: string) => path.join(sharedFixtures, 'logs', name);
+const log = (name: string) => path.join(realFixtures, 'logs', name);
 const jsonl = (out: Buffer) =>
   out
     .toString()
@@ -84,7 +84,7 @@ describe('runmeter parse', () => {
   });
 
   it('passes the acceptance expectations of every fixture log with an expected file', async () => {
-    const expectedDir = path.join(sharedFixtures, '..', 'acceptance', 'expected');
+    const expectedDir = path.join(realFixtures, 'expected');
     const home = tempHome();
     for (const file of fs.readdirSync(expectedDir)) {
       const name = file.replace('.json', '');

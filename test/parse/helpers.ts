@@ -4,11 +4,11 @@ import fc from 'fast-check';
 import type { ParsedMetric } from '../../src/model/point.js';
 import { createOutputParser } from '../../src/parse/index.js';
 import type { ParseOptions, ParseWarning } from '../../src/parse/types.js';
-import { sharedFixtures } from '../helpers/cli.js';
+import { realFixtures } from '../helpers/cli.js';
 
-/** A real log from ../shared/fixtures/logs, as bytes. */
+/** A real log from test/fixtures/real/logs, as bytes. */
 export function fixtureLog(name: string): Buffer {
-  return fs.readFileSync(path.join(sharedFixtures, 'logs', name));
+  return fs.readFileSync(path.join(realFixtures, 'logs', name));
 }
 
 export interface Parsed {

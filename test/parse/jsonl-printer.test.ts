@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { encodeMetricJson, isJsonNumber } from '../../src/parse/jsonl.js';
 import { createJsonlPrinter } from '../../src/parse/jsonl-printer.js';
 import type { ParseOptions } from '../../src/parse/types.js';
-import { sharedFixtures } from '../helpers/cli.js';
+import { realFixtures } from '../helpers/cli.js';
 import { hfDictLines } from '../helpers/hf-dicts.js';
 import { fixtureLog, parse } from './helpers.js';
 
@@ -31,7 +31,7 @@ function both(input: Buffer, options: ParseOptions = {}, chunk = 7): { printed: 
 
 describe('the JSON Lines printer', () => {
   it('prints the same points as encodeMetricJson does for every fixture log', () => {
-    for (const name of fs.readdirSync(path.join(sharedFixtures, 'logs'))) {
+    for (const name of fs.readdirSync(path.join(realFixtures, 'logs'))) {
       const { printed, encoded } = both(fixtureLog(name));
       expect(printed, name).toEqual(encoded);
     }

@@ -3,10 +3,10 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createOutputParser } from '../../src/parse/index.js';
-import { sharedFixtures } from '../helpers/cli.js';
+import { realFixtures } from '../helpers/cli.js';
 import { fixtureLog, parse } from './helpers.js';
 
-const logs = fs.readdirSync(path.join(sharedFixtures, 'logs'));
+const logs = fs.readdirSync(path.join(realFixtures, 'logs'));
 const okLine = '{"metric": "ok", "value": 1, "step": 7}\n';
 
 /** Bytes that look like what terminals and progress bars write, junk included. */

@@ -6,7 +6,7 @@ import type { ParsedMetric } from '../../src/model/point.js';
 import { MetricRouter } from '../../src/parse/router.js';
 import { LineAssembler } from '../../src/parse/terminal/assembler.js';
 import type { ParseOptions } from '../../src/parse/types.js';
-import { sharedFixtures } from '../helpers/cli.js';
+import { realFixtures } from '../helpers/cli.js';
 import { fixtureLog, pieceLines } from './helpers.js';
 
 /** Points and warnings (as `line: message`) of a log, read from bytes where the router can, or from every line's text. */
@@ -61,7 +61,7 @@ const prefixed = fc.tuple(fc.constantFrom('', '', '[default1]:', '2026-11-23T07:
 
 describe('the router', () => {
   it('reads from bytes exactly what it reads from text, on every fixture log', () => {
-    for (const name of fs.readdirSync(path.join(sharedFixtures, 'logs'))) {
+    for (const name of fs.readdirSync(path.join(realFixtures, 'logs'))) {
       for (const perBatch of [false, true]) same(fixtureLog(name), { perBatch }, name);
     }
   });

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeAppsFields, gpuQueryFields, nvidiaSmiDevices, nvidiaSmiReadings, parseNvidiaSmiCsv } from '../../src/sample/gpu/nvidia-smi.js';
 import { createSystemSampler, describeMachine } from '../../src/sample/index.js';
 
-const gpuFixtures = path.join(import.meta.dirname, '../../../shared/fixtures/gpu');
+const gpuFixtures = path.join(import.meta.dirname, '../fixtures/real/gpu');
 const idleCsv = fs.readFileSync(path.join(gpuFixtures, 'nvidia-smi_query-gpu_h100_idle.csv'), 'utf8');
 const trainingCsv = fs.readFileSync(path.join(gpuFixtures, 'nvidia-smi_query-gpu_h100_training.csv'), 'utf8');
 // The query of the idle recording is not stored with it; its values match these fields (0 MiB of 81559 used, 33 C, 74.50 W, SM at 345 MHz,

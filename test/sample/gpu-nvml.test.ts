@@ -7,8 +7,8 @@ import { type NvmlDeviceResults, nvmlReading } from '../../src/sample/gpu/nvml.j
 import { GpuSeries } from '../../src/sample/gpu/series.js';
 import { createSystemSampler, describeMachine } from '../../src/sample/index.js';
 
-// What NVML returned on a real H100 (../shared/fixtures/gpu/nvml_h100.md), read from the recording itself.
-const recording = fs.readFileSync(path.join(import.meta.dirname, '../../../shared/fixtures/gpu/nvml_h100.md'), 'utf8');
+// What NVML returned on a real H100 (test/fixtures/real/gpu/nvml_h100.md), read from the recording itself.
+const recording = fs.readFileSync(path.join(import.meta.dirname, '../fixtures/real/gpu/nvml_h100.md'), 'utf8');
 const [idlePart = '', trainingPart = ''] = recording.split('while a PyTorch process');
 function recorded(part: string) {
   const number = (pattern: RegExp) => Number(pattern.exec(part)?.[1]);

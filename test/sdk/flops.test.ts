@@ -4,11 +4,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/model/errors.js';
 import { Context, type Run, startRun } from '../../src/sdk/index.js';
 import type { Store } from '../../src/store/store.js';
-import { sharedFixtures } from '../helpers/cli.js';
+import { realFixtures } from '../helpers/cli.js';
 import { findSeries, readSeries, reopen, tempStoreDir } from './helpers.js';
 
-const resnet18 = path.join(sharedFixtures, 'onnx', 'resnet18.onnx');
-const reference = JSON.parse(fs.readFileSync(path.join(sharedFixtures, 'onnx', 'reference.json'), 'utf8')).models.resnet18 as {
+const resnet18 = path.join(realFixtures, 'onnx', 'resnet18.onnx');
+const reference = JSON.parse(fs.readFileSync(path.join(realFixtures, 'onnx', 'reference.json'), 'utf8')).models.resnet18 as {
   macs_batch1: number;
   macs_batch8: number;
 };

@@ -1,12 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { sharedFixtures } from '../../helpers/cli.js';
+import { realFixtures } from '../../helpers/cli.js';
 import { brief, fixtureLog, parse } from '../helpers.js';
 
 describe('Hugging Face Trainer dicts', () => {
   it('reads every dict of a real transformers 5 log, with its epoch as the x value', () => {
-    const expected = JSON.parse(fs.readFileSync(path.join(sharedFixtures, '..', 'acceptance', 'expected', 'hf_trainer.json'), 'utf8')) as {
+    const expected = JSON.parse(fs.readFileSync(path.join(realFixtures, 'expected', 'hf_trainer.json'), 'utf8')) as {
       accepted: Array<{ name: string; value: number; epoch: number }>;
     };
     const { metrics, warnings } = parse(fixtureLog('hf_trainer.stdout'));

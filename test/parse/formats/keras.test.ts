@@ -3,11 +3,11 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readKerasProgress } from '../../../src/parse/formats/keras.js';
 import { createOutputParser } from '../../../src/parse/index.js';
-import { sharedFixtures } from '../../helpers/cli.js';
+import { realFixtures } from '../../helpers/cli.js';
 import { brief, fixtureLog, parse } from '../helpers.js';
 
 const expected = (name: string): Array<{ name: string; value: string; epoch: number }> =>
-  JSON.parse(fs.readFileSync(path.join(sharedFixtures, '..', 'acceptance', 'expected', `${name}.json`), 'utf8'));
+  JSON.parse(fs.readFileSync(path.join(realFixtures, 'expected', `${name}.json`), 'utf8'));
 
 describe('Keras progress lines', () => {
   for (const log of ['keras1_verbose1', 'keras1_verbose2', 'tfkeras2_verbose1', 'tfkeras2_verbose2', 'keras3_verbose1', 'keras3_verbose2']) {

@@ -1,4 +1,4 @@
-// A stand-in for libnvidia-ml.so.1 that replays what a real H100 returned (../shared/fixtures/gpu/nvml_h100.md, during training),
+// A stand-in for libnvidia-ml.so.1 that replays what a real H100 returned (test/fixtures/real/gpu/nvml_h100.md, during training),
 // so that the sampler's koffi bindings (signatures, struct layouts, error handling) run on a machine without a GPU.
 // GPU 0 answers every call. GPU 1 answers like a MIG-enabled GPU: utilization and energy are NVML_ERROR_NOT_SUPPORTED.
 // The recorded process (pid 405) is joined by the pid in FAKE_NVML_PID, so a test's own child can hold GPU memory.
