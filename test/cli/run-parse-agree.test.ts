@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli, realFixtures, showJson, tempHome } from '../helpers/cli.js';
+import { realFixtures, runCli, showJson, tempHome } from '../helpers/cli.js';
 
 describe('runmeter run and runmeter parse', () => {
   it('record the same points for a multi-megabyte log that arrives in many chunks', async () => {

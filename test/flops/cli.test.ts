@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli, realFixtures, tempHome } from '../helpers/cli.js';
+import { realFixtures, runCli, tempHome } from '../helpers/cli.js';
 
 // `runmeter flops` as users run it: the real binary over the fixture graphs (run `npx tsc -p tsconfig.json` first).
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { importLog } from '../../src/cli/import-log.js';
 import { openStore } from '../../src/store/open.js';
-import { cliPath, runCli, realFixtures, showJson, tempHome } from '../helpers/cli.js';
+import { cliPath, realFixtures, runCli, showJson, tempHome } from '../helpers/cli.js';
 
 function copyLog(name: string, mtime: Date): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'runmeter-import-'));

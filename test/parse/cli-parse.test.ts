@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli, realFixtures, startCli, tempHome } from '../helpers/cli.js';
+import { realFixtures, runCli, startCli, tempHome } from '../helpers/cli.js';
 
 const log = (name: string) => path.join(realFixtures, 'logs', name);
 const jsonl = (out: Buffer) =>
