@@ -1,4 +1,4 @@
-// FLOPs per output element of the operators that are not multiply-accumulates, documented in README.md (FLOPs, Cost per operator).
+// FLOPs per output element of the operators that are not multiply-accumulates, documented in docs/flops.md (Cost per operator).
 // A transcendental function (exp, erf, tanh, ...) counts as one operation, as the formulas below are written.
 
 /** Cost per output element of one-input elementwise operators and activations. */

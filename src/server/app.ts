@@ -47,7 +47,7 @@ export function createApp(options: AppOptions): Hono & { feed: ChangeFeed } {
     throw new ApiError(
       404,
       'E_NOT_FOUND',
-      `no API endpoint ${c.req.method} ${new URL(c.req.url).pathname}; the endpoints are listed in the README's "HTTP API" section`,
+      `no API endpoint ${c.req.method} ${new URL(c.req.url).pathname}; the endpoints are listed in docs/dashboard.md (HTTP API)`,
     );
   });
   app.route('/api/v1', api);

@@ -151,14 +151,14 @@ describe('runs API', () => {
     expect(chart('job/open_files')?.label).toBe('job · training');
   });
 
-  it("answers an unknown endpoint with a 404 JSON error that points to the README's API list", async () => {
+  it("answers an unknown endpoint with a 404 JSON error that points to the API's documentation", async () => {
     ({ store } = tempStore());
     const { json } = testApp({ store });
     const { status, body } = await json<{ error: { code: string; message: string } }>('/api/v1/nothing');
     expect(status).toBe(404);
     expect(body.error.code).toBe('E_NOT_FOUND');
     expect(body.error.message).toContain('GET /api/v1/nothing');
-    expect(body.error.message).toContain('README');
+    expect(body.error.message).toContain('docs/dashboard.md');
     expect(body.error.message).toContain('HTTP API');
     expect(body.error.message).not.toContain('docs/');
   });
