@@ -160,6 +160,5 @@ describe('runs API', () => {
     expect(body.error.message).toContain('GET /api/v1/nothing');
     expect(body.error.message).toContain('docs/dashboard.md');
     expect(body.error.message).toContain('HTTP API');
-    expect(body.error.message).not.toContain('docs/');
   });
 });
