@@ -54,7 +54,7 @@ export class ResilientSink {
     try {
       if (this.heldIndex.length > 0) await this.primary.indexOutput(this.heldIndex);
       this.heldIndex.length = 0;
-      if (this.heldPoints > 0 || !defer) await this.primary.appendColumns(this.heldBatches, { defer });
+      if (this.heldPoints > 0 || !defer) await this.primary.appendColumns(this.heldBatches);
       this.heldBatches = [];
       this.heldPoints = 0;
       const now = Date.now();

@@ -1,13 +1,13 @@
 import type { SeriesColumns } from '../model/columns.js';
-import type { AppendOptions, OutputChunk, Store } from '../store/store.js';
+import type { OutputChunk, Store } from '../store/store.js';
 
 /**
  * Where the agent sends what it records about one run. A local store now; a remote server (spooling to disk,
  * shipping with retries) drops in behind the same interface without touching the parsers or samplers.
  */
 export interface Sink {
-  /** Points, in columns per series. See Store.appendPoints for `defer`. */
-  appendColumns(batches: SeriesColumns[], options?: AppendOptions): Promise<void>;
+  /** Points, in columns per series. */
+  appendColumns(batches: SeriesColumns[]): Promise<void>;
   /** Index entries for output bytes already appended to the run's output files. */
   indexOutput(chunks: OutputChunk[]): Promise<void>;
   heartbeat(time: number): Promise<void>;
@@ -21,8 +21,8 @@ export class StoreSink implements Sink {
     private readonly runId: string,
   ) {}
 
-  appendColumns(batches: SeriesColumns[], options?: AppendOptions): Promise<void> {
-    return this.store.appendColumns(this.runId, batches, options);
+  appendColumns(batches: SeriesColumns[]): Promise<void> {
+    return this.store.appendColumns(this.runId, batches);
   }
 
   indexOutput(chunks: OutputChunk[]): Promise<void> {

@@ -21,6 +21,13 @@ export interface Run {
   signal?: string;
   /** Why the run failed when the job never ran (command not found, not executable). */
   reason?: string;
+  /**
+   * Why the job ended, short and exact, when runmeter could tell: `out of memory (OOM killer), peak RSS 7.9 GiB of
+   * 8 GiB limit`, `ZeroDivisionError: division by zero`, `SIGTERM from SLURM (job 1234)`.
+   */
+  cause?: string;
+  /** The user's note about the run (Markdown, shown as text). */
+  note?: string;
   startTime: number;
   endTime?: number;
   /** The runmeter version that recorded it. */
@@ -65,7 +72,9 @@ export type NewRun = Omit<Run, 'id' | 'status' | 'params' | 'tags'> & {
 };
 
 /** The fields that change as a run goes on. */
-export type RunUpdate = Partial<Pick<Run, 'status' | 'exitCode' | 'signal' | 'reason' | 'endTime' | 'name' | 'tags' | 'system' | 'gitCommit' | 'gitDirty'>>;
+export type RunUpdate = Partial<
+  Pick<Run, 'status' | 'exitCode' | 'signal' | 'reason' | 'cause' | 'note' | 'endTime' | 'name' | 'tags' | 'system' | 'gitCommit' | 'gitDirty' | 'project'>
+>;
 
 /** A run's duration in ms: to its end, or to `now` while it runs. */
 export function runDuration(run: Pick<Run, 'startTime' | 'endTime'>, now = Date.now()): number {
@@ -80,4 +89,15 @@ export function newRunId(random: (n: number) => Uint8Array): string {
   let id = '';
   for (const byte of bytes) id += idAlphabet[byte % 36];
   return id;
+}
+
+/** A run as a store records it: `newRun` with its id (made here when it has none), status, params and tags. */
+export function completeRun(newRun: NewRun): Run {
+  return {
+    ...newRun,
+    id: newRun.id ?? newRunId((n) => crypto.getRandomValues(new Uint8Array(n))),
+    status: newRun.status ?? 'running',
+    params: newRun.params ?? {},
+    tags: newRun.tags ?? [],
+  };
 }

@@ -12,6 +12,11 @@ export interface SeriesKey {
   rank?: number;
   node?: string;
   device?: string;
+  /**
+   * The unit the values are in, as printed or measured (`ms`, `%`, `GiB`, `bytes`): shown beside the values, never
+   * part of the series' identity (not in seriesKeyString). The first point of a series sets it.
+   */
+  unit?: string;
 }
 
 /** A canonical string for a series key, stable across processes: `name|kind|context|rank|node|device`. */

@@ -1,10 +1,11 @@
+import type { BatchResult, RecordBatch } from '../model/batch.js';
 import type { SeriesColumns } from '../model/columns.js';
+import type { OutputChunk, OutputStream } from '../model/output.js';
 import type { SeriesPoint } from '../model/point.js';
 import type { NewRun, Run, RunStatus, RunUpdate } from '../model/run.js';
 import type { SeriesKey } from '../model/series.js';
 
-/** Which of a job's output streams. */
-export type OutputStream = 'stdout' | 'stderr';
+export type { OutputChunk, OutputStream } from '../model/output.js';
 
 /** A series as stored, with the summary kept up to date on every write (so `show` never scans points). */
 export interface SeriesSummary extends SeriesKey {
@@ -74,14 +75,6 @@ export interface RunFilter {
   startedBefore?: number;
 }
 
-/** An entry of the output index: `length` bytes at `offset` of a stream arrived at `time`. */
-export interface OutputChunk {
-  stream: OutputStream;
-  offset: number;
-  length: number;
-  time: number;
-}
-
 /** A file recorded with a run (prov4ml's log_artifact / log_model). */
 export interface Artifact {
   runId: string;
@@ -107,14 +100,11 @@ export interface StoreChanges {
  * The only way into recorded data. The SQLite store is the embedded default; a server backend implements the same.
  * Every method may throw a RunmeterError with a stable code.
  */
-export interface AppendOptions {
-  defer?: boolean;
-}
-
 export interface Store {
   /** Where the data lives, for messages: a path or a URL without its password. */
   readonly location: string;
 
+  /** Creates a run; E_RUN_EXISTS when its id is taken. */
   createRun(run: NewRun): Promise<Run>;
   updateRun(id: string, update: RunUpdate): Promise<void>;
   /** Merges params into the run's params. */
@@ -131,13 +121,17 @@ export interface Store {
   markLostRuns(host: string, isAlive: (pid: number, agentId?: string) => boolean): Promise<Run[]>;
 
   /**
-   * Appends points. With `defer`, the caller promises another call without it soon (within about 100 ms): a
-   * store may hold back rewriting series summaries and open chunks until then. A call without points and
-   * without `defer` writes what was held back.
+   * Applies a recorder's batch (see RecordBatch) in one transaction: all of it or, when anything fails, none of it,
+   * in the store and in what the store keeps in memory. Exactly once per identity (runId, producer, seq): a batch
+   * whose seq is not above the last one applied for its producer changes nothing and returns `applied: false`.
+   * Output pieces with bytes are written at their offsets first (idempotent). This is how everything that records
+   * writes: the agent, the SDKs, `import`, and the server for its remote recorders.
    */
-  appendPoints(runId: string, points: SeriesPoint[], options?: AppendOptions): Promise<void>;
+  applyBatch(batch: RecordBatch): Promise<BatchResult>;
+  /** Appends points with no batch identity (tests, tools), in one transaction. Recorders use applyBatch. */
+  appendPoints(runId: string, points: SeriesPoint[]): Promise<void>;
   /** As appendPoints, for points already in columns (no object per point). */
-  appendColumns(runId: string, batches: SeriesColumns[], options?: AppendOptions): Promise<void>;
+  appendColumns(runId: string, batches: SeriesColumns[]): Promise<void>;
   listSeries(runId: string): Promise<SeriesSummary[]>;
   querySeries(seriesId: number, query: SeriesQuery): Promise<SeriesData>;
   /** Points from index `fromIndex` on, in order, a batch at a time. */

@@ -117,6 +117,21 @@ export const migrations: ReadonlyArray<{ version: number; sql: string }> = [
       ALTER TABLE runs ADD COLUMN agent_id TEXT;
     `,
   },
+  {
+    version: 3,
+    sql: `
+      -- The last batch each recorder applied to a run: a batch whose seq is not above it was applied before.
+      CREATE TABLE producers (
+        run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        producer TEXT NOT NULL,
+        last_seq INTEGER NOT NULL,
+        PRIMARY KEY (run_id, producer)
+      ) WITHOUT ROWID;
+      ALTER TABLE runs ADD COLUMN cause TEXT;
+      ALTER TABLE runs ADD COLUMN note TEXT;
+      ALTER TABLE series ADD COLUMN unit TEXT;
+    `,
+  },
 ];
 
 /** Applies the migrations the database has not seen yet, each in its own transaction. */

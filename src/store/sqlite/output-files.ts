@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { isErrnoError } from '../../model/errors.js';
+import { makeDirectory } from '../make-directory.js';
 
 /** Up to `length` bytes of a file from `offset`; none when the file does not exist. */
 export function readFileRange(file: string, offset: number, length: number): Uint8Array {
@@ -45,4 +46,19 @@ export function directorySize(dir: string): number {
     total += entry.isDirectory() ? directorySize(full) : fileSize(full);
   }
   return total;
+}
+
+/**
+ * Writes `bytes` at `offset` of a file, creating it (mode 0600, its folder 0700) when needed. Never follows a
+ * symbolic link at the file itself: a link planted where a run's output goes is refused, not written through.
+ */
+export function writeAt(file: string, bytes: Uint8Array, offset: number): void {
+  makeDirectory(path.dirname(file));
+  const fd = fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_NOFOLLOW, 0o600);
+  try {
+    let done = 0;
+    while (done < bytes.byteLength) done += fs.writeSync(fd, bytes, done, bytes.byteLength - done, offset + done);
+  } finally {
+    fs.closeSync(fd);
+  }
 }

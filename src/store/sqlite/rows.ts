@@ -17,6 +17,8 @@ export interface RunRow {
   exit_code: number | null;
   signal: string | null;
   reason: string | null;
+  cause: string | null;
+  note: string | null;
   start_time: number;
   end_time: number | null;
   version: string;
@@ -49,6 +51,8 @@ export function runFromRow(row: RunRow): Run {
   if (row.exit_code !== null) run.exitCode = row.exit_code;
   if (row.signal !== null) run.signal = row.signal;
   if (row.reason !== null) run.reason = row.reason;
+  if (row.cause !== null) run.cause = row.cause;
+  if (row.note !== null) run.note = row.note;
   if (row.end_time !== null) run.endTime = row.end_time;
   if (row.agent_pid !== null) run.agentPid = row.agent_pid;
   if (row.agent_id !== null) run.agentId = row.agent_id;
@@ -66,6 +70,7 @@ export interface SeriesRow {
   rank: number | null;
   node: string | null;
   device: string | null;
+  unit: string | null;
   count: number;
   min: number | null;
   max: number | null;
@@ -95,6 +100,7 @@ export function seriesFromRow(row: SeriesRow): SeriesSummary {
   if (row.rank !== null) summary.rank = row.rank;
   if (row.node !== null) summary.node = row.node;
   if (row.device !== null) summary.device = row.device;
+  if (row.unit !== null) summary.unit = row.unit;
   if (row.first_step !== null) summary.firstStep = row.first_step;
   if (row.last_step !== null) summary.lastStep = row.last_step;
   if (row.first_epoch !== null) summary.firstEpoch = row.first_epoch;

@@ -78,14 +78,12 @@ export class SeriesWriter {
    */
   private readonly idsByKey = new Map<string, Map<SeriesKey, number>>();
   private readonly tails = new Map<number, SeriesTail>();
-  /** Series whose open chunk and summary row wait for the next append that is not deferred. */
-  private readonly deferred = new Set<SeriesTail>();
   private readonly statements;
 
   constructor(db: Database.Database) {
     this.statements = {
       insertSeries: db.prepare(
-        `INSERT INTO series (run_id, key, name, kind, context, rank, node, device) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+        `INSERT INTO series (run_id, key, name, kind, context, rank, node, device, unit) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (run_id, key) DO NOTHING`,
       ),
       seriesId: db.prepare('SELECT id FROM series WHERE run_id = ? AND key = ?').pluck(),
@@ -112,11 +110,10 @@ export class SeriesWriter {
   }
 
   /**
-   * Appends points of one run, in columns. Call inside a transaction. Full chunks are written at once; with
-   * `defer`, the open chunk and the summary row wait for the next call without it (a caller working through a
-   * backlog would otherwise rewrite each open chunk on every batch).
+   * Appends points of one run, in columns. Call inside a transaction, and call `reset()` when it rolls back: the
+   * open chunks kept in memory must not hold points the database does not.
    */
-  appendColumns(runId: string, batches: readonly SeriesColumns[], defer = false): void {
+  appendColumns(runId: string, batches: readonly SeriesColumns[]): void {
     let byKey = this.idsByKey.get(runId);
     if (byKey === undefined) {
       byKey = new Map();
@@ -130,28 +127,15 @@ export class SeriesWriter {
         if (byKey.size >= 4096) byKey.clear();
         byKey.set(batch.series, id);
       }
-      this.appendToSeries(id, batch, defer);
+      this.appendToSeries(id, batch);
     }
-    if (!defer) this.writeDeferred();
   }
 
-  /** Whether some open chunks or summary rows wait to be written. */
-  get hasDeferred(): boolean {
-    return this.deferred.size > 0;
-  }
-
-  /** Writes the open chunks and summary rows held back. Call inside a transaction. */
-  writeDeferred(): void {
-    for (const tail of this.deferred) this.writeTail(tail);
-    this.deferred.clear();
-  }
-
-  /** Forgets cached state, after series were deleted. */
+  /** Forgets cached state: after series were deleted, or a transaction that wrote through this writer rolled back. */
   reset(): void {
     this.ids.clear();
     this.idsByKey.clear();
     this.tails.clear();
-    this.deferred.clear();
   }
 
   private seriesId(runId: string, key: string, series: SeriesKey): number {
@@ -167,6 +151,7 @@ export class SeriesWriter {
         series.rank ?? null,
         series.node ?? null,
         series.device ?? null,
+        series.unit ?? null,
       );
       id = this.statements.seriesId.get(runId, key) as number;
       this.ids.set(cacheKey, id);
@@ -178,7 +163,6 @@ export class SeriesWriter {
     const stored = this.statements.seriesCount.get(id) as number;
     const cached = this.tails.get(id);
     if (cached !== undefined && cached.written === stored) return cached;
-    if (cached !== undefined) this.deferred.delete(cached);
     const row = this.statements.lastChunk.get(id) as { no: number; start_index: number; n: number; points: Buffer } | undefined;
     const tail: SeriesTail = { id, count: stored, written: stored, chunkNo: 0, chunkStart: 0, n: 0, columns: emptyColumns(), pending: emptyPending() };
     if (row !== undefined) {
@@ -202,7 +186,7 @@ export class SeriesWriter {
     return tail;
   }
 
-  private appendToSeries(id: number, batch: SeriesColumns, defer: boolean): void {
+  private appendToSeries(id: number, batch: SeriesColumns): void {
     const tail = this.tail(id);
     const p = tail.pending;
     const n = batch.n;
@@ -242,11 +226,7 @@ export class SeriesWriter {
     p.last = batch.value[n - 1] as number;
     p.points += n;
     tail.count += n;
-    if (defer) this.deferred.add(tail);
-    else {
-      this.deferred.delete(tail);
-      this.writeTail(tail);
-    }
+    this.writeTail(tail);
   }
 
   /** Writes the open chunk (when it has points) and brings the summary row up to date. */

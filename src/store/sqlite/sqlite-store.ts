@@ -2,28 +2,18 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
+import type { BatchResult, RecordBatch } from '../../model/batch.js';
 import { columnsOf, type SeriesColumns } from '../../model/columns.js';
 import { RunmeterError } from '../../model/errors.js';
 import type { SeriesPoint } from '../../model/point.js';
-import { type NewRun, newRunId, type Run, type RunUpdate } from '../../model/run.js';
+import { completeRun, type NewRun, type Run, type RunUpdate } from '../../model/run.js';
 import { closestMatches } from '../../model/text.js';
 import { makeDirectory } from '../make-directory.js';
-import type {
-  AppendOptions,
-  Artifact,
-  IndexedPoints,
-  OutputChunk,
-  OutputStream,
-  RunFilter,
-  SeriesData,
-  SeriesQuery,
-  SeriesSummary,
-  Store,
-  StoreChanges,
-} from '../store.js';
+import type { Artifact, IndexedPoints, OutputChunk, OutputStream, RunFilter, SeriesData, SeriesQuery, SeriesSummary, Store, StoreChanges } from '../store.js';
 import { migrate } from './migrations.js';
-import { directorySize, fileSize, readFileRange } from './output-files.js';
+import { directorySize, fileSize, readFileRange, writeAt } from './output-files.js';
 import { type RunRow, runFromRow, type SeriesRow, seriesFromRow } from './rows.js';
+import { RunWriter } from './run-writer.js';
 import { querySeries, readPoints } from './series-query.js';
 import { SeriesWriter } from './series-writer.js';
 
@@ -39,6 +29,7 @@ export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly filesDir: string;
   private readonly writer: SeriesWriter;
+  private readonly runs: RunWriter;
   private readonly statements = new Map<string, Database.Statement>();
 
   /** Opens (creating if needed) the store whose database is `dbFile` and whose files live under `filesDir`. */
@@ -63,6 +54,7 @@ export class SqliteStore implements Store {
       throw new RunmeterError('E_STORE_OPEN', `cannot open the store at ${dbFile}: ${(error as Error).message}`, { cause: error });
     }
     this.writer = new SeriesWriter(this.db);
+    this.runs = new RunWriter(this.db);
   }
 
   /** Runs `work` in an IMMEDIATE transaction, so concurrent writers queue on busy_timeout instead of failing. */
@@ -80,87 +72,64 @@ export class SqliteStore implements Store {
     return statement;
   }
 
-  private bumpChange(runId: string): void {
-    const seq = this.statement("UPDATE meta SET value = value + 1 WHERE key = 'change_seq' RETURNING value").pluck().get() as number;
-    this.statement('UPDATE runs SET change_seq = ? WHERE id = ?').run(seq, runId);
-  }
-
   async createRun(newRun: NewRun): Promise<Run> {
-    const run: Run = {
-      ...newRun,
-      id: newRun.id ?? newRunId((n) => crypto.getRandomValues(new Uint8Array(n))),
-      status: newRun.status ?? 'running',
-      params: newRun.params ?? {},
-      tags: newRun.tags ?? [],
-    };
+    const run = completeRun(newRun);
     this.write(() => {
-      this.db
-        .prepare(
-          `INSERT INTO runs (id, name, project, command, cwd, host, user, git_commit, git_dirty, status, exit_code, signal, reason,
-             start_time, end_time, heartbeat, version, agent_pid, agent_id, params, tags, source, system)
-           VALUES (@id, @name, @project, @command, @cwd, @host, @user, @gitCommit, @gitDirty, @status, @exitCode, @signal, @reason,
-             @startTime, @endTime, @startTime, @version, @agentPid, @agentId, @params, @tags, @source, @system)`,
-        )
-        .run({
-          id: run.id,
-          name: run.name,
-          project: run.project ?? null,
-          command: JSON.stringify(run.command),
-          cwd: run.cwd,
-          host: run.host,
-          user: run.user,
-          gitCommit: run.gitCommit ?? null,
-          gitDirty: run.gitDirty === undefined ? null : run.gitDirty ? 1 : 0,
-          status: run.status,
-          exitCode: run.exitCode ?? null,
-          signal: run.signal ?? null,
-          reason: run.reason ?? null,
-          startTime: run.startTime,
-          endTime: run.endTime ?? null,
-          version: run.version,
-          agentPid: run.agentPid ?? null,
-          agentId: run.agentId ?? null,
-          params: JSON.stringify(run.params),
-          tags: JSON.stringify(run.tags),
-          source: run.source,
-          system: run.system === undefined ? null : JSON.stringify(run.system),
-        });
-      this.bumpChange(run.id);
+      if (!this.runs.insert(run)) throw new RunmeterError('E_RUN_EXISTS', `a run with id ${run.id} exists already in ${this.location}`);
+      this.runs.bumpChange(run.id);
     });
     return run;
   }
 
   async updateRun(id: string, update: RunUpdate): Promise<void> {
-    const columns: Record<string, unknown> = {};
-    if (update.status !== undefined) columns.status = update.status;
-    if (update.exitCode !== undefined) columns.exit_code = update.exitCode;
-    if (update.signal !== undefined) columns.signal = update.signal;
-    if (update.reason !== undefined) columns.reason = update.reason;
-    if (update.endTime !== undefined) columns.end_time = update.endTime;
-    if (update.name !== undefined) columns.name = update.name;
-    if (update.tags !== undefined) columns.tags = JSON.stringify(update.tags);
-    if (update.system !== undefined) columns.system = JSON.stringify(update.system);
-    if (update.gitCommit !== undefined) columns.git_commit = update.gitCommit;
-    if (update.gitDirty !== undefined) columns.git_dirty = update.gitDirty ? 1 : 0;
-    const names = Object.keys(columns);
-    if (names.length === 0) return;
     this.write(() => {
-      this.db.prepare(`UPDATE runs SET ${names.map((n) => `${n} = @${n}`).join(', ')} WHERE id = @id`).run({ ...columns, id });
-      this.bumpChange(id);
+      this.runs.update(id, update);
+      this.runs.bumpChange(id);
     });
   }
 
   async setParams(id: string, params: Record<string, unknown>): Promise<void> {
     this.write(() => {
-      const current = this.db.prepare('SELECT params FROM runs WHERE id = ?').pluck().get(id) as string | undefined;
-      if (current === undefined) throw new RunmeterError('E_RUN_NOT_FOUND', `no run with id ${id}`);
-      this.db.prepare('UPDATE runs SET params = ? WHERE id = ?').run(JSON.stringify({ ...JSON.parse(current), ...params }), id);
-      this.bumpChange(id);
+      this.runs.mergeParams(id, params);
+      this.runs.bumpChange(id);
     });
   }
 
   async heartbeat(id: string, time: number): Promise<void> {
-    this.statement('UPDATE runs SET heartbeat = ? WHERE id = ?').run(time, id);
+    this.runs.heartbeat(id, time);
+  }
+
+  async applyBatch(batch: RecordBatch): Promise<BatchResult> {
+    // Output bytes go to their files first, at their offsets: writing them again on a retry changes nothing.
+    for (const piece of batch.output ?? []) if (piece.bytes !== undefined) writeAt(this.outputFile(batch.runId, piece.stream), piece.bytes, piece.offset);
+    try {
+      return this.write(() => {
+        const last = this.statement('SELECT last_seq FROM producers WHERE run_id = ? AND producer = ?').pluck().get(batch.runId, batch.producer) as
+          | number
+          | undefined;
+        if (last !== undefined && batch.seq <= last) return { applied: false };
+        if (batch.run !== undefined) this.runs.insert(completeRun(batch.run));
+        else if (!this.runs.exists(batch.runId)) throw new RunmeterError('E_RUN_NOT_FOUND', `no run with id ${batch.runId} in ${this.location}`);
+        if (batch.update !== undefined) this.runs.update(batch.runId, batch.update);
+        if (batch.params !== undefined) this.runs.mergeParams(batch.runId, batch.params);
+        if (batch.tags !== undefined) this.runs.addTags(batch.runId, batch.tags);
+        if (batch.series !== undefined) this.writer.appendColumns(batch.runId, batch.series);
+        if (batch.output !== undefined) {
+          const insert = this.statement('INSERT INTO output_chunks (run_id, stream, offset, length, time) VALUES (?, ?, ?, ?, ?)');
+          for (const piece of batch.output) insert.run(batch.runId, streamCode[piece.stream], piece.offset, piece.length, piece.time);
+        }
+        if (batch.heartbeat !== undefined) this.runs.heartbeat(batch.runId, batch.heartbeat);
+        this.statement(
+          'INSERT INTO producers (run_id, producer, last_seq) VALUES (?, ?, ?) ON CONFLICT (run_id, producer) DO UPDATE SET last_seq = excluded.last_seq',
+        ).run(batch.runId, batch.producer, batch.seq);
+        this.runs.bumpChange(batch.runId);
+        return { applied: true };
+      });
+    } catch (error) {
+      // The transaction rolled back: what the writer holds in memory (open chunks, counts) must too.
+      this.writer.reset();
+      throw error;
+    }
   }
 
   async getRun(id: string): Promise<Run | undefined> {
@@ -255,17 +224,21 @@ export class SqliteStore implements Store {
     return lost.map((row) => ({ ...runFromRow(row), status: 'lost' as const }));
   }
 
-  async appendPoints(runId: string, points: SeriesPoint[], options: AppendOptions = {}): Promise<void> {
-    await this.appendColumns(runId, columnsOf(points), options);
+  async appendPoints(runId: string, points: SeriesPoint[]): Promise<void> {
+    await this.appendColumns(runId, columnsOf(points));
   }
 
-  async appendColumns(runId: string, batches: SeriesColumns[], options: AppendOptions = {}): Promise<void> {
-    const defer = options.defer === true;
-    if (!batches.some((batch) => batch.n > 0) && (defer || !this.writer.hasDeferred)) return;
-    this.write(() => {
-      this.writer.appendColumns(runId, batches, defer);
-      if (!defer) this.bumpChange(runId);
-    });
+  async appendColumns(runId: string, batches: SeriesColumns[]): Promise<void> {
+    if (!batches.some((batch) => batch.n > 0)) return;
+    try {
+      this.write(() => {
+        this.writer.appendColumns(runId, batches);
+        this.runs.bumpChange(runId);
+      });
+    } catch (error) {
+      this.writer.reset();
+      throw error;
+    }
   }
 
   async listSeries(runId: string): Promise<SeriesSummary[]> {
@@ -301,7 +274,7 @@ export class SqliteStore implements Store {
     this.write(() => {
       const insert = this.statement('INSERT INTO output_chunks (run_id, stream, offset, length, time) VALUES (?, ?, ?, ?, ?)');
       for (const chunk of chunks) insert.run(runId, streamCode[chunk.stream], chunk.offset, chunk.length, chunk.time);
-      this.bumpChange(runId);
+      this.runs.bumpChange(runId);
     });
   }
 
@@ -339,7 +312,7 @@ export class SqliteStore implements Store {
           artifact.time,
           JSON.stringify(artifact.meta),
         );
-      this.bumpChange(artifact.runId);
+      this.runs.bumpChange(artifact.runId);
     });
   }
 

@@ -1,0 +1,107 @@
+import type Database from 'better-sqlite3';
+import { RunmeterError } from '../../model/errors.js';
+import type { Run, RunUpdate } from '../../model/run.js';
+
+/** The runs table's writes, as synchronous steps to run inside a transaction: the public calls and applyBatch share them. */
+export class RunWriter {
+  private readonly statements;
+
+  constructor(private readonly db: Database.Database) {
+    this.statements = {
+      insert: db.prepare(
+        `INSERT INTO runs (id, name, project, command, cwd, host, user, git_commit, git_dirty, status, exit_code, signal, reason, cause, note,
+           start_time, end_time, heartbeat, version, agent_pid, agent_id, params, tags, source, system)
+         VALUES (@id, @name, @project, @command, @cwd, @host, @user, @gitCommit, @gitDirty, @status, @exitCode, @signal, @reason, @cause, @note,
+           @startTime, @endTime, @startTime, @version, @agentPid, @agentId, @params, @tags, @source, @system)
+         ON CONFLICT (id) DO NOTHING`,
+      ),
+      exists: db.prepare('SELECT 1 FROM runs WHERE id = ?').pluck(),
+      params: db.prepare('SELECT params FROM runs WHERE id = ?').pluck(),
+      setParams: db.prepare('UPDATE runs SET params = ? WHERE id = ?'),
+      tags: db.prepare('SELECT tags FROM runs WHERE id = ?').pluck(),
+      setTags: db.prepare('UPDATE runs SET tags = ? WHERE id = ?'),
+      heartbeat: db.prepare('UPDATE runs SET heartbeat = max(coalesce(heartbeat, 0), ?) WHERE id = ?'),
+      nextChange: db.prepare("UPDATE meta SET value = value + 1 WHERE key = 'change_seq' RETURNING value").pluck(),
+      markChange: db.prepare('UPDATE runs SET change_seq = ? WHERE id = ?'),
+    };
+  }
+
+  /** Inserts the run; returns false, changing nothing, when a run with its id exists already. */
+  insert(run: Run): boolean {
+    const result = this.statements.insert.run({
+      id: run.id,
+      name: run.name,
+      project: run.project ?? null,
+      command: JSON.stringify(run.command),
+      cwd: run.cwd,
+      host: run.host,
+      user: run.user,
+      gitCommit: run.gitCommit ?? null,
+      gitDirty: run.gitDirty === undefined ? null : run.gitDirty ? 1 : 0,
+      status: run.status,
+      exitCode: run.exitCode ?? null,
+      signal: run.signal ?? null,
+      reason: run.reason ?? null,
+      cause: run.cause ?? null,
+      note: run.note ?? null,
+      startTime: run.startTime,
+      endTime: run.endTime ?? null,
+      version: run.version,
+      agentPid: run.agentPid ?? null,
+      agentId: run.agentId ?? null,
+      params: JSON.stringify(run.params),
+      tags: JSON.stringify(run.tags),
+      source: run.source,
+      system: run.system === undefined ? null : JSON.stringify(run.system),
+    });
+    return result.changes > 0;
+  }
+
+  exists(id: string): boolean {
+    return this.statements.exists.get(id) !== undefined;
+  }
+
+  update(id: string, update: RunUpdate): void {
+    const columns: Record<string, unknown> = {};
+    if (update.status !== undefined) columns.status = update.status;
+    if (update.exitCode !== undefined) columns.exit_code = update.exitCode;
+    if (update.signal !== undefined) columns.signal = update.signal;
+    if (update.reason !== undefined) columns.reason = update.reason;
+    if (update.cause !== undefined) columns.cause = update.cause;
+    if (update.note !== undefined) columns.note = update.note;
+    if (update.project !== undefined) columns.project = update.project;
+    if (update.endTime !== undefined) columns.end_time = update.endTime;
+    if (update.name !== undefined) columns.name = update.name;
+    if (update.tags !== undefined) columns.tags = JSON.stringify(update.tags);
+    if (update.system !== undefined) columns.system = JSON.stringify(update.system);
+    if (update.gitCommit !== undefined) columns.git_commit = update.gitCommit;
+    if (update.gitDirty !== undefined) columns.git_dirty = update.gitDirty ? 1 : 0;
+    const names = Object.keys(columns);
+    if (names.length === 0) return;
+    // Column names come from the fixed list above, never from the caller.
+    this.db.prepare(`UPDATE runs SET ${names.map((n) => `${n} = @${n}`).join(', ')} WHERE id = @id`).run({ ...columns, id });
+  }
+
+  mergeParams(id: string, params: Record<string, unknown>): void {
+    const current = this.statements.params.get(id) as string | undefined;
+    if (current === undefined) throw new RunmeterError('E_RUN_NOT_FOUND', `no run with id ${id}`);
+    this.statements.setParams.run(JSON.stringify({ ...JSON.parse(current), ...params }), id);
+  }
+
+  addTags(id: string, tags: readonly string[]): void {
+    const current = this.statements.tags.get(id) as string | undefined;
+    if (current === undefined) throw new RunmeterError('E_RUN_NOT_FOUND', `no run with id ${id}`);
+    const had = JSON.parse(current) as string[];
+    const added = tags.filter((tag, i) => !had.includes(tag) && tags.indexOf(tag) === i);
+    if (added.length > 0) this.statements.setTags.run(JSON.stringify([...had, ...added]), id);
+  }
+
+  heartbeat(id: string, time: number): void {
+    this.statements.heartbeat.run(time, id);
+  }
+
+  /** Marks the run changed, for `changes()` (the dashboard's live updates). */
+  bumpChange(id: string): void {
+    this.statements.markChange.run(this.statements.nextChange.get() as number, id);
+  }
+}
