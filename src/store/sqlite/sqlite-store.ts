@@ -214,10 +214,16 @@ export class SqliteStore implements Store {
   async markLostRuns(host: string, isAlive: (pid: number, agentId?: string) => boolean): Promise<Run[]> {
     const rows = this.db.prepare("SELECT * FROM runs WHERE status = 'running' AND host = ?").all(host) as Array<RunRow & { heartbeat: number | null }>;
     const lost = rows.filter((row) => row.agent_pid === null || !isAlive(row.agent_pid, row.agent_id ?? undefined));
+    // A lost run ended when it was last heard of: its last heartbeat, point or piece of output, whichever is latest.
+    const lastHeard = this.db.prepare(
+      `SELECT MAX(COALESCE((SELECT MAX(last_time) FROM series WHERE run_id = $id), 0),
+                  COALESCE((SELECT MAX(time) FROM output_chunks WHERE run_id = $id), 0)) AS t`,
+    );
     for (const row of lost) {
+      const heard = Number((lastHeard.get({ id: row.id }) as { t: number | null }).t ?? 0);
       await this.updateRun(row.id, {
         status: 'lost',
-        endTime: row.heartbeat ?? row.start_time,
+        endTime: Math.max(row.heartbeat ?? row.start_time, Math.round(heard)),
         reason: 'the runmeter process recording this run stopped before the job ended',
       });
     }
