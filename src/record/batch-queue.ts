@@ -129,6 +129,22 @@ export class BatchQueue {
     return leftovers;
   }
 
+  /**
+   * Writes every waiting batch now, in order, without waiting for answers: the process is ending and no callback
+   * will run again. A synchronous store (SQLite) has them stored when this returns; a batch that was already
+   * applied is recognised by its seq and stored once.
+   */
+  writeNow(): void {
+    for (const entry of this.waiting) {
+      try {
+        const batch = entry.batch ?? readSpooledBatch(entry.file as string);
+        this.sink.write(batch).catch(() => {});
+      } catch {
+        // Nothing is left to tell; what was spooled stays for the next command to merge.
+      }
+    }
+  }
+
   private memoryLimit(): number {
     return this.options.memoryBytes ?? 32 * 1024 * 1024;
   }

@@ -3,7 +3,7 @@
 export { isAgentAlive, isProcessAlive, processIdentity } from '../store/agent-process.js';
 export { runmeterHome, storeLocation } from '../store/location.js';
 export { makeDirectory } from '../store/make-directory.js';
-export type { OutputChunk, OutputStream, Store } from '../store/store.js';
+export type { Artifact, OutputChunk, OutputStream, Store } from '../store/store.js';
 export { BatchQueue, type QueueLeftovers } from './batch-queue.js';
 export { type MergedSpool, mergeSpools } from './merge-spools.js';
 export { openSink, resolvedStoreSpec, spoolBases, startRecorder, storeSink } from './open.js';
