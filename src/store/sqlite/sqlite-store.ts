@@ -37,7 +37,9 @@ export class SqliteStore implements Store {
     this.location = dbFile;
     this.filesDir = filesDir;
     try {
-      makeDirectory(path.dirname(dbFile));
+      // A new store is private: its folders 0700 and its database 0600 (SQLite gives the WAL files the same mode).
+      makeDirectory(path.dirname(dbFile), 0o700);
+      if (!options.readonly) createPrivateFile(dbFile);
       // Loaded on first use: commands that never open a store (parse, flops) do not pay for the native module.
       const BetterSqlite3 = createRequire(import.meta.url)('better-sqlite3') as typeof Database;
       this.db = new BetterSqlite3(dbFile, { readonly: options.readonly ?? false });
@@ -269,9 +271,8 @@ export class SqliteStore implements Store {
 
   async appendOutput(runId: string, stream: OutputStream, bytes: Uint8Array, time: number): Promise<void> {
     const file = this.outputFile(runId, stream);
-    makeDirectory(path.dirname(file));
     const offset = fileSize(file);
-    fs.appendFileSync(file, bytes);
+    writeAt(file, bytes, offset);
     await this.indexOutput(runId, [{ stream, offset, length: bytes.byteLength, time }]);
   }
 
@@ -353,5 +354,15 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
+  }
+}
+
+/** Creates `file` empty with mode 0600 unless it exists; refuses a symbolic link there. */
+function createPrivateFile(file: string): void {
+  try {
+    fs.closeSync(fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, 0o600));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    if (fs.lstatSync(file).isSymbolicLink()) throw new Error('it is a symbolic link (runmeter does not follow links to its database)');
   }
 }
