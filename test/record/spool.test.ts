@@ -1,0 +1,88 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { RecordBatch } from '../../src/model/batch.js';
+import { columnsOf } from '../../src/model/columns.js';
+import { findSpools, readSpooledBatch, Spool } from '../../src/record/spool.js';
+import { runCli, showJson, tempHome } from '../helpers/cli.js';
+
+const deadPid = (): number => spawnSync(process.execPath, ['-e', '0']).pid as number;
+const meta = (runId: string, pid = process.pid) => ({ runId, producer: 'test/1', location: 'nowhere', pid, created: Date.now() });
+const batch = (runId: string, seq: number, from: number, to: number, create = false): RecordBatch => {
+  const points = [];
+  for (let i = from; i < to; i++) points.push({ series: { name: 'loss', kind: 'training' as const }, time: 1_000 + i, step: i, value: i });
+  const run = { id: runId, name: 'spooled', command: ['x'], cwd: '/tmp', host: 'box', user: 'ada', startTime: 1_000, version: '0', source: 'run' as const };
+  return { runId, producer: 'test/1', seq, series: columnsOf(points), ...(create ? { run } : {}) };
+};
+const mode = (file: string) => fs.statSync(file).mode & 0o777;
+
+describe('Spool', () => {
+  it('keeps batches in a private folder (0700) and files (0600), read back as written', () => {
+    const base = path.join(tempHome(), 'spool');
+    const spool = new Spool([base], meta('r1'));
+    const file = spool.write(batch('r1', 1, 0, 10));
+    expect(mode(base)).toBe(0o700);
+    expect(mode(spool.folder as string)).toBe(0o700);
+    expect(mode(file)).toBe(0o600);
+    expect(readSpooledBatch(file).series?.step).toEqual(batch('r1', 1, 0, 10).series?.step);
+  });
+
+  it('refuses a base that is a planted symbolic link, and uses the next base', () => {
+    const home = tempHome();
+    const target = path.join(home, 'elsewhere');
+    fs.mkdirSync(target);
+    const planted = path.join(home, 'planted');
+    fs.symlinkSync(target, planted);
+    const fallback = path.join(home, 'fallback');
+    const spool = new Spool([planted, fallback], meta('r2'));
+    spool.write(batch('r2', 1, 0, 5));
+    expect(fs.readdirSync(target)).toEqual([]);
+    expect(path.dirname(spool.folder as string)).toBe(fallback);
+  });
+
+  it('never writes through a link planted where a batch file will go', () => {
+    const home = tempHome();
+    const spool = new Spool([path.join(home, 'spool')], meta('r3'));
+    spool.write(batch('r3', 1, 0, 5));
+    const victim = path.join(home, 'victim');
+    fs.writeFileSync(victim, 'keep me');
+    fs.symlinkSync(victim, path.join(spool.folder as string, '000000000002.batch'));
+    expect(() => spool.write(batch('r3', 2, 5, 10))).not.toThrow(); // EEXIST: kept as is, not followed
+    expect(fs.readFileSync(victim, 'utf8')).toBe('keep me');
+  });
+
+  it("passes over another user's folder and links when looking for spools", () => {
+    const base = path.join(tempHome(), 'spools');
+    const spool = new Spool([base], meta('r4', deadPid()));
+    spool.write(batch('r4', 1, 0, 5));
+    const foreign = new Spool([base], meta('r5', deadPid()));
+    foreign.write(batch('r5', 1, 0, 5));
+    fs.chownSync(foreign.folder as string, 65534, 65534);
+    fs.symlinkSync(spool.folder as string, path.join(base, 'link'));
+    expect(findSpools([base]).map((s) => s.meta.runId)).toEqual(['r4']);
+  });
+});
+
+describe('runmeter sync of spools', () => {
+  it('adds a dead recorder’s spool exactly once when two syncs run at once', async () => {
+    const home = tempHome();
+    const base = path.join(home, 'spools');
+    const spool = new Spool([base], meta('rs', deadPid()));
+    for (let seq = 1; seq <= 40; seq++) spool.write(batch('rs', seq, (seq - 1) * 50, seq * 50, seq === 1));
+    const [a, b] = await Promise.all([runCli(['sync', '--from', base], { home }), runCli(['sync', '--from', base], { home })]);
+    expect(a.code, a.stderr.toString()).toBe(0);
+    expect(b.code, b.stderr.toString()).toBe(0);
+    expect((await showJson(home, 'rs')).series.find((s) => s.name === 'loss')?.count).toBe(2000);
+    expect(fs.existsSync(spool.folder as string)).toBe(false);
+  }, 30_000);
+
+  it('leaves the spool of a recorder that still runs alone', async () => {
+    const home = tempHome();
+    const base = path.join(home, 'spools');
+    const spool = new Spool([base], meta('live', process.pid));
+    spool.write(batch('live', 1, 0, 10, true));
+    await runCli(['sync', '--from', base], { home });
+    expect(findSpools([base]).map((s) => s.batches.length)).toEqual([1]);
+  }, 30_000);
+});
