@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runCli, tempHome } from '../helpers/cli.js';
+import { showJson } from '../helpers/cli.js';
 import { job, node, storedCount, storedStdout } from './helpers.js';
 
 // The 3 M line case and its peak RSS live in bench/faults.bench.mjs; 200,000 lines keep the suite quick.
@@ -11,6 +12,9 @@ describe('a job printing malformed metric lines', () => {
     expect(result.code).toBe(0);
     expect(result.stdout.toString().split('\n').filter(Boolean)).toHaveLength(lines);
     expect(await storedCount(home, 'bad', 'ok')).toBe(lines / 1000);
+    // System metrics kept being sampled while the parser rejected lines.
+    const { series } = await showJson(home, 'bad');
+    expect(series.find((s) => s.name === 'job/cpu_percent')?.count).toBeGreaterThan(0);
     expect((await storedStdout(home, 'bad')).equals(result.stdout)).toBe(true);
     // First 20 in full, then a summary: not one warning per line.
     const warnings = result.stderr.toString().split('\n').filter(Boolean);
