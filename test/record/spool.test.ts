@@ -25,7 +25,7 @@ describe('Spool', () => {
     expect(mode(base)).toBe(0o700);
     expect(mode(spool.folder as string)).toBe(0o700);
     expect(mode(file)).toBe(0o600);
-    expect(readSpooledBatch(file).series?.step).toEqual(batch('r1', 1, 0, 10).series?.step);
+    expect(readSpooledBatch(file).series).toEqual(batch('r1', 1, 0, 10).series);
   });
 
   it('refuses a base that is a planted symbolic link, and uses the next base', () => {
