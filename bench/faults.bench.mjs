@@ -1,0 +1,111 @@
+// Benchmarks of issue 11 (one recording pipeline): a job writing prebuilt blocks as fast as a pipe takes them, through
+// runmeter against piped to `cat` (wall time and the job's own time to exit); runmeter's CPU at 1,000 metric lines a
+// second and on an idle job against a psutil poller reading the same figures; runmeter's peak RSS on 3 M malformed
+// metric lines. Sizes: BENCH_MB (200), BENCH_SECONDS (10), BENCH_LINES (3,000,000).
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { median, report } from './lib.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '..');
+const cli = path.join(root, 'bin', 'runmeter');
+const node = process.execPath;
+const megabytes = Number(process.env.BENCH_MB ?? 200);
+const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+const malformed = Number(process.env.BENCH_LINES ?? 3_000_000);
+const home = fs.mkdtempSync(path.join(os.tmpdir(), 'runmeter-bench-faults-'));
+const env = { ...process.env, RUNMETER_HOME: home, RUNMETER_STORE: '' };
+const ticks = 100; // USER_HZ on Linux
+
+/**
+ * Runs `command args`, polling /proc/<pid> of that process: wall ms, its CPU seconds (utime+stime), peak RSS, and its
+ * steady CPU rate (CPU seconds per second from `settleMs` after the start to the last poll: start-up left out).
+ */
+function watched(command, args, { stdout = 'ignore', settleMs = 1500 } = {}) {
+  return new Promise((resolve, reject) => {
+    const start = process.hrtime.bigint();
+    const child = spawn(command, args, { stdio: ['ignore', stdout, 'ignore'], env });
+    let cpu = 0;
+    let peak = 0;
+    let settled;
+    let last;
+    const poll = () => {
+      try {
+        const stat = fs.readFileSync(`/proc/${child.pid}/stat`, 'utf8');
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        cpu = (Number(fields[11]) + Number(fields[12])) / ticks;
+        const hwm = Number(/VmHWM:\s+(\d+)/.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
+        peak = Math.max(peak, hwm);
+        const at = Number(process.hrtime.bigint() - start) / 1e6;
+        if (settled === undefined && at >= settleMs) settled = { at, cpu };
+        last = { at, cpu };
+      } catch {}
+    };
+    const timer = setInterval(poll, 50);
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      clearInterval(timer);
+      const rate = settled && last && last.at > settled.at ? (last.cpu - settled.cpu) / ((last.at - settled.at) / 1000) : Number.NaN;
+      resolve({ ms: Number(process.hrtime.bigint() - start) / 1e6, code, cpu, peak, rate });
+    });
+  });
+}
+
+/** Runs a shell line; resolves with wall ms. */
+function shell(line) {
+  return new Promise((resolve, reject) => {
+    const start = process.hrtime.bigint();
+    const child = spawn('bash', ['-c', line], { stdio: ['ignore', 'ignore', 'inherit'], env });
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve(Number(process.hrtime.bigint() - start) / 1e6) : reject(new Error(`${line}: exit ${code}`))));
+  });
+}
+
+const q = (s) => `'${s.replaceAll("'", "'\\''")}'`;
+const blocks = path.join(here, 'blocks-job.mjs');
+const jobMs = path.join(home, 'job-ms');
+const piped = [];
+const metered = [];
+const pipedJob = [];
+const meteredJob = [];
+for (let i = 0; i < 3; i++) {
+  piped.push(await shell(`${q(node)} ${q(blocks)} ${megabytes} ${q(jobMs)} | cat > /dev/null`));
+  pipedJob.push(Number(fs.readFileSync(jobMs, 'utf8')));
+  metered.push(await shell(`${q(node)} ${q(cli)} run -q -- ${q(node)} ${q(blocks)} ${megabytes} ${q(jobMs)} | cat > /dev/null`));
+  meteredJob.push(Number(fs.readFileSync(jobMs, 'utf8')));
+}
+const flood = median(metered) / median(piped);
+report({ name: `${megabytes} MB of blocks: runmeter vs | cat`, value: median(metered), unit: 'ms', baseline: median(piped), ratio: flood, target: '<= 1.3x', ok: flood <= 1.3 });
+const own = median(meteredJob) / median(pipedJob);
+report({ name: "the job's own time to exit vs | cat", value: median(meteredJob), unit: 'ms', baseline: median(pipedJob), ratio: own, target: '<= 1.05x', ok: own <= 1.05 });
+
+// 1,000 metric lines a second: runmeter's CPU over the job's life, as a share of one core.
+const paced = path.join(root, 'test', 'fixtures', 'jobs', 'paced-metrics.mjs');
+const busy = await watched(node, [cli, 'run', '-q', '--no-system', '--', node, paced, String(1000 * seconds), String(seconds)]);
+const share = busy.rate;
+report({ name: 'CPU at 1,000 metric lines/s (after start-up)', value: share * 100, unit: '% of a core', target: '<= 1%', ok: share <= 0.01 });
+report({ name: 'CPU at 1,000 metric lines/s (whole life)', value: (busy.cpu / (busy.ms / 1000)) * 100, unit: '% of a core', target: 'info' });
+
+// An idle job: runmeter sampling system metrics (every second) against psutil reading the same figures each second.
+const idle = await watched(node, [cli, 'run', '-q', '--', 'sleep', String(seconds)]);
+const poller = [
+  'import psutil, sys, time',
+  'job = psutil.Popen(["sleep", sys.argv[1]])',
+  'while job.poll() is None:',
+  '    psutil.cpu_percent(percpu=True); psutil.virtual_memory(); psutil.disk_io_counters(); psutil.net_io_counters()',
+  '    with job.oneshot(): job.cpu_percent(); job.memory_info(); job.num_threads()',
+  '    [c.memory_info() for c in job.children(recursive=True)]',
+  '    time.sleep(1)',
+].join('\n');
+const psutilRun = await watched('/usr/bin/python3', ['-c', poller, String(seconds)]);
+const idleRatio = idle.rate / psutilRun.rate;
+report({ name: 'CPU on an idle job vs a psutil poller (after start-up)', value: idle.rate * 100, unit: '% of a core', baseline: psutilRun.rate * 100, ratio: idleRatio, target: '<= 1x', ok: idleRatio <= 1 });
+
+// 3 M malformed metric lines: runmeter's peak RSS (its ingest worker is a thread of the same process).
+const bad = path.join(root, 'test', 'fixtures', 'jobs', 'malformed-metrics.mjs');
+const rss = await watched(node, [cli, 'run', '-q', '--', node, bad, String(malformed)]);
+report({ name: `peak RSS on ${malformed.toLocaleString('en-US')} malformed lines`, value: rss.peak / 2 ** 20, unit: 'MB', target: '<= 150 MB', ok: rss.peak <= 150 * 2 ** 20 });
+fs.rmSync(home, { recursive: true, force: true });
