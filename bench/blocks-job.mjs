@@ -1,6 +1,7 @@
 // A job that writes prebuilt 64 KB blocks of text as fast as its stdout takes them, MB megabytes in all, then writes
 // its own time from start to exit (ms) to the file OUT: the bench compares it under runmeter and piped to `cat`.
 import fs from 'node:fs';
+
 const megabytes = Number(process.argv[2] ?? 200);
 const out = process.argv[3];
 const line = `${'x'.repeat(99)}\n`;

@@ -78,9 +78,25 @@ for (let i = 0; i < 3; i++) {
   meteredJob.push(Number(fs.readFileSync(jobMs, 'utf8')));
 }
 const flood = median(metered) / median(piped);
-report({ name: `${megabytes} MB of blocks: runmeter vs | cat`, value: median(metered), unit: 'ms', baseline: median(piped), ratio: flood, target: '<= 1.3x', ok: flood <= 1.3 });
+report({
+  name: `${megabytes} MB of blocks: runmeter vs | cat`,
+  value: median(metered),
+  unit: 'ms',
+  baseline: median(piped),
+  ratio: flood,
+  target: '<= 1.3x',
+  ok: flood <= 1.3,
+});
 const own = median(meteredJob) / median(pipedJob);
-report({ name: "the job's own time to exit vs | cat", value: median(meteredJob), unit: 'ms', baseline: median(pipedJob), ratio: own, target: '<= 1.05x', ok: own <= 1.05 });
+report({
+  name: "the job's own time to exit vs | cat",
+  value: median(meteredJob),
+  unit: 'ms',
+  baseline: median(pipedJob),
+  ratio: own,
+  target: '<= 1.05x',
+  ok: own <= 1.05,
+});
 
 // 1,000 metric lines a second: runmeter's CPU over the job's life, as a share of one core.
 const paced = path.join(root, 'test', 'fixtures', 'jobs', 'paced-metrics.mjs');
@@ -102,10 +118,24 @@ const poller = [
 ].join('\n');
 const psutilRun = await watched('/usr/bin/python3', ['-c', poller, String(seconds)]);
 const idleRatio = idle.rate / psutilRun.rate;
-report({ name: 'CPU on an idle job vs a psutil poller (after start-up)', value: idle.rate * 100, unit: '% of a core', baseline: psutilRun.rate * 100, ratio: idleRatio, target: '<= 1x', ok: idleRatio <= 1 });
+report({
+  name: 'CPU on an idle job vs a psutil poller (after start-up)',
+  value: idle.rate * 100,
+  unit: '% of a core',
+  baseline: psutilRun.rate * 100,
+  ratio: idleRatio,
+  target: '<= 1x',
+  ok: idleRatio <= 1,
+});
 
 // 3 M malformed metric lines: runmeter's peak RSS (its ingest worker is a thread of the same process).
 const bad = path.join(root, 'test', 'fixtures', 'jobs', 'malformed-metrics.mjs');
 const rss = await watched(node, [cli, 'run', '-q', '--', node, bad, String(malformed)]);
-report({ name: `peak RSS on ${malformed.toLocaleString('en-US')} malformed lines`, value: rss.peak / 2 ** 20, unit: 'MB', target: '<= 150 MB', ok: rss.peak <= 150 * 2 ** 20 });
+report({
+  name: `peak RSS on ${malformed.toLocaleString('en-US')} malformed lines`,
+  value: rss.peak / 2 ** 20,
+  unit: 'MB',
+  target: '<= 150 MB',
+  ok: rss.peak <= 150 * 2 ** 20,
+});
 fs.rmSync(home, { recursive: true, force: true });

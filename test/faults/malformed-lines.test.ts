@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runCli, tempHome } from '../helpers/cli.js';
-import { showJson } from '../helpers/cli.js';
+import { runCli, showJson, tempHome } from '../helpers/cli.js';
 import { job, node, storedCount, storedStdout } from './helpers.js';
 
 // The 3 M line case and its peak RSS live in bench/faults.bench.mjs; 200,000 lines keep the suite quick.

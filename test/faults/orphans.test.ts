@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runCli, tempHome } from '../helpers/cli.js';
-import { showJson } from '../helpers/cli.js';
+import { runCli, showJson, tempHome } from '../helpers/cli.js';
 
 describe('orphaned children holding the pipe', () => {
   it("ends the run when the main process exits: sh -c 'sleep 20 & exit 3' takes ~0 s and exits 3", async () => {
