@@ -136,10 +136,11 @@ export const migrations: ReadonlyArray<{ version: number; sql: string }> = [
 
 /** Applies the migrations the database has not seen yet, each in its own transaction. */
 export function migrate(db: Database.Database): void {
-  const current = db.pragma('user_version', { simple: true }) as number;
   for (const migration of migrations) {
-    if (migration.version <= current) continue;
+    if ((db.pragma('user_version', { simple: true }) as number) >= migration.version) continue;
     db.transaction(() => {
+      // Read again under the write lock: another process opening the same new store may have applied it meanwhile.
+      if ((db.pragma('user_version', { simple: true }) as number) >= migration.version) return;
       db.exec(migration.sql);
       db.pragma(`user_version = ${migration.version}`);
     }).immediate();
