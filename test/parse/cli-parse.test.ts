@@ -56,7 +56,11 @@ describe('runmeter parse', () => {
       ['lr', 0.01, 2, 'pattern'],
     ]);
     const noConfig = await runCli(['parse', 'train.log', '--jsonl', '--no-config'], { home, cwd: project });
-    expect(noConfig.stdout.toString()).toBe('');
+    // Without the config's pattern, the generic reader takes both lines (`episode` and `iter` are the step).
+    expect(jsonl(noConfig.stdout).map((p) => [p.name, p.value, p.step ?? null, p.format])).toEqual([
+      ['reward', 3.5, 1, 'text'],
+      ['lr', 0.01, 2, 'text'],
+    ]);
     const perBatch = await runCli(['parse', log('keras1_verbose1.log'), '--jsonl', '--per-batch'], { home });
     expect(jsonl(perBatch.stdout).length).toBeGreaterThan(200);
   });

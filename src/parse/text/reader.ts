@@ -10,8 +10,9 @@ import { BoxTable } from './box-table.js';
 import type { HintTracker } from './hint.js';
 import { type LineMarkers, readMarkers } from './markers.js';
 import { COLON_PAIR, EQUALS_PAIR, Pairs, readPairs, SPACE_PAIR, UNNAMED } from './pairs.js';
+import { HAS_BRACE, HAS_DIGIT, HAS_HASH, prescan, WORDS_IN_A_ROW } from './prescan.js';
 import { Tables } from './tables.js';
-import { BRACE, Tokens, tokenize } from './tokens.js';
+import { Tokens, tokenize } from './tokens.js';
 import { skipLogPrefix, unitOfName, unnamedName } from './wording.js';
 import { CONTEXTS, contextOf, EPOCH, METRIC, nameFlags, STEP } from './words.js';
 
@@ -79,16 +80,23 @@ export class TextReader {
   line(buf: Buffer, start: number, end: number, at: LineContext): boolean {
     if (this.use.tables && BoxTable.mayBe(buf[start]) && this.box.line(buf.toString('utf8', start, end), at)) return this.done('points');
     const from = skipLogPrefix(buf, start, end);
+    const scan = prescan(buf, from, end);
+    if (!(scan & (HAS_DIGIT | HAS_BRACE))) {
+      // A table's header names its epoch or step column (`epoch`, `Epoch`, spaCy's `E` and `#`).
+      if (this.use.tables && scan & (EPOCH | STEP | HAS_HASH) && this.tables.header(buf.toString('utf8', from, end))) return this.done('header');
+      return this.done('no number');
+    }
+    // Only lines with a metric word, or a marker and no words in a row (no sentence), are worth their tokens; while
+    // the stream has given no point, every line is, for the hint.
+    if (!this.hint.active && !(scan & (METRIC | HAS_BRACE))) {
+      if (!(scan & (EPOCH | STEP))) return this.done('no marker or metric word');
+      if (scan & WORDS_IN_A_ROW) return this.done('a sentence');
+    }
     const t = this.t;
     tokenize(buf, from, end, t);
     if (t.glueAt >= 0 && this.depth < MAX_GLUED) return this.glued(buf, from, t.glueAt, end, at);
-    const braces = hasBrace(t);
-    if (braces && this.embedded(buf, from, end)) return true;
-    if (t.numbers === 0 && !braces) {
-      if (this.use.tables && this.tables.header(buf.toString('utf8', from, end))) return this.done('header');
-      return this.done('no number');
-    }
-    if (!(t.wordFlags & (EPOCH | STEP | METRIC)) && !braces && !this.hint.active) return this.done('no marker or metric word');
+    if (scan & HAS_BRACE && this.embedded(buf, from, end)) return true;
+    if (t.numbers === 0 && !(scan & HAS_BRACE)) return this.done('no number');
     const m = this.m;
     const p = this.p;
     const marked = readMarkers(t, m);
@@ -250,11 +258,6 @@ export class TextReader {
     }
     return state;
   }
-}
-
-function hasBrace(t: Tokens): boolean {
-  for (let k = 0; k < t.count; k++) if (t.kind[k] === BRACE) return true;
-  return false;
 }
 
 const METRIC_KEY = [0x6d, 0x65, 0x74, 0x72, 0x69, 0x63]; // metric

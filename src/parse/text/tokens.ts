@@ -2,7 +2,7 @@
 // and the punctuation that separates names from values and items from items. Dates, times, versions, paths and
 // hexadecimal are single `OTHER` tokens, never numbers.
 import { metricNumberAt } from '../number.js';
-import { EPOCH, STEP, UNIT, wordFlags } from './words.js';
+import { EPOCH, HASH_START, hashedWordFlags, hashStep, STEP, UNIT, wordFlags } from './words.js';
 
 export const WORD = 1;
 export const NUMBER = 2;
@@ -93,7 +93,7 @@ export function tokenize(buf: Uint8Array, start: number, end: number, t: Tokens)
     const from = i;
     if (isLetter(b)) {
       i = scanWord(buf, i, end);
-      const flags = wordFlags(buf, from, i);
+      const flags = hashedWordFlags(buf, from, i, wordHash);
       t.wordFlags |= flags;
       if (isSpecialNumber(buf, from, i)) pushNumber(t, from, i, gap, readSpecial(buf, from), 0);
       else {
@@ -155,15 +155,24 @@ function pushOther(t: Tokens, buf: Uint8Array, i: number, end: number, gap: numb
   return push(t, OTHER, i, j, gap);
 }
 
+/** The hash of the word scanWord read last (see words.ts). */
+let wordHash = 0;
+
 /** Letters, digits, `_`, `@`, and `.`, `-`, `/` between them: `val_loss`, `Acc@1`, `accuracy/top1`, `tok/s`. */
 function scanWord(buf: Uint8Array, i: number, end: number): number {
+  let hash = hashStep(HASH_START, buf[i] as number);
   let j = i + 1;
   while (j < end) {
-    const c = buf[j];
-    if (isWordByte(c)) j++;
-    else if ((c === 0x2e || c === 0x2d || c === 0x2f) && j + 1 < end && isWordByte(buf[j + 1])) j += 2;
-    else break;
+    const c = buf[j] as number;
+    if (isWordByte(c)) {
+      hash = hashStep(hash, c);
+      j++;
+    } else if ((c === 0x2e || c === 0x2d || c === 0x2f) && j + 1 < end && isWordByte(buf[j + 1])) {
+      hash = hashStep(hashStep(hash, c), buf[j + 1] as number);
+      j += 2;
+    } else break;
   }
+  wordHash = hash;
   return j;
 }
 
@@ -171,9 +180,15 @@ function scanWord(buf: Uint8Array, i: number, end: number): number {
 function isSpecialNumber(buf: Uint8Array, start: number, end: number): boolean {
   const n = end - start;
   if (n !== 3 && n !== 8) return false;
-  let word = '';
-  for (let i = start; i < end; i++) word += String.fromCharCode((buf[i] as number) | 0x20);
-  return word === 'nan' || word === 'inf' || word === 'infinity';
+  const a = (buf[start] as number) | 0x20;
+  const b = (buf[start + 1] as number) | 0x20;
+  const c = (buf[start + 2] as number) | 0x20;
+  if (a === 0x6e) return n === 3 && b === 0x61 && c === 0x6e;
+  if (a !== 0x69 || b !== 0x6e || c !== 0x66) return false;
+  if (n === 3) return true;
+  const rest = 'inity';
+  for (let i = 0; i < 5; i++) if (((buf[start + 3 + i] as number) | 0x20) !== rest.charCodeAt(i)) return false;
+  return true;
 }
 
 function readSpecial(buf: Uint8Array, start: number): number {

@@ -21,10 +21,12 @@ export const LEVEL = 512;
 export const NOT_NUMBER = 1024;
 
 export const CONTEXTS = TRAINING | VALIDATION | EVALUATION | TESTING;
+/** The words a first look at a line needs (see prescan.ts). */
+export const KEY_WORDS = EPOCH | STEP | METRIC | UNIT | LEVEL;
 
 const vocabulary: Array<[number, string]> = [
   [EPOCH, 'epoch ep'],
-  [STEP, 'step iter iteration global_step'],
+  [STEP, 'step iter iteration global_step episode'],
   [
     METRIC,
     'loss losses nll ce acc accuracy top1 top5 ppl perplexity lr f1 auc roc bleu rouge mse mae rmse logloss map iou miou ' +
@@ -54,53 +56,87 @@ const vocabulary: Array<[number, string]> = [
 
 const MAX_WORD = 24;
 
-/** FNV-1a over the lower-cased bytes `buf[start, end)` (ASCII letters folded). */
+/** Each byte lower-cased (ASCII letters folded). */
+export const LOWER = new Uint8Array(256);
+for (let b = 0; b < 256; b++) LOWER[b] = b >= 0x41 && b <= 0x5a ? b + 0x20 : b;
+
+/** The start of a word's hash; `hashStep` folds each byte in (FNV-1a over the lower-cased bytes). */
+export const HASH_START = 0x811c9dc5;
+export const hashStep = (h: number, b: number) => Math.imul(h ^ (LOWER[b] as number), 0x01000193);
+
 function hashOf(buf: Uint8Array, start: number, end: number): number {
-  let h = 0x811c9dc5;
-  for (let i = start; i < end; i++) {
-    let b = buf[i] as number;
-    if (b >= 0x41 && b <= 0x5a) b += 0x20;
-    h = Math.imul(h ^ b, 0x01000193);
-  }
+  let h = HASH_START;
+  for (let i = start; i < end; i++) h = hashStep(h, buf[i] as number);
   return h >>> 0;
 }
 
-interface Entry {
-  bytes: Uint8Array;
-  flags: number;
-}
+const TABLE_SIZE = 2048;
 
-/** Words by the hash of their lower-cased bytes. */
+/** Words by the hash of their lower-cased bytes, in an open-addressed table (a Map lookup per word costs too much). */
 class WordTable {
-  private readonly entries = new Map<number, Entry[]>();
+  /** Per slot: 1 + the word's index, or 0 when empty. */
+  private readonly slots = new Uint16Array(TABLE_SIZE);
+  private readonly hashes = new Uint32Array(TABLE_SIZE);
+  private readonly words: Uint8Array[] = [];
+  private readonly flagsOf: number[] = [];
+  /** Per first byte (lower-cased), a bit per length up to MAX_WORD that some word has: most words are ruled out by it. */
+  private readonly lengths = new Uint32Array(256);
+  /** The same, for the words a first look at a line needs (KEY_WORDS). */
+  private readonly keyLengths = new Uint32Array(256);
 
   add(word: string, flags: number): void {
     const bytes = Buffer.from(word.toLowerCase(), 'utf8');
     const hash = hashOf(bytes, 0, bytes.length);
-    const list = this.entries.get(hash) ?? [];
-    const same = list.find((entry) => Buffer.compare(entry.bytes, bytes) === 0);
-    if (same !== undefined) same.flags |= flags;
-    else list.push({ bytes, flags });
-    this.entries.set(hash, list);
+    const known = this.find(bytes, 0, bytes.length, hash);
+    if (known >= 0) {
+      this.flagsOf[known] = (this.flagsOf[known] as number) | flags;
+      return;
+    }
+    let slot = hash & (TABLE_SIZE - 1);
+    while (this.slots[slot] !== 0) slot = (slot + 1) & (TABLE_SIZE - 1);
+    this.words.push(bytes);
+    this.flagsOf.push(flags);
+    this.slots[slot] = this.words.length;
+    this.hashes[slot] = hash;
+    this.lengths[bytes[0] as number] = (this.lengths[bytes[0] as number] as number) | (1 << bytes.length);
+    if (flags & KEY_WORDS) this.keyLengths[bytes[0] as number] = (this.keyLengths[bytes[0] as number] as number) | (1 << bytes.length);
   }
 
-  /** The flags of the word `buf[start, end)`, in any case; 0 for a word it does not know. */
-  flags(buf: Uint8Array, start: number, end: number): number {
-    if (end - start > MAX_WORD || end <= start) return 0;
-    const list = this.entries.get(hashOf(buf, start, end));
-    if (list === undefined) return 0;
-    for (const entry of list) {
-      if (entry.bytes.length !== end - start) continue;
+  /** Like `mayHave`, for the key words only. */
+  mayBeKey(buf: Uint8Array, start: number, end: number): boolean {
+    return end - start <= MAX_WORD && end > start && ((this.keyLengths[LOWER[buf[start] as number] as number] as number) & (1 << (end - start))) !== 0;
+  }
+
+  /** Whether the table may hold the word `buf[start, end)`: false rules it out without hashing it. */
+  mayHave(buf: Uint8Array, start: number, end: number): boolean {
+    return end - start <= MAX_WORD && end > start && ((this.lengths[LOWER[buf[start] as number] as number] as number) & (1 << (end - start))) !== 0;
+  }
+
+  /** The flags of the word `buf[start, end)` whose hash is `hash` (hashOf), in any case; 0 for a word it does not know. */
+  flags(buf: Uint8Array, start: number, end: number, hash: number): number {
+    if (!this.mayHave(buf, start, end)) return 0;
+    const index = this.find(buf, start, end, hash >>> 0);
+    return index < 0 ? 0 : (this.flagsOf[index] as number);
+  }
+
+  /** The index of the word `buf[start, end)` with hash `hash`, or -1. */
+  private find(buf: Uint8Array, start: number, end: number, hash: number): number {
+    const length = end - start;
+    for (let slot = hash & (TABLE_SIZE - 1); ; slot = (slot + 1) & (TABLE_SIZE - 1)) {
+      const entry = this.slots[slot] as number;
+      if (entry === 0) return -1;
+      if (this.hashes[slot] !== hash) continue;
+      const word = this.words[entry - 1] as Uint8Array;
+      if (word.length !== length) continue;
       let i = 0;
-      while (i < entry.bytes.length) {
+      while (i < length) {
         let b = buf[start + i] as number;
         if (b >= 0x41 && b <= 0x5a) b += 0x20;
-        if (b !== entry.bytes[i]) break;
+        if (b !== word[i]) break;
         i++;
       }
-      if (i === entry.bytes.length) return entry.flags;
+      if (i === length) return entry - 1;
     }
-    return 0;
   }
 }
 
@@ -109,7 +145,17 @@ for (const [flags, words] of vocabulary) for (const word of words.split(' ')) ta
 
 /** The flags of the word `buf[start, end)`. */
 export function wordFlags(buf: Uint8Array, start: number, end: number): number {
-  return table.flags(buf, start, end);
+  return table.mayHave(buf, start, end) ? table.flags(buf, start, end, hashOf(buf, start, end)) : 0;
+}
+
+/** The flags of the word `buf[start, end)` when it is a key word (KEY_WORDS), else 0 or its flags: cheaper on other words. */
+export function keyWordFlags(buf: Uint8Array, start: number, end: number): number {
+  return table.mayBeKey(buf, start, end) ? table.flags(buf, start, end, hashOf(buf, start, end)) : 0;
+}
+
+/** The flags of the word `buf[start, end)` whose hash a scan has folded already (`hashStep` from `HASH_START`). */
+export function hashedWordFlags(buf: Uint8Array, start: number, end: number, hash: number): number {
+  return table.flags(buf, start, end, hash);
 }
 
 /** Separates the parts of a name: `val_loss`, `accuracy/top1`, `Acc@1`, `loss-cls`, `Avg. loss`. */
