@@ -4,6 +4,7 @@ import { LineAssembler } from './terminal/assembler.js';
 import type { OutputParser, ParseOptions, ParseSink } from './types.js';
 
 export { loadParseConfig, parsePatternSpec } from './config.js';
+export { explainLines, type LineExplanation } from './explain.js';
 export { encodeMetricJson } from './jsonl.js';
 export type { NoMetricsHint } from './text/hint.js';
 export type { FormatName, MetricPattern, OutputParser, ParseOptions, ParseSink, ParseWarning } from './types.js';

@@ -26,6 +26,7 @@ interface Carried {
 
 /** Why the last line gave no point, for `runmeter parse --explain`. */
 export type TextVerdict =
+  | 'not read'
   | 'points'
   | 'header'
   | 'no number'
