@@ -27,10 +27,12 @@ export interface ParsedMetric {
   rank?: number;
   /** 1-based line number in the stream it was found in. */
   line: number;
-  /** Which parser recognised it: `json`, `keras`, `hf`, `tqdm`, `lightning`, `xgboost`, `lightgbm`, `pattern`. */
+  /** Which parser recognised it: `json`, `keras`, `hf`, `tqdm`, `lightning`, `xgboost`, `lightgbm`, `text`, `table`, `pattern`. */
   format: string;
   /** When the line itself carried a timestamp (ms since epoch). */
   timestamp?: number;
+  /** The unit the value was printed in (`ms`, `%`, `GiB`, `tok/s`), when one was printed. */
+  unit?: string;
 }
 
 /** A number as the JSON contract writes it: finite numbers as they are, NaN and ±Infinity as strings. */

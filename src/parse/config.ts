@@ -16,6 +16,9 @@ const fixedNameSpec = /^([A-Za-z_][\w./@-]*)=\/(.*)\/([a-z]*)$/s;
 
 /** Compiles a regex, or throws a UsageError naming where it came from. */
 function compile(source: string, flags: string, where: string): RegExp {
+  // A pattern is matched line by line from its start: `g` and `y` would carry lastIndex from one line to the next.
+  const refused = flags.replace(/[^gy]/g, '');
+  if (refused !== '') throw new UsageError(`${where}: flag ${JSON.stringify(refused)} is not supported (patterns match each line whole; use i, m, s or u)`);
   try {
     return new RegExp(source, flags);
   } catch (error) {

@@ -4,7 +4,9 @@ import { LineAssembler } from './terminal/assembler.js';
 import type { OutputParser, ParseOptions, ParseSink } from './types.js';
 
 export { loadParseConfig, parsePatternSpec } from './config.js';
+export { explainLines, type LineExplanation } from './explain.js';
 export { encodeMetricJson } from './jsonl.js';
+export type { NoMetricsHint } from './text/hint.js';
 export type { FormatName, MetricPattern, OutputParser, ParseOptions, ParseSink, ParseWarning } from './types.js';
 export { formatNames } from './types.js';
 
@@ -14,9 +16,16 @@ export { formatNames } from './types.js';
  * the stream completes (a progress bar's last values).
  */
 export function createOutputParser(sink: ParseSink, options: ParseOptions = {}): OutputParser {
-  const router = new MetricRouter(
+  let found = false;
+  const router: MetricRouter = new MetricRouter(
     {
-      metric: (metric: ParsedMetric) => sink.metric(metric),
+      metric: (metric: ParsedMetric) => {
+        if (!found) {
+          found = true;
+          router.hint.found();
+        }
+        sink.metric(metric);
+      },
       warning: (line: number, message: string) => sink.warning?.({ line, message }),
     },
     options,
@@ -33,6 +42,9 @@ export function createOutputParser(sink: ParseSink, options: ParseOptions = {}):
       ended = true;
       assembler.end();
       router.end();
+    },
+    noMetricsHint() {
+      return found ? undefined : router.hint.hint();
     },
   };
 }

@@ -4,6 +4,7 @@
 import { contextFromName } from '../model/context.js';
 import type { ParsedMetric } from '../model/point.js';
 import { ByteWriter, FixedBytes } from './byte-writer.js';
+import type { ExactNames } from './formats/exact-names.js';
 import { dictRanges, scanDictLine } from './formats/hf-bytes.js';
 import { decodeName, isBlankRange, type MetricLineRanges, newMetricLineRanges, numberValue, scanMetricLine } from './formats/json-bytes.js';
 import type { LineContext } from './formats/line.js';
@@ -39,7 +40,8 @@ const HF_END = new FixedBytes(',"format":"hf"}\n');
 
 /** The fixed text around a name's points: everything up to the value, and the context that follows it. */
 interface NameBytes {
-  /** The name's bytes. */
+  /** The name, and its bytes. */
+  text: string;
   name: Buffer;
   /** `{"name":"loss","value":` */
   head: FixedBytes;
@@ -54,6 +56,8 @@ const MAX_KEPT_NAME = 128;
 class JsonlOutput {
   points = 0;
   readonly keepsValueText = true;
+  /** The router's record of names printed exactly (see formats/exact-names.ts). */
+  exact: ExactNames | undefined;
   private readonly out = new ByteWriter(CAPACITY);
   private readonly r: MetricLineRanges = newMetricLineRanges();
   private readonly dict = dictRanges();
@@ -90,6 +94,7 @@ class JsonlOutput {
     const out = this.out;
     out.reserve(end - start + 160);
     const name = this.nameBytes(src, r.nameStart, r.nameEnd, 0);
+    this.exact?.add(at.rank, name !== undefined ? name.text : decodeName(src, r.nameStart, r.nameEnd));
     if (name !== undefined) out.fixed(name.head);
     else {
       out.fixed(NAME);
@@ -128,6 +133,7 @@ class JsonlOutput {
       if (e === r.epoch || e === r.step) continue;
       const k = e * 4;
       const name = this.nameBytes(src, spans[k] as number, spans[k + 1] as number, e);
+      this.exact?.add(at.rank, name !== undefined ? name.text : decodeName(src, spans[k] as number, spans[k + 1] as number));
       if (name !== undefined) out.fixed(name.head);
       else {
         out.fixed(NAME);
@@ -186,6 +192,7 @@ class JsonlOutput {
     if (name === undefined) {
       const context = contextFromName(text);
       name = {
+        text,
         name: Buffer.from(text, 'latin1'),
         head: new FixedBytes(`{"name":"${text}","value":`),
         contextLine: new FixedBytes(`,"context":"${context}","line":`),

@@ -48,7 +48,7 @@ let lastEpochJson = '';
 
 /**
  * A point as one line of `runmeter parse --jsonl` (DESIGN.md's contract): `name`, `value` (a number, or "NaN",
- * "Infinity", "-Infinity"), then where known `step`, `epoch`, `context`, `rank`, `timestamp` (ms), and `line`, `format`.
+ * "Infinity", "-Infinity"), then where known `step`, `epoch`, `context`, `unit`, `rank`, `timestamp` (ms), and `line`, `format`.
  */
 export function encodeMetricJson(metric: ParsedMetric): string {
   if (metric.name !== lastName) {
@@ -73,6 +73,7 @@ export function encodeMetricJson(metric: ParsedMetric): string {
     }
     json += `,"context":${lastContextJson}`;
   }
+  if (metric.unit !== undefined) json += `,"unit":${JSON.stringify(metric.unit)}`;
   if (metric.rank !== undefined) json += `,"rank":${metric.rank}`;
   if (metric.timestamp !== undefined) json += `,"timestamp":${metric.timestamp}`;
   return `${json},"line":${metric.line},"format":"${metric.format}"}`;

@@ -1,8 +1,9 @@
 // Hands each assembled line to the formats that could read it. Most lines of a log are plain text: a look at a
-// few bytes rules them out before anything is decoded.
+// few bytes rules the specific formats out before anything is decoded, and the text reader gets what they leave.
 
 import { BarTracker } from './formats/bars.js';
 import { parseBoostingLine } from './formats/boosting.js';
+import { ExactNames } from './formats/exact-names.js';
 import { parseDictLine, parseHfDictBytes } from './formats/hf.js';
 import { dictRanges } from './formats/hf-bytes.js';
 import { jsonPoint, parseJsonMetricLine } from './formats/json.js';
@@ -14,91 +15,35 @@ import { NameSlots } from './formats/names.js';
 import { PatternMatcher } from './formats/pattern.js';
 import { readTqdmBar } from './formats/tqdm.js';
 import { TqdmBytesReader } from './formats/tqdm-bytes.js';
-import { timestampValue } from './prefix.js';
+import { CurrentLine, endsWithBracket, gluedMetricObject, isDigit, isEpochWord, mayBeTableRow, mayStartKeras } from './line-tests.js';
 import type { AssembledLine, LineConsumer } from './terminal/assembler.js';
+import { HintTracker } from './text/hint.js';
+import { embeddedMetricObject, objectEnd, TextReader } from './text/reader.js';
 import { type FormatName, formatNames, type ParseOptions } from './types.js';
 
 const SPACE = 0x20;
 const TAB = 0x09;
+/** How deep the pieces of glued lines may nest. */
+const MAX_PIECES = 4;
 
-const isDigit = (b: number | undefined) => b !== undefined && b >= 0x30 && b <= 0x39;
-
-/** `Epoch` or `epoch` at `at`. */
-function isEpochWord(buf: Buffer, at: number): boolean {
-  return (buf[at] === 0x45 || buf[at] === 0x65) && buf[at + 1] === 0x70 && buf[at + 2] === 0x6f && buf[at + 3] === 0x63 && buf[at + 4] === 0x68;
-}
-
-/** Not a character that String.prototype.trim could remove (ASCII whitespace, or a non-ASCII one perhaps). */
-const isPlainAscii = (b: number | undefined) => b !== undefined && b > 0x20 && b < 0x80;
-
-/** The first character of a Keras line after trimming: a digit, or `E` of `Epoch`. */
-function mayStartKeras(first: number): boolean {
-  return (first >= 0x30 && first <= 0x39) || first === 0x45 || !isPlainAscii(first);
-}
-
-/** The line's last non-space byte is `]`, as a tqdm bar's. */
-function endsWithBracket(buf: Buffer, start: number, end: number): boolean {
-  let i = end - 1;
-  while (i > start && (buf[i] === SPACE || buf[i] === TAB)) i--;
-  return buf[i] === 0x5d;
-}
-
-/** `{"metric"` as bytes. */
-const METRIC_OBJECT = Buffer.from('{"metric"');
-
-/**
- * Where a JSON metric object starts that ends the line after other text (`12/50 [===>...] - loss: 0.7{"metric": ...}`,
- * a bar redrawn without a newline before a print), or -1. Only lines ending in `}` are searched, within the line.
- */
-function gluedMetricObject(buf: Buffer, start: number, end: number): number {
-  let last = end - 1;
-  while (last > start && (buf[last] === SPACE || buf[last] === TAB)) last--;
-  if (buf[last] !== 0x7d) return -1;
-  const key = METRIC_OBJECT;
-  for (let i = last - key.length; i > start; i--) {
-    if (buf[i] !== 0x7b) continue;
-    let k = 1;
-    while (k < key.length && buf[i + k] === key[k]) k++;
-    if (k === key.length) return i;
-  }
-  return -1;
-}
-
-/** The line being read, as formats see it. Its timestamp is decoded only when a point needs it. */
-class CurrentLine implements LineContext {
-  line = 0;
-  rank: number | undefined;
-  partial = false;
-  private info: AssembledLine | undefined;
-  private buf: Buffer | undefined;
-  private time: number | undefined;
-  private timeRead = false;
-
-  set(buf: Buffer, info: AssembledLine): void {
-    this.buf = buf;
-    this.info = info;
-    this.line = info.line;
-    this.rank = info.rank;
-    this.partial = info.partial;
-    this.timeRead = false;
-  }
-
-  timestamp(): number | undefined {
-    if (!this.timeRead) {
-      const info = this.info as AssembledLine;
-      this.time = info.timestamp ?? (info.tsEnd > 0 ? timestampValue((this.buf as Buffer).toString('latin1', info.tsStart, info.tsEnd)) : undefined);
-      this.timeRead = true;
-    }
-    return this.time;
-  }
-}
+/** What readBar found: a bar (or a line only the text can tell about), or a line no specific format reads. */
+const TAKEN = 1;
+const NONE = 2;
+const UNSURE = 3;
 
 /** Routes assembled lines to the log formats. */
 export class MetricRouter implements LineConsumer {
+  /** Which reader took the last line (`json`, `keras`, `tqdm`, `text`, ...), or '' when none did: for `--explain`. */
+  lastReader = '';
+  /** Keeps the best candidate line while no point has been found (see text/hint.ts). */
+  readonly hint = new HintTracker();
+  readonly text: TextReader;
   private readonly use: Record<FormatName, boolean>;
   private readonly perBatch: boolean;
+  private readonly out: MetricOutput;
   private readonly keras: KerasParser;
   private readonly bars: BarTracker;
+  private readonly exact = new ExactNames();
   private readonly patterns: PatternMatcher | undefined;
   private readonly readBytes: boolean;
   private readonly current = new CurrentLine();
@@ -108,6 +53,8 @@ export class MetricRouter implements LineConsumer {
   private readonly tqdm = new TqdmBytesReader();
   /** Per rank, the line of the last rich bar, whose wrapped values may follow on the next line. */
   private readonly richBarLines = new Map<number, number>();
+  private info: AssembledLine | undefined;
+  private pieces = 0;
 
   /**
    * `direct`, when given, may print a JSON metric line of the common shape itself (see jsonl-printer.ts), in
@@ -115,27 +62,60 @@ export class MetricRouter implements LineConsumer {
    * (what the byte readers must agree with; user patterns always need the text).
    */
   constructor(
-    private readonly out: MetricOutput,
+    out: MetricOutput,
     options: ParseOptions,
     private readonly direct?: {
       jsonLine(buf: Buffer, start: number, end: number, at: LineContext): boolean;
       dictLine(buf: Buffer, start: number, end: number, at: LineContext): boolean;
+      exact?: ExactNames;
     },
     readBytes = true,
   ) {
     const enabled = new Set(options.formats ?? formatNames);
     this.use = Object.fromEntries(formatNames.map((name) => [name, enabled.has(name)])) as Record<FormatName, boolean>;
     this.perBatch = options.perBatch === true;
-    this.keras = new KerasParser(out, this.perBatch);
-    this.bars = new BarTracker(out, this.perBatch);
+    const exact = this.exact;
+    // Every format's points but the bars' are exact; a bar's copy of a name printed exactly is dropped.
+    this.out = {
+      metric: (metric) => {
+        exact.add(metric.rank, metric.name);
+        out.metric(metric);
+      },
+      warning: (line, message) => out.warning(line, message),
+      keepsValueText: out.keepsValueText,
+    };
+    const barOut: MetricOutput = {
+      metric: (metric) => {
+        if (!exact.has(metric.rank, metric.name)) out.metric(metric);
+      },
+      warning: (line, message) => out.warning(line, message),
+      keepsValueText: out.keepsValueText,
+    };
+    if (direct !== undefined) direct.exact = exact;
+    this.text = new TextReader(this.out, this.hint, (buf, start, end) => this.piece(buf, start, end), { lines: this.use.text, tables: this.use.table });
+    this.keras = new KerasParser(this.out, this.perBatch, (epoch, at) => this.text.startEpoch(at.rank, epoch));
+    this.bars = new BarTracker(barOut, this.perBatch);
     this.patterns = options.patterns !== undefined && options.patterns.length > 0 ? new PatternMatcher(options.patterns) : undefined;
     this.readBytes = readBytes && this.patterns === undefined;
   }
 
   line(buf: Buffer, start: number, end: number, info: AssembledLine): void {
+    this.info = info;
+    this.lastReader = '';
     let at = start;
     while (at < end && (buf[at] === SPACE || buf[at] === TAB)) at++;
-    if (at === end || !this.mayHoldMetrics(buf, at, end, info)) return;
+    if (at === end) return;
+    if (this.text.tables.active && !info.partial && !info.truncated && mayBeTableRow(buf, at)) {
+      this.current.set(buf, info);
+      if (this.text.tables.row(buf.toString('utf8', at, end), this.current)) {
+        this.lastReader = 'table';
+        return;
+      }
+    }
+    if (!this.mayHoldMetrics(buf, at, end, info)) {
+      this.readText(buf, at, end, info);
+      return;
+    }
     if (!info.partial && !info.truncated && this.use.json && buf[at] !== 0x7b) {
       // A metric object printed while a progress bar was on screen ends up on the bar's line: read both.
       const glued = gluedMetricObject(buf, at, end);
@@ -160,13 +140,23 @@ export class MetricRouter implements LineConsumer {
       } else if (first !== 0x5b || info.partial) {
         if (this.use.keras && mayStartKeras(first)) {
           const read = this.keras.lineBytes(buf, at, end, this.current);
-          if (read === true) return;
+          if (read === true) {
+            this.lastReader = 'keras';
+            return;
+          }
           kerasDone = read === false;
         } else kerasDone = true;
-        if (kerasDone && this.readBar(buf, at, end, info)) return;
+        if (kerasDone) {
+          const bar = this.readBar(buf, at, end, info);
+          if (bar === TAKEN) return;
+          if (bar === NONE) {
+            this.readText(buf, at, end, info);
+            return;
+          }
+        }
       }
     }
-    this.read(buf.toString('utf8', at, end), this.current, kerasDone);
+    if (!this.read(buf.toString('utf8', at, end), this.current, kerasDone, buf, at, end)) this.readText(buf, at, end, info);
   }
 
   /** The stream ended: bars give their last values. */
@@ -174,7 +164,7 @@ export class MetricRouter implements LineConsumer {
     this.bars.end();
   }
 
-  /** A look at the line's bytes: could any format read it? */
+  /** A look at the line's bytes: could any format but the text reader read it? */
   private mayHoldMetrics(buf: Buffer, at: number, end: number, info: AssembledLine): boolean {
     if (info.partial) return this.perBatch || isEpochWord(buf, at) || endsWithBracket(buf, at, end);
     if (this.patterns !== undefined) return true;
@@ -192,26 +182,78 @@ export class MetricRouter implements LineConsumer {
     return richLine !== undefined && info.line - richLine <= 1;
   }
 
+  /** A line no specific format took: the text reader's (generic lines, tables, and epoch headers for patterns). */
+  private readText(buf: Buffer, at: number, end: number, info: AssembledLine): void {
+    if (info.partial || info.truncated || !(this.use.text || this.use.table || this.patterns !== undefined)) return;
+    this.current.set(buf, info);
+    if (this.text.line(buf, at, end, this.current)) this.lastReader = 'text';
+  }
+
+  /** Bytes that are a piece of a glued line, read as a line of their own. */
+  private piece(buf: Buffer, start: number, end: number): void {
+    const info = this.info;
+    if (info === undefined || this.pieces >= MAX_PIECES) return;
+    this.pieces++;
+    try {
+      this.line(buf, start, end, info);
+    } finally {
+      this.pieces--;
+      this.info = info;
+    }
+  }
+
+  /**
+   * Objects glued by several writers: `{...}{...}` back to back, or one `{"metric": ...}` landed inside another's
+   * line. Each piece is read; true when the line was such.
+   */
+  private readGlued(buf: Buffer, start: number, end: number): boolean {
+    if (this.pieces >= MAX_PIECES) return false;
+    const first = objectEnd(buf, start, end);
+    let next = first;
+    while (next > 0 && next < end && buf[next] === SPACE) next++;
+    if (first > 0 && next < end && buf[next] === 0x7b) {
+      this.piece(buf, start, first);
+      this.piece(buf, next, end);
+      return true;
+    }
+    const inner = embeddedMetricObject(buf, start, end);
+    if (inner === undefined) return false;
+    this.piece(buf, inner[0], inner[1]);
+    const rest = Buffer.concat([buf.subarray(start, inner[0]), buf.subarray(inner[1], end)]);
+    this.piece(rest, 0, rest.length);
+    return true;
+  }
+
   /** A JSON metric line or a Hugging Face dict of the common shape, read from its bytes; false: read the text. */
   private readObject(buf: Buffer, at: number, end: number): boolean {
     let second = at + 1;
     while (buf[second] === SPACE) second++;
-    if (buf[second] === 0x22) return this.use.json && (this.direct?.jsonLine(buf, at, end, this.current) || this.readCommonJson(buf, at, end));
+    if (buf[second] === 0x22) {
+      const read = this.use.json && (this.direct?.jsonLine(buf, at, end, this.current) || this.readCommonJson(buf, at, end));
+      if (read) this.lastReader = 'json';
+      return read;
+    }
     if (buf[second] !== 0x27 || !this.use.hf) return false;
-    if (this.direct !== undefined) return this.direct.dictLine(buf, at, end, this.current);
-    return parseHfDictBytes(buf, at, end, this.dict, this.dictNames, this.current, this.out);
+    const read =
+      this.direct !== undefined
+        ? this.direct.dictLine(buf, at, end, this.current)
+        : parseHfDictBytes(buf, at, end, this.dict, this.dictNames, this.current, this.out);
+    if (read) this.lastReader = 'hf';
+    return read;
   }
 
-  /** Bars, read from bytes where that is exact. True when the line has been read (or no format could read it). */
-  private readBar(buf: Buffer, at: number, end: number, info: AssembledLine): boolean {
+  /** Bars, read from bytes where that is exact: TAKEN, NONE (no specific format reads it), or UNSURE (read the text). */
+  private readBar(buf: Buffer, at: number, end: number, info: AssembledLine): number {
     const use = this.use;
     const richLine = use.lightning ? this.richBarLines.get(info.rank ?? -1) : undefined;
-    if ((use.lightning && mayBeRichBar(buf, at, end)) || (richLine !== undefined && info.line - richLine <= 1)) return false;
-    if (!use.tqdm) return true;
+    if ((use.lightning && mayBeRichBar(buf, at, end)) || (richLine !== undefined && info.line - richLine <= 1)) return UNSURE;
+    if (!use.tqdm) return NONE;
     const bar = this.tqdm.read(buf, at, end);
-    if (bar === undefined) return false;
-    if (bar !== null) this.bars.update(bar, this.current);
-    return true;
+    if (bar === undefined) return UNSURE;
+    if (bar === null) return NONE;
+    this.bars.update(bar, this.current);
+    this.lastReader = 'tqdm';
+    return TAKEN;
   }
 
   /** The common JSON metric line, read from its bytes: most lines of a JSON-logging job. */
@@ -224,29 +266,38 @@ export class MetricRouter implements LineConsumer {
     return true;
   }
 
-  /** Reads the decoded line; `kerasDone`: Keras has read its bytes already, and found it is not its. */
-  private read(text: string, at: CurrentLine, kerasDone: boolean): void {
+  /** Reads the decoded line; `kerasDone`: Keras has read its bytes already, and found it is not its. True when a format took it. */
+  private read(text: string, at: CurrentLine, kerasDone: boolean, buf: Buffer, start: number, end: number): boolean {
     const use = this.use;
     if (!at.partial) {
-      if (this.patterns?.line(text, at, this.out)) return;
+      if (this.patterns?.line(text, at, this.out, this.text.carriedX(at.rank))) return this.took('pattern');
       const first = text.charCodeAt(0);
       if (first === 0x7b) {
+        if (this.readGlued(buf, start, end)) return true;
         let i = 1;
         while (text.charCodeAt(i) === SPACE) i++;
         // `{"` may be a metric object; `{'` is a Python dict (Hugging Face, or a metric object printed), never JSON.
         const quote = text.charCodeAt(i);
-        if (quote === 0x22 && use.json && parseJsonMetricLine(text, at, this.out)) return;
-        if (quote === 0x27 || quote === 0x22) parseDictLine(text, at, this.out, use);
-        return;
+        if (quote === 0x22 && use.json && parseJsonMetricLine(text, at, this.out)) return this.took('json');
+        return (quote === 0x27 || quote === 0x22) && parseDictLine(text, at, this.out, use) && this.took('hf');
       }
-      if (first === 0x5b && (use.xgboost || use.lightgbm) && parseBoostingLine(text, at, this.out, use)) return;
+      if (first === 0x5b && (use.xgboost || use.lightgbm) && parseBoostingLine(text, at, this.out, use)) return this.took('boosting');
     }
-    if (use.keras && !kerasDone && this.keras.line(text, at)) return;
-    if (use.lightning && this.readLightning(text, at)) return;
+    if (use.keras && !kerasDone && this.keras.line(text, at)) return this.took('keras');
+    if (use.lightning && this.readLightning(text, at)) return this.took('lightning');
     if (use.tqdm) {
       const bar = readTqdmBar(text);
-      if (bar !== undefined) this.bars.update(bar, at);
+      if (bar !== undefined) {
+        this.bars.update(bar, at);
+        return this.took('tqdm');
+      }
     }
+    return false;
+  }
+
+  private took(reader: string): true {
+    this.lastReader = reader;
+    return true;
   }
 
   private readLightning(text: string, at: CurrentLine): boolean {

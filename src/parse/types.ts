@@ -1,9 +1,10 @@
 import type { ParsedMetric } from '../model/point.js';
+import type { NoMetricsHint } from './text/hint.js';
 
 /** The log formats runmeter recognises, by the name each parser gives its points' `format`. */
-export type FormatName = 'json' | 'keras' | 'hf' | 'tqdm' | 'lightning' | 'xgboost' | 'lightgbm';
+export type FormatName = 'json' | 'keras' | 'hf' | 'tqdm' | 'lightning' | 'xgboost' | 'lightgbm' | 'text' | 'table';
 
-export const formatNames: readonly FormatName[] = ['json', 'keras', 'hf', 'tqdm', 'lightning', 'xgboost', 'lightgbm'];
+export const formatNames: readonly FormatName[] = ['json', 'keras', 'hf', 'tqdm', 'lightning', 'xgboost', 'lightgbm', 'text', 'table'];
 
 /** A user's own metric pattern: a regex with named groups `name`, `value` and optionally `step`/`epoch`, or a fixed name. */
 export interface MetricPattern {
@@ -39,4 +40,10 @@ export interface ParseSink {
 export interface OutputParser {
   push(chunk: Uint8Array): void;
   end(): void;
+  /**
+   * When the stream has given no point at all: its line that looked most like metrics (name/value pairs no reader
+   * took) and a `--pattern` that reads it; undefined when a point was found or nothing looked like one. Cheap to
+   * call at the end of a run; what it keeps is bounded, and nothing once a point is found.
+   */
+  noMetricsHint(): NoMetricsHint | undefined;
 }

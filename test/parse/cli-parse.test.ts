@@ -56,9 +56,28 @@ describe('runmeter parse', () => {
       ['lr', 0.01, 2, 'pattern'],
     ]);
     const noConfig = await runCli(['parse', 'train.log', '--jsonl', '--no-config'], { home, cwd: project });
-    expect(noConfig.stdout.toString()).toBe('');
+    // Without the config's pattern, the generic reader takes both lines (`episode` and `iter` are the step).
+    expect(jsonl(noConfig.stdout).map((p) => [p.name, p.value, p.step ?? null, p.format])).toEqual([
+      ['reward', 3.5, 1, 'text'],
+      ['lr', 0.01, 2, 'text'],
+    ]);
     const perBatch = await runCli(['parse', log('keras1_verbose1.log'), '--jsonl', '--per-batch'], { home });
     expect(jsonl(perBatch.stdout).length).toBeGreaterThan(200);
+  });
+
+  it('explains each line with --explain: the reader that took it and what it gave, or why none did (issue 13)', async () => {
+    const file = path.join(tempHome(), 'train.log');
+    fs.writeFileSync(file, '-- Epoch 3\nNorm: 6.53, Avg. loss: 0.312\n{"metric": "acc", "value": 0.9, "step": 7}\ntorch 2.1.0\nloading shard 00042 of 00512\n');
+    const result = await runCli(['parse', file, '--explain', '--no-config'], { home: tempHome() });
+    expect(result.code).toBe(0);
+    expect(result.stdout.toString().split('\n')).toEqual([
+      '1\ttext\t(a header: no points of its own)\t| -- Epoch 3',
+      '2\ttext\tNorm=6.53@epoch 3 Avg. loss=0.312@epoch 3\t| Norm: 6.53, Avg. loss: 0.312',
+      '3\tjson\tacc=0.9@step 7\t| {"metric": "acc", "value": 0.9, "step": 7}',
+      '4\t-\tno number\t| torch 2.1.0',
+      '5\t-\ta sentence\t| loading shard 00042 of 00512',
+      '',
+    ]);
   });
 
   it('stops quietly when its reader goes away, as in `runmeter parse log --jsonl | head -1`', async () => {

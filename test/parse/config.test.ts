@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadParseConfig, mergeParseOptions } from '../../src/parse/config.js';
+import { loadParseConfig, mergeParseOptions, parsePatternSpec } from '../../src/parse/config.js';
 
 function project(config: unknown): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'runmeter-config-'));
@@ -44,6 +44,13 @@ describe('runmeter.config.json', () => {
     expect(() => loadParseConfig(dir)).toThrow(`${path.join(dir, 'runmeter.config.json')}: parse.patterns[0]: /(?<value>\\S+)/ needs a (?<name>...) group`);
     expect(() => loadParseConfig(project({ parse: { formats: ['keras', 'csv'] } }))).toThrow('unknown format "csv"');
     expect(() => loadParseConfig(project('{ not json'))).toThrow('cannot read');
+  });
+
+  it('refuses the g and y flags, which would carry a match position from one line to the next (issue 13)', () => {
+    expect(() => parsePatternSpec('loss=/loss (\\S+)/g', '--pattern')).toThrow('--pattern: flag "g" is not supported');
+    const dir = project({ parse: { patterns: [{ name: 'loss', regex: 'loss (\\S+)', flags: 'iy' }] } });
+    expect(() => loadParseConfig(dir)).toThrow('parse.patterns[0]: flag "y" is not supported');
+    expect(parsePatternSpec('loss=/LOSS (\\S+)/i', '--pattern').regex.flags).toBe('i');
   });
 
   it('lets flags add patterns and choose formats over the file', () => {

@@ -1,6 +1,10 @@
 // Gradient boosting evaluation logs. XGBoost: `[10]\tvalidation_0-logloss:0.12345\tvalidation_1-logloss:0.23456`
 // (cv adds `+std`); LightGBM: `[10]\tvalid_0's binary_logloss: 0.123456` (cv: `cv_agg's valid binary_logloss: 0.3 +
 // 0.01`, LightGBM 3 without `valid`). The bracketed iteration is the step.
+// An XGBoost item is named by its metric (`logloss`), its dataset is its context: the sklearn API names its
+// eval_set entries `validation_0`, `validation_1`, ... in order (xgboost/sklearn.py), whatever they hold (the
+// first is often the training set), so those keep their own name as the context rather than a guess; `train`,
+// `eval`, `test`, `valid` name theirs. One `logloss` chart then has a line per dataset.
 import { contextFromName } from '../../model/context.js';
 import { parseMetricNumber } from '../number.js';
 import { type LineContext, type MetricOutput, metricOn } from './line.js';
@@ -14,6 +18,24 @@ const meanAndStd = /^([^+]+)\+([^+]+)$/;
 /** The context a dataset name implies: `validation_0`, `valid_1`, `eval`, `test`, else training. */
 function datasetContext(dataset: string): string {
   return contextFromName(`${dataset}_`);
+}
+
+const xgboostContexts = new Map([
+  ['train', 'training'],
+  ['training', 'training'],
+  ['dtrain', 'training'],
+  ['eval', 'evaluation'],
+  ['test', 'testing'],
+  ['dtest', 'testing'],
+  ['val', 'validation'],
+  ['valid', 'validation'],
+  ['validation', 'validation'],
+  ['dvalid', 'validation'],
+]);
+
+/** An XGBoost dataset's context: the one its name says, else the name itself (`validation_0`). */
+function xgboostContext(dataset: string): string {
+  return xgboostContexts.get(dataset.toLowerCase()) ?? dataset;
 }
 
 /** XGBoost's value, or the mean of cv's `mean+std`. */
@@ -42,13 +64,9 @@ export function parseBoostingLine(text: string, at: LineContext, out: MetricOutp
     const value = lgb ? parseMetricNumber(lgb[4] as string) : xgb ? readXgboostValue(xgb[3] as string) : undefined;
     if (value === undefined) return false;
     const dataset = ((lgb ?? xgb) as RegExpExecArray)[1] as string;
-    const point = metricOn(
-      at,
-      lgb ? 'lightgbm' : 'xgboost',
-      lgb ? `${dataset}'s ${lgb[2]}` : item.slice(0, item.lastIndexOf(':')),
-      value,
-      datasetContext(lgb?.[3] ?? dataset),
-    );
+    const point = lgb
+      ? metricOn(at, 'lightgbm', `${dataset}'s ${lgb[2]}`, value, datasetContext(lgb[3] ?? dataset))
+      : metricOn(at, 'xgboost', (xgb as RegExpExecArray)[2] as string, value, xgboostContext(dataset));
     point.step = step;
     points.push(point);
   }

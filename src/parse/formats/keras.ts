@@ -94,6 +94,8 @@ export class KerasParser {
   constructor(
     private readonly out: MetricOutput,
     private readonly perBatch: boolean,
+    /** Told each epoch header (`Epoch 3/10`), so that other formats' lines after it are at that epoch too. */
+    private readonly onEpoch?: (epoch: number, at: LineContext) => void,
   ) {}
 
   private readonly scan = kerasScan();
@@ -180,6 +182,7 @@ export class KerasParser {
   }
 
   private startEpoch(epoch: number, at: LineContext): void {
+    this.onEpoch?.(epoch, at);
     const state = this.state(at.rank);
     state.epoch = epoch;
     state.recorded.clear();

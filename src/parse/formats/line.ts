@@ -54,6 +54,7 @@ export function metricOn(at: LineContext, format: string, name: string, value: n
     line: at.line,
     format,
     timestamp: at.timestamp(),
+    unit: undefined,
     valueText,
   };
 }

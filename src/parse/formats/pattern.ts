@@ -49,8 +49,11 @@ export class PatternMatcher {
     }));
   }
 
-  /** Emits the points the patterns find on a line; true when any pattern matched it. */
-  line(text: string, at: LineContext, out: MetricOutput): boolean {
+  /**
+   * Emits the points the patterns find on a line; true when any pattern matched it. `carried`: the epoch and step
+   * of the stream's last epoch header (`-- Epoch 3`), for points whose pattern gives none.
+   */
+  line(text: string, at: LineContext, out: MetricOutput, carried?: { epoch: number | undefined; step: number | undefined }): boolean {
     let matched = false;
     for (const pattern of this.patterns) {
       pattern.global.lastIndex = 0;
@@ -75,6 +78,10 @@ export class PatternMatcher {
         if (step !== undefined && Number.isSafeInteger(step)) point.step = step;
         const epoch = groups.epoch === undefined ? undefined : parseMetricNumber(groups.epoch);
         if (epoch !== undefined && Number.isFinite(epoch)) point.epoch = epoch;
+        if (carried !== undefined) {
+          point.epoch ??= carried.epoch;
+          if (groups.step === undefined && groups.epoch === undefined) point.step ??= carried.step;
+        }
         out.metric(point);
       }
     }

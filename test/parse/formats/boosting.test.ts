@@ -2,13 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { parse } from '../helpers.js';
 
 describe('XGBoost and LightGBM evaluation lines', () => {
-  it('reads XGBoost, with the bracketed iteration as the step and the dataset as the context', () => {
+  it('reads XGBoost, named by its metric, with the bracketed iteration as the step and the dataset as the context', () => {
     const { metrics } = parse('[0]\tvalidation_0-logloss:0.66384\tvalidation_1-logloss:0.66540\n[10]\ttrain-rmse:17.50000+0.10000\teval-auc:0.9\n');
+    // The sklearn API's eval_set entries keep their own names: validation_0 is whatever was passed first.
     expect(metrics.map((m) => [m.name, m.value, m.step, m.context, m.format])).toEqual([
-      ['validation_0-logloss', 0.66384, 0, 'validation', 'xgboost'],
-      ['validation_1-logloss', 0.6654, 0, 'validation', 'xgboost'],
-      ['train-rmse', 17.5, 10, 'training', 'xgboost'],
-      ['eval-auc', 0.9, 10, 'evaluation', 'xgboost'],
+      ['logloss', 0.66384, 0, 'validation_0', 'xgboost'],
+      ['logloss', 0.6654, 0, 'validation_1', 'xgboost'],
+      ['rmse', 17.5, 10, 'training', 'xgboost'],
+      ['auc', 0.9, 10, 'evaluation', 'xgboost'],
     ]);
   });
 

@@ -13,6 +13,16 @@ describe("the user's own patterns", () => {
     expect(parse('iter 7: loss 0.25\n', { patterns: [withStep] }).metrics.map(brief)).toEqual(['loss@s7=0.25']);
   });
 
+  it('attaches the epoch printed on an earlier line (scikit-learn SGD: -- Epoch 3) to points whose pattern gives none (issue 13)', () => {
+    const pattern = parsePatternSpec('avg_loss=/Avg\\. loss: (\\S+)/');
+    const log = '-- Epoch 3\nNorm: 6.53, NNZs: 30, Bias: -0.35, T: 455, Avg. loss: 0.312\n-- Epoch 4\nNorm: 6.1, Avg. loss: 0.29\n';
+    const points = parse(log, { patterns: [pattern], formats: ['json'] }).metrics;
+    expect(points.map((m) => [m.name, m.value, m.epoch, m.format])).toEqual([
+      ['avg_loss', 0.312, 3, 'pattern'],
+      ['avg_loss', 0.29, 4, 'pattern'],
+    ]);
+  });
+
   it('gives a fixed name with NAME=/REGEX/flags, the value being the first group', () => {
     const pattern = parsePatternSpec('reward=/episode \\d+ reward (\\S+)/i');
     expect(pattern.name).toBe('reward');

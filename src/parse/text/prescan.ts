@@ -1,0 +1,56 @@
+// A first look at a line, cheaper than its tokens: which of the reader's words it holds, whether it has digits, and
+// whether it has words in a row (as sentences do). Most lines of a log are ruled out here.
+import { EPOCH, keyWordFlags, LEVEL, STEP, UNIT } from './words.js';
+
+export const HAS_DIGIT = 1 << 16;
+export const HAS_BRACE = 1 << 17;
+export const HAS_HASH = 1 << 18;
+/** A word follows a word (`data loader fetched`): a line without metric words is then prose. */
+export const WORDS_IN_A_ROW = 1 << 19;
+
+/** 1 for bytes that go on a word (letters, digits, `_`, `@`). */
+const WORD_BYTE = new Uint8Array(256);
+/** 1 for bytes that start a word (letters, `_`). */
+const WORD_START = new Uint8Array(256);
+for (let b = 0; b < 256; b++) {
+  const c = String.fromCharCode(b);
+  if (/[A-Za-z_]/.test(c)) WORD_START[b] = 1;
+  if (/[A-Za-z0-9_@]/.test(c)) WORD_BYTE[b] = 1;
+}
+
+/** Words that may follow another word in a metric line: markers, units, logging levels. */
+const FOLLOWERS = EPOCH | STEP | UNIT;
+/** Words that may be followed by another word: markers (`epoch ...`), logging levels (`INFO step 3`). */
+const LEADERS = EPOCH | STEP | LEVEL;
+
+/** The flags of the reader's words on `buf[start, end)` (EPOCH, STEP, METRIC, ...) with HAS_DIGIT, HAS_BRACE, HAS_HASH, WORDS_IN_A_ROW. */
+export function prescan(buf: Uint8Array, start: number, end: number): number {
+  let flags = 0;
+  let lastWord = -1;
+  let i = start;
+  while (i < end) {
+    const b = buf[i] as number;
+    if (WORD_START[b] === 1) {
+      const from = i;
+      i++;
+      while (i < end) {
+        const c = buf[i] as number;
+        if (WORD_BYTE[c] === 1) i++;
+        else if ((c === 0x2e || c === 0x2d || c === 0x2f) && i + 1 < end && WORD_BYTE[buf[i + 1] as number] === 1) i += 2;
+        else break;
+      }
+      const word = keyWordFlags(buf, from, i);
+      flags |= word;
+      if (lastWord >= 0 && !(lastWord & LEADERS) && !(word & FOLLOWERS)) flags |= WORDS_IN_A_ROW;
+      lastWord = word;
+      continue;
+    }
+    i++;
+    if (b === 0x20) continue;
+    lastWord = -1;
+    if (b >= 0x30 && b <= 0x39) flags |= HAS_DIGIT;
+    else if (b === 0x7b) flags |= HAS_BRACE;
+    else if (b === 0x23) flags |= HAS_HASH;
+  }
+  return flags;
+}
