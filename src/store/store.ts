@@ -90,6 +90,14 @@ export interface Artifact {
   meta: Record<string, unknown>;
 }
 
+/** An API token of `runmeter server`, as stored: its name and a SHA-256 of it, never the token itself. */
+export interface ApiToken {
+  name: string;
+  /** Hex SHA-256 of the token. */
+  hash: string;
+  createdAt: number;
+}
+
 /** A change seen by `watch`: which runs changed since the last version. */
 export interface StoreChanges {
   version: number;
@@ -156,6 +164,12 @@ export interface Store {
 
   /** A number that grows whenever anything is written, and the runs written since `since`. */
   changes(since: number): Promise<StoreChanges>;
+
+  /** Records a `runmeter server` API token by its hash; E_TOKEN_EXISTS when the name is taken. */
+  addToken(name: string, hash: string, createdAt: number): Promise<void>;
+  listTokens(): Promise<ApiToken[]>;
+  /** Forgets a token; false when there was none by that name. */
+  revokeToken(name: string): Promise<boolean>;
 
   close(): Promise<void>;
 }
