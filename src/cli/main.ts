@@ -16,6 +16,8 @@ const commands: Record<string, () => Promise<CommandModule>> = {
   export: () => import('./commands/export.js'),
   flops: () => import('./commands/flops.js'),
   ui: () => import('./commands/ui.js'),
+  server: () => import('./commands/server.js'),
+  token: () => import('./commands/token.js'),
   rm: () => import('./commands/rm.js'),
   gc: () => import('./commands/gc.js'),
 };
