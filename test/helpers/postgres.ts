@@ -1,9 +1,10 @@
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, beforeAll, it } from 'vitest';
 import { root } from './cli.js';
@@ -96,22 +97,20 @@ export const privateClusterSkipReason = (() => {
   return undefined;
 })();
 
-/** A PostgreSQL cluster of the test's own, which it may stop and restart; removed by `destroy`. */
-export async function privateCluster(): Promise<{ url: string; port: number; stop(): void; start(): void; restart(): void; destroy(): void }> {
+/** A PostgreSQL cluster of the test's own, which it may stop and restart (without blocking); removed by `destroy`. */
+export async function privateCluster(): Promise<{ url: string; port: number; restart(): Promise<void>; destroy(): Promise<void> }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'runmeter-pg-'));
   const port = await freePort();
-  const run = (...args: string[]) => execFileSync('bash', [clusterScript, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
-  const url = run('start', dir, String(port));
+  const run = async (...args: string[]) => (await promisify(execFile)('bash', [clusterScript, ...args], { encoding: 'utf8' })).stdout.trim();
+  const url = await run('start', dir, String(port));
   return {
     url,
     port,
-    stop: () => run('stop', dir),
-    start: () => run('start', dir, String(port)),
-    restart: () => run('restart', dir),
-    destroy: () => {
-      try {
-        run('stop', dir);
-      } catch {}
+    restart: async () => {
+      await run('restart', dir);
+    },
+    destroy: async () => {
+      await run('stop', dir).catch(() => '');
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };

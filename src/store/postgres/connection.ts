@@ -111,6 +111,8 @@ export class Database {
     } catch (error) {
       throw this.wrap(error);
     }
+    // A connection PostgreSQL drops while checked out (a restart) reports it here and through the query that fails.
+    if (client.listenerCount('error') === 0) client.on('error', () => {});
     let broken = false;
     try {
       await client.query('BEGIN');
