@@ -38,6 +38,37 @@ for (const backend of backends) {
       expect(series).toMatchObject({ name: 'loss', count: 5000, firstStep: 0, lastStep: 4999 });
     });
 
+    it("streams a remote agent's points live to a signed-in dashboard", async () => {
+      const store = await newStore();
+      const token = await addToken(store, 'alice');
+      server = await startTeam(store);
+      expect(await postBatch(server.url, token, lossBatchBytes('live', 'agent', 1, 0, 10))).toEqual({ applied: true });
+      const login = await rawRequest(`${server.url}/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: `token=${encodeURIComponent(token)}`,
+      });
+      const cookie = String(login.headers['set-cookie']).split(';')[0] as string;
+      const response = await fetch(`${server.url}/api/v1/live?runs=live`, { headers: { cookie } });
+      expect(response.status).toBe(200);
+      const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+      let text = '';
+      const seen = (async () => {
+        while (!/event: points\ndata: .*"start":10/.test(text)) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          text += new TextDecoder().decode(value);
+        }
+      })();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(await postBatch(server.url, token, lossBatchBytes('live', 'agent', 2, 10, 15))).toEqual({ applied: true });
+      await seen;
+      await reader.cancel();
+      const points = JSON.parse((/event: points\ndata: (.*)/.exec(text) as RegExpExecArray)[1] as string);
+      expect(points).toMatchObject({ runId: 'live', start: 10 });
+      expect(points.value).toEqual([1 / 11, 1 / 12, 1 / 13, 1 / 14, 1 / 15]);
+    });
+
     it('answers a malformed batch with 400, a batch over the limit with 413, and neither is worth a retry', async () => {
       const store = await newStore();
       server = await startTeam(store, { limits: { maxBodyBytes: 64 * 1024 } });
