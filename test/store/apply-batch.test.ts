@@ -70,6 +70,42 @@ for (const backend of backends) {
       expect(await store.getRun('r6')).toMatchObject({ status: 'failed', cause: 'ZeroDivisionError: division by zero', note: 'lr too high' });
     });
 
+    it('applies a batch sent twice at the same moment, over two connections, once', async () => {
+      const location = await backend.location();
+      const [one, two] = [await newStore(location), await newStore(location)];
+      await one.applyBatch({ ...pointsBatch('r7', 1, 0, 10), run: newRun('r7') });
+      for (let seq = 2; seq <= 20; seq++) {
+        const batch = pointsBatch('r7', seq, (seq - 1) * 10, seq * 10);
+        const results = await Promise.all([one.applyBatch(batch), two.applyBatch(batch)]);
+        expect(results.map((r) => r.applied).sort()).toEqual([false, true]);
+      }
+      expect((await one.listSeries('r7')).map((s) => s.count)).toEqual([200, 200]);
+    });
+
+    it('applies batches for many runs at once, each point once', async () => {
+      const location = await backend.location();
+      const stores = [await newStore(location), await newStore(location)];
+      await Promise.all(
+        Array.from({ length: 12 }, async (_, r) => {
+          const store = stores[r % 2] as Store;
+          for (let seq = 1; seq <= 8; seq++) {
+            const batch = pointsBatch(`m${r}`, seq, (seq - 1) * 500, seq * 500);
+            await store.applyBatch(seq === 1 ? { ...batch, run: newRun(`m${r}`) } : batch);
+          }
+        }),
+      );
+      for (let r = 0; r < 12; r++) {
+        const series = await (stores[0] as Store).listSeries(`m${r}`);
+        expect(series.map((s) => [s.name, s.count])).toEqual([
+          ['loss', 4000],
+          ['lr', 4000],
+        ]);
+        const values: number[] = [];
+        for await (const chunk of (stores[1] as Store).readPoints((series[1] as { id: number }).id)) values.push(...chunk.value);
+        expect(values).toEqual(Array.from({ length: 4000 }, (_, i) => i));
+      }
+    });
+
     it('refuses a batch for a run the store does not have, when the batch does not create it', async () => {
       const store = await newStore();
       await expect(store.applyBatch(pointsBatch('nope', 1, 0, 1))).rejects.toMatchObject({ code: 'E_RUN_NOT_FOUND' });
