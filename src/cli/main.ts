@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { isErrnoError, RunmeterError } from '../model/errors.js';
 import { version } from '../version.js';
 import { type CliContext, processContext } from './context.js';
+import { addServerOptions } from './remote.js';
 
 type CommandModule = { register(program: Command, context: CliContext): void };
 
@@ -41,6 +42,7 @@ export async function buildProgram(context: CliContext, argv: string[] = []): Pr
   const wanted = versionOnly ? [] : named !== undefined && Object.hasOwn(commands, named) ? [named] : Object.keys(commands);
   const modules = await Promise.all(wanted.map((name) => (commands[name] as () => Promise<CommandModule>)()));
   for (const module of modules) module.register(program, context);
+  addServerOptions(program, context);
   return program;
 }
 

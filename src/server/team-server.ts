@@ -11,6 +11,7 @@ import { errorResponse } from './errors.js';
 import { Admission, defaultIngestLimits, type IngestLimits } from './ingest/admission.js';
 import { ingestRoutes } from './ingest/routes.js';
 import type { RunningServer } from './server.js';
+import { storeApiRoutes } from './store-api/routes.js';
 import type { Exporter } from './types.js';
 
 /** How to start `runmeter server`. */
@@ -71,6 +72,7 @@ export async function createTeamApp(options: TeamServerOptions): Promise<Hono & 
   app.use(authGuard(checker, policy));
   app.route('/api/v1', sessionRoute(checker, policy));
   app.route('/api/v1', ingestRoutes(options.store, admission));
+  app.route('/api/v1', storeApiRoutes(options.store));
   // Everything else is the dashboard's, as `runmeter ui` serves it.
   app.all('*', (c) => dashboard.fetch(c.req.raw, c.env));
   return Object.assign(app, { close: () => dashboard.feed.stop(), admission });

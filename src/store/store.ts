@@ -151,8 +151,8 @@ export interface Store {
   appendOutput(runId: string, stream: OutputStream, bytes: Uint8Array, time: number): Promise<void>;
   /** Records index entries for bytes already appended to `outputFile` by the agent. */
   indexOutput(runId: string, chunks: OutputChunk[]): Promise<void>;
-  /** The output index, in arrival order. */
-  outputChunks(runId: string): Promise<OutputChunk[]>;
+  /** The output index, in arrival order; with `page`, only entries [offset, offset + limit) of it. */
+  outputChunks(runId: string, page?: { offset: number; limit: number }): Promise<OutputChunk[]>;
   outputSize(runId: string, stream: OutputStream): Promise<number>;
   /** `length` bytes of a stream from `offset` (fewer at its end). */
   readOutput(runId: string, stream: OutputStream, offset: number, length: number): Promise<Uint8Array>;

@@ -70,10 +70,10 @@ export async function readOutput(db: Database, runId: string, stream: OutputStre
 }
 
 /** The output index, in arrival order. */
-export async function outputChunks(db: Database, runId: string): Promise<OutputChunk[]> {
+export async function outputChunks(db: Database, runId: string, page?: { offset: number; limit: number }): Promise<OutputChunk[]> {
   const rows = await db.query<{ stream: number; offset: number; length: number; time: number }>(
-    'SELECT stream, byte_offset AS "offset", length, time FROM output_chunks WHERE run_id = $1 ORDER BY seq',
-    [runId],
+    'SELECT stream, byte_offset AS "offset", length, time FROM output_chunks WHERE run_id = $1 ORDER BY seq LIMIT $2 OFFSET $3',
+    [runId, page?.limit ?? null, page?.offset ?? 0],
   );
   return rows.map((row) => ({ stream: streamName(row.stream), offset: row.offset, length: row.length, time: row.time }));
 }

@@ -215,8 +215,8 @@ export class PostgresStore implements Store {
     });
   }
 
-  outputChunks(runId: string): Promise<OutputChunk[]> {
-    return outputChunks(this.db, runId);
+  outputChunks(runId: string, page?: { offset: number; limit: number }): Promise<OutputChunk[]> {
+    return outputChunks(this.db, runId, page);
   }
 
   outputSize(runId: string, stream: OutputStream): Promise<number> {

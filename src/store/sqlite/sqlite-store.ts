@@ -297,8 +297,10 @@ export class SqliteStore implements Store {
     });
   }
 
-  async outputChunks(runId: string): Promise<OutputChunk[]> {
-    const rows = this.db.prepare('SELECT stream, offset, length, time FROM output_chunks WHERE run_id = ? ORDER BY seq').all(runId) as Array<{
+  async outputChunks(runId: string, page?: { offset: number; limit: number }): Promise<OutputChunk[]> {
+    const rows = this.db
+      .prepare('SELECT stream, offset, length, time FROM output_chunks WHERE run_id = ? ORDER BY seq LIMIT ? OFFSET ?')
+      .all(runId, page?.limit ?? -1, page?.offset ?? 0) as Array<{
       stream: number;
       offset: number;
       length: number;
