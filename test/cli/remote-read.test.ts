@@ -1,18 +1,42 @@
+import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { columnsOf } from '../../src/model/columns.js';
-import type { RunningServer } from '../../src/server/index.js';
 import { RemoteStore } from '../../src/store/http/remote-store.js';
-import { realFixtures, runCli, tempHome } from '../helpers/cli.js';
+import { realFixtures, runCli, startCli, tempHome } from '../helpers/cli.js';
+import { freePort } from '../helpers/postgres.js';
 import { t0 } from '../helpers/store.js';
-import { addToken, remoteRun, startTeam } from '../server/team-helpers.js';
+import { remoteRun } from '../server/team-helpers.js';
 import { backendTitle, storeBackends } from '../store/backends.js';
 
 const backends = storeBackends();
-const servers: RunningServer[] = [];
-afterEach(async () => {
-  for (const server of servers.splice(0)) await server.close();
+const servers: ChildProcess[] = [];
+afterEach(() => {
+  for (const server of servers.splice(0)) server.kill('SIGKILL');
 });
+
+/** Starts `runmeter server` (the real binary) on a store; resolves with its URL once it listens. */
+async function serve(location: string): Promise<{ url: string; child: ChildProcess }> {
+  const port = await freePort();
+  const { child } = startCli(['server', '--store', location, '--port', String(port)], { home: tempHome() });
+  servers.push(child);
+  let stderr = '';
+  await new Promise<void>((resolve, reject) => {
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (stderr.includes('server at http://')) resolve();
+    });
+    child.on('exit', () => reject(new Error(`runmeter server exited: ${stderr}`)));
+  });
+  return { url: `http://127.0.0.1:${port}`, child };
+}
+
+/** `runmeter token create NAME`: the token it prints once. */
+async function createToken(location: string, name: string): Promise<string> {
+  const created = await runCli(['token', 'create', name, '--store', location], { home: tempHome() });
+  expect(created.code).toBe(0);
+  return created.stdout.toString().trim();
+}
 
 /** A run bigger than one page of every store API read: 60,000 points, 10,500 output pieces, bytes that are not UTF-8. */
 function bigRunBatch(runId: string) {
@@ -49,9 +73,8 @@ for (const backend of backends) {
       expect((await runCli(['import', log, '--name', 'keras', '--store', location], { home })).code).toBe(0);
       const store = backend.open(location);
       await store.applyBatch(bigRunBatch('bigrun0000001'));
-      const token = await addToken(store, 'alice');
-      const server = await startTeam(store);
-      servers.push(server);
+      const token = await createToken(location, 'alice');
+      const server = await serve(location);
 
       const local = (args: string[]) => runCli([...args, '--store', location], { home });
       const byFlag = (args: string[]) => runCli([...args, '--server', server.url, '--token', token], { home });
@@ -86,15 +109,15 @@ for (const backend of backends) {
       const missing = await byEnv(['show', 'kerass']);
       expect(missing.code).toBe(1);
       expect(missing.stderr.toString()).toBe((await local(['show', 'kerass'])).stderr.toString());
-    }, 120_000);
+    }, 300_000);
 
-    it('a wrong token names the server and where the token came from; a server that is down is said in one line', async () => {
+    it('a wrong or revoked token names the server and where the token came from; a server that is down is said in one line', async () => {
       const location = await backend.location();
       const home = tempHome();
-      const store = backend.open(location);
-      await addToken(store, 'alice');
-      const server = await startTeam(store);
-      servers.push(server);
+      await createToken(location, 'alice');
+      const revoked = await createToken(location, 'bob');
+      expect((await runCli(['token', 'revoke', 'bob', '--store', location], { home })).code).toBe(0);
+      const server = await serve(location);
 
       const viaFlag = await runCli(['ls', '--server', server.url, '--token', 'not-a-token'], { home });
       expect(viaFlag.code).toBe(1);
@@ -102,13 +125,13 @@ for (const backend of backends) {
         `runmeter: runmeter server ${server.url} (from --server) refused the token from --token: pass --token TOKEN or set RUNMETER_TOKEN ` +
           "(runmeter token create NAME --store ... on the server's store makes one)\n",
       );
-      const viaEnv = await runCli(['show', 'last'], { home, env: { RUNMETER_SERVER: server.url, RUNMETER_TOKEN: 'revoked' } });
+      const viaEnv = await runCli(['show', 'last'], { home, env: { RUNMETER_SERVER: server.url, RUNMETER_TOKEN: revoked } });
       expect(viaEnv.stderr.toString()).toContain(`runmeter server ${server.url} (from RUNMETER_SERVER) refused the token from RUNMETER_TOKEN`);
       const none = await runCli(['logs', 'last'], { home, env: { RUNMETER_SERVER: server.url } });
       expect(none.stderr.toString()).toContain('needs a token and none was given: pass --token TOKEN or set RUNMETER_TOKEN');
 
-      await server.close();
-      servers.length = 0;
+      server.child.kill('SIGKILL');
+      await new Promise((resolve) => server.child.once('exit', resolve));
       const down = await runCli(['ls', '--json'], { home, env: { RUNMETER_SERVER: server.url, RUNMETER_TOKEN: 'x' } });
       expect(down.code).toBe(1);
       const lines = down.stderr.toString().trimEnd().split('\n');
