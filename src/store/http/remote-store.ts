@@ -1,6 +1,7 @@
 import type { BatchResult } from '../../model/batch.js';
 import { RunmeterError } from '../../model/errors.js';
 import type { Run } from '../../model/run.js';
+import { OutputReadAhead } from '../read-ahead.js';
 import type {
   ApiToken,
   Artifact,
@@ -26,6 +27,7 @@ import { decodePoints, STORE_PAGE } from './wire.js';
 export class RemoteStore implements Store {
   readonly location: string;
   private readonly client: RemoteClient;
+  private readonly readAhead = new OutputReadAhead(STORE_PAGE.bytes);
 
   constructor(readonly target: RemoteTarget) {
     this.client = new RemoteClient(target);
@@ -99,7 +101,12 @@ export class RemoteStore implements Store {
     return (await this.client.json<{ size: number }>(`runs/${encodeURIComponent(runId)}/output/${stream}/size`)).size;
   }
 
-  async readOutput(runId: string, stream: OutputStream, offset: number, length: number): Promise<Uint8Array> {
+  readOutput(runId: string, stream: OutputStream, offset: number, length: number): Promise<Uint8Array> {
+    return this.readAhead.read(`${runId}\n${stream}`, offset, length, (from, size) => this.readPages(runId, stream, from, size));
+  }
+
+  /** Bytes of a stream, a page (one request) at a time. */
+  private async readPages(runId: string, stream: OutputStream, offset: number, length: number): Promise<Uint8Array> {
     const pieces: Uint8Array[] = [];
     let read = 0;
     while (read < length) {

@@ -3,6 +3,7 @@ import { columnsOf, type SeriesColumns } from '../../model/columns.js';
 import { RunmeterError } from '../../model/errors.js';
 import type { SeriesPoint } from '../../model/point.js';
 import { completeRun, type NewRun, type Run, type RunUpdate } from '../../model/run.js';
+import { OutputReadAhead } from '../read-ahead.js';
 import { type RunRow, runFromRow, type SeriesRow, seriesFromRow } from '../sqlite/rows.js';
 import type {
   ApiToken,
@@ -40,6 +41,8 @@ export class PostgresStore implements Store {
   readonly location: string;
   private readonly db: Database;
   private readonly writer = new SeriesWriter();
+  /** One window of output read ahead (a reader walking the index piece by piece makes one query per window). */
+  private readonly readAhead = new OutputReadAhead(1024 * 1024);
 
   constructor(url: string, options: PostgresOptions = {}) {
     this.location = redactedUrl(url);
@@ -78,6 +81,7 @@ export class PostgresStore implements Store {
   }
 
   async applyBatch(batch: RecordBatch): Promise<BatchResult> {
+    if (batch.output !== undefined) this.readAhead.forget();
     let committed: (() => void) | undefined;
     const applied = await this.db.transaction(async (client) => {
       // Claims the identity first: a resend of this batch running at the same time waits here, then finds it applied.
@@ -133,6 +137,7 @@ export class PostgresStore implements Store {
   }
 
   async deleteRuns(ids: string[]): Promise<number> {
+    this.readAhead.forget();
     if (ids.length === 0) return 0;
     const freed = await this.db.transaction(async (client) => {
       const sizes = await client.query<{ bytes: number }>(
@@ -200,6 +205,7 @@ export class PostgresStore implements Store {
   }
 
   async appendOutput(runId: string, stream: OutputStream, bytes: Uint8Array, time: number): Promise<void> {
+    this.readAhead.forget();
     await this.db.transaction(async (client) => {
       await touchRun(client, runId);
       const offset = await outputSize(client, runId, stream);
@@ -224,7 +230,7 @@ export class PostgresStore implements Store {
   }
 
   readOutput(runId: string, stream: OutputStream, offset: number, length: number): Promise<Uint8Array> {
-    return readOutput(this.db, runId, stream, offset, length);
+    return this.readAhead.read(`${runId}\n${stream}`, offset, length, (from, size) => readOutput(this.db, runId, stream, from, size));
   }
 
   async addArtifact(artifact: Artifact): Promise<void> {
