@@ -1,3 +1,5 @@
+import type { RemoteTarget } from '../store/http/remote-client.js';
+import { RemoteStore } from '../store/http/remote-store.js';
 import { openStore } from '../store/open.js';
 import type { Store } from '../store/store.js';
 
@@ -8,6 +10,8 @@ export interface CliContext {
   env: NodeJS.ProcessEnv;
   /** Opens the store named by `--store` (or the environment's) once, and closes it when the command ends. */
   store(spec?: string): Store;
+  /** Set before a command that reads a team server (cli/remote.ts): `store()` without a spec reads it. */
+  server?: RemoteTarget | undefined;
   /** Sets the process exit status without exiting. */
   setExitCode(code: number): void;
 }
@@ -15,7 +19,7 @@ export interface CliContext {
 /** A CliContext over the real process. */
 export function processContext(): CliContext & { closeStores(): Promise<void> } {
   const stores = new Map<string, Store>();
-  return {
+  const context: CliContext & { closeStores(): Promise<void> } = {
     stdout: process.stdout,
     stderr: process.stderr,
     env: process.env,
@@ -23,7 +27,7 @@ export function processContext(): CliContext & { closeStores(): Promise<void> } 
       const key = spec ?? '';
       let store = stores.get(key);
       if (store === undefined) {
-        store = openStore(spec, process.env);
+        store = spec === undefined && context.server ? new RemoteStore(context.server) : openStore(spec, process.env);
         stores.set(key, store);
       }
       return store;
@@ -36,4 +40,5 @@ export function processContext(): CliContext & { closeStores(): Promise<void> } 
       stores.clear();
     },
   };
+  return context;
 }

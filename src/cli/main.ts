@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { isErrnoError, RunmeterError } from '../model/errors.js';
 import { version } from '../version.js';
 import { type CliContext, processContext } from './context.js';
+import { addServerOptions } from './remote.js';
 
 type CommandModule = { register(program: Command, context: CliContext): void };
 
@@ -16,6 +17,8 @@ const commands: Record<string, () => Promise<CommandModule>> = {
   export: () => import('./commands/export.js'),
   flops: () => import('./commands/flops.js'),
   ui: () => import('./commands/ui.js'),
+  server: () => import('./commands/server.js'),
+  token: () => import('./commands/token.js'),
   rm: () => import('./commands/rm.js'),
   gc: () => import('./commands/gc.js'),
   sync: () => import('./commands/sync.js'),
@@ -39,6 +42,7 @@ export async function buildProgram(context: CliContext, argv: string[] = []): Pr
   const wanted = versionOnly ? [] : named !== undefined && Object.hasOwn(commands, named) ? [named] : Object.keys(commands);
   const modules = await Promise.all(wanted.map((name) => (commands[name] as () => Promise<CommandModule>)()));
   for (const module of modules) module.register(program, context);
+  addServerOptions(program, context);
   return program;
 }
 

@@ -3,25 +3,37 @@ import { RunmeterError } from '../model/errors.js';
 
 /** An API error: an HTTP status, a stable code and a message saying what was expected and what was found. */
 export class ApiError extends RunmeterError {
-  readonly status: 400 | 404 | 409 | 500;
+  readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429 | 500 | 503;
+  /** With 429 and 503: when to try again, sent as Retry-After. */
+  readonly retryAfterSeconds: number | undefined;
 
-  constructor(status: ApiError['status'], code: string, message: string) {
+  constructor(status: ApiError['status'], code: string, message: string, options: { retryAfterSeconds?: number } = {}) {
     super(code, message);
     this.name = 'ApiError';
     this.status = status;
+    this.retryAfterSeconds = options.retryAfterSeconds;
   }
 }
 
-const statusByCode: Record<string, 400 | 404 | 409> = {
+const statusByCode: Record<string, 400 | 404 | 409 | 503> = {
   E_USAGE: 400,
   E_RUN_NOT_FOUND: 404,
   E_RUN_AMBIGUOUS: 409,
+  // PostgreSQL down or restarting: the client may try again.
+  E_STORE_UNAVAILABLE: 503,
 };
 
 /** Turns any error into the API's JSON error body: `{ "error": { "code", "message" } }`. */
 export function errorResponse(error: unknown, c: Context): Response {
-  if (error instanceof ApiError) return c.json({ error: { code: error.code, message: error.message } }, error.status);
-  if (error instanceof RunmeterError) return c.json({ error: { code: error.code, message: error.message } }, statusByCode[error.code] ?? 500);
+  if (error instanceof ApiError) {
+    if (error.retryAfterSeconds !== undefined) c.header('Retry-After', String(error.retryAfterSeconds));
+    return c.json({ error: { code: error.code, message: error.message } }, error.status);
+  }
+  if (error instanceof RunmeterError) {
+    const status = statusByCode[error.code] ?? 500;
+    if (status === 503) c.header('Retry-After', '2');
+    return c.json({ error: { code: error.code, message: error.message } }, status);
+  }
   const message = error instanceof Error ? error.message : String(error);
   return c.json({ error: { code: 'E_INTERNAL', message: `internal error: ${message}` } }, 500);
 }

@@ -90,6 +90,14 @@ export interface Artifact {
   meta: Record<string, unknown>;
 }
 
+/** An API token of `runmeter server`, as stored: its name and a SHA-256 of it, never the token itself. */
+export interface ApiToken {
+  name: string;
+  /** Hex SHA-256 of the token. */
+  hash: string;
+  createdAt: number;
+}
+
 /** A change seen by `watch`: which runs changed since the last version. */
 export interface StoreChanges {
   version: number;
@@ -143,8 +151,8 @@ export interface Store {
   appendOutput(runId: string, stream: OutputStream, bytes: Uint8Array, time: number): Promise<void>;
   /** Records index entries for bytes already appended to `outputFile` by the agent. */
   indexOutput(runId: string, chunks: OutputChunk[]): Promise<void>;
-  /** The output index, in arrival order. */
-  outputChunks(runId: string): Promise<OutputChunk[]>;
+  /** The output index, in arrival order; with `page`, only entries [offset, offset + limit) of it. */
+  outputChunks(runId: string, page?: { offset: number; limit: number }): Promise<OutputChunk[]>;
   outputSize(runId: string, stream: OutputStream): Promise<number>;
   /** `length` bytes of a stream from `offset` (fewer at its end). */
   readOutput(runId: string, stream: OutputStream, offset: number, length: number): Promise<Uint8Array>;
@@ -156,6 +164,12 @@ export interface Store {
 
   /** A number that grows whenever anything is written, and the runs written since `since`. */
   changes(since: number): Promise<StoreChanges>;
+
+  /** Records a `runmeter server` API token by its hash; E_TOKEN_EXISTS when the name is taken. */
+  addToken(name: string, hash: string, createdAt: number): Promise<void>;
+  listTokens(): Promise<ApiToken[]>;
+  /** Forgets a token; false when there was none by that name. */
+  revokeToken(name: string): Promise<boolean>;
 
   close(): Promise<void>;
 }

@@ -132,6 +132,17 @@ export const migrations: ReadonlyArray<{ version: number; sql: string }> = [
       ALTER TABLE series ADD COLUMN unit TEXT;
     `,
   },
+  {
+    version: 4,
+    sql: `
+      -- API tokens for runmeter server: a SHA-256 of each, never the token.
+      CREATE TABLE tokens (
+        name TEXT PRIMARY KEY,
+        hash TEXT NOT NULL UNIQUE,
+        created_at INTEGER NOT NULL
+      );
+    `,
+  },
 ];
 
 /** Applies the migrations the database has not seen yet, each in its own transaction. */

@@ -9,7 +9,19 @@ import type { SeriesPoint } from '../../model/point.js';
 import { completeRun, type NewRun, type Run, type RunUpdate } from '../../model/run.js';
 import { closestMatches } from '../../model/text.js';
 import { makeDirectory } from '../make-directory.js';
-import type { Artifact, IndexedPoints, OutputChunk, OutputStream, RunFilter, SeriesData, SeriesQuery, SeriesSummary, Store, StoreChanges } from '../store.js';
+import type {
+  ApiToken,
+  Artifact,
+  IndexedPoints,
+  OutputChunk,
+  OutputStream,
+  RunFilter,
+  SeriesData,
+  SeriesQuery,
+  SeriesSummary,
+  Store,
+  StoreChanges,
+} from '../store.js';
 import { migrate } from './migrations.js';
 import { directorySize, fileSize, readFileRange, writeAt } from './output-files.js';
 import { type RunRow, runFromRow, type SeriesRow, seriesFromRow } from './rows.js';
@@ -285,8 +297,10 @@ export class SqliteStore implements Store {
     });
   }
 
-  async outputChunks(runId: string): Promise<OutputChunk[]> {
-    const rows = this.db.prepare('SELECT stream, offset, length, time FROM output_chunks WHERE run_id = ? ORDER BY seq').all(runId) as Array<{
+  async outputChunks(runId: string, page?: { offset: number; limit: number }): Promise<OutputChunk[]> {
+    const rows = this.db
+      .prepare('SELECT stream, offset, length, time FROM output_chunks WHERE run_id = ? ORDER BY seq LIMIT ? OFFSET ?')
+      .all(runId, page?.limit ?? -1, page?.offset ?? 0) as Array<{
       stream: number;
       offset: number;
       length: number;
@@ -350,6 +364,27 @@ export class SqliteStore implements Store {
     const version = this.statement("SELECT value FROM meta WHERE key = 'change_seq'").pluck().get() as number;
     const runIds = version > since ? (this.statement('SELECT id FROM runs WHERE change_seq > ?').pluck().all(since) as string[]) : [];
     return { version, runIds };
+  }
+
+  async addToken(name: string, hash: string, createdAt: number): Promise<void> {
+    const added = this.write(() =>
+      this.db.prepare('INSERT INTO tokens (name, hash, created_at) VALUES (?, ?, ?) ON CONFLICT (name) DO NOTHING').run(name, hash, createdAt),
+    );
+    if (added.changes === 0)
+      throw new RunmeterError('E_TOKEN_EXISTS', `a token named "${name}" exists already in ${this.location}; revoke it first or pick another name`);
+  }
+
+  async listTokens(): Promise<ApiToken[]> {
+    const rows = this.db.prepare('SELECT name, hash, created_at FROM tokens ORDER BY created_at, name').all() as Array<{
+      name: string;
+      hash: string;
+      created_at: number;
+    }>;
+    return rows.map((row) => ({ name: row.name, hash: row.hash, createdAt: row.created_at }));
+  }
+
+  async revokeToken(name: string): Promise<boolean> {
+    return this.write(() => this.db.prepare('DELETE FROM tokens WHERE name = ?').run(name)).changes > 0;
   }
 
   async close(): Promise<void> {

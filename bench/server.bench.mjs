@@ -1,0 +1,231 @@
+// Benchmarks of the team server (issue 12) on PostgreSQL:
+// 1. ingest throughput from 10 runner processes through `runmeter server`, against a bare COPY of the same rows;
+// 2. load: 100 runner processes x 10,000 points into one server: wall time, the server's peak RSS, every point once;
+// 3. a 2,000-bucket chart query on a 10M-point series over HTTP, on PostgreSQL beside the SQLite store.
+// PostgreSQL: $RUNMETER_BENCH_POSTGRES or $RUNMETER_TEST_POSTGRES (an admin URL), else a private durable cluster
+// (scripts/postgres-cluster.sh; needs root or the postgres user). BENCH_POINTS scales the 10M series.
+import { execFileSync, spawn } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { median, report } from './lib.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '..');
+const cli = path.join(root, 'bin', 'runmeter');
+const runner = path.join(root, 'test', 'fixtures', 'server-runner.mjs');
+const bigPoints = Number(process.env.BENCH_POINTS ?? 10_000_000);
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'runmeter-bench-server-'));
+const cleanups = [];
+
+let admin = process.env.RUNMETER_BENCH_POSTGRES || process.env.RUNMETER_TEST_POSTGRES;
+if (!admin) {
+  const dir = path.join(scratch, 'cluster');
+  const port = 55_000 + Math.floor(Math.random() * 5000);
+  admin = execFileSync('bash', [path.join(root, 'scripts', 'postgres-cluster.sh'), 'start', dir, String(port), 'durable'], { encoding: 'utf8' }).trim();
+  cleanups.push(() => execFileSync('bash', [path.join(root, 'scripts', 'postgres-cluster.sh'), 'stop', dir]));
+}
+
+async function sql(url, text, values = []) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await client.query(text, values);
+  } finally {
+    await client.end();
+  }
+}
+
+/** A fresh database for one part of the bench; dropped at the end. */
+async function database() {
+  const name = `runmeter_bench_${crypto.randomBytes(4).toString('hex')}`;
+  await sql(admin, `CREATE DATABASE ${name}`);
+  cleanups.push(() => sql(admin, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/** Starts `runmeter server` on a free port; resolves with its URL and process. */
+function startServer(store) {
+  const child = spawn(process.execPath, [cli, 'server', '--store', store, '--port', '0'], {
+    env: { ...process.env, RUNMETER_HOME: scratch, RUNMETER_STORE: '' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  cleanups.push(() => child.kill('SIGTERM'));
+  let stderr = '';
+  return new Promise((resolve, reject) => {
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+      const match = /server at (http:\/\/\S+?)\/? /.exec(stderr);
+      if (match) resolve({ url: match[1], child });
+    });
+    child.on('exit', () => reject(new Error(`runmeter server exited: ${stderr}`)));
+  });
+}
+
+/** Peak resident memory of a process so far (Linux), in MiB. */
+const peakRssMiB = (pid) => Number(/VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+
+/** Runs `count` runner processes of `points` each at once; resolves with the wall time in ms. */
+async function runRunners(url, prefix, count, points, perBatch, series) {
+  const start = performance.now();
+  const results = await Promise.all(
+    Array.from({ length: count }, (_, i) => {
+      const child = spawn(process.execPath, [runner, url, `${prefix}${i}`, String(points), String(perBatch), String(series)], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      let out = '';
+      child.stdout.on('data', (chunk) => {
+        out += chunk;
+      });
+      return new Promise((resolve) => child.on('close', (code) => resolve({ code, report: out ? JSON.parse(out) : {} })));
+    }),
+  );
+  const failed = results.filter((r) => r.code !== 0).length;
+  if (failed > 0) throw new Error(`${failed} of ${count} runners failed`);
+  return { ms: performance.now() - start, retries: results.reduce((sum, r) => sum + (r.report.retries ?? 0), 0) };
+}
+
+/** Points stored per run, from the series summaries. */
+async function storedPoints(url) {
+  const { rows } = await sql(url, 'SELECT run_id, sum(count)::int8::text AS n FROM series GROUP BY run_id');
+  return new Map(rows.map((row) => [row.run_id, Number(row.n)]));
+}
+
+try {
+  // 1. Ingest throughput: 10 runners, 2 series each, 200k points per runner, 5,000-point batches.
+  {
+    const url = await database();
+    const server = await startServer(url);
+    const perRunner = 200_000;
+    const { ms } = await runRunners(server.url, 'ingest', 10, perRunner, 5000, 2);
+    const stored = await storedPoints(url);
+    const total = [...stored.values()].reduce((a, b) => a + b, 0);
+    if (total !== 10 * perRunner) throw new Error(`ingest stored ${total} points of ${10 * perRunner}`);
+    server.child.kill('SIGTERM');
+    // The baseline: the same rows (one per point: series, time, step, value) through a bare COPY.
+    await sql(url, 'CREATE TABLE copy_points (series_id int, time float8, step float8, value float8)');
+    const csv = path.join(scratch, 'points.csv');
+    const out = fs.openSync(csv, 'w');
+    for (let r = 0; r < 10; r++) {
+      let lines = '';
+      for (let i = 0; i < perRunner; i++) {
+        lines += `${r * 2 + (Math.floor(i / 5000) % 2)},${1_700_000_000_000 + i},${i},${i}\n`;
+        if (lines.length > 1 << 20) {
+          fs.writeSync(out, lines);
+          lines = '';
+        }
+      }
+      fs.writeSync(out, lines);
+    }
+    fs.closeSync(out);
+    const copyStart = performance.now();
+    execFileSync('psql', [url, '-qc', '\\copy copy_points FROM STDIN WITH (FORMAT csv)'], { input: fs.readFileSync(csv) });
+    const copyMs = performance.now() - copyStart;
+    const rate = (10 * perRunner) / (ms / 1000);
+    report({ name: 'ingest from 10 runners (points/s)', value: Math.round(rate), unit: 'points/s', target: '>= 1,000,000 points/s', ok: rate >= 1e6 });
+    report({
+      name: 'ingest time vs a bare COPY of the same rows',
+      value: Math.round(ms),
+      unit: 'ms',
+      baseline: Math.round(copyMs),
+      ratio: ms / copyMs,
+      target: 'reported (COPY stores rows, no chunks or summaries)',
+    });
+  }
+
+  // 2. Load: 100 runner processes x 10,000 points, one server.
+  {
+    const url = await database();
+    const server = await startServer(url);
+    const { ms, retries } = await runRunners(server.url, 'load', 100, 10_000, 1000, 1);
+    const rss = peakRssMiB(server.child.pid);
+    const stored = await storedPoints(url);
+    const exact = stored.size === 100 && [...stored.values()].every((n) => n === 10_000);
+    report({
+      name: '100 runners x 10,000 points: every point stored once',
+      value: [...stored.values()].reduce((a, b) => a + b, 0),
+      unit: 'points',
+      target: '1,000,000',
+      ok: exact,
+    });
+    report({ name: '100 runners x 10,000 points: wall time', value: Math.round(ms), unit: 'ms', target: `reported (${retries} retries told to come back)` });
+    report({ name: '100 runners: server peak RSS', value: Math.round(rss), unit: 'MiB', target: 'bounded (< 512 MiB)', ok: rss < 512 });
+    server.child.kill('SIGTERM');
+  }
+
+  // 3. A 2,000-bucket chart query over HTTP on a 10M-point series, PostgreSQL beside SQLite.
+  {
+    const { openStore } = await import(path.join(root, 'dist', 'store', 'open.js'));
+    const fill = async (store) => {
+      const run = await store.createRun({
+        name: 'ten-million',
+        command: ['bench'],
+        cwd: root,
+        host: 'bench',
+        user: 'bench',
+        startTime: 1e12,
+        version: '0',
+        source: 'sdk',
+      });
+      const batch = 500_000;
+      for (let start = 0; start < bigPoints; start += batch) {
+        const n = Math.min(batch, bigPoints - start);
+        const time = new Float64Array(n);
+        const step = new Float64Array(n);
+        const value = new Float64Array(n);
+        for (let i = 0; i < n; i++) {
+          time[i] = 1e12 + start + i;
+          step[i] = start + i;
+          value[i] = 1 / (1 + (start + i) / 1e4) + 0.01 * Math.sin(start + i);
+        }
+        await store.appendColumns(run.id, [{ series: { name: 'loss', kind: 'training' }, n, time, step, epoch: new Float64Array(n).fill(Number.NaN), value }]);
+      }
+      const [series] = await store.listSeries(run.id);
+      await store.close();
+      return { runId: run.id, seriesId: series.id };
+    };
+    const timeQuery = async (serverUrl, runId, seriesId) => {
+      const url = `${serverUrl}/api/v1/runs/${runId}/series/${seriesId}/data?x=step&buckets=2000`;
+      await (await fetch(url)).json();
+      const times = [];
+      for (let r = 0; r < 9; r++) {
+        const start = performance.now();
+        const body = await (await fetch(url)).json();
+        times.push(performance.now() - start);
+        if (body.count.reduce((a, b) => a + b, 0) !== bigPoints) throw new Error('the query did not cover every point');
+      }
+      return median(times);
+    };
+    const pgUrl = await database();
+    const pgSeries = await fill(openStore(pgUrl, {}));
+    const pgServer = await startServer(pgUrl);
+    const pgMs = await timeQuery(pgServer.url, pgSeries.runId, pgSeries.seriesId);
+    pgServer.child.kill('SIGTERM');
+    const sqliteDir = path.join(scratch, 'sqlite');
+    const sqliteSeries = await fill(openStore(sqliteDir, {}));
+    const sqliteServer = await startServer(sqliteDir);
+    const sqliteMs = await timeQuery(sqliteServer.url, sqliteSeries.runId, sqliteSeries.seriesId);
+    sqliteServer.child.kill('SIGTERM');
+    report({
+      name: `2,000-bucket query on ${bigPoints.toLocaleString('en-US')} points over HTTP, PostgreSQL vs SQLite`,
+      value: Math.round(pgMs * 10) / 10,
+      unit: 'ms',
+      baseline: Math.round(sqliteMs * 10) / 10,
+      ratio: pgMs / sqliteMs,
+      target: '< 100 ms',
+      ok: pgMs < 100,
+    });
+  }
+} finally {
+  for (const cleanup of cleanups.reverse()) {
+    try {
+      await cleanup();
+    } catch {}
+  }
+  fs.rmSync(scratch, { recursive: true, force: true });
+}
