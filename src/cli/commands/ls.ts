@@ -1,10 +1,13 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../model/errors.js';
 import { formatDuration, formatValue } from '../../model/format.js';
-import { type RunStatus, runDuration, runStatuses } from '../../model/run.js';
+import { decodeValue } from '../../model/point.js';
+import { type RunStatus, runStatuses } from '../../model/run.js';
+import { runView } from '../../server/views.js';
 import type { CliContext } from '../context.js';
+import { writeJson } from '../json-output.js';
 import { integerOption } from '../options.js';
-import { keyMetrics, runJson, seriesJson, settleLostRuns } from '../run-view.js';
+import { settleLostRuns } from '../run-view.js';
 import { formatTime, renderTable, truncate } from '../table.js';
 
 interface LsFlags {
@@ -39,23 +42,22 @@ export function register(program: Command, context: CliContext): void {
         ...(flags.all ? {} : { limit: flags.limit }),
       });
       const now = Date.now();
-      const withMetrics = await Promise.all(runs.map(async (run) => ({ run, metrics: keyMetrics(await store.listSeries(run.id)) })));
+      const views = await Promise.all(runs.map(async (run) => runView(run, await store.listSeries(run.id), now)));
       if (flags.json) {
-        const out = withMetrics.map(({ run, metrics }) => ({ ...runJson(run, now), metrics: metrics.map(seriesJson) }));
-        context.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+        writeJson(context.stdout, { runs: views });
         return;
       }
       if (runs.length === 0) {
         context.stderr.write(`no runs yet in ${store.location}; start one with: runmeter run -- python train.py\n`);
         return;
       }
-      const rows = withMetrics.map(({ run, metrics }) => [
+      const rows = views.map((run) => [
         run.id,
         truncate(run.name, 28),
         run.status,
         formatTime(run.startTime),
-        formatDuration(runDuration(run, now)),
-        metrics.map((m) => `${m.name}=${formatValue(m.last)}`).join(' '),
+        formatDuration(run.durationMs),
+        run.metrics.map((m) => `${m.name}=${formatValue(decodeValue(m.last))}`).join(' '),
       ]);
       context.stdout.write(renderTable(['ID', 'NAME', 'STATUS', 'STARTED', 'DURATION', 'METRICS'], rows, { rightAlign: [4] }));
     });

@@ -12,9 +12,10 @@ export function register(program: Command, context: CliContext): void {
     .description('delete runs with their metrics, output and artifacts, and free the space')
     .argument('<runs...>', 'ids, unique id prefixes, names, or "last"')
     .option('-y, --yes', 'do not ask for confirmation')
+    .option('--json', 'print what was deleted as JSON (docs/json.md)')
     .option('-f, --force', 'delete runs that are still running too (their recording then stops)')
     .option('--store <store>', 'store to delete from (default: $RUNMETER_STORE or ~/.runmeter)')
-    .action(async (refs: string[], flags: { yes?: boolean; force?: boolean; store?: string }) => {
+    .action(async (refs: string[], flags: { yes?: boolean; force?: boolean; store?: string; json?: boolean }) => {
       const store = context.store(flags.store);
       await settleLostRuns(store);
       const runs = new Map<string, Run>();

@@ -1,8 +1,11 @@
 import { type Command, Option } from 'commander';
+import { defaultRunName } from '../../agent/metadata.js';
 import { runJob } from '../../agent/run-job.js';
+import { jsonText } from '../../model/json-shape.js';
 import type { CliContext } from '../context.js';
 import { collect, keyValues, secondsOption } from '../options.js';
 import { addParseFlags, type ParseFlags, parseOptionsFromFlags } from '../parse-flags.js';
+import { lineAwareStream, runSummaryJson } from '../run-summary.js';
 
 interface RunFlags extends ParseFlags {
   name?: string;
@@ -17,6 +20,7 @@ interface RunFlags extends ParseFlags {
   param?: string[];
   tag?: string[];
   quiet?: boolean;
+  json?: boolean;
 }
 
 /** A flag taking seconds, parsed to milliseconds, whose help shows its default in seconds. */
@@ -46,11 +50,13 @@ export function register(program: Command, context: CliContext): void {
     .option('--no-python-unbuffered', 'do not set PYTHONUNBUFFERED=1 for the job')
     .option('--param <key=value>', 'record a parameter with the run (repeatable)', collect)
     .option('--tag <tag>', 'tag the run (repeatable)', collect)
-    .option('-q, --quiet', "silence runmeter's own messages (the job's output is never touched)");
+    .option('-q, --quiet', "silence runmeter's own messages (the job's output is never touched)")
+    .option('--json', "instead of runmeter's messages, one JSON summary as the last line of stderr (docs/json.md)");
   addParseFlags(command)
     .passThroughOptions()
     .action(async (command: string[], flags: RunFlags) => {
       const parse = parseOptionsFromFlags(flags, process.cwd());
+      const stderr = lineAwareStream(context.stderr);
       const result = await runJob({
         command,
         ...(flags.name !== undefined ? { name: flags.name } : {}),
@@ -66,10 +72,14 @@ export function register(program: Command, context: CliContext): void {
         parse,
         params: keyValues('--param', flags.param),
         tags: flags.tag ?? [],
-        quiet: flags.quiet === true,
+        quiet: flags.quiet === true || flags.json === true,
         stdout: context.stdout,
-        stderr: context.stderr,
+        stderr: stderr.stream,
       });
+      if (flags.json) {
+        const summary = runSummaryJson(result, flags.name ?? defaultRunName(command));
+        context.stderr.write(`${stderr.atLineStart() ? '' : '\n'}${jsonText(summary, 0)}`);
+      }
       context.setExitCode(result.exitCode);
     });
 }

@@ -3,7 +3,8 @@ import { formatBytes, formatDuration, formatValue } from '../../model/format.js'
 import { runDuration } from '../../model/run.js';
 import { seriesLabel } from '../../model/series.js';
 import type { CliContext } from '../context.js';
-import { runJson, seriesJson, settleLostRuns } from '../run-view.js';
+import { writeJson } from '../json-output.js';
+import { runDetail, settleLostRuns } from '../run-view.js';
 import { formatCommand, formatTime, renderTable } from '../table.js';
 
 /** `runmeter show RUN`: a run's metadata and, for each series, its count, last, min, max and step range. */
@@ -18,17 +19,13 @@ export function register(program: Command, context: CliContext): void {
       const store = context.store(flags.store);
       await settleLostRuns(store);
       const run = await store.resolveRun(ref);
-      const [series, artifacts, stdoutBytes, stderrBytes] = await Promise.all([
-        store.listSeries(run.id),
-        store.listArtifacts(run.id),
-        store.outputSize(run.id, 'stdout'),
-        store.outputSize(run.id, 'stderr'),
-      ]);
+      const { detail, series } = await runDetail(store, run);
       if (flags.json) {
-        const out = { run: runJson(run), series: series.map(seriesJson), artifacts, output: { stdout_bytes: stdoutBytes, stderr_bytes: stderrBytes } };
-        context.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+        writeJson(context.stdout, detail);
         return;
       }
+      const { artifacts } = detail;
+      const { stdout: stdoutBytes, stderr: stderrBytes } = detail.output;
       const lines = [
         `run       ${run.id}  ${run.name}`,
         `status    ${run.status}${run.exitCode !== undefined ? ` (exit ${run.exitCode})` : ''}${run.signal ? ` (${run.signal})` : ''}${run.reason ? `: ${run.reason}` : ''}`,
