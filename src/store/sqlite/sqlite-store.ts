@@ -7,7 +7,7 @@ import { columnsOf, type SeriesColumns } from '../../model/columns.js';
 import { RunmeterError } from '../../model/errors.js';
 import type { SeriesPoint } from '../../model/point.js';
 import { completeRun, type NewRun, type Run, type RunUpdate } from '../../model/run.js';
-import { closestMatches } from '../../model/text.js';
+import { clip, closestMatches } from '../../model/text.js';
 import { makeDirectory } from '../make-directory.js';
 import type { Artifact, IndexedPoints, OutputChunk, OutputStream, RunFilter, SeriesData, SeriesQuery, SeriesSummary, Store, StoreChanges } from '../store.js';
 import { migrate } from './migrations.js';
@@ -187,7 +187,7 @@ export class SqliteStore implements Store {
         : names.length === 0
           ? '; there are no runs yet'
           : `; the newest names are ${names.slice(0, 3).join(', ')} (runmeter ls lists them all)`;
-    throw new RunmeterError('E_RUN_NOT_FOUND', `no run matches "${ref}" (an id, an id prefix, a name, or "last")${hint}`);
+    throw new RunmeterError('E_RUN_NOT_FOUND', `no run matches "${clip(ref)}" (an id, an id prefix, a name, or "last")${hint}`);
   }
 
   async deleteRuns(ids: string[]): Promise<number> {
