@@ -5,6 +5,7 @@ import type { Store } from '../store/store.js';
 import { confirm } from './confirm.js';
 import type { CliContext } from './context.js';
 import { writeJson } from './json-output.js';
+import { paintFor } from './style.js';
 import { formatTime, renderTable, truncate } from './table.js';
 
 export interface DeleteFlags {
@@ -16,7 +17,7 @@ export interface DeleteFlags {
 const plural = (n: number) => `${n} run${n === 1 ? '' : 's'}`;
 
 /** Says which runs will go, asks (unless --yes), deletes them, and says how much space came back. */
-export async function deleteRuns(context: CliContext, store: Store, runs: Run[], flags: DeleteFlags): Promise<void> {
+export async function deleteRuns(context: CliContext, store: Store | undefined, runs: Run[], flags: DeleteFlags): Promise<void> {
   const report = (deleted: number, freedBytes: number, sizes: Array<{ points: number; outputBytes: number }> = []) => {
     if (!flags.json) return;
     const listed = runs.map((run, i) => ({ ...runJson(run), ...(sizes[i] ?? { points: 0, outputBytes: 0 }) }));
@@ -27,6 +28,7 @@ export async function deleteRuns(context: CliContext, store: Store, runs: Run[],
     else context.stderr.write('nothing to delete\n');
     return;
   }
+  if (store === undefined) return;
   const sizes = await Promise.all(
     runs.map(async (run) => {
       const series = await store.listSeries(run.id);
@@ -46,7 +48,9 @@ export async function deleteRuns(context: CliContext, store: Store, runs: Run[],
       formatBytes(sizes[i]?.outputBytes ?? 0),
     ]);
     context.stderr.write(`${flags.dryRun ? 'would delete' : 'will delete'} ${plural(runs.length)}:\n`);
-    context.stderr.write(renderTable(['ID', 'NAME', 'STATUS', 'STARTED', 'DURATION', 'POINTS', 'OUTPUT'], rows));
+    const paint = paintFor(context.stderr, context.env);
+    const style = (text: string, column: number) => (column === 2 ? paint.status(text) : text);
+    context.stderr.write(renderTable(['ID', 'NAME', 'STATUS', 'STARTED', 'DURATION', 'POINTS', 'OUTPUT'], rows, { style }));
   }
   if (flags.dryRun) return report(0, 0, sizes);
   if (!(await confirm(`delete ${plural(runs.length)}?`, flags))) {

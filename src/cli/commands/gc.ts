@@ -22,7 +22,8 @@ export function register(program: Command, context: CliContext): void {
       if (flags.status !== undefined && !finished.includes(flags.status as RunStatus)) {
         throw new UsageError(`--status expects one of ${finished.join(', ')}, got "${flags.status}"`);
       }
-      const store = context.store(flags.store);
+      const store = context.readStore(flags.store);
+      if (store === undefined) return deleteRuns(context, undefined, [], flags);
       await settleLostRuns(store);
       const runs = await store.listRuns({ status: flags.status ? (flags.status as RunStatus) : finished, startedBefore: Date.now() - flags.olderThan });
       await deleteRuns(context, store, runs, flags);

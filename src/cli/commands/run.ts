@@ -24,9 +24,9 @@ interface RunFlags extends ParseFlags {
 }
 
 /** A flag taking seconds, parsed to milliseconds, whose help shows its default in seconds. */
-function seconds(flags: string, description: string, defaultSeconds: number): Option {
+function seconds(flags: string, description: string, defaultSeconds: number, min: number): Option {
   const name = flags.split(' ')[0] as string;
-  return new Option(flags, description).argParser(secondsOption(name)).default(defaultSeconds * 1000, String(defaultSeconds));
+  return new Option(flags, description).argParser(secondsOption(name, { min })).default(defaultSeconds * 1000, String(defaultSeconds));
 }
 
 /** `runmeter run [options] -- CMD [ARGS...]`: runs a job and records it. */
@@ -38,15 +38,15 @@ export function register(program: Command, context: CliContext): void {
     .usage('[options] -- CMD [ARGS...]')
     .option('-n, --name <name>', 'run name (default: the script file name)')
     .option('--store <store>', 'store: a folder, a .db file (default: $RUNMETER_STORE or ~/.runmeter)')
-    .addOption(seconds('--interval <seconds>', 'report system metrics every this many seconds', 5))
-    .addOption(seconds('--sample-interval <seconds>', 'read system metrics every this many seconds', 1))
+    .addOption(seconds('--interval <seconds>', 'report system metrics every this many seconds', 5, 0.1))
+    .addOption(seconds('--sample-interval <seconds>', 'read system metrics every this many seconds', 1, 0.05))
     .option('--no-system', 'do not sample system metrics')
     .option('--disk <path>', 'also record the filesystem holding this path (repeatable)', collect)
     .option(
       '--tty',
       'run the job on a pseudo-terminal, so progress bars and colours look as without runmeter; its stdout and stderr then arrive as one stream (stdout)',
     )
-    .addOption(seconds('--grace <seconds>', 'after forwarding a signal, kill the job this many seconds later', 10))
+    .addOption(seconds('--grace <seconds>', 'after forwarding a signal, kill the job this many seconds later', 10, 0.01))
     .option('--no-python-unbuffered', 'do not set PYTHONUNBUFFERED=1 for the job')
     .option('--param <key=value>', 'record a parameter with the run (repeatable)', collect)
     .option('--tag <tag>', 'tag the run (repeatable)', collect)
