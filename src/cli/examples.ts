@@ -55,6 +55,10 @@ export const commandExamples: Record<string, Array<[string, string]>> = {
     ['runmeter gc --older-than 30d --dry-run', 'what would go'],
     ['runmeter gc --older-than 2w --status failed --yes', 'failed runs older than two weeks, without asking'],
   ],
+  sync: [
+    ['runmeter sync', "add what this machine's spools hold to the default store"],
+    ['runmeter sync --from /mnt/scratch/spools --json', 'add spools from a folder, and print what was added as JSON'],
+  ],
   completion: [
     ['source <(runmeter completion bash)', 'bash, now; add the line to ~/.bashrc to keep it'],
     ['source <(runmeter completion zsh)', 'zsh, now; add the line to ~/.zshrc to keep it'],

@@ -22,6 +22,7 @@ const commands: Record<string, () => Promise<CommandModule>> = {
   ui: () => import('./commands/ui.js'),
   rm: () => import('./commands/rm.js'),
   gc: () => import('./commands/gc.js'),
+  sync: () => import('./commands/sync.js'),
   completion: () => import('./commands/completion.js'),
 };
 

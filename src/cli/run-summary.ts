@@ -21,7 +21,7 @@ export function runSummaryJson(result: JobResult, name: string): Record<string, 
       count: metric.count,
     })),
     stored: summary?.stored === true,
-    ...(result.fallbackDir ? { fallbackDir: result.fallbackDir } : {}),
+    ...(result.spoolDir ? { spoolDir: result.spoolDir } : {}),
   };
 }
 
