@@ -65,12 +65,13 @@ describe('reading runs back', () => {
 
   it('follows the log of a running job until it ends', async () => {
     const home = tempHome();
-    const { done } = startCli(['run', '-q', '--', node, job('slow-metrics.mjs'), '2'], { home });
+    // 5 s of output: long enough for `ls` to see it running on a loaded machine.
+    const { done } = startCli(['run', '-q', '--', node, job('slow-metrics.mjs'), '5'], { home });
     await waitFor(async () => (await runCli(['ls', '--json'], { home })).stdout.toString().includes('running'), 10_000, 'the run to start');
     const followed = await runCli(['logs', 'last', '-f'], { home });
     const run = await done;
     expect(followed.stdout.toString()).toBe(run.stdout.toString());
-    expect(followed.stdout.toString().split('\n').filter(Boolean)).toHaveLength(20);
+    expect(followed.stdout.toString().split('\n').filter(Boolean)).toHaveLength(50);
   });
 
   it('deletes runs with rm --yes and refuses without a terminal or --yes', async () => {
