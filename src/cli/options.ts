@@ -1,19 +1,24 @@
 import { UsageError } from '../model/errors.js';
 
-/** Parses a positive number of seconds for a flag, as milliseconds. */
-export function secondsOption(flag: string): (value: string) => number {
+/** The longest interval a flag takes: a day (timers overflow past 24.8 days, and nothing samples that rarely). */
+export const MAX_SECONDS = 86_400;
+
+/** Parses a number of seconds from `min` to `max` for a flag, as milliseconds; out of range names the range. */
+export function secondsOption(flag: string, range: { min?: number; max?: number } = {}): (value: string) => number {
+  const min = range.min ?? 0.01;
+  const max = range.max ?? MAX_SECONDS;
   return (value) => {
-    const seconds = Number(value);
-    if (!Number.isFinite(seconds) || seconds <= 0) throw new UsageError(`${flag} expects a number of seconds above 0, got "${value}"`);
+    const seconds = value.trim() === '' ? Number.NaN : Number(value);
+    if (!(seconds >= min && seconds <= max)) throw new UsageError(`${flag} expects a number of seconds from ${min} to ${max}, got "${value}"`);
     return Math.round(seconds * 1000);
   };
 }
 
-/** Parses a positive integer for a flag. */
-export function integerOption(flag: string, min = 1): (value: string) => number {
+/** Parses an integer from `min` to `max` for a flag; out of range names the range. */
+export function integerOption(flag: string, min = 1, max = 1_000_000_000): (value: string) => number {
   return (value) => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < min) throw new UsageError(`${flag} expects an integer of at least ${min}, got "${value}"`);
+    const n = value.trim() === '' ? Number.NaN : Number(value);
+    if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${flag} expects an integer from ${min} to ${max}, got "${value}"`);
     return n;
   };
 }
@@ -42,6 +47,9 @@ export function ageOption(flag: string): (value: string) => number {
   return (value) => {
     const match = /^(\d+(?:\.\d+)?)\s*([smhdw])$/.exec(value.trim());
     if (!match) throw new UsageError(`${flag} expects an age such as 30d, 12h, 90m or 2w, got "${value}"`);
-    return Number(match[1]) * (units[match[2] as string] as number);
+    const ms = Number(match[1]) * (units[match[2] as string] as number);
+    // Older than a thousand years is older than anything recorded: refuse it rather than compute with it.
+    if (ms > 1000 * 365 * 86_400_000) throw new UsageError(`${flag} expects an age up to 1000 years (365000d), got "${value}"`);
+    return ms;
   };
 }

@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import fs from 'node:fs';
 import { formatValue } from '../model/format.js';
 import type { ParsedMetric } from '../model/point.js';
+import { escapeControl } from '../model/text.js';
 import { createOutputParser, type ParseOptions, type ParseWarning } from '../parse/index.js';
 import { createJsonlPrinter } from '../parse/jsonl-printer.js';
 import { renderTable } from './table.js';
@@ -66,7 +67,7 @@ export async function parseLog(
   const result: ParseLogResult = { points: 0, warnings: 0, bytes: 0 };
   let errors = '';
   const onWarning = (warning: ParseWarning) => {
-    if (++result.warnings <= MAX_WARNINGS) errors += `${options.label}:${warning.line}: ${warning.message}\n`;
+    if (++result.warnings <= MAX_WARNINGS) errors += `${escapeControl(options.label)}:${warning.line}: ${escapeControl(warning.message)}\n`;
   };
   const series = new Map<string, SeriesStats>();
   let otherPoints = 0;
@@ -114,7 +115,7 @@ function summarise(series: Map<string, SeriesStats>, metric: ParsedMetric): bool
 
 function summaryText(label: string, result: ParseLogResult, series: Map<string, SeriesStats>, otherPoints: number): string {
   const warnings = result.warnings === 0 ? '' : `, ${result.warnings} rejected line${result.warnings === 1 ? '' : 's'} (see above)`;
-  if (result.points === 0) return `${label}: no metrics found${warnings}\n`;
+  if (result.points === 0) return `${escapeControl(label)}: no metrics found${warnings}\n`;
   const rows = [...series.values()].map((s) => [
     s.name,
     s.context,
@@ -126,7 +127,7 @@ function summaryText(label: string, result: ParseLogResult, series: Map<string, 
     s.lastX,
     [...s.formats].join(','),
   ]);
-  const head = `${label}: ${result.points} points in ${series.size} series${warnings}\n\n`;
+  const head = `${escapeControl(label)}: ${result.points} points in ${series.size} series${warnings}\n\n`;
   const more = otherPoints > 0 ? `... and ${otherPoints} points of further series\n` : '';
   return head + renderTable(['name', 'context', 'rank', 'points', 'last', 'min', 'max', 'at', 'format'], rows, { rightAlign: [3, 4, 5, 6] }) + more;
 }

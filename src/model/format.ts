@@ -24,6 +24,7 @@ export function formatValue(value: number | null | undefined): string {
 
 /** A byte count for people: `512 B`, `1.5 KB`, `3.2 GB` (powers of 1024). */
 export function formatBytes(bytes: number): string {
+  if (!Number.isFinite(bytes)) return formatValue(bytes);
   const units = ['B', 'KB', 'MB', 'GB', 'TB'];
   let value = bytes;
   let unit = 0;
@@ -32,4 +33,40 @@ export function formatBytes(bytes: number): string {
     unit++;
   }
   return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${units[unit]}`;
+}
+
+/** The unit a series' values are in: its `unit` label, else what its name ends with (`_bytes`, `_percent`, ...). */
+function seriesUnit(series: { name: string; unit?: string }): string {
+  if (series.unit !== undefined && series.unit !== '') return series.unit;
+  const suffix = /_(bytes_per_s|bytes|percent|seconds|ms|watts|celsius)(?:_max)?$/.exec(series.name);
+  return suffix?.[1] ?? '';
+}
+
+/** A series value for people, in its unit: `250.7 MB`, `1.2 MB/s`, `87.5%`, `4m05s`, `210 W`; plain otherwise. */
+export function formatSeriesValue(series: { name: string; unit?: string }, value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return formatValue(value);
+  switch (seriesUnit(series)) {
+    case 'bytes':
+    case 'B':
+      return formatBytes(value);
+    case 'bytes_per_s':
+    case 'B/s':
+      return `${formatBytes(value)}/s`;
+    case 'percent':
+    case '%':
+      return `${formatValue(value)}%`;
+    case 'seconds':
+    case 's':
+      return formatDuration(value * 1000);
+    case 'ms':
+      return formatDuration(value);
+    case 'watts':
+    case 'W':
+      return `${formatValue(value)} W`;
+    case 'celsius':
+    case '°C':
+      return `${formatValue(value)} °C`;
+    default:
+      return formatValue(value);
+  }
 }

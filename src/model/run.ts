@@ -1,3 +1,5 @@
+import { redactCommand, redactParams, type SecretPatterns } from './redact.js';
+
 /** Where a run stands. `lost` means runmeter itself died while the job ran; it is found and marked at the next start. */
 export type RunStatus = 'running' | 'succeeded' | 'failed' | 'killed' | 'lost';
 
@@ -69,6 +71,8 @@ export type NewRun = Omit<Run, 'id' | 'status' | 'params' | 'tags'> & {
   status?: RunStatus;
   params?: Record<string, unknown>;
   tags?: string[];
+  /** More option names whose values are secrets (regex sources), beyond redact.ts's own; not stored. */
+  secretPatterns?: SecretPatterns;
 };
 
 /** The fields that change as a run goes on. */
@@ -91,13 +95,15 @@ export function newRunId(random: (n: number) => Uint8Array): string {
   return id;
 }
 
-/** A run as a store records it: `newRun` with its id (made here when it has none), status, params and tags. */
+/** A run as a store records it: `newRun` with its id (made here when it has none), status, params and tags, secrets as `***`. */
 export function completeRun(newRun: NewRun): Run {
+  const { secretPatterns, ...run } = newRun;
   return {
-    ...newRun,
-    id: newRun.id ?? newRunId((n) => crypto.getRandomValues(new Uint8Array(n))),
-    status: newRun.status ?? 'running',
-    params: newRun.params ?? {},
-    tags: newRun.tags ?? [],
+    ...run,
+    command: redactCommand(run.command, secretPatterns),
+    id: run.id ?? newRunId((n) => crypto.getRandomValues(new Uint8Array(n))),
+    status: run.status ?? 'running',
+    params: redactParams(run.params ?? {}, secretPatterns),
+    tags: run.tags ?? [],
   };
 }

@@ -19,6 +19,24 @@ export interface SeriesKey {
   unit?: string;
 }
 
+/** A series as stored, with the summary kept up to date on every write (so `show` never scans points). */
+export interface SeriesSummary extends SeriesKey {
+  id: number;
+  runId: string;
+  count: number;
+  /** Smallest and largest value that is not NaN; null when every value is NaN. */
+  min: number | null;
+  max: number | null;
+  /** The last value written; may be NaN or ±Infinity. */
+  last: number;
+  firstTime: number;
+  lastTime: number;
+  firstStep?: number;
+  lastStep?: number;
+  firstEpoch?: number;
+  lastEpoch?: number;
+}
+
 /** A canonical string for a series key, stable across processes: `name|kind|context|rank|node|device`. */
 export function seriesKeyString(key: SeriesKey): string {
   const sep = '\u001f';

@@ -1,4 +1,5 @@
 import { encodeValue, type ParsedMetric } from '../model/point.js';
+import { jsonString } from '../model/text.js';
 import type { FoundMetric } from './formats/line.js';
 
 const isDigitAt = (text: string, at: number) => {
@@ -53,7 +54,7 @@ let lastEpochJson = '';
 export function encodeMetricJson(metric: ParsedMetric): string {
   if (metric.name !== lastName) {
     lastName = metric.name;
-    lastNameJson = JSON.stringify(metric.name);
+    lastNameJson = jsonString(metric.name);
   }
   const value = Number.isFinite(metric.value) ? valueJson(metric) : `"${encodeValue(metric.value)}"`;
   let json = `{"name":${lastNameJson},"value":${value}`;
@@ -69,7 +70,7 @@ export function encodeMetricJson(metric: ParsedMetric): string {
   if (metric.context !== undefined) {
     if (metric.context !== lastContext) {
       lastContext = metric.context;
-      lastContextJson = JSON.stringify(metric.context);
+      lastContextJson = jsonString(metric.context);
     }
     json += `,"context":${lastContextJson}`;
   }

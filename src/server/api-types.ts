@@ -1,28 +1,19 @@
-import type { Run } from '../model/run.js';
-import type { Artifact, OutputStream, SeriesData, SeriesSummary } from '../store/store.js';
+import type { JsonValue, KeyMetric, RunJson, SeriesJson } from '../model/json-shape.js';
+import type { Artifact, OutputStream, SeriesData } from '../store/store.js';
 import type { ChartPlacement } from './charts.js';
 import type { FlopsThroughput } from './throughput.js';
 
-export type { ChartPlacement, FlopsThroughput };
+export type { ChartPlacement, FlopsThroughput, JsonValue, KeyMetric };
 
-// The shapes the HTTP API returns, shared with the web app (which imports these types and nothing else from src/).
-
-/** A number as JSON carries it: NaN and ±Infinity as strings, never null. */
-export type JsonValue = number | 'NaN' | 'Infinity' | '-Infinity';
-
-/** A run's last value of one training metric, for the runs list. */
-export interface KeyMetric {
-  name: string;
-  context?: string;
-  last: JsonValue;
-  seriesId: number;
-}
+// The shapes the HTTP API returns, shared with the web app (which imports these types and nothing else from src/)
+// and with the CLI's --json outputs: all built by src/model/json-shape.ts, documented in docs/json.md. Every JSON body
+// also carries `schemaVersion` (added in app.ts).
 
 /** A run as the API returns it: the stored run, its duration so far, and its key metrics' last values. */
-export type RunView = Run & { durationMs: number; metrics: KeyMetric[] };
+export type RunView = RunJson & { metrics: KeyMetric[] };
 
 /** A series as the API returns it: its summary, and the chart it belongs on. */
-export type SeriesView = Omit<SeriesSummary, 'last'> & { last: JsonValue; chart: ChartPlacement };
+export type SeriesView = SeriesJson & { chart: ChartPlacement };
 
 /** Raw points from index `start` on. A step or epoch is null where the point has none. */
 export interface PointsView {

@@ -1,4 +1,5 @@
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
+import { jsonDocument } from '../model/json-shape.js';
 import { ApiError, errorResponse } from './errors.js';
 import { ChangeFeed } from './live.js';
 import { exportRoutes } from './routes/export.js';
@@ -14,6 +15,16 @@ function hostName(header: string): string {
   const bracketed = /^\[([^\]]+)\]/.exec(header);
   if (bracketed) return bracketed[1] as string;
   return header.replace(/:\d+$/, '');
+}
+
+/** Makes every JSON body of a request carry `schemaVersion` first (docs/json.md), errors included. */
+function versionJsonBodies(c: Context): void {
+  const json = c.json;
+  c.json = ((body: unknown, ...rest: unknown[]) =>
+    (json as (...args: unknown[]) => Response)(
+      typeof body === 'object' && body !== null && !Array.isArray(body) ? jsonDocument(body) : body,
+      ...rest,
+    )) as typeof c.json;
 }
 
 /**
@@ -36,6 +47,11 @@ export function createApp(options: AppOptions): Hono & { feed: ChangeFeed } {
       await next();
     });
   }
+
+  app.use('/api/*', async (c, next) => {
+    versionJsonBodies(c);
+    await next();
+  });
 
   const api = new Hono();
   api.route('/', runRoutes(store));

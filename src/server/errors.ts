@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import { RunmeterError } from '../model/errors.js';
+import { clip, escapeControl } from '../model/text.js';
 
 /** An API error: an HTTP status, a stable code and a message saying what was expected and what was found. */
 export class ApiError extends RunmeterError {
@@ -23,7 +24,10 @@ const statusByCode: Record<string, 400 | 404 | 409 | 503> = {
   E_STORE_UNAVAILABLE: 503,
 };
 
-/** Turns any error into the API's JSON error body: `{ "error": { "code", "message" } }`. */
+/**
+ * Turns any error into the API's JSON error body: `{ "error": { "code", "message" } }`. An unexpected error's
+ * details (which may name files of this machine) go to the server's stderr, not to the client.
+ */
 export function errorResponse(error: unknown, c: Context): Response {
   if (error instanceof ApiError) {
     if (error.retryAfterSeconds !== undefined) c.header('Retry-After', String(error.retryAfterSeconds));
@@ -34,8 +38,11 @@ export function errorResponse(error: unknown, c: Context): Response {
     if (status === 503) c.header('Retry-After', '2');
     return c.json({ error: { code: error.code, message: error.message } }, status);
   }
-  const message = error instanceof Error ? error.message : String(error);
-  return c.json({ error: { code: 'E_INTERNAL', message: `internal error: ${message}` } }, 500);
+  const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  process.stderr.write(
+    `runmeter: internal error answering ${c.req.method} ${escapeControl(clip(new URL(c.req.url).pathname, 200))}: ${escapeControl(detail).replace(/\\n/g, '\n')}\n`,
+  );
+  return c.json({ error: { code: 'E_INTERNAL', message: 'internal error; the terminal running the server has the details' } }, 500);
 }
 
 /** Parses an optional numeric query parameter, naming it when it is not a number. */

@@ -35,6 +35,15 @@ const securityHeaders = {
 const notBuilt = `<!doctype html><meta charset="utf-8"><title>runmeter</title>
 <p>The dashboard is not built. Run <code>npm run build</code> in the runmeter package; the API is served under /api/v1.</p>`;
 
+/** Whether `file` is a regular file; false for anything the file system refuses to look up (a name too long, ...). */
+function isPlainFile(file: string): boolean {
+  try {
+    return fs.statSync(file, { throwIfNoEntry: false })?.isFile() === true;
+  } catch {
+    return false;
+  }
+}
+
 /** Serves the built app: its files with their content types, and index.html for any other path (client-side routes). */
 export function serveWeb(root: string) {
   const resolvedRoot = path.resolve(root);
@@ -45,9 +54,10 @@ export function serveWeb(root: string) {
     } catch {
       return c.text('bad request: the path is not valid percent-encoding', 400);
     }
+    if (requested.includes('\0')) return c.text('bad request: the path holds a NUL character', 400);
     const file = path.resolve(resolvedRoot, `.${path.posix.normalize(requested)}`);
     const inside = file.startsWith(resolvedRoot + path.sep);
-    const isFile = inside && fs.statSync(file, { throwIfNoEntry: false })?.isFile() === true;
+    const isFile = inside && isPlainFile(file);
     if (isFile) {
       const type = contentTypes[path.extname(file)] ?? 'application/octet-stream';
       // Vite puts a content hash in every asset's name, so assets never change under the same URL.

@@ -3,27 +3,10 @@ import type { SeriesColumns } from '../model/columns.js';
 import type { OutputChunk, OutputStream } from '../model/output.js';
 import type { SeriesPoint } from '../model/point.js';
 import type { NewRun, Run, RunStatus, RunUpdate } from '../model/run.js';
-import type { SeriesKey } from '../model/series.js';
+import type { SeriesSummary } from '../model/series.js';
 
 export type { OutputChunk, OutputStream } from '../model/output.js';
-
-/** A series as stored, with the summary kept up to date on every write (so `show` never scans points). */
-export interface SeriesSummary extends SeriesKey {
-  id: number;
-  runId: string;
-  count: number;
-  /** Smallest and largest value that is not NaN; null when every value is NaN. */
-  min: number | null;
-  max: number | null;
-  /** The last value written; may be NaN or ±Infinity. */
-  last: number;
-  firstTime: number;
-  lastTime: number;
-  firstStep?: number;
-  lastStep?: number;
-  firstEpoch?: number;
-  lastEpoch?: number;
-}
+export type { SeriesSummary } from '../model/series.js';
 
 /** The x axis a chart or query uses. Relative time is time minus the run's start, done by the caller. */
 export type XAxis = 'time' | 'step' | 'epoch';

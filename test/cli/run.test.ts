@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { jobsDir, runCli, showJson, startCli, tempHome, waitFor } from '../helpers/cli.js';
+import { jobsDir, lsJson, runCli, showJson, startCli, tempHome, waitFor } from '../helpers/cli.js';
 
 const job = (name: string) => path.join(jobsDir, name);
 const node = process.execPath;
@@ -20,7 +20,7 @@ describe('runmeter run', () => {
     expect(shown.run.status).toBe('failed');
     expect(shown.run.exitCode).toBe(3);
     const loss = shown.series.find((s) => s.name === 'loss');
-    expect(loss).toMatchObject({ count: 2, last: 'NaN', min: 0.25, max: 0.25, first_step: 1, last_step: 2 });
+    expect(loss).toMatchObject({ count: 2, last: 'NaN', min: 0.25, max: 0.25, firstStep: 1, lastStep: 2 });
   });
 
   it('keeps binary junk, invalid UTF-8 and escapes byte-exact, and still finds the metric among them', async () => {
@@ -48,14 +48,14 @@ describe('runmeter run', () => {
     const result = await runCli(['run', '--', node, job('no-newline.mjs')], { home });
     expect(result.stdout.toString()).toBe('{"metric": "loss", "value": 0.125, "step": 7}');
     const shown = await showJson(home);
-    expect(shown.series.find((s) => s.name === 'loss')).toMatchObject({ count: 1, last: 0.125, last_step: 7 });
+    expect(shown.series.find((s) => s.name === 'loss')).toMatchObject({ count: 1, last: 0.125, lastStep: 7 });
   });
 
   it('stores every point of a job that prints 20,000 metric lines at once', async () => {
     const home = tempHome();
     await runCli(['run', '-q', '--no-system', '--', node, job('metric-flood.mjs'), '20000'], { home });
     const shown = await showJson(home);
-    expect(shown.series.find((s) => s.name === 'loss')).toMatchObject({ count: 20000, first_step: 0, last_step: 19999, max: 1 });
+    expect(shown.series.find((s) => s.name === 'loss')).toMatchObject({ count: 20000, firstStep: 0, lastStep: 19999, max: 1 });
   });
 
   it('gives the job RUNMETER_RUN_ID, RUNMETER_STORE, PYTHONUNBUFFERED, its working directory and our stdin', async () => {
@@ -97,7 +97,7 @@ describe('runmeter run', () => {
     const count = async () => ((await showJson(home, 'burst')).series.find((s) => s.name === 'loss')?.count as number | undefined) ?? 0;
     await waitFor(async () => (await count()) === 50_000, 10_000, 'all 50000 points stored while the job waits');
     const [series] = (await showJson(home, 'burst')).series.filter((s) => s.name === 'loss');
-    expect(series).toMatchObject({ first_step: 0, last_step: 49_999, max: 1 });
+    expect(series).toMatchObject({ firstStep: 0, lastStep: 49_999, max: 1 });
     child.kill('SIGTERM');
     await done;
   });
@@ -163,8 +163,7 @@ describe('runmeter run', () => {
     await waitFor(() => out.includes('ready') && err.includes('recording run'), 10_000, 'the job to start and its run to exist');
     child.kill('SIGKILL');
     await done;
-    const listed = await runCli(['ls', '--json'], { home });
-    const runs = JSON.parse(listed.stdout.toString()) as Array<{ name: string; status: string }>;
+    const runs = await lsJson(home);
     expect(runs.find((r) => r.name === 'doomed')?.status).toBe('lost');
     // The job itself never learned that runmeter died (it does not write); stop it.
     process.kill(Number(/ready (\d+)/.exec(out)?.[1]), 'SIGTERM');

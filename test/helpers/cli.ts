@@ -57,6 +57,13 @@ export async function showJson(home: string, ref = 'last'): Promise<{ run: Recor
   return JSON.parse(result.stdout.toString());
 }
 
+/** `runmeter ls --json` (with more flags), its runs parsed. */
+export async function lsJson(home: string, flags: string[] = []): Promise<Array<Record<string, unknown> & { name: string; status: string }>> {
+  const result = await runCli(['ls', '--json', ...flags], { home });
+  if (result.code !== 0) throw new Error(`ls failed: ${result.stderr.toString()}`);
+  return (JSON.parse(result.stdout.toString()) as { runs: Array<Record<string, unknown> & { name: string; status: string }> }).runs;
+}
+
 /** Waits until `predicate` holds, polling. */
 export async function waitFor(predicate: () => boolean | Promise<boolean>, timeoutMs = 10_000, what = 'condition'): Promise<void> {
   const end = Date.now() + timeoutMs;

@@ -24,11 +24,11 @@ describe('runmeter import', () => {
     const { run, series } = await showJson(home);
     expect(run).toMatchObject({ name: 'old keras', status: 'succeeded', source: 'import', command: ['import', file] });
     const loss = series.find((s) => s.name === 'val_loss');
-    expect(loss).toMatchObject({ kind: 'training', context: 'validation', count: 3, first_epoch: 1, last_epoch: 3 });
+    expect(loss).toMatchObject({ kind: 'training', context: 'validation', count: 3, firstEpoch: 1, lastEpoch: 3 });
     // Spread over the hour from --started to the file's last change, by position in the file.
     const start = Date.parse('2026-01-01T00:00:00Z');
-    expect(loss?.first_time as number).toBeGreaterThan(start);
-    expect(loss?.last_time as number).toBeLessThanOrEqual(start + 3_600_000);
+    expect(loss?.firstTime as number).toBeGreaterThan(start);
+    expect(loss?.lastTime as number).toBeLessThanOrEqual(start + 3_600_000);
     const logs = await runCli(['logs', 'last'], { home });
     expect(logs.stdout.equals(fs.readFileSync(file))).toBe(true);
   });
@@ -47,8 +47,8 @@ describe('runmeter import', () => {
       name: 'loss',
       rank: 1,
       count: 2,
-      first_time: Date.parse('2025-06-01T10:00:00Z'),
-      last_time: Date.parse('2025-06-01T10:00:30Z'),
+      firstTime: Date.parse('2025-06-01T10:00:00Z'),
+      lastTime: Date.parse('2025-06-01T10:00:30Z'),
     });
   });
 

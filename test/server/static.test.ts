@@ -75,7 +75,7 @@ describe('startServer', () => {
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(server.url).not.toMatch(/:0$/);
     const ok = await fetch(`${server.url}/api/v1/runs`);
-    expect(await ok.json()).toEqual({ runs: [] });
+    expect(await ok.json()).toEqual({ schemaVersion: 1, runs: [] });
     // fetch() will not send another Host header; a DNS-rebinding page's request would carry its own name.
     const status = await new Promise<number | undefined>((resolve, reject) => {
       http

@@ -28,7 +28,7 @@ describe('runmeter ui', () => {
   it('prints the real URL on stderr for --port 0, serves the API, and stops cleanly on Ctrl-C', async () => {
     const { url, ui } = await serve(['--port', '0']);
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:[1-9]\d*$/);
-    expect(await (await fetch(`${url}/api/v1/runs`)).json()).toEqual({ runs: [] });
+    expect(await (await fetch(`${url}/api/v1/runs`)).json()).toEqual({ schemaVersion: 1, runs: [] });
     ui.child.kill('SIGINT');
     const result = await ui.done;
     expect(result.code).toBe(0);

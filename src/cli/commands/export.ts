@@ -4,7 +4,7 @@ import { finished } from 'node:stream/promises';
 import type { Command } from 'commander';
 import { exportFormats, exportRun, isExportFormat } from '../../export/index.js';
 import { isErrnoError, UsageError } from '../../model/errors.js';
-import type { CliContext } from '../context.js';
+import { type CliContext, noStoreYet } from '../context.js';
 
 interface ExportFlags {
   format?: string;
@@ -49,7 +49,8 @@ export function register(program: Command, context: CliContext): void {
       if (inlineLimit !== undefined && !(Number.isInteger(inlineLimit) && inlineLimit >= 0)) {
         throw new UsageError(`export: expected --inline-limit to be a whole number ≥ 0, got "${flags.inlineLimit}"`);
       }
-      const store = context.store(flags.store);
+      const store = context.readStore(flags.store);
+      if (store === undefined) throw noStoreYet(runRef, flags.store, context.env);
       const options = { ...(flags.dataFile === undefined ? {} : { dataFile: flags.dataFile }), ...(inlineLimit === undefined ? {} : { inlineLimit }) };
       const write = (out: NodeJS.WritableStream) => exportRun(store, runRef, format, out, options);
       if (flags.output !== undefined && flags.output !== '-') return exportToFile(path.resolve(flags.output), write);

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../../model/errors.js';
 import { formatBytes } from '../../model/format.js';
+import { escapeControl } from '../../model/text.js';
 import type { CliContext } from '../context.js';
 import { importLog } from '../import-log.js';
 import { addParseFlags, type ParseFlags, parseOptionsFromFlags } from '../parse-flags.js';
@@ -33,7 +34,7 @@ function progressBar(stderr: NodeJS.WritableStream, label: string): { update(don
       const width = 30;
       const filled = Math.round(fraction * width);
       stderr.write(
-        `\rimporting ${label} [${'='.repeat(filled)}${' '.repeat(width - filled)}] ${String(Math.floor(fraction * 100)).padStart(3)}% ${formatBytes(done)} of ${formatBytes(total)}`,
+        `\rimporting ${escapeControl(label)} [${'='.repeat(filled)}${' '.repeat(width - filled)}] ${String(Math.floor(fraction * 100)).padStart(3)}% ${formatBytes(done)} of ${formatBytes(total)}`,
       );
     },
     clear() {
@@ -69,9 +70,10 @@ export function register(program: Command, context: CliContext): void {
     }).finally(() => {
       if (barShown) bar?.clear();
     });
-    const warnings = result.warnings > 0 ? `, ${result.warnings} rejected line${result.warnings === 1 ? '' : 's'} (see runmeter parse ${file})` : '';
+    const shownFile = escapeControl(file);
+    const warnings = result.warnings > 0 ? `, ${result.warnings} rejected line${result.warnings === 1 ? '' : 's'} (see runmeter parse ${shownFile})` : '';
     context.stdout.write(
-      `imported ${file} as run ${result.run.id} (${result.run.name}): ${result.points} points in ${result.series} series from ${formatBytes(result.bytes)}${warnings}\n`,
+      `imported ${shownFile} as run ${result.run.id} (${escapeControl(result.run.name)}): ${result.points} points in ${result.series} series from ${formatBytes(result.bytes)}${warnings}\n`,
     );
   });
 }

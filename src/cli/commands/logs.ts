@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../model/errors.js';
 import type { OutputStream, Store } from '../../store/store.js';
-import type { CliContext } from '../context.js';
+import { type CliContext, noStoreYet } from '../context.js';
 
 const PIECE = 1 << 20;
 
@@ -36,7 +36,8 @@ export function register(program: Command, context: CliContext): void {
     .option('--store <store>', 'store to read (default: $RUNMETER_STORE or ~/.runmeter)')
     .action(async (ref: string, flags: { stdout?: boolean; stderr?: boolean; follow?: boolean; store?: string }) => {
       if (flags.stdout && flags.stderr) throw new UsageError('--stdout and --stderr exclude each other; give neither for both streams');
-      const store = context.store(flags.store);
+      const store = context.readStore(flags.store);
+      if (store === undefined) throw noStoreYet(ref, flags.store, context.env);
       const run = await store.resolveRun(ref);
       const only: OutputStream | undefined = flags.stdout ? 'stdout' : flags.stderr ? 'stderr' : undefined;
       const target = (stream: OutputStream) => (only !== undefined || stream === 'stdout' ? context.stdout : context.stderr);

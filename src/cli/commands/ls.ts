@@ -1,10 +1,15 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../model/errors.js';
 import { formatDuration, formatValue } from '../../model/format.js';
-import { type RunStatus, runDuration, runStatuses } from '../../model/run.js';
-import type { CliContext } from '../context.js';
+import { decodeValue } from '../../model/point.js';
+import { type RunStatus, runStatuses } from '../../model/run.js';
+import { escapeControl } from '../../model/text.js';
+import { runView } from '../../server/views.js';
+import { type CliContext, storeName } from '../context.js';
+import { writeJson } from '../json-output.js';
 import { integerOption } from '../options.js';
-import { keyMetrics, runJson, seriesJson, settleLostRuns } from '../run-view.js';
+import { settleLostRuns } from '../run-view.js';
+import { paintFor } from '../style.js';
 import { formatTime, renderTable, truncate } from '../table.js';
 
 interface LsFlags {
@@ -21,7 +26,7 @@ export function register(program: Command, context: CliContext): void {
   program
     .command('ls')
     .description('list runs, newest first')
-    .option('--json', 'print JSON (an array of runs)')
+    .option('--json', 'print JSON, the shape of GET /api/v1/runs: {schemaVersion, runs} (docs/json.md)')
     .option('--status <status>', `only runs with this status (${runStatuses.join(', ')})`)
     .option('--filter <text>', 'only runs whose id, name, command or host contains this text')
     .option('--limit <n>', 'show at most this many runs', integerOption('--limit'), 50)
@@ -31,32 +36,34 @@ export function register(program: Command, context: CliContext): void {
       if (flags.status !== undefined && !runStatuses.includes(flags.status as RunStatus)) {
         throw new UsageError(`--status expects one of ${runStatuses.join(', ')}, got "${flags.status}"`);
       }
-      const store = context.store(flags.store);
-      await settleLostRuns(store);
-      const runs = await store.listRuns({
+      const store = context.readStore(flags.store);
+      if (store !== undefined) await settleLostRuns(store);
+      const runs = await store?.listRuns({
         ...(flags.status ? { status: flags.status as RunStatus } : {}),
         ...(flags.filter ? { text: flags.filter } : {}),
         ...(flags.all ? {} : { limit: flags.limit }),
       });
       const now = Date.now();
-      const withMetrics = await Promise.all(runs.map(async (run) => ({ run, metrics: keyMetrics(await store.listSeries(run.id)) })));
+      const views = await Promise.all((runs ?? []).map(async (run) => runView(run, (await store?.listSeries(run.id)) ?? [], now)));
       if (flags.json) {
-        const out = withMetrics.map(({ run, metrics }) => ({ ...runJson(run, now), metrics: metrics.map(seriesJson) }));
-        context.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+        writeJson(context.stdout, { runs: views });
         return;
       }
-      if (runs.length === 0) {
-        context.stderr.write(`no runs yet in ${store.location}; start one with: runmeter run -- python train.py\n`);
+      if (views.length === 0) {
+        const where = escapeControl(store?.location ?? storeName(flags.store, context.env));
+        context.stderr.write(`no runs yet in ${where}; start one with: runmeter run -- python train.py\n`);
         return;
       }
-      const rows = withMetrics.map(({ run, metrics }) => [
+      const rows = views.map((run) => [
         run.id,
         truncate(run.name, 28),
         run.status,
         formatTime(run.startTime),
-        formatDuration(runDuration(run, now)),
-        metrics.map((m) => `${m.name}=${formatValue(m.last)}`).join(' '),
+        formatDuration(run.durationMs),
+        run.metrics.map((m) => `${m.name}=${formatValue(decodeValue(m.last))}`).join(' '),
       ]);
-      context.stdout.write(renderTable(['ID', 'NAME', 'STATUS', 'STARTED', 'DURATION', 'METRICS'], rows, { rightAlign: [4] }));
+      const paint = paintFor(context.stdout, context.env);
+      const style = (text: string, column: number) => (column === 2 ? paint.status(text) : text);
+      context.stdout.write(renderTable(['ID', 'NAME', 'STATUS', 'STARTED', 'DURATION', 'METRICS'], rows, { rightAlign: [4], style }));
     });
 }

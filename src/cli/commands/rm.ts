@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { RunmeterError } from '../../model/errors.js';
 import type { Run } from '../../model/run.js';
-import type { CliContext } from '../context.js';
+import { type CliContext, noStoreYet } from '../context.js';
 import { deleteRuns } from '../delete-runs.js';
 import { settleLostRuns } from '../run-view.js';
 
@@ -12,10 +12,12 @@ export function register(program: Command, context: CliContext): void {
     .description('delete runs with their metrics, output and artifacts, and free the space')
     .argument('<runs...>', 'ids, unique id prefixes, names, or "last"')
     .option('-y, --yes', 'do not ask for confirmation')
+    .option('--json', 'print what was deleted as JSON (docs/json.md)')
     .option('-f, --force', 'delete runs that are still running too (their recording then stops)')
     .option('--store <store>', 'store to delete from (default: $RUNMETER_STORE or ~/.runmeter)')
-    .action(async (refs: string[], flags: { yes?: boolean; force?: boolean; store?: string }) => {
-      const store = context.store(flags.store);
+    .action(async (refs: string[], flags: { yes?: boolean; force?: boolean; store?: string; json?: boolean }) => {
+      const store = context.readStore(flags.store);
+      if (store === undefined) throw noStoreYet(refs[0] ?? '', flags.store, context.env);
       await settleLostRuns(store);
       const runs = new Map<string, Run>();
       for (const ref of refs) {

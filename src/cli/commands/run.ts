@@ -1,8 +1,11 @@
 import { type Command, Option } from 'commander';
+import { defaultRunName } from '../../agent/metadata.js';
 import { runJob } from '../../agent/run-job.js';
+import { jsonText } from '../../model/json-shape.js';
 import type { CliContext } from '../context.js';
 import { collect, keyValues, secondsOption } from '../options.js';
 import { addParseFlags, type ParseFlags, parseOptionsFromFlags } from '../parse-flags.js';
+import { lineAwareStream, runSummaryJson } from '../run-summary.js';
 
 interface RunFlags extends ParseFlags {
   name?: string;
@@ -19,12 +22,13 @@ interface RunFlags extends ParseFlags {
   param?: string[];
   tag?: string[];
   quiet?: boolean;
+  json?: boolean;
 }
 
 /** A flag taking seconds, parsed to milliseconds, whose help shows its default in seconds. */
-function seconds(flags: string, description: string, defaultSeconds: number): Option {
+function seconds(flags: string, description: string, defaultSeconds: number, min: number): Option {
   const name = flags.split(' ')[0] as string;
-  return new Option(flags, description).argParser(secondsOption(name)).default(defaultSeconds * 1000, String(defaultSeconds));
+  return new Option(flags, description).argParser(secondsOption(name, { min })).default(defaultSeconds * 1000, String(defaultSeconds));
 }
 
 /** `runmeter run [options] -- CMD [ARGS...]`: runs a job and records it. */
@@ -36,25 +40,27 @@ export function register(program: Command, context: CliContext): void {
     .usage('[options] -- CMD [ARGS...]')
     .option('-n, --name <name>', 'run name (default: the script file name)')
     .option('--store <store>', 'store: a folder, a .db file (default: $RUNMETER_STORE or ~/.runmeter)')
-    .addOption(seconds('--interval <seconds>', 'report system metrics every this many seconds', 5))
-    .addOption(seconds('--sample-interval <seconds>', 'read system metrics every this many seconds', 1))
+    .addOption(seconds('--interval <seconds>', 'report system metrics every this many seconds', 5, 0.1))
+    .addOption(seconds('--sample-interval <seconds>', 'read system metrics every this many seconds', 1, 0.05))
     .option('--no-system', 'do not sample system metrics')
     .option('--disk <path>', 'also record the filesystem holding this path (repeatable)', collect)
     .option(
       '--tty',
       'run the job on a pseudo-terminal, so progress bars and colours look as without runmeter; its stdout and stderr then arrive as one stream (stdout)',
     )
-    .addOption(seconds('--grace <seconds>', 'after forwarding a signal, kill the job this many seconds later', 10))
-    .addOption(seconds('--output-grace <seconds>', 'after the job exits, read output its children still write for this many seconds', 2))
+    .addOption(seconds('--grace <seconds>', 'after forwarding a signal, kill the job this many seconds later', 10, 0.01))
+    .addOption(seconds('--output-grace <seconds>', 'after the job exits, read output its children still write for this many seconds', 2, 0.01))
     .option('--project <project>', 'the project the run belongs to')
     .option('--no-python-unbuffered', 'do not set PYTHONUNBUFFERED=1 for the job')
     .option('--param <key=value>', 'record a parameter with the run (repeatable)', collect)
     .option('--tag <tag>', 'tag the run (repeatable)', collect)
-    .option('-q, --quiet', "silence runmeter's own messages (the job's output is never touched)");
+    .option('-q, --quiet', "silence runmeter's own messages (the job's output is never touched)")
+    .option('--json', "instead of runmeter's messages, one JSON summary as the last line of stderr (docs/json.md)");
   addParseFlags(command)
     .passThroughOptions()
     .action(async (command: string[], flags: RunFlags) => {
       const parse = parseOptionsFromFlags(flags, process.cwd());
+      const stderr = lineAwareStream(context.stderr);
       const result = await runJob({
         command,
         ...(flags.name !== undefined ? { name: flags.name } : {}),
@@ -72,10 +78,14 @@ export function register(program: Command, context: CliContext): void {
         parse,
         params: keyValues('--param', flags.param),
         tags: flags.tag ?? [],
-        quiet: flags.quiet === true,
+        quiet: flags.quiet === true || flags.json === true,
         stdout: context.stdout,
-        stderr: context.stderr,
+        stderr: stderr.stream,
       });
+      if (flags.json) {
+        const summary = runSummaryJson(result, flags.name ?? defaultRunName(command));
+        context.stderr.write(`${stderr.atLineStart() ? '' : '\n'}${jsonText(summary, 0)}`);
+      }
       context.setExitCode(result.exitCode);
     });
 }

@@ -1,69 +1,91 @@
 import type { Command } from 'commander';
-import { formatBytes, formatDuration, formatValue } from '../../model/format.js';
-import { runDuration } from '../../model/run.js';
-import { seriesLabel } from '../../model/series.js';
-import type { CliContext } from '../context.js';
-import { runJson, seriesJson, settleLostRuns } from '../run-view.js';
+import { formatBytes, formatDuration, formatSeriesValue } from '../../model/format.js';
+import type { Run } from '../../model/run.js';
+import { type SeriesKind, type SeriesSummary, seriesLabel } from '../../model/series.js';
+import { escapeControl } from '../../model/text.js';
+import type { Artifact } from '../../store/store.js';
+import { type CliContext, noStoreYet } from '../context.js';
+import { writeJson } from '../json-output.js';
+import { runDetail, settleLostRuns } from '../run-view.js';
+import { type Paint, paintFor } from '../style.js';
 import { formatCommand, formatTime, renderTable } from '../table.js';
+
+/** Training metrics first, then FLOPs, then the job's own usage, its GPUs, and the machine's. */
+const kindOrder: Record<SeriesKind, number> = { training: 0, flops: 1, job: 2, gpu: 3, system: 4 };
+
+/** The series in the order people read them: by kind (training first), then name, context and rank. */
+export function orderSeries(series: readonly SeriesSummary[]): SeriesSummary[] {
+  return [...series].sort(
+    (a, b) =>
+      kindOrder[a.kind] - kindOrder[b.kind] ||
+      a.name.localeCompare(b.name) ||
+      (a.context ?? '').localeCompare(b.context ?? '') ||
+      (a.rank ?? -1) - (b.rank ?? -1),
+  );
+}
+
+/** A run's metadata lines, every value a job or user gave escaped. */
+function metadataText(run: Run, output: { stdout: number; stderr: number }, durationMs: number, paint: Paint): string {
+  const safe = escapeControl;
+  const ended = `${run.exitCode !== undefined ? ` (exit ${run.exitCode})` : ''}${run.signal ? ` (${run.signal})` : ''}${run.reason ? `: ${safe(run.reason)}` : ''}`;
+  const lines = [
+    `run       ${run.id}  ${safe(run.name)}`,
+    `status    ${paint.status(run.status)}${ended}`,
+    `command   ${formatCommand(run.command)}`,
+    `directory ${safe(run.cwd)}`,
+    `host      ${safe(run.user)}@${safe(run.host)}`,
+    `started   ${formatTime(run.startTime)}   duration ${formatDuration(durationMs)}`,
+  ];
+  if (run.cause) lines.push(`cause     ${safe(run.cause)}`);
+  if (run.gitCommit) lines.push(`git       ${safe(run.gitCommit.slice(0, 12))}${run.gitDirty ? ' (uncommitted changes)' : ''}`);
+  if (run.system?.gpus.length) lines.push(`gpus      ${run.system.gpus.map((g) => `${g.index}: ${safe(g.name)}`).join(', ')}`);
+  const params = Object.entries(run.params).map(([k, v]) => `${safe(k)}=${safe(JSON.stringify(v) ?? 'null')}`);
+  if (params.length > 0) lines.push(`params    ${params.join(' ')}`);
+  if (run.tags.length > 0) lines.push(`tags      ${run.tags.map(safe).join(', ')}`);
+  if (run.note) lines.push(`note      ${safe(run.note)}`);
+  lines.push(`output    ${formatBytes(output.stdout)} stdout, ${formatBytes(output.stderr)} stderr   (runmeter logs ${run.id})`);
+  return `${lines.join('\n')}\n\n`;
+}
+
+/** Every series: count, last, min and max in its unit, and its step range. */
+function seriesText(series: readonly SeriesSummary[]): string {
+  if (series.length === 0) return 'no metrics recorded\n';
+  const rows = orderSeries(series).map((s) => [
+    s.kind,
+    seriesLabel(s),
+    s.context ?? '',
+    String(s.count),
+    formatSeriesValue(s, s.last),
+    formatSeriesValue(s, s.min),
+    formatSeriesValue(s, s.max),
+    s.firstStep === undefined ? '' : `${s.firstStep}..${s.lastStep}`,
+  ]);
+  return renderTable(['KIND', 'SERIES', 'CONTEXT', 'POINTS', 'LAST', 'MIN', 'MAX', 'STEPS'], rows, { rightAlign: [3, 4, 5, 6] });
+}
+
+function artifactText(artifacts: readonly Artifact[]): string {
+  return artifacts.map((a) => `${a.kind} ${escapeControl(a.name)} ${formatBytes(a.size)} sha256:${a.sha256.slice(0, 12)}\n`).join('');
+}
 
 /** `runmeter show RUN`: a run's metadata and, for each series, its count, last, min, max and step range. */
 export function register(program: Command, context: CliContext): void {
   program
     .command('show')
-    .description('show a run: metadata and a summary of every series')
+    .description('show a run: metadata and a summary of every series (training metrics first)')
     .argument('<run>', 'an id, a unique id prefix, a name, or "last"')
-    .option('--json', 'print JSON')
+    .option('--json', 'print JSON, the shape of GET /api/v1/runs/:run (docs/json.md)')
     .option('--store <store>', 'store to read (default: $RUNMETER_STORE or ~/.runmeter)')
     .action(async (ref: string, flags: { json?: boolean; store?: string }) => {
-      const store = context.store(flags.store);
+      const store = context.readStore(flags.store);
+      if (store === undefined) throw noStoreYet(ref, flags.store, context.env);
       await settleLostRuns(store);
       const run = await store.resolveRun(ref);
-      const [series, artifacts, stdoutBytes, stderrBytes] = await Promise.all([
-        store.listSeries(run.id),
-        store.listArtifacts(run.id),
-        store.outputSize(run.id, 'stdout'),
-        store.outputSize(run.id, 'stderr'),
-      ]);
+      const { detail, series } = await runDetail(store, run);
       if (flags.json) {
-        const out = { run: runJson(run), series: series.map(seriesJson), artifacts, output: { stdout_bytes: stdoutBytes, stderr_bytes: stderrBytes } };
-        context.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+        writeJson(context.stdout, detail);
         return;
       }
-      const lines = [
-        `run       ${run.id}  ${run.name}`,
-        `status    ${run.status}${run.exitCode !== undefined ? ` (exit ${run.exitCode})` : ''}${run.signal ? ` (${run.signal})` : ''}${run.reason ? `: ${run.reason}` : ''}`,
-        `command   ${formatCommand(run.command)}`,
-        `directory ${run.cwd}`,
-        `host      ${run.user}@${run.host}`,
-        `started   ${formatTime(run.startTime)}   duration ${formatDuration(runDuration(run))}`,
-      ];
-      if (run.gitCommit) lines.push(`git       ${run.gitCommit.slice(0, 12)}${run.gitDirty ? ' (uncommitted changes)' : ''}`);
-      if (run.system?.gpus.length) lines.push(`gpus      ${run.system.gpus.map((g) => `${g.index}: ${g.name}`).join(', ')}`);
-      if (Object.keys(run.params).length > 0)
-        lines.push(
-          `params    ${Object.entries(run.params)
-            .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
-            .join(' ')}`,
-        );
-      if (run.tags.length > 0) lines.push(`tags      ${run.tags.join(', ')}`);
-      lines.push(`output    ${formatBytes(stdoutBytes)} stdout, ${formatBytes(stderrBytes)} stderr   (runmeter logs ${run.id})`);
-      context.stdout.write(`${lines.join('\n')}\n\n`);
-      if (series.length === 0) {
-        context.stdout.write('no metrics recorded\n');
-      } else {
-        const rows = series.map((s) => [
-          s.kind,
-          seriesLabel(s),
-          s.context ?? '',
-          String(s.count),
-          formatValue(s.last),
-          formatValue(s.min),
-          formatValue(s.max),
-          s.firstStep === undefined ? '' : `${s.firstStep}..${s.lastStep}`,
-        ]);
-        context.stdout.write(renderTable(['KIND', 'SERIES', 'CONTEXT', 'POINTS', 'LAST', 'MIN', 'MAX', 'STEPS'], rows, { rightAlign: [3, 4, 5, 6] }));
-      }
-      for (const artifact of artifacts)
-        context.stdout.write(`${artifact.kind} ${artifact.name} ${formatBytes(artifact.size)} sha256:${artifact.sha256.slice(0, 12)}\n`);
+      const paint = paintFor(context.stdout, context.env);
+      context.stdout.write(metadataText(run, detail.output, detail.run.durationMs, paint) + seriesText(series) + artifactText(detail.artifacts));
     });
 }

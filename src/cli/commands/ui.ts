@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import type { Command } from 'commander';
 import { exporters } from '../../export/index.js';
 import { isErrnoError, RunmeterError, UsageError } from '../../model/errors.js';
+import { escapeControl } from '../../model/text.js';
 import { type RunningServer, startServer } from '../../server/index.js';
 import type { CliContext } from '../context.js';
 
@@ -54,7 +55,7 @@ export function register(program: Command, context: CliContext): void {
         const reason = isErrnoError(error, 'EADDRINUSE') ? `port ${port} is already in use (try --port 0 for a free one)` : (error as Error).message;
         throw new RunmeterError('E_SERVER_LISTEN', `cannot serve the dashboard on ${flags.host}:${port}: ${reason}`, { cause: error });
       }
-      context.stderr.write(`runmeter: dashboard at ${server.url}/ (store ${store.location}); Ctrl-C to stop\n`);
+      context.stderr.write(`runmeter: dashboard at ${server.url}/ (store ${escapeControl(store.location)}); Ctrl-C to stop\n`);
       if (flags.open) openBrowser(`${server.url}/`);
       await untilInterrupted();
       await server.close();

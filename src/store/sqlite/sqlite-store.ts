@@ -1,13 +1,14 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type Database from 'better-sqlite3';
 import type { BatchResult, RecordBatch } from '../../model/batch.js';
 import { columnsOf, type SeriesColumns } from '../../model/columns.js';
 import { RunmeterError } from '../../model/errors.js';
 import type { SeriesPoint } from '../../model/point.js';
 import { completeRun, type NewRun, type Run, type RunUpdate } from '../../model/run.js';
-import { closestMatches } from '../../model/text.js';
+import { clip, closestMatches } from '../../model/text.js';
 import { makeDirectory } from '../make-directory.js';
 import type {
   ApiToken,
@@ -31,6 +32,22 @@ import { SeriesWriter } from './series-writer.js';
 
 const streamCode = { stdout: 1, stderr: 2 } as const;
 const streamName = (code: number): OutputStream => (code === 2 ? 'stderr' : 'stdout');
+
+/** Whether better-sqlite3 failed for want of a native binding built for this Node (install scripts off, another ABI). */
+function isMissingBinding(error: unknown): boolean {
+  const message = (error as Error)?.message ?? '';
+  return /Could not locate the bindings file|NODE_MODULE_VERSION|compiled against a different Node\.js version|better_sqlite3\.node/.test(message);
+}
+
+/** One line naming the command that builds the binding, in the folder runmeter is installed in. */
+function missingBindingError(error: unknown): RunmeterError {
+  const installRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+  return new RunmeterError(
+    'E_SQLITE_BINDING',
+    `the SQLite module (better-sqlite3) has no native binding built for this Node (${process.version}, ABI ${process.versions.modules}); fix it with: cd '${installRoot}' && npm rebuild better-sqlite3`,
+    { cause: error },
+  );
+}
 
 /**
  * The embedded store: one SQLite file (WAL) for runs, series and points, and a folder of append-only files for
@@ -65,6 +82,7 @@ export class SqliteStore implements Store {
       }
       this.db.pragma('foreign_keys = ON');
     } catch (error) {
+      if (isMissingBinding(error)) throw missingBindingError(error);
       throw new RunmeterError('E_STORE_OPEN', `cannot open the store at ${dbFile}: ${(error as Error).message}`, { cause: error });
     }
     this.writer = new SeriesWriter(this.db);
@@ -201,7 +219,7 @@ export class SqliteStore implements Store {
         : names.length === 0
           ? '; there are no runs yet'
           : `; the newest names are ${names.slice(0, 3).join(', ')} (runmeter ls lists them all)`;
-    throw new RunmeterError('E_RUN_NOT_FOUND', `no run matches "${ref}" (an id, an id prefix, a name, or "last")${hint}`);
+    throw new RunmeterError('E_RUN_NOT_FOUND', `no run matches "${clip(ref)}" (an id, an id prefix, a name, or "last")${hint}`);
   }
 
   async deleteRuns(ids: string[]): Promise<number> {
