@@ -10,15 +10,23 @@ export type { ChartPlacement, FlopsThroughput };
 /** A number as JSON carries it: NaN and ±Infinity as strings, never null. */
 export type JsonValue = number | 'NaN' | 'Infinity' | '-Infinity';
 
-/** A run's last value of one training metric, for the runs list. */
+/** A run's summary of one training metric, for the runs list: its last value and range. */
 export interface KeyMetric {
+  /** How columns and filters name it: the name, prefixed by its context when the name does not imply it (`validation/loss`). */
+  key: string;
   name: string;
   context?: string;
   last: JsonValue;
+  /** Smallest and largest value that is not NaN; null when every value is NaN. */
+  min: JsonValue | null;
+  max: JsonValue | null;
+  count: number;
   seriesId: number;
+  /** The unit the series' values are in, when it has one (`ms`, `GiB`). */
+  unit?: string;
 }
 
-/** A run as the API returns it: the stored run, its duration so far, and its key metrics' last values. */
+/** A run as the API returns it: the stored run, its duration so far, and its training metrics (losses first). */
 export type RunView = Run & { durationMs: number; metrics: KeyMetric[] };
 
 /** A series as the API returns it: its summary, and the chart it belongs on. */
@@ -33,9 +41,49 @@ export interface PointsView {
   value: JsonValue[];
 }
 
-/** GET /api/v1/runs */
+/** GET /api/v1/runs: the runs, and how many matched before `limit` cut them. */
 export interface RunsResponse {
   runs: RunView[];
+  total?: number;
+}
+
+/** GET /api/v1/projects */
+export interface ProjectsResponse {
+  projects: Array<{ project?: string; runs: number; lastStart: number }>;
+}
+
+/** GET /api/v1/session: what this dashboard may do, and the token its write requests carry (X-Runmeter-Token). */
+export interface SessionResponse {
+  readOnly: boolean;
+  /** Given only to pages on a loopback address; elsewhere the page gets it from the URL `runmeter ui` printed. */
+  token?: string;
+}
+
+/** PATCH /api/v1/runs/:run: what to change; absent fields stay as they are. */
+export interface RunChangeRequest {
+  name?: string;
+  /** Markdown; an empty string removes the note. */
+  note?: string;
+  /** An empty string removes the run from its project. */
+  project?: string;
+  addTags?: string[];
+  removeTags?: string[];
+}
+
+/** DELETE /api/v1/runs/:run */
+export interface RunDeletedResponse {
+  deleted: string;
+  freedBytes: number;
+}
+
+/** Why a failed, killed or lost run ended, and where its output says so. */
+export interface EndCause {
+  text: string;
+  /** `recorder`: run.cause as recorded; `traceback` and `error`: read from the output; `signal`, `exit`, `reason`: from the run. */
+  source: 'recorder' | 'traceback' | 'error' | 'signal' | 'exit' | 'reason';
+  /** Where the line is in the output: its stream and the byte offset where it starts. */
+  stream?: OutputStream;
+  offset?: number;
 }
 
 /** GET /api/v1/runs/:run */
@@ -46,6 +94,8 @@ export interface RunResponse {
   artifacts: Artifact[];
   /** Achieved FLOP/s per FLOPs label, when the run logged FLOPs. */
   flops: FlopsThroughput[];
+  /** Why the run ended, for a failed, killed or lost run. */
+  endCause?: EndCause;
 }
 
 /** GET /api/v1/runs/:run/series */
@@ -82,4 +132,5 @@ export type LiveEvent =
   | { type: 'run'; run: RunView }
   | { type: 'series'; runId: string; series: SeriesView[] }
   | ({ type: 'points'; runId: string; seriesId: number } & PointsView)
-  | { type: 'log'; runId: string; stdout: number; stderr: number };
+  | { type: 'log'; runId: string; stdout: number; stderr: number }
+  | { type: 'removed'; runId: string };

@@ -1,9 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import { Hono } from 'hono';
 import { ApiError, errorResponse } from './errors.js';
 import { ChangeFeed } from './live.js';
 import { exportRoutes } from './routes/export.js';
 import { liveRoutes } from './routes/live.js';
 import { logRoutes } from './routes/logs.js';
+import { organiseRoutes } from './routes/organise.js';
 import { runRoutes } from './routes/runs.js';
 import { seriesRoutes } from './routes/series.js';
 import { defaultWebRoot, serveWeb } from './static.js';
@@ -16,13 +18,18 @@ function hostName(header: string): string {
   return header.replace(/:\d+$/, '');
 }
 
+/** A fresh random token for write requests: 192 bits, URL-safe. */
+export function newWriteToken(): string {
+  return randomBytes(24).toString('base64url');
+}
+
 /**
  * The dashboard's HTTP app: the JSON API under /api/v1, the live stream, and the built web app.
  * @example
  * const app = createApp({ store });
  * const response = await app.request('/api/v1/runs');
  */
-export function createApp(options: AppOptions): Hono & { feed: ChangeFeed } {
+export function createApp(options: AppOptions): Hono & { feed: ChangeFeed; writeToken: string } {
   const { store } = options;
   const feed = new ChangeFeed(store, options.pollIntervalMs);
   const app = new Hono();
@@ -37,7 +44,9 @@ export function createApp(options: AppOptions): Hono & { feed: ChangeFeed } {
     });
   }
 
+  const access = { token: options.writeToken ?? newWriteToken(), readOnly: options.readOnly ?? false };
   const api = new Hono();
+  api.route('/', organiseRoutes(store, feed, access, options.handOutToken ?? false));
   api.route('/', runRoutes(store));
   api.route('/', seriesRoutes(store));
   api.route('/', logRoutes(store));
@@ -55,5 +64,5 @@ export function createApp(options: AppOptions): Hono & { feed: ChangeFeed } {
     throw new ApiError(404, 'E_NOT_FOUND', `no API endpoint ${c.req.method} ${new URL(c.req.url).pathname}; the API lives under /api/v1`);
   });
   app.get('*', serveWeb(options.webRoot ?? defaultWebRoot()));
-  return Object.assign(app, { feed });
+  return Object.assign(app, { feed, writeToken: access.token });
 }

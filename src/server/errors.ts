@@ -3,7 +3,7 @@ import { RunmeterError } from '../model/errors.js';
 
 /** An API error: an HTTP status, a stable code and a message saying what was expected and what was found. */
 export class ApiError extends RunmeterError {
-  readonly status: 400 | 404 | 409 | 500;
+  readonly status: 400 | 401 | 403 | 404 | 409 | 500;
 
   constructor(status: ApiError['status'], code: string, message: string) {
     super(code, message);
@@ -14,6 +14,7 @@ export class ApiError extends RunmeterError {
 
 const statusByCode: Record<string, 400 | 404 | 409> = {
   E_USAGE: 400,
+  E_RUN_RUNNING: 409,
   E_RUN_NOT_FOUND: 404,
   E_RUN_AMBIGUOUS: 409,
 };

@@ -1,30 +1,29 @@
 import { encodeValue } from '../model/point.js';
 import { type Run, runDuration } from '../model/run.js';
+import { metricStats } from '../model/run-query/index.js';
 import type { SeriesData, SeriesSummary } from '../store/store.js';
 import type { JsonValue, KeyMetric, PointsView, RunView, SeriesView } from './api-types.js';
 import { placeSeries } from './charts.js';
 
-// Metrics people look at first; anything else follows alphabetically.
-const preferred = ['loss', 'val_loss', 'accuracy', 'val_accuracy', 'acc', 'val_acc'];
-
-/** Up to `limit` training metrics worth showing in a runs list: loss and accuracy first, one series per name. */
-export function keyMetrics(series: SeriesSummary[], limit = 3): KeyMetric[] {
-  const training = series.filter((s) => s.kind === 'training' && (s.rank === undefined || s.rank === 0));
-  const rank = (name: string) => {
-    const i = preferred.indexOf(name);
-    return i === -1 ? preferred.length : i;
-  };
-  training.sort((a, b) => rank(a.name) - rank(b.name) || a.name.localeCompare(b.name));
-  const seen = new Set<string>();
-  const metrics: KeyMetric[] = [];
-  for (const s of training) {
-    if (seen.has(s.name) || metrics.length >= limit) continue;
-    seen.add(s.name);
-    const metric: KeyMetric = { name: s.name, last: encodeValue(s.last), seriesId: s.id };
-    if (s.context !== undefined) metric.context = s.context;
-    metrics.push(metric);
-  }
-  return metrics;
+/**
+ * A run's training metrics for the runs list: every metric once (rank 0 of a distributed job), with its last value
+ * and range, in the order `runmeter ls` shows them too (losses first, validation before training).
+ */
+export function keyMetrics(series: SeriesSummary[]): KeyMetric[] {
+  return metricStats(series).map((stat) => {
+    const metric: KeyMetric = {
+      key: stat.key,
+      name: stat.name,
+      last: encodeValue(stat.last),
+      min: stat.min === null ? null : encodeValue(stat.min),
+      max: stat.max === null ? null : encodeValue(stat.max),
+      count: stat.count,
+      seriesId: stat.seriesId as number,
+    };
+    if (stat.context !== undefined) metric.context = stat.context;
+    if (stat.unit !== undefined) metric.unit = stat.unit;
+    return metric;
+  });
 }
 
 /** The API's view of a run. */

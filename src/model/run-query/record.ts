@@ -1,7 +1,7 @@
 // What the runs table, `runmeter ls` and `runmeter compare` know of a run: its fields, flattened params, and one
 // summary per training metric. Built from a stored run (CLI, server) or from the API's view of one (dashboard).
 import { contextFromName } from '../context.js';
-import type { RunStatus } from '../run.js';
+import { type Run, type RunStatus, runDuration } from '../run.js';
 
 /** A run's summary of one training metric: its last value and range (NaN and ±Infinity kept). */
 export interface MetricStat {
@@ -15,6 +15,8 @@ export interface MetricStat {
   max: number | null;
   count: number;
   unit?: string;
+  /** The series it summarises, where known. */
+  seriesId?: number;
 }
 
 /** A run as the table sees it. */
@@ -59,6 +61,7 @@ export function flattenParams(params: Record<string, unknown>, prefix = '', out:
 
 /** A series summary as the stores keep it (structurally), enough to summarise a metric. */
 export interface SeriesStatSource {
+  id?: number;
   name: string;
   kind: string;
   context?: string;
@@ -82,6 +85,7 @@ export function metricStats(series: readonly SeriesStatSource[]): MetricStat[] {
     const stat: MetricStat = { key, name: s.name, last: s.last, min: s.min, max: s.max, count: s.count };
     if (s.context !== undefined) stat.context = s.context;
     if (s.unit !== undefined) stat.unit = s.unit;
+    if (s.id !== undefined) stat.seriesId = s.id;
     stats.push(stat);
   }
   return sortMetrics(stats);
@@ -126,4 +130,24 @@ export function keyMetricKeys(records: readonly Pick<RunRecord, 'metrics'>[], li
 /** A run's stat for a metric key, if it has one. */
 export function findMetric(record: Pick<RunRecord, 'metrics'>, key: string): MetricStat | undefined {
   return record.metrics.find((m) => m.key === key);
+}
+
+/** A stored run and its series as the table sees it. */
+export function runRecord(run: Run, series: readonly SeriesStatSource[], now = Date.now()): RunRecord {
+  const record: RunRecord = {
+    id: run.id,
+    name: run.name,
+    command: run.command,
+    host: run.host,
+    user: run.user,
+    status: run.status,
+    startTime: run.startTime,
+    durationMs: runDuration(run, now),
+    tags: run.tags,
+    params: flattenParams(run.params),
+    metrics: metricStats(series),
+  };
+  if (run.project !== undefined) record.project = run.project;
+  if (run.note !== undefined) record.note = run.note;
+  return record;
 }
