@@ -18,6 +18,10 @@ const commands: Record<string, () => Promise<CommandModule>> = {
   ui: () => import('./commands/ui.js'),
   rm: () => import('./commands/rm.js'),
   gc: () => import('./commands/gc.js'),
+  compare: () => import('./commands/compare.js'),
+  tag: () => import('./commands/tag.js'),
+  rename: () => import('./commands/rename.js'),
+  note: () => import('./commands/note.js'),
 };
 
 /** Builds the `runmeter` program over a context, with the subcommand `argv` names (or all of them, for help). */
