@@ -42,7 +42,7 @@ export function register(program: Command, context: CliContext): void {
         for (const tag of (runs[0] as Run).tags) context.stdout.write(`${tag}\n`);
         return;
       }
-      tags.forEach((tag, i) => checkTag(tag, `tag ${i + 1} ("${tag}")`));
+      for (const [i, tag] of tags.entries()) checkTag(tag, `tag ${i + 1} ("${tag}")`);
       for (const run of runs) {
         const next = flags.remove ? changeTags(run.tags, [], tags) : changeTags(run.tags, tags, []);
         await store.updateRun(run.id, { tags: next });
