@@ -6,6 +6,7 @@ import type { Store } from '../../store/store.js';
 import type { RunChangeRequest, RunDeletedResponse, SessionResponse } from '../api-types.js';
 import { ApiError } from '../errors.js';
 import type { ChangeFeed } from '../live.js';
+import { runView } from '../views.js';
 import { type WriteAccess, writeGuard } from '../write-guard.js';
 
 const changeFields = ['name', 'note', 'project', 'addTags', 'removeTags'] as const;
@@ -67,8 +68,8 @@ export function organiseRoutes(store: Store, feed: ChangeFeed, access: WriteAcce
       update.tags = changeTags(run.tags, add, change.removeTags ?? []);
     }
     await store.updateRun(run.id, update);
-    const updated = await store.getRun(run.id);
-    return c.json({ run: updated });
+    const [updated, series] = await Promise.all([store.resolveRun(run.id), store.listSeries(run.id)]);
+    return c.json({ run: runView(updated, series) });
   });
 
   app.delete('/runs/:run', guard, async (c) => {
