@@ -14,7 +14,7 @@ import { runPage } from './pages/run-page.js';
 import { runsPage } from './pages/runs/runs-page.js';
 import { parseRoute } from './router.js';
 import { loadSession } from './session.js';
-import { writingView } from './view-state.js';
+import { showing, writingView } from './view-state.js';
 
 const stateText = { connecting: 'Connecting…', live: 'Live', offline: 'Offline' } as const;
 
@@ -68,11 +68,9 @@ function route(): void {
   window.scrollTo(0, 0);
 }
 
-let routed: string | undefined;
 /** Routes when the URL changed other than by a page's own view-setting writes (Back, Forward, links, typing). */
 function onNavigate(): void {
-  if (writingView() || location.hash === routed) return;
-  routed = location.hash;
+  if (writingView() || showing(location.hash)) return;
   route();
 }
 

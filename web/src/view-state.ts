@@ -20,6 +20,17 @@ export function withParams(path: string, params: URLSearchParams): string {
 }
 
 let ownWrites = 0;
+let shown: string | undefined;
+
+/**
+ * Records that the page now shows `hash`, and says whether it did already: Back fires both popstate and hashchange,
+ * and a page's own writes must not be routed again.
+ */
+export function showing(hash: string): boolean {
+  const already = hash === shown;
+  shown = hash;
+  return already;
+}
 
 /**
  * Writes settings into the URL (undefined or '' removes one). `push` adds a history entry, so Back returns to the
@@ -36,6 +47,7 @@ export function writeView(changes: Record<string, string | undefined>, mode: 'pu
   ownWrites++;
   if (mode === 'push') history.pushState(null, '', next);
   else history.replaceState(null, '', next);
+  shown = location.hash;
   ownWrites--;
 }
 
