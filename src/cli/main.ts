@@ -22,6 +22,7 @@ const commands: Record<string, () => Promise<CommandModule>> = {
   tag: () => import('./commands/tag.js'),
   rename: () => import('./commands/rename.js'),
   note: () => import('./commands/note.js'),
+  sync: () => import('./commands/sync.js'),
 };
 
 /** Builds the `runmeter` program over a context, with the subcommand `argv` names (or all of them, for help). */
