@@ -3,9 +3,9 @@ import { isErrnoError, RunmeterError } from '../model/errors.js';
 import { escapeControl } from '../model/text.js';
 import { version } from '../version.js';
 import { type CliContext, processContext } from './context.js';
-import { addServerOptions } from './remote.js';
 import { commandExamples } from './examples.js';
 import { withExamples } from './help.js';
+import { addServerOptions } from './remote.js';
 import { paintFor } from './style.js';
 
 type CommandModule = { register(program: Command, context: CliContext): void };
@@ -25,6 +25,10 @@ const commands: Record<string, () => Promise<CommandModule>> = {
   token: () => import('./commands/token.js'),
   rm: () => import('./commands/rm.js'),
   gc: () => import('./commands/gc.js'),
+  compare: () => import('./commands/compare.js'),
+  tag: () => import('./commands/tag.js'),
+  rename: () => import('./commands/rename.js'),
+  note: () => import('./commands/note.js'),
   sync: () => import('./commands/sync.js'),
   completion: () => import('./commands/completion.js'),
 };

@@ -1,15 +1,31 @@
-import type { JsonValue, KeyMetric, RunJson, SeriesJson } from '../model/json-shape.js';
+import type { JsonValue, RunJson, SeriesJson } from '../model/json-shape.js';
 import type { Artifact, OutputStream, SeriesData } from '../store/store.js';
 import type { ChartPlacement } from './charts.js';
 import type { FlopsThroughput } from './throughput.js';
 
-export type { ChartPlacement, FlopsThroughput, JsonValue, KeyMetric };
+export type { ChartPlacement, FlopsThroughput, JsonValue };
 
 // The shapes the HTTP API returns, shared with the web app (which imports these types and nothing else from src/)
-// and with the CLI's --json outputs: all built by src/model/json-shape.ts, documented in docs/json.md. Every JSON body
+// and with the CLI's --json outputs: built by src/model/json-shape.ts, documented in docs/json.md. Every JSON body
 // also carries `schemaVersion` (added in app.ts).
 
-/** A run as the API returns it: the stored run, its duration so far, and its key metrics' last values. */
+/** A run's summary of one training metric, for the runs list: its last value and range. */
+export interface KeyMetric {
+  /** How columns and filters name it: the name, prefixed by its context when the name does not imply it (`validation/loss`). */
+  key: string;
+  name: string;
+  context?: string;
+  last: JsonValue;
+  /** Smallest and largest value that is not NaN; null when every value is NaN. */
+  min: JsonValue | null;
+  max: JsonValue | null;
+  count: number;
+  seriesId: number;
+  /** The unit the series' values are in, when it has one (`ms`, `GiB`). */
+  unit?: string;
+}
+
+/** A run as the API returns it: the stored run, its duration so far, and its training metrics (losses first). */
 export type RunView = RunJson & { metrics: KeyMetric[] };
 
 /** A series as the API returns it: its summary, and the chart it belongs on. */
@@ -24,9 +40,49 @@ export interface PointsView {
   value: JsonValue[];
 }
 
-/** GET /api/v1/runs */
+/** GET /api/v1/runs: the runs, and how many matched before `limit` cut them. */
 export interface RunsResponse {
   runs: RunView[];
+  total?: number;
+}
+
+/** GET /api/v1/projects */
+export interface ProjectsResponse {
+  projects: Array<{ project?: string; runs: number; lastStart: number }>;
+}
+
+/** GET /api/v1/session: what this dashboard may do, and the token its write requests carry (X-Runmeter-Token). */
+export interface SessionResponse {
+  readOnly: boolean;
+  /** Given only to pages on a loopback address; elsewhere the page gets it from the URL `runmeter ui` printed. */
+  token?: string;
+}
+
+/** PATCH /api/v1/runs/:run: what to change; absent fields stay as they are. */
+export interface RunChangeRequest {
+  name?: string;
+  /** Markdown; an empty string removes the note. */
+  note?: string;
+  /** An empty string removes the run from its project. */
+  project?: string;
+  addTags?: string[];
+  removeTags?: string[];
+}
+
+/** DELETE /api/v1/runs/:run */
+export interface RunDeletedResponse {
+  deleted: string;
+  freedBytes: number;
+}
+
+/** Why a failed, killed or lost run ended, and where its output says so. */
+export interface EndCause {
+  text: string;
+  /** `recorder`: run.cause as recorded; `traceback` and `error`: read from the output; `signal`, `exit`, `reason`: from the run. */
+  source: 'recorder' | 'traceback' | 'error' | 'signal' | 'exit' | 'reason';
+  /** Where the line is in the output: its stream and the byte offset where it starts. */
+  stream?: OutputStream;
+  offset?: number;
 }
 
 /** GET /api/v1/runs/:run */
@@ -37,6 +93,8 @@ export interface RunResponse {
   artifacts: Artifact[];
   /** Achieved FLOP/s per FLOPs label, when the run logged FLOPs. */
   flops: FlopsThroughput[];
+  /** Why the run ended, for a failed, killed or lost run. */
+  endCause?: EndCause;
 }
 
 /** GET /api/v1/runs/:run/series */
@@ -73,4 +131,5 @@ export type LiveEvent =
   | { type: 'run'; run: RunView }
   | { type: 'series'; runId: string; series: SeriesView[] }
   | ({ type: 'points'; runId: string; seriesId: number } & PointsView)
-  | { type: 'log'; runId: string; stdout: number; stderr: number };
+  | { type: 'log'; runId: string; stdout: number; stderr: number }
+  | { type: 'removed'; runId: string };

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { type Context, Hono } from 'hono';
 import { jsonDocument } from '../model/json-shape.js';
 import { ApiError, errorResponse } from './errors.js';
@@ -5,6 +6,7 @@ import { ChangeFeed } from './live.js';
 import { exportRoutes } from './routes/export.js';
 import { liveRoutes } from './routes/live.js';
 import { logRoutes } from './routes/logs.js';
+import { organiseRoutes } from './routes/organise.js';
 import { runRoutes } from './routes/runs.js';
 import { seriesRoutes } from './routes/series.js';
 import { defaultWebRoot, serveWeb } from './static.js';
@@ -27,13 +29,18 @@ function versionJsonBodies(c: Context): void {
     )) as typeof c.json;
 }
 
+/** A fresh random token for write requests: 192 bits, URL-safe. */
+export function newWriteToken(): string {
+  return randomBytes(24).toString('base64url');
+}
+
 /**
  * The dashboard's HTTP app: the JSON API under /api/v1, the live stream, and the built web app.
  * @example
  * const app = createApp({ store });
  * const response = await app.request('/api/v1/runs');
  */
-export function createApp(options: AppOptions): Hono & { feed: ChangeFeed } {
+export function createApp(options: AppOptions): Hono & { feed: ChangeFeed; writeToken: string } {
   const { store } = options;
   const feed = new ChangeFeed(store, options.pollIntervalMs);
   const app = new Hono();
@@ -53,7 +60,9 @@ export function createApp(options: AppOptions): Hono & { feed: ChangeFeed } {
     await next();
   });
 
+  const access = { token: options.writeToken ?? newWriteToken(), readOnly: options.readOnly ?? false };
   const api = new Hono();
+  api.route('/', organiseRoutes(store, feed, access, options.handOutToken ?? false));
   api.route('/', runRoutes(store));
   api.route('/', seriesRoutes(store));
   api.route('/', logRoutes(store));
@@ -71,5 +80,5 @@ export function createApp(options: AppOptions): Hono & { feed: ChangeFeed } {
     throw new ApiError(404, 'E_NOT_FOUND', `no API endpoint ${c.req.method} ${new URL(c.req.url).pathname}; the API lives under /api/v1`);
   });
   app.get('*', serveWeb(options.webRoot ?? defaultWebRoot()));
-  return Object.assign(app, { feed });
+  return Object.assign(app, { feed, writeToken: access.token });
 }

@@ -18,6 +18,7 @@ export class ApiError extends RunmeterError {
 
 const statusByCode: Record<string, 400 | 404 | 409 | 503> = {
   E_USAGE: 400,
+  E_RUN_RUNNING: 409,
   E_RUN_NOT_FOUND: 404,
   E_RUN_AMBIGUOUS: 409,
   // PostgreSQL down or restarting: the client may try again.

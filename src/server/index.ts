@@ -6,5 +6,5 @@ export { csrfTokenFor, hashApiToken, newApiToken } from './auth/tokens.js';
 export { ApiError } from './errors.js';
 export { BATCH_CONTENT_TYPE } from './ingest/routes.js';
 export { type RunningServer, type ServerOptions, startServer } from './server.js';
-export { createTeamApp, isLoopback, startTeamServer, type TeamServerOptions } from './team-server.js';
+export { createTeamApp, isLoopback, startTeamServer, type TeamServer, type TeamServerOptions } from './team-server.js';
 export type { AppOptions, Exporter } from './types.js';

@@ -109,6 +109,12 @@ export class ChangeFeed {
     }
   }
 
+  /** Tells every listener that a run was deleted through this server (a deletion leaves no row to notice). */
+  removed(runId: string): void {
+    this.snapshots.delete(runId);
+    this.broadcast(undefined, { type: 'removed', runId });
+  }
+
   /** Sends points [from, to) of a series (and any written since); returns the index after the last one sent. */
   private async pushPoints(runId: string, seriesId: number, from: number, to: number): Promise<number> {
     const columns = { time: [] as number[], step: [] as number[], epoch: [] as number[], value: [] as number[] };

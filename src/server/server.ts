@@ -13,12 +13,18 @@ export interface ServerOptions {
   port?: number;
   exporters?: Record<string, Exporter>;
   webRoot?: string;
+  /** Refuse every change to runs (rename, tag, note, delete). */
+  readOnly?: boolean;
 }
 
 /** A running dashboard server. */
 export interface RunningServer {
   /** Where it listens, with the real port: `http://127.0.0.1:8080`. */
   url: string;
+  /** The token the dashboard's write requests carry; `runmeter ui` prints it in the URL when the address is not loopback. */
+  writeToken: string;
+  /** Whether pages get the token from /api/v1/session (loopback) or must be opened with it in the URL. */
+  tokenHandedOut: boolean;
   close(): Promise<void>;
 }
 
@@ -33,6 +39,8 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
     store: options.store,
     ...(options.exporters ? { exporters: options.exporters } : {}),
     ...(options.webRoot ? { webRoot: options.webRoot } : {}),
+    readOnly: options.readOnly ?? false,
+    handOutToken: loopback,
     // On a loopback address, refuse other Host names, so a web page cannot reach the API through DNS rebinding.
     ...(loopback ? { allowedHosts: [...loopbackNames, host] } : {}),
   });
@@ -41,6 +49,8 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
       const shown = info.family === 'IPv6' ? `[${info.address}]` : info.address;
       resolve({
         url: `http://${shown}:${info.port}`,
+        writeToken: app.writeToken,
+        tokenHandedOut: loopback,
         close: () =>
           new Promise<void>((done) => {
             app.feed.stop();

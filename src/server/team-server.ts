@@ -78,8 +78,11 @@ export async function createTeamApp(options: TeamServerOptions): Promise<Hono & 
   return Object.assign(app, { close: () => dashboard.feed.stop(), admission });
 }
 
+/** A running team server: where it listens, and how to stop it. */
+export type TeamServer = Pick<RunningServer, 'url' | 'close'>;
+
 /** Starts `runmeter server`; resolves once it listens. Throws E_SERVER_NO_TOKENS on a non-loopback address without tokens. */
-export async function startTeamServer(options: TeamServerOptions): Promise<RunningServer> {
+export async function startTeamServer(options: TeamServerOptions): Promise<TeamServer> {
   const app = await createTeamApp(options);
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: app.fetch, hostname: options.host ?? '127.0.0.1', port: options.port ?? 8080 }, (info: AddressInfo) => {

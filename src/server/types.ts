@@ -19,4 +19,10 @@ export interface AppOptions {
   allowedHosts?: string[];
   /** How often the live stream polls the store for changes, in ms (default 200). */
   pollIntervalMs?: number;
+  /** Refuse every change (rename, tag, note, delete). */
+  readOnly?: boolean;
+  /** The token write requests must carry; a random one when absent. */
+  writeToken?: string;
+  /** Give the token to any page that asks /api/v1/session: on a loopback address, where the Host check keeps other sites out. */
+  handOutToken?: boolean;
 }

@@ -1,11 +1,31 @@
-import { keyMetrics, runJson, seriesJson } from '../model/json-shape.js';
+import { runJson, seriesJson } from '../model/json-shape.js';
 import { encodeValue } from '../model/point.js';
 import type { Run } from '../model/run.js';
+import { metricStats } from '../model/run-query/index.js';
 import type { SeriesData, SeriesSummary } from '../store/store.js';
-import type { JsonValue, PointsView, RunView, SeriesView } from './api-types.js';
+import type { JsonValue, KeyMetric, PointsView, RunView, SeriesView } from './api-types.js';
 import { placeSeries } from './charts.js';
 
-export { keyMetrics } from '../model/json-shape.js';
+/**
+ * A run's training metrics for the runs list: every metric once (rank 0 of a distributed job), with its last value
+ * and range, in the order `runmeter ls` shows them too (losses first, validation before training).
+ */
+export function keyMetrics(series: SeriesSummary[]): KeyMetric[] {
+  return metricStats(series).map((stat) => {
+    const metric: KeyMetric = {
+      key: stat.key,
+      name: stat.name,
+      last: encodeValue(stat.last),
+      min: stat.min === null ? null : encodeValue(stat.min),
+      max: stat.max === null ? null : encodeValue(stat.max),
+      count: stat.count,
+      seriesId: stat.seriesId as number,
+    };
+    if (stat.context !== undefined) metric.context = stat.context;
+    if (stat.unit !== undefined) metric.unit = stat.unit;
+    return metric;
+  });
+}
 
 /** The API's view of a run. */
 export function runView(run: Run, series: SeriesSummary[], now = Date.now()): RunView {

@@ -3,7 +3,7 @@ import type { SeriesColumns } from '../model/columns.js';
 import type { OutputChunk, OutputStream } from '../model/output.js';
 import type { SeriesPoint } from '../model/point.js';
 import type { NewRun, Run, RunStatus, RunUpdate } from '../model/run.js';
-import type { SeriesSummary } from '../model/series.js';
+import type { SeriesKind, SeriesSummary } from '../model/series.js';
 
 export type { OutputChunk, OutputStream } from '../model/output.js';
 export type { SeriesSummary } from '../model/series.js';
@@ -50,6 +50,8 @@ export interface IndexedPoints {
 
 export interface RunFilter {
   status?: RunStatus | RunStatus[];
+  /** Runs of this project; null: runs without one. */
+  project?: string | null;
   /** Matches id, name, command and host, case-insensitively. */
   text?: string;
   limit?: number;
@@ -71,6 +73,14 @@ export interface Artifact {
   context?: string;
   time: number;
   meta: Record<string, unknown>;
+}
+
+/** A project and how many runs it has; `project` is undefined for the runs recorded without one. */
+export interface ProjectSummary {
+  project?: string;
+  runs: number;
+  /** When its newest run started (ms). */
+  lastStart: number;
 }
 
 /** An API token of `runmeter server`, as stored: its name and a SHA-256 of it, never the token itself. */
@@ -124,6 +134,13 @@ export interface Store {
   /** As appendPoints, for points already in columns (no object per point). */
   appendColumns(runId: string, batches: SeriesColumns[]): Promise<void>;
   listSeries(runId: string): Promise<SeriesSummary[]>;
+  /**
+   * The series of many runs at once, in one query or a few (the runs table shows 10,000 runs' metric summaries),
+   * ordered by run as `runIds` lists them, then as listSeries orders them. `kinds` keeps only those kinds.
+   */
+  listSeriesOfRuns(runIds: readonly string[], kinds?: readonly SeriesKind[]): Promise<SeriesSummary[]>;
+  /** Every project with its number of runs, newest first; runs without a project make one entry without `project`. */
+  listProjects(): Promise<ProjectSummary[]>;
   querySeries(seriesId: number, query: SeriesQuery): Promise<SeriesData>;
   /** Points from index `fromIndex` on, in order, a batch at a time. */
   readPoints(seriesId: number, fromIndex?: number): AsyncIterable<IndexedPoints>;

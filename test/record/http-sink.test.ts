@@ -4,7 +4,7 @@ import { BatchQueue } from '../../src/record/batch-queue.js';
 import type { ServerSendError } from '../../src/record/http-client.js';
 import { HttpSink } from '../../src/record/http-sink.js';
 import { Spool } from '../../src/record/spool.js';
-import type { RunningServer } from '../../src/server/index.js';
+import type { TeamServer } from '../../src/server/index.js';
 import { openStore } from '../../src/store/open.js';
 import { tempHome } from '../helpers/cli.js';
 import { freePort } from '../helpers/postgres.js';
@@ -13,7 +13,7 @@ import { addToken, lossBatch, startTeam } from '../server/team-helpers.js';
 import { backendTitle, storeBackends } from '../store/backends.js';
 
 const backends = storeBackends();
-let server: RunningServer | undefined;
+let server: TeamServer | undefined;
 afterEach(async () => {
   await server?.close();
   server = undefined;

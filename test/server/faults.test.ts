@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { postBatch, type ServerSendError } from '../../src/record/http-client.js';
-import type { RunningServer } from '../../src/server/index.js';
+import type { TeamServer } from '../../src/server/index.js';
 import { openStore } from '../../src/store/open.js';
 import type { Store } from '../../src/store/store.js';
 import { root, startCli, tempHome } from '../helpers/cli.js';
@@ -53,7 +53,7 @@ describe.skipIf(postgresSkipReason !== undefined || privateClusterSkipReason !==
       cleanups.push(() => cluster.destroy());
       const store = openStore(cluster.url, {}, { postgres: { connectTimeoutMs: 2000 } });
       cleanups.push(() => store.close());
-      const server: RunningServer = await startTeam(store, { insecureNoAuth: true });
+      const server: TeamServer = await startTeam(store, { insecureNoAuth: true });
       cleanups.push(() => server.close());
       const failures: ServerSendError[] = [];
       const runIds = ['r1', 'r2', 'r3', 'r4'];

@@ -2,7 +2,7 @@ import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { encodeBatch } from '../../src/model/batch-codec.js';
 import { postBatch, ServerSendError } from '../../src/record/http-client.js';
-import type { RunningServer } from '../../src/server/index.js';
+import type { TeamServer } from '../../src/server/index.js';
 import { openStore } from '../../src/store/open.js';
 import type { Store } from '../../src/store/store.js';
 import { freePort } from '../helpers/postgres.js';
@@ -10,7 +10,7 @@ import { backendTitle, storeBackends } from '../store/backends.js';
 import { addToken, lossBatch, lossBatchBytes, rawRequest, startTeam } from './team-helpers.js';
 
 const backends = storeBackends();
-let server: RunningServer | undefined;
+let server: TeamServer | undefined;
 afterEach(async () => {
   await server?.close();
   server = undefined;

@@ -1,13 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { postBatch, ServerSendError } from '../../src/record/http-client.js';
-import { csrfTokenFor, type RunningServer } from '../../src/server/index.js';
+import { csrfTokenFor, type TeamServer } from '../../src/server/index.js';
 import type { Store } from '../../src/store/store.js';
 import { runCli, tempHome, waitFor } from '../helpers/cli.js';
 import { tempStore } from '../helpers/store.js';
 import { addToken, lossBatchBytes, rawRequest, startTeam } from './team-helpers.js';
 
 let store: Store;
-let server: RunningServer | undefined;
+let server: TeamServer | undefined;
 afterEach(async () => {
   await server?.close();
   server = undefined;

@@ -3,7 +3,7 @@ import type { RecordBatch } from '../../src/model/batch.js';
 import { encodeBatch } from '../../src/model/batch-codec.js';
 import { columnsOf } from '../../src/model/columns.js';
 import type { NewRun } from '../../src/model/run.js';
-import { hashApiToken, newApiToken, type RunningServer, startTeamServer, type TeamServerOptions } from '../../src/server/index.js';
+import { hashApiToken, newApiToken, startTeamServer, type TeamServer, type TeamServerOptions } from '../../src/server/index.js';
 import type { Store } from '../../src/store/store.js';
 import { t0 } from '../helpers/store.js';
 
@@ -15,7 +15,7 @@ export async function addToken(store: Store, name: string): Promise<string> {
 }
 
 /** A running team server on a free port, closed by the caller. */
-export async function startTeam(store: Store, options: Partial<TeamServerOptions> = {}): Promise<RunningServer> {
+export async function startTeam(store: Store, options: Partial<TeamServerOptions> = {}): Promise<TeamServer> {
   return startTeamServer({ store, port: 0, pollIntervalMs: 50, ...options });
 }
 

@@ -1,4 +1,15 @@
-import type { LogResponse, PointsResponse, RunResponse, RunsResponse, SeriesDataResponse, SeriesListResponse } from '../../src/server/api-types.js';
+import type {
+  LogResponse,
+  PointsResponse,
+  ProjectsResponse,
+  RunChangeRequest,
+  RunDeletedResponse,
+  RunResponse,
+  RunsResponse,
+  SeriesDataResponse,
+  SeriesListResponse,
+  SessionResponse,
+} from '../../src/server/api-types.js';
 
 export type { RunStatus } from '../../src/model/run.js';
 export type * from '../../src/server/api-types.js';
@@ -21,7 +32,24 @@ async function get<T>(path: string, params: Record<string, string | number | und
   const query = new URLSearchParams();
   for (const [key, value] of Object.entries(params)) if (value !== undefined) query.set(key, String(value));
   const qs = query.toString();
-  const response = await fetch(`/api/v1${path}${qs === '' ? '' : `?${qs}`}`, signal ? { signal } : {});
+  return request<T>(`/api/v1${path}${qs === '' ? '' : `?${qs}`}`, signal ? { signal } : {});
+}
+
+let writeHeaders: () => Record<string, string> = () => ({});
+
+/** Sets where write requests get their token header (session.ts, which reads the token, calls this). */
+export function useWriteHeaders(headers: () => Record<string, string>): void {
+  writeHeaders = headers;
+}
+
+/** A change: JSON in, JSON out, with the write token in its header. */
+function send<T>(method: 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { ...writeHeaders(), ...(body === undefined ? {} : { 'content-type': 'application/json' }) };
+  return request<T>(`/api/v1${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+}
+
+async function request<T>(url: string, init: RequestInit): Promise<T> {
+  const response = await fetch(url, init);
   if (!response.ok) {
     const body = (await response.json().catch(() => ({}))) as { error?: { code?: string; message?: string } };
     throw new ApiError(response.status, body.error?.code ?? 'E_HTTP', body.error?.message ?? `${response.status} ${response.statusText}`);
@@ -33,7 +61,11 @@ const enc = encodeURIComponent;
 
 /** The API, one function per endpoint. */
 export const api = {
-  runs: (filter: { status?: string; text?: string; limit?: number }) => get<RunsResponse>('/runs', filter),
+  runs: (filter: { status?: string; text?: string; project?: string; limit?: number }) => get<RunsResponse>('/runs', filter),
+  projects: () => get<ProjectsResponse>('/projects'),
+  session: () => get<SessionResponse>('/session'),
+  changeRun: (runId: string, change: RunChangeRequest) => send<{ run: RunResponse['run'] }>('PATCH', `/runs/${enc(runId)}`, change),
+  deleteRun: (runId: string) => send<RunDeletedResponse>('DELETE', `/runs/${enc(runId)}`),
   run: (runId: string) => get<RunResponse>(`/runs/${enc(runId)}`),
   series: (runId: string) => get<SeriesListResponse>(`/runs/${enc(runId)}/series`),
   data: (runId: string, seriesId: number, query: { x: 'time' | 'step' | 'epoch'; from?: number; to?: number; buckets: number }, signal?: AbortSignal) =>

@@ -5,13 +5,16 @@ import './styles/runs.css';
 import './styles/run.css';
 import './styles/charts.css';
 import './styles/logs.css';
+import './styles/organise.css';
 import { h, icon } from './dom.js';
 import { onConnectionState } from './live.js';
 import type { Page } from './page.js';
 import { comparePage } from './pages/compare-page.js';
 import { runPage } from './pages/run-page.js';
-import { runsPage } from './pages/runs-page.js';
+import { runsPage } from './pages/runs/runs-page.js';
 import { parseRoute } from './router.js';
+import { loadSession } from './session.js';
+import { showing, writingView } from './view-state.js';
 
 const stateText = { connecting: 'Connecting…', live: 'Live', offline: 'Offline' } as const;
 
@@ -65,6 +68,14 @@ function route(): void {
   window.scrollTo(0, 0);
 }
 
+/** Routes when the URL changed other than by a page's own view-setting writes (Back, Forward, links, typing). */
+function onNavigate(): void {
+  if (writingView() || showing(location.hash)) return;
+  route();
+}
+
 document.getElementById('app')?.append(topBar(), main);
-window.addEventListener('hashchange', route);
-route();
+window.addEventListener('hashchange', onNavigate);
+window.addEventListener('popstate', onNavigate);
+void loadSession();
+onNavigate();

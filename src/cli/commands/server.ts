@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { exporters } from '../../export/index.js';
 import { isErrnoError, RunmeterError, UsageError } from '../../model/errors.js';
-import { isLoopback, type RunningServer, startTeamServer } from '../../server/index.js';
+import { isLoopback, startTeamServer, type TeamServer } from '../../server/index.js';
 import { openStore } from '../../store/open.js';
 import type { CliContext } from '../context.js';
 import { integerOption } from '../options.js';
@@ -47,7 +47,7 @@ export function register(program: Command, context: CliContext): void {
       if (flags.maxBodyMb > flags.memoryMb) throw new UsageError(`--max-body-mb (${flags.maxBodyMb}) must not exceed --memory-mb (${flags.memoryMb})`);
       // A fixed pool: the applies, plus connections for dashboard reads and live updates.
       const store = openStore(flags.store, context.env, { postgres: { maxConnections: flags.applies + 4 } });
-      let server: RunningServer;
+      let server: TeamServer;
       try {
         server = await startTeamServer({
           store,

@@ -11,6 +11,7 @@ interface UiFlags {
   port: string;
   store?: string;
   open?: boolean;
+  readOnly?: boolean;
 }
 
 /** Opens a URL in the user's browser, quietly doing nothing when there is none. */
@@ -43,6 +44,7 @@ export function register(program: Command, context: CliContext): void {
     .option('--port <port>', 'port to listen on; 0 picks a free one', '8080')
     .option('--store <store>', 'the store to show: a folder, a .db file (default: $RUNMETER_STORE, else $RUNMETER_HOME)')
     .option('--open', 'open the dashboard in the browser')
+    .option('--read-only', 'no renaming, tagging, notes or deleting from the dashboard')
     .action(async (flags: UiFlags) => {
       const port = Number(flags.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number from 0 to 65535, got "${flags.port}"`);
@@ -50,13 +52,16 @@ export function register(program: Command, context: CliContext): void {
       let server: RunningServer;
       try {
         // The export formats are wired here, where src/cli may import src/export; src/server may not.
-        server = await startServer({ store, host: flags.host, port, exporters });
+        server = await startServer({ store, host: flags.host, port, exporters, readOnly: flags.readOnly === true });
       } catch (error) {
         const reason = isErrnoError(error, 'EADDRINUSE') ? `port ${port} is already in use (try --port 0 for a free one)` : (error as Error).message;
         throw new RunmeterError('E_SERVER_LISTEN', `cannot serve the dashboard on ${flags.host}:${port}: ${reason}`, { cause: error });
       }
-      context.stderr.write(`runmeter: dashboard at ${server.url}/ (store ${escapeControl(store.location)}); Ctrl-C to stop\n`);
-      if (flags.open) openBrowser(`${server.url}/`);
+      // Off loopback the page cannot be handed the write token: it comes in the link, which only this terminal shows.
+      const link = server.tokenHandedOut || flags.readOnly ? `${server.url}/` : `${server.url}/#/?token=${server.writeToken}`;
+      const mode = flags.readOnly ? ', read-only' : '';
+      context.stderr.write(`runmeter: dashboard at ${link} (store ${escapeControl(store.location)}${mode}); Ctrl-C to stop\n`);
+      if (flags.open) openBrowser(link);
       await untilInterrupted();
       await server.close();
     });

@@ -1,6 +1,7 @@
 import type { BatchResult } from '../../model/batch.js';
 import { RunmeterError } from '../../model/errors.js';
 import type { Run } from '../../model/run.js';
+import type { SeriesKind } from '../../model/series.js';
 import { OutputReadAhead } from '../read-ahead.js';
 import type {
   ApiToken,
@@ -8,6 +9,7 @@ import type {
   IndexedPoints,
   OutputChunk,
   OutputStream,
+  ProjectSummary,
   RunFilter,
   SeriesData,
   SeriesQuery,
@@ -60,6 +62,23 @@ export class RemoteStore implements Store {
 
   async resolveRun(ref: string): Promise<Run> {
     return (await this.client.json<{ run: Run }>(`resolve/${encodeURIComponent(ref)}`)).run;
+  }
+
+  async listSeriesOfRuns(runIds: readonly string[], kinds?: readonly SeriesKind[]): Promise<SeriesSummary[]> {
+    const all: SeriesSummary[] = [];
+    for (const runId of runIds) all.push(...(await this.listSeries(runId)));
+    return kinds === undefined ? all : all.filter((series) => kinds.includes(series.kind));
+  }
+
+  async listProjects(): Promise<ProjectSummary[]> {
+    const byProject = new Map<string | undefined, ProjectSummary>();
+    for (const run of await this.listRuns({})) {
+      const entry = byProject.get(run.project) ?? { ...(run.project === undefined ? {} : { project: run.project }), runs: 0, lastStart: 0 };
+      entry.runs++;
+      entry.lastStart = Math.max(entry.lastStart, run.startTime);
+      byProject.set(run.project, entry);
+    }
+    return [...byProject.values()].sort((a, b) => b.lastStart - a.lastStart);
   }
 
   async listSeries(runId: string): Promise<SeriesSummary[]> {

@@ -3,6 +3,7 @@ import { columnsOf, type SeriesColumns } from '../../model/columns.js';
 import { RunmeterError } from '../../model/errors.js';
 import type { SeriesPoint } from '../../model/point.js';
 import { completeRun, type NewRun, type Run, type RunUpdate } from '../../model/run.js';
+import type { SeriesKind } from '../../model/series.js';
 import { OutputReadAhead } from '../read-ahead.js';
 import { type RunRow, runFromRow, type SeriesRow, seriesFromRow } from '../sqlite/rows.js';
 import type {
@@ -11,6 +12,7 @@ import type {
   IndexedPoints,
   OutputChunk,
   OutputStream,
+  ProjectSummary,
   RunFilter,
   SeriesData,
   SeriesQuery,
@@ -122,6 +124,13 @@ export class PostgresStore implements Store {
       const like = `ILIKE $${params.length}`;
       where.push(`(id ${like} OR name ${like} OR command ${like} OR host ${like})`);
     }
+    if (filter.project !== undefined) {
+      if (filter.project === null) where.push('project IS NULL');
+      else {
+        params.push(filter.project);
+        where.push(`project = $${params.length}`);
+      }
+    }
     if (filter.startedBefore !== undefined) {
       params.push(filter.startedBefore);
       where.push(`start_time < $${params.length}`);
@@ -189,6 +198,22 @@ export class PostgresStore implements Store {
       [runId],
     );
     return rows.map(seriesFromRow);
+  }
+
+  async listSeriesOfRuns(runIds: readonly string[], kinds?: readonly SeriesKind[]): Promise<SeriesSummary[]> {
+    const rows = await this.db.query<SeriesRow>(
+      `SELECT * FROM series WHERE run_id = ANY($1::text[]) ORDER BY array_position($1::text[], run_id), kind COLLATE "C", name COLLATE "C", context COLLATE "C" NULLS FIRST, rank NULLS FIRST`,
+      [[...runIds]],
+    );
+    const all = rows.map(seriesFromRow);
+    return kinds === undefined ? all : all.filter((series) => kinds.includes(series.kind));
+  }
+
+  async listProjects(): Promise<ProjectSummary[]> {
+    const rows = await this.db.query<{ project: string | null; runs: string; last_start: string }>(
+      'SELECT project, COUNT(*) AS runs, MAX(start_time) AS last_start FROM runs GROUP BY project ORDER BY MAX(start_time) DESC',
+    );
+    return rows.map((row) => ({ ...(row.project === null ? {} : { project: row.project }), runs: Number(row.runs), lastStart: Number(row.last_start) }));
   }
 
   async querySeries(seriesId: number, query: SeriesQuery): Promise<SeriesData> {

@@ -68,8 +68,9 @@ export class RunWriter {
     if (update.signal !== undefined) columns.signal = update.signal;
     if (update.reason !== undefined) columns.reason = update.reason;
     if (update.cause !== undefined) columns.cause = update.cause;
-    if (update.note !== undefined) columns.note = update.note;
-    if (update.project !== undefined) columns.project = update.project;
+    // An empty note or project is none: the column goes back to NULL, as for a run that never had one.
+    if (update.note !== undefined) columns.note = update.note === '' ? null : update.note;
+    if (update.project !== undefined) columns.project = update.project === '' ? null : update.project;
     if (update.endTime !== undefined) columns.end_time = update.endTime;
     if (update.name !== undefined) columns.name = update.name;
     if (update.tags !== undefined) columns.tags = JSON.stringify(update.tags);

@@ -8,6 +8,7 @@ import { columnsOf, type SeriesColumns } from '../../model/columns.js';
 import { RunmeterError } from '../../model/errors.js';
 import type { SeriesPoint } from '../../model/point.js';
 import { completeRun, type NewRun, type Run, type RunUpdate } from '../../model/run.js';
+import type { SeriesKind } from '../../model/series.js';
 import { clip, closestMatches } from '../../model/text.js';
 import { makeDirectory } from '../make-directory.js';
 import type {
@@ -16,6 +17,7 @@ import type {
   IndexedPoints,
   OutputChunk,
   OutputStream,
+  ProjectSummary,
   RunFilter,
   SeriesData,
   SeriesQuery,
@@ -26,6 +28,7 @@ import type {
 import { migrate } from './migrations.js';
 import { directorySize, fileSize, readFileRange, writeAt } from './output-files.js';
 import { type RunRow, runFromRow, type SeriesRow, seriesFromRow } from './rows.js';
+import { listProjects, listRuns, listSeriesOfRuns } from './run-list.js';
 import { RunWriter } from './run-writer.js';
 import { querySeries, readPoints } from './series-query.js';
 import { SeriesWriter } from './series-writer.js';
@@ -170,25 +173,11 @@ export class SqliteStore implements Store {
   }
 
   async listRuns(filter: RunFilter = {}): Promise<Run[]> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    if (filter.status !== undefined) {
-      const statuses = Array.isArray(filter.status) ? filter.status : [filter.status];
-      where.push(`status IN (${statuses.map(() => '?').join(', ')})`);
-      params.push(...statuses);
-    }
-    if (filter.text) {
-      where.push("(id LIKE ? ESCAPE '\\' OR name LIKE ? ESCAPE '\\' OR command LIKE ? ESCAPE '\\' OR host LIKE ? ESCAPE '\\')");
-      const like = `%${filter.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      params.push(like, like, like, like);
-    }
-    if (filter.startedBefore !== undefined) {
-      where.push('start_time < ?');
-      params.push(filter.startedBefore);
-    }
-    const sql = `SELECT * FROM runs ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY start_time DESC, rowid DESC LIMIT ? OFFSET ?`;
-    params.push(filter.limit ?? -1, filter.offset ?? 0);
-    return (this.db.prepare(sql).all(...params) as RunRow[]).map(runFromRow);
+    return listRuns(this.db, filter);
+  }
+
+  async listProjects(): Promise<ProjectSummary[]> {
+    return listProjects(this.db);
   }
 
   async resolveRun(ref: string): Promise<Run> {
@@ -281,6 +270,10 @@ export class SqliteStore implements Store {
 
   async listSeries(runId: string): Promise<SeriesSummary[]> {
     return (this.db.prepare('SELECT * FROM series WHERE run_id = ? ORDER BY kind, name, context, rank').all(runId) as SeriesRow[]).map(seriesFromRow);
+  }
+
+  async listSeriesOfRuns(runIds: readonly string[], kinds?: readonly SeriesKind[]): Promise<SeriesSummary[]> {
+    return listSeriesOfRuns(this.db, runIds, kinds);
   }
 
   async querySeries(seriesId: number, query: SeriesQuery): Promise<SeriesData> {

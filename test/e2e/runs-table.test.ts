@@ -1,0 +1,162 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openStore } from '../../src/store/open.js';
+import { root, startCli, tempHome } from '../helpers/cli.js';
+import { createRun, metricPoints } from '../server/helpers.js';
+
+const chromiumPath = process.env.RUNMETER_E2E_CHROMIUM || '/usr/bin/chromium';
+const chromiumMissing = !fs.existsSync(chromiumPath);
+const onCi = !['', '0', 'false'].includes((process.env.CI ?? '').toLowerCase());
+const artifacts = path.join(root, 'test-artifacts');
+
+let browser: Browser;
+let page: Page;
+let home: string;
+let ui: ReturnType<typeof startCli>;
+let url: string;
+
+/** The learning-rate sweep from the issue: four runs of one script, one failed, all tagged `sweep`, and a typo. */
+async function seed(): Promise<void> {
+  const store = openStore(undefined, { RUNMETER_HOME: home });
+  const rates = [0.1, 0.01, 0.001, 0.0001];
+  for (const [i, lr] of rates.entries()) {
+    const run = await createRun(store, {
+      name: 'train_mlp.py',
+      command: ['python', 'train_mlp.py', '--lr', String(lr)],
+      params: { lr, bs: 64 },
+      tags: ['sweep'],
+    });
+    await store.appendPoints(
+      run.id,
+      metricPoints('loss', 20, (s) => 1 / (1 + s * lr * 10) + i * 0.01),
+    );
+    await store.updateRun(run.id, i === 0 ? { status: 'failed', exitCode: 1, endTime: Date.now() } : { status: 'succeeded', exitCode: 0, endTime: Date.now() });
+  }
+  const typo = await createRun(store, { name: 'pythn', command: ['pythn', 'train.py'] });
+  await store.updateRun(typo.id, { status: 'failed', exitCode: 127, endTime: Date.now() });
+  await store.close();
+}
+
+/** Starts `runmeter ui --port 0` and reads the URL it prints. */
+async function startUi(): Promise<string> {
+  ui = startCli(['ui', '--port', '0'], { home });
+  let stderr = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`runmeter ui printed no URL: ${stderr}`)), 15_000);
+    ui.child.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      const match = /dashboard at (http:\/\/\S+?)\/? /.exec(stderr);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1] as string);
+      }
+    });
+  });
+}
+
+async function rowCount(): Promise<number> {
+  return page.locator('.run-row').count();
+}
+
+describe.skipIf(chromiumMissing && !onCi)('runs table in a real browser', () => {
+  beforeAll(async () => {
+    if (chromiumMissing) throw new Error(`no browser at ${chromiumPath}`);
+    if (!fs.existsSync(path.join(root, 'dist', 'web', 'index.html'))) throw new Error('the dashboard is not built: run npm run build first');
+    home = tempHome();
+    fs.mkdirSync(artifacts, { recursive: true });
+    await seed();
+    url = await startUi();
+    browser = await chromium.launch({ executablePath: chromiumPath, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'] });
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    ui?.child.kill('SIGINT');
+    await ui?.done;
+  });
+
+  it('shows the sweep params as a column and sorts by it, with the sort in the URL', async () => {
+    await page.goto(`${url}/`);
+    await expect.poll(rowCount, { timeout: 10_000 }).toBe(5);
+    await page.click('.header-cell[data-column="lr"]');
+    await expect.poll(() => page.evaluate(() => (globalThis as unknown as { location: { hash: string } }).location.hash)).toContain('sort=lr');
+    const ascending = (await page.locator('.run-row').evaluateAll((rows) => rows.map((r) => (r as unknown as { textContent: string }).textContent)))
+      .map((text) => /0\.0*1/.exec(text)?.[0])
+      .filter((lr) => lr !== undefined);
+    expect(ascending).toEqual(['0.0001', '0.001', '0.01', '0.1']);
+    await page.screenshot({ path: path.join(artifacts, 'runs-table-sorted.png') });
+    // Back undoes the sort; Forward brings it back.
+    await page.goBack();
+    await expect.poll(() => page.getAttribute('.header-cell[data-column="lr"]', 'aria-sort')).toBe('none');
+    await page.goForward();
+    await expect.poll(() => page.getAttribute('.header-cell[data-column="lr"]', 'aria-sort')).toBe('ascending');
+  });
+
+  it('filters by an expression, shows an error at its position, and a link reproduces the filter', async () => {
+    await page.goto(`${url}/`);
+    await expect.poll(rowCount, { timeout: 10_000 }).toBe(5);
+    const input = page.locator('.filter-box input');
+    await input.fill('lr > 0.005 and status = succeeded');
+    await expect.poll(rowCount).toBe(1);
+    await input.fill('lr >> 1');
+    await expect.poll(() => page.locator('.filter-error').isVisible()).toBe(true);
+    expect(await page.locator('.filter-error mark').textContent()).not.toBe('');
+    // Free text finds the command as shown and the tags.
+    await input.fill('train_mlp.py --lr 0.1');
+    await expect.poll(rowCount).toBe(1);
+    await input.fill('tag:sweep');
+    await expect.poll(rowCount).toBe(4);
+    // A link with the filter reproduces the view.
+    const link = page.url();
+    const other = await browser.newPage();
+    await other.goto(link);
+    await expect.poll(() => other.locator('.run-row').count(), { timeout: 10_000 }).toBe(4);
+    expect(await other.locator('.filter-box input').inputValue()).toBe('tag:sweep');
+    await other.close();
+  });
+
+  it('tags and deletes selected runs, with a confirmation', async () => {
+    await page.goto(`${url}/#/?q=pythn`);
+    await expect.poll(rowCount, { timeout: 10_000 }).toBe(1);
+    await page.locator('.run-row .cell-select input[type="checkbox"]').check();
+    await page.click('.selection-actions button:has-text("Tag")');
+    await page.fill('.dialog-input', 'typo');
+    await page.click('.dialog .button-primary');
+    await expect.poll(() => page.locator('.run-row').first().textContent()).toContain('typo');
+    await page.click('.selection-actions button:has-text("Delete")');
+    await page.screenshot({ path: path.join(artifacts, 'runs-table-delete.png') });
+    await page.click('.dialog .button-danger');
+    await expect.poll(rowCount).toBe(0);
+    const response = await fetch(`${url}/api/v1/runs`);
+    const body = (await response.json()) as { runs: Array<{ name: string }> };
+    expect(body.runs.map((r) => r.name)).not.toContain('pythn');
+  });
+
+  it('refuses a write from another origin, even with the token', async () => {
+    const session = (await (await fetch(`${url}/api/v1/session`)).json()) as { token?: string };
+    expect(session.token).toBeDefined();
+    const runs = (await (await fetch(`${url}/api/v1/runs`)).json()) as { runs: Array<{ id: string }> };
+    const id = runs.runs[0]?.id as string;
+    const refused = await fetch(`${url}/api/v1/runs/${id}`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json', 'x-runmeter-token': session.token as string, origin: 'https://evil.example' },
+      body: JSON.stringify({ name: 'pwned' }),
+    });
+    expect(refused.status).toBe(403);
+    const noToken = await fetch(`${url}/api/v1/runs/${id}`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'pwned' }),
+    });
+    expect(noToken.status).toBe(401);
+    const allowed = await fetch(`${url}/api/v1/runs/${id}`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json', 'x-runmeter-token': session.token as string, origin: url },
+      body: JSON.stringify({ name: 'renamed' }),
+    });
+    expect(allowed.status).toBe(200);
+  });
+});
