@@ -11,7 +11,7 @@ const python = '/usr/bin/python3';
 const fixture = (name: string) => fs.readFileSync(path.join(import.meta.dirname, '../fixtures/end-cause', name), 'utf8');
 
 /** Runs a real job; `stop` may signal it once it printed its first line. Resolves with what endCause is given at the end. */
-async function runJob(command: string, args: string[], options: { env?: NodeJS.ProcessEnv; stop?: NodeJS.Signals } = {}) {
+async function runJob(command: string, args: readonly string[], options: { env?: NodeJS.ProcessEnv; stop?: NodeJS.Signals } = {}) {
   const env = { ...process.env, ...options.env };
   const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const tail = new OutputTail();
