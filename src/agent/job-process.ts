@@ -1,15 +1,22 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { createPipe } from './os-pipe.js';
 
 /** A running job, however it was started (pipes or a pseudo-terminal). */
 export interface JobProcess {
   pid: number;
   /** Output as it arrives; with a terminal, everything comes as stdout. */
   onOutput(listener: (stream: 'stdout' | 'stderr', chunk: Buffer) => void): void;
-  /** Resolves when the job has exited and all its output has been delivered. */
+  /** Resolves when the job's own process has exited: the end of the run, whatever its children still do. */
   exited: Promise<{ exitCode: number | null; signal: NodeJS.Signals | null }>;
+  /** Resolves when every writer of the job's output has closed it (children that outlive the job keep it open). */
+  outputEnded: Promise<void>;
+  /** Stops reading the job's output: what children still write after the grace period goes nowhere runmeter sees. */
+  stopReading(): void;
   /** Sends a signal to the job's whole process group. */
   signalGroup(signal: NodeJS.Signals): void;
   /** Stops forwarding our stdin. */
@@ -67,19 +74,39 @@ export function spawnWithPipes(options: JobSpawnOptions): Promise<JobProcess> {
   const stdinIsTerminal = options.stdin?.isTTY === true;
   const forwardTerminal = stdinIsTerminal && inForeground();
   const stdinMode = stdinIsTerminal ? (forwardTerminal ? 'pipe' : 'ignore') : 'inherit';
+  const pipes = { stdout: createPipe(), stderr: createPipe() };
+  const closeWriteEnds = () => {
+    for (const pipe of Object.values(pipes)) if (pipe !== undefined) fs.closeSync(pipe.write);
+  };
   let child: ChildProcess;
   try {
     child = spawn(options.command[0] as string, options.command.slice(1), {
       cwd: options.cwd,
       env: options.env,
-      stdio: [stdinMode, 'pipe', 'pipe'],
+      stdio: [stdinMode, pipes.stdout?.write ?? 'pipe', pipes.stderr?.write ?? 'pipe'],
       detached: true,
     });
   } catch (error) {
+    closeWriteEnds();
+    for (const pipe of Object.values(pipes)) if (pipe !== undefined) fs.closeSync(pipe.read);
     return Promise.reject(startError(options.command[0] as string, error, options.env));
   }
+  // The job has its copies of the write ends now; ours would keep the pipes from ever ending.
+  closeWriteEnds();
+  const readers: Record<'stdout' | 'stderr', Readable | null> = {
+    stdout: pipes.stdout === undefined ? child.stdout : new net.Socket({ fd: pipes.stdout.read, readable: true, writable: false }),
+    stderr: pipes.stderr === undefined ? child.stderr : new net.Socket({ fd: pipes.stderr.read, readable: true, writable: false }),
+  };
+  const ended = (reader: Readable | null) =>
+    new Promise<void>((resolve) => {
+      if (reader === null) resolve();
+      else reader.once('close', () => resolve());
+    });
   return new Promise((resolve, reject) => {
-    child.once('error', (error) => reject(startError(options.command[0] as string, error, options.env)));
+    child.once('error', (error) => {
+      for (const reader of Object.values(readers)) reader?.destroy();
+      reject(startError(options.command[0] as string, error, options.env));
+    });
     child.once('spawn', () => {
       const pid = child.pid as number;
       if (forwardTerminal && options.stdin && child.stdin) {
@@ -87,16 +114,20 @@ export function spawnWithPipes(options: JobSpawnOptions): Promise<JobProcess> {
         options.stdin.pipe(child.stdin);
       }
       const exited = new Promise<{ exitCode: number | null; signal: NodeJS.Signals | null }>((done) => {
-        // 'close' comes after 'exit' once both pipes are drained: all output has been delivered.
-        child.once('close', (exitCode, signal) => done({ exitCode, signal }));
+        child.once('exit', (exitCode, signal) => done({ exitCode, signal }));
       });
       resolve({
         pid,
         onOutput(listener) {
-          child.stdout?.on('data', (chunk: Buffer) => listener('stdout', chunk));
-          child.stderr?.on('data', (chunk: Buffer) => listener('stderr', chunk));
+          readers.stdout?.on('data', (chunk: Buffer) => listener('stdout', chunk));
+          readers.stderr?.on('data', (chunk: Buffer) => listener('stderr', chunk));
         },
         exited,
+        outputEnded: Promise.all([ended(readers.stdout), ended(readers.stderr)]).then(() => {}),
+        stopReading() {
+          readers.stdout?.destroy();
+          readers.stderr?.destroy();
+        },
         signalGroup: (signal) => signalGroup(pid, signal),
         detachInput() {
           if (forwardTerminal && options.stdin && child.stdin) {
@@ -105,7 +136,7 @@ export function spawnWithPipes(options: JobSpawnOptions): Promise<JobProcess> {
           }
         },
         closeOutput(stream) {
-          child[stream]?.destroy();
+          readers[stream]?.destroy();
         },
       });
     });

@@ -77,6 +77,9 @@ export async function spawnWithTerminal(options: JobSpawnOptions, terminal: Node
     pid: job.pid,
     onOutput: (listener) => listeners.push(listener),
     exited,
+    // A terminal's output ends with its process; node-pty has read it all by the time `exited` resolves.
+    outputEnded: exited.then(() => {}),
+    stopReading() {},
     signalGroup(signal) {
       try {
         process.kill(-job.pid, signal);

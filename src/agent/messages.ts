@@ -1,32 +1,32 @@
 import type { SeriesPoint } from '../model/point.js';
 import type { NewRun, RunUpdate } from '../model/run.js';
 import type { ParseOptions } from '../parse/types.js';
-import type { OutputStream } from '../store/store.js';
+import type { OutputStream } from '../record/index.js';
 
-/** Bytes of one output stream that arrived at `time`: in the run's output file at `offset`, or carried here. */
+/**
+ * Bytes of one output stream that arrived at `time`, at `offset` of the stream. They are in the stream's output file
+ * at that offset, unless `bytes` is set: the write there failed (a full disk), and the bytes travel here instead.
+ */
 export interface OutputEntry {
   stream: OutputStream;
   offset: number;
   length: number;
   time: number;
-  /** Present when the bytes could not be written to any output file. */
   bytes?: Uint8Array;
-  /** Present when the stream moved to another file (the fallback folder): this entry and those after it are there. */
-  file?: string;
 }
 
 /** What the main thread tells the ingest worker. */
 export type ToWorker =
   | { type: 'output'; entries: OutputEntry[] }
   | { type: 'points'; points: SeriesPoint[] }
-  /** The job is over (or never started): record how it ended, once everything before this is stored. */
-  | { type: 'end'; update: RunUpdate; files: Record<OutputStream, string> };
+  /** The job is over (or never started): record how it ended, once everything before this is recorded. */
+  | { type: 'end'; update: RunUpdate };
 
 /** What the ingest worker tells the main thread. */
 export type FromWorker =
   | { type: 'warning'; message: string }
-  /** The run exists in the store at `location`, or could not be created there (`location` undefined). */
-  | { type: 'recording'; location: string | undefined }
+  /** The run is in the store (its first batch was applied). */
+  | { type: 'recording' }
   | { type: 'done'; summary: RecordingSummary };
 
 /** What was recorded, for the line runmeter prints at the end. */
@@ -34,24 +34,30 @@ export interface RecordingSummary {
   points: number;
   /** Training metrics by name: their last value and step. */
   metrics: Array<{ name: string; value: number; step?: number; epoch?: number; count: number }>;
-  /** Points that could not be stored and went to the fallback file instead. */
-  fallbackPoints: number;
-  fallbackFile?: string;
-  /** Whether the run is in the store; when not, what was recorded is in the fallback folder. */
+  /** Whether everything recorded is in the store (or on the server). */
   stored: boolean;
+  /** Points the store could not take yet: in the spool, merged by the next runmeter command that can write there. */
+  spooledPoints: number;
+  spoolDir?: string;
+  /** Points that could be kept nowhere. */
+  lostPoints: number;
+  /** Output bytes dropped (a full disk, for long) to keep memory bounded; the job's own output was not touched. */
+  droppedOutputBytes: number;
 }
 
 export interface WorkerConfig {
-  /** The store to create the run in: the worker opens it, so the thread that drains the job's pipes never waits on it. */
+  /** The store to record in: the worker opens it, so the thread that drains the job's pipes never waits on it. */
   storeSpec: string;
   runId: string;
   /** The run to create (its id is runId). */
-  run: NewRun;
+  run: NewRun & { id: string };
   /** Where to look up the git commit, and whether to describe the machine (GPUs, CPU). */
   cwd: string;
   describeMachine: boolean;
+  /** Where the main thread appends each stream. */
   files: Record<OutputStream, string>;
+  /** Whether those files are the store's own (batches index them) or a local copy (batches carry the bytes). */
+  outputInStore: boolean;
   parse: ParseOptions;
   flushMs: number;
-  fallbackDir: string;
 }

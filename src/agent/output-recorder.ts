@@ -1,67 +1,60 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { makeDirectory } from '../store/make-directory.js';
-import type { OutputStream } from '../store/store.js';
+import { makeDirectory, type OutputStream } from '../record/index.js';
 import type { OutputEntry } from './messages.js';
 
-/** Bytes kept in memory when no output file can be written, before they are dropped from the log. */
-const MEMORY_BOUND = 64 * 1024 * 1024;
+/** Bytes carried to the worker in messages (their file write failed) before further ones are only passed through. */
+const CARRY_BOUND = 64 * 1024 * 1024;
 
-/** Where one stream is being appended. */
+/** Where one stream is written. */
 interface StreamFile {
   path: string;
   fd: number | undefined;
-  /** Bytes in the file: the offset of the next chunk. */
-  size: number;
-  /** Whether the next entry must tell the worker the file changed. */
-  moved: boolean;
+  /** Bytes of the stream so far: the offset of the next chunk, whatever happened to earlier writes. */
+  offset: number;
+  /** Why the last write failed, while writes fail; said once per spell. */
+  failing: string | undefined;
 }
 
 /**
- * Appends the job's output to the run's files as it arrives (a synchronous append to the page cache: cheap and
- * ordered) and hands the worker the ranges to parse, batched per turn of the event loop. A file that cannot be
- * written moves to the fallback folder, what it held copied along so offsets stay; if that fails too, bytes travel
- * to the worker in the message, so parsing goes on.
+ * Writes the job's output to the run's files as it arrives, each chunk at its own offset in the stream (a
+ * synchronous write to the page cache: cheap and ordered; a short write is finished, never skipped), and hands the
+ * worker the ranges to parse and record, batched per turn of the event loop. A chunk that cannot be written (a full
+ * disk, an I/O error) travels to the worker with its bytes, which the store writes at the same offset later: offsets
+ * never drift, and the file ends up byte-exact.
  */
 export class OutputRecorder {
   private readonly streams: Record<OutputStream, StreamFile>;
-  private readonly unwritable = new Set<OutputStream>();
   private batch: OutputEntry[] = [];
   private scheduled = false;
   private carried = 0;
+  /** Bytes that neither reached a file nor could be carried (shown once; the job's own output is untouched). */
+  unrecorded = 0;
   bytes = 0;
 
   constructor(
     files: Record<OutputStream, string>,
-    private readonly fallbackDir: string,
     private readonly send: (entries: OutputEntry[]) => void,
-    /** Told once per stream when its file moves to the fallback folder, or cannot be written anywhere. */
+    /** Told when writes to a stream's file start failing, and when they work again. */
     private readonly onProblem: (message: string) => void,
   ) {
-    const stream = (file: string): StreamFile => ({ path: file, fd: undefined, size: 0, moved: false });
+    const stream = (file: string): StreamFile => ({ path: file, fd: undefined, offset: 0, failing: undefined });
     this.streams = { stdout: stream(files.stdout), stderr: stream(files.stderr) };
-  }
-
-  /** Where each stream's output is now. */
-  get files(): Record<OutputStream, string> {
-    return { stdout: this.streams.stdout.path, stderr: this.streams.stderr.path };
   }
 
   record(stream: OutputStream, chunk: Buffer, time: number): void {
     this.bytes += chunk.length;
     const target = this.streams[stream];
-    const entry: OutputEntry = { stream, offset: target.size, length: chunk.length, time };
-    if (!this.unwritable.has(stream) && !this.append(target, chunk, stream)) this.unwritable.add(stream);
-    if (this.unwritable.has(stream)) {
-      if (this.carried + chunk.length > MEMORY_BOUND) {
-        this.onProblem(`runmeter is falling behind on the job's ${stream}; some of it is not parsed for metrics (the job's own output is unaffected)`);
+    const entry: OutputEntry = { stream, offset: target.offset, length: chunk.length, time };
+    target.offset += chunk.length;
+    if (!this.write(target, chunk, entry.offset, stream)) {
+      if (this.carried + chunk.length > CARRY_BOUND) {
+        this.unrecorded += chunk.length;
+        this.onProblem(`runmeter is falling behind on the job's ${stream}; some of it is not recorded (the job's own output is unaffected)`);
         return;
       }
       this.carried += chunk.length;
       entry.bytes = Uint8Array.from(chunk);
-    } else if (target.moved) {
-      entry.file = target.path;
-      target.moved = false;
     }
     this.batch.push(entry);
     if (!this.scheduled) {
@@ -70,57 +63,28 @@ export class OutputRecorder {
     }
   }
 
-  /** Moves both streams to the fallback folder (the run could not be recorded in the store): one place for all of it. */
-  moveToFallback(): void {
-    for (const stream of ['stdout', 'stderr'] as const) {
-      const target = this.streams[stream];
-      if (!this.unwritable.has(stream) && path.dirname(target.path) !== this.fallbackDir) this.move(target, stream);
-    }
-  }
-
-  /** Appends to the stream's file; on failure moves the file to the fallback folder and tries once more there. */
-  private append(target: StreamFile, chunk: Buffer, stream: OutputStream): boolean {
+  /** Writes the whole chunk at `offset` of the stream's file; false when it could not. */
+  private write(target: StreamFile, chunk: Buffer, offset: number, stream: OutputStream): boolean {
     try {
-      this.write(target, chunk);
+      if (target.fd === undefined) {
+        makeDirectory(path.dirname(target.path), 0o700);
+        target.fd = fs.openSync(target.path, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_NOFOLLOW, 0o600);
+      }
+      let done = 0;
+      while (done < chunk.length) done += fs.writeSync(target.fd, chunk, done, chunk.length - done, offset + done);
+      if (target.failing !== undefined) {
+        target.failing = undefined;
+        this.onProblem(`the job's ${stream} is written to ${target.path} again`);
+      }
       return true;
     } catch (error) {
-      if (path.dirname(target.path) === this.fallbackDir) {
-        this.onProblem(`cannot write the job's ${stream} to ${target.path} (${(error as Error).message}); it is still parsed for metrics`);
-        return false;
+      const reason = (error as Error).message;
+      if (target.failing === undefined) {
+        target.failing = reason;
+        this.onProblem(`cannot write the job's ${stream} to ${target.path} (${reason}); keeping it until it can be`);
       }
-      const from = target.path;
-      if (!this.move(target, stream)) return false;
-      this.onProblem(`cannot write the job's ${stream} to ${from} (${(error as Error).message}); it is kept in ${target.path}`);
-      return this.append(target, chunk, stream);
-    }
-  }
-
-  private write(target: StreamFile, chunk: Buffer): void {
-    if (target.fd === undefined) {
-      makeDirectory(path.dirname(target.path));
-      target.fd = fs.openSync(target.path, 'a');
-    }
-    fs.writeSync(target.fd, chunk);
-    target.size += chunk.length;
-  }
-
-  /** Points the stream at the fallback folder, with what its file held so far. */
-  private move(target: StreamFile, stream: OutputStream): boolean {
-    const to = path.join(this.fallbackDir, `${stream}.log`);
-    try {
-      makeDirectory(this.fallbackDir);
-      if (target.size > 0) fs.copyFileSync(target.path, to);
-      else fs.writeFileSync(to, '');
-    } catch (error) {
-      this.onProblem(`cannot write the job's ${stream} to ${to} either (${(error as Error).message}); it is still parsed for metrics`);
-      this.unwritable.add(stream);
       return false;
     }
-    if (target.fd !== undefined) fs.closeSync(target.fd);
-    target.fd = undefined;
-    target.path = to;
-    target.moved = true;
-    return true;
   }
 
   /** Sends what is batched now. */

@@ -1,21 +1,18 @@
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { formatDuration, formatValue } from '../model/format.js';
-import type { SeriesPoint } from '../model/point.js';
 import { type NewRun, newRunId, type RunStatus } from '../model/run.js';
 import type { ParseOptions } from '../parse/types.js';
-import type { SystemSampler } from '../sample/types.js';
-import { processIdentity } from '../store/agent-process.js';
-import { runmeterHome, storeLocation } from '../store/location.js';
-import type { OutputStream } from '../store/store.js';
+import { type OutputStream, openSink, processIdentity, resolvedStoreSpec, runmeterHome } from '../record/index.js';
 import { version } from '../version.js';
+import { IngestThread } from './ingest-thread.js';
 import { type JobProcess, JobStartError, signalExitCode, spawnWithPipes } from './job-process.js';
 import { spawnWithTerminal } from './job-terminal.js';
-import type { FromWorker, RecordingSummary, ToWorker, WorkerConfig } from './messages.js';
+import type { RecordingSummary, WorkerConfig } from './messages.js';
 import { currentUser, defaultRunName } from './metadata.js';
 import { OutputRecorder } from './output-recorder.js';
+import { guardRecording, SignalForwarder } from './signals.js';
+import { startSampling } from './system-sampling.js';
 import { youngGenerationCollector } from './young-gc.js';
 
 export interface RunJobOptions {
@@ -39,11 +36,14 @@ export interface RunJobOptions {
   tty?: boolean;
   /** How long a signalled job gets before its process group is killed, in ms (default 10000). */
   graceMs?: number;
+  /** How long output is still read after the job's own process exits (children holding its pipes), in ms (default 2000). */
+  outputGraceMs?: number;
   /** Set PYTHONUNBUFFERED=1 for the job unless the user set it (default true). */
   pythonUnbuffered?: boolean;
   parse?: ParseOptions;
   params?: Record<string, unknown>;
   tags?: string[];
+  project?: string;
   /** Silence runmeter's own messages (not the job's output). */
   quiet?: boolean;
   stdin?: NodeJS.ReadStream;
@@ -62,19 +62,12 @@ export interface JobResult {
   reason?: string;
   durationMs: number;
   summary?: RecordingSummary;
-  /** Set when nothing could be written to the store: where the output and metrics were kept instead. */
-  fallbackDir?: string;
+  /** Set when some of the recording could not be stored yet: the spool the next runmeter command merges. */
+  spoolDir?: string;
 }
 
 /** How much output passes between the collections that free its read buffers (see youngGenerationCollector). */
 const COLLECT_EVERY_BYTES = 4 * 1024 * 1024;
-
-function workerEntry(): { url: URL; execArgv: string[] } {
-  // Under the test runner this module is TypeScript source; the worker then needs tsx to load.
-  return import.meta.url.endsWith('.ts')
-    ? { url: new URL('./ingest-worker.ts', import.meta.url), execArgv: ['--import', 'tsx'] }
-    : { url: new URL('./ingest-worker.js', import.meta.url), execArgv: [] };
-}
 
 /**
  * Runs a training job under runmeter: its output passes through byte for byte while it is parsed for metrics,
@@ -91,10 +84,9 @@ export async function runJob(options: RunJobOptions): Promise<JobResult> {
   };
   const warned = new Set<string>();
   const warn = (message: string) => {
-    if (!warned.has(message)) {
-      warned.add(message);
-      say(`warning: ${message}`);
-    }
+    if (warned.has(message)) return;
+    warned.add(message);
+    say(message.startsWith('warning: ') ? message : `warning: ${message}`);
   };
   // If a stream's reader goes away (`runmeter run ... | head`), the job's own writes there fail next, as without runmeter.
   let job: JobProcess | undefined;
@@ -107,29 +99,22 @@ export async function runJob(options: RunJobOptions): Promise<JobResult> {
     });
   }
 
-  // The job starts first; the store, the sampler and the worker come up beside it, so runmeter adds no
-  // start-up delay. The run id is made here, so the job's environment can carry it.
+  // The job starts first; the store, the sampler and the worker come up beside it, so runmeter adds no start-up
+  // delay. The run id is made here, so the job's environment can carry it.
   const startTime = Date.now();
-  const host = os.hostname();
   const name = options.name ?? defaultRunName(options.command);
   const runId = newRunId((n) => crypto.getRandomValues(new Uint8Array(n)));
-  const fallbackDir = path.join(os.tmpdir(), `runmeter-${runId}`);
-  const location = storeLocation(options.store, env);
-  const files: Record<OutputStream, string> =
-    location.kind === 'sqlite'
-      ? { stdout: path.join(location.filesDir, 'runs', runId, 'stdout.log'), stderr: path.join(location.filesDir, 'runs', runId, 'stderr.log') }
-      : { stdout: path.join(fallbackDir, 'stdout.log'), stderr: path.join(fallbackDir, 'stderr.log') };
-  // The spec that opens this same store from anywhere: the job's SDK attaches through it, the worker opens it.
-  const storeSpec = location.kind === 'postgres' ? location.url : path.resolve(options.store ?? (env.RUNMETER_STORE || runmeterHome(env)));
+  const storeSpec = resolvedStoreSpec(options.store, env);
+  const sink = openSink(storeSpec, env);
+  const files = outputFiles(runId, (stream) => sink.outputFile(runId, stream), env);
   const jobEnv: NodeJS.ProcessEnv = { ...env, RUNMETER_RUN_ID: runId, RUNMETER_STORE: storeSpec, RUNMETER_AGENT_PID: String(process.pid) };
   if (options.pythonUnbuffered !== false && env.PYTHONUNBUFFERED === undefined) jobEnv.PYTHONUNBUFFERED = '1';
-
-  const run: NewRun = {
+  const run: NewRun & { id: string } = {
     id: runId,
     name,
     command: options.command,
     cwd,
-    host,
+    host: os.hostname(),
     user: currentUser(env),
     startTime,
     version,
@@ -138,6 +123,7 @@ export async function runJob(options: RunJobOptions): Promise<JobResult> {
     params: options.params ?? {},
     tags: options.tags ?? [],
   };
+  if (options.project !== undefined) run.project = options.project;
   const agentId = processIdentity(process.pid);
   if (agentId !== undefined) run.agentId = agentId;
 
@@ -159,54 +145,16 @@ export async function runJob(options: RunJobOptions): Promise<JobResult> {
     run,
     cwd,
     describeMachine: options.system !== false,
-    files,
+    files: files.paths,
+    outputInStore: files.inStore,
     parse: options.parse ?? {},
     flushMs: 100,
-    fallbackDir,
   };
-  const entry = workerEntry();
-  // A small young generation keeps the worker's memory near what it holds (a few batches of points), not what it
-  // has churned through: runmeter's whole RSS stays under ~150 MB on a job printing hundreds of MB.
-  const worker = new Worker(entry.url, {
-    workerData: workerConfig,
-    execArgv: entry.execArgv,
-    env: jobEnv,
-    resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 256 },
+  // Said once the run exists in the store, so `runmeter ls` finds what this line names.
+  const ingest = new IngestThread(workerConfig, jobEnv, warn, () => {
+    if (job !== undefined) say(`recording run ${runId} "${name}" in ${sink.location}`);
   });
-  let resolveDone: (summary: RecordingSummary | undefined) => void = () => {};
-  const workerDone = new Promise<RecordingSummary | undefined>((resolve) => {
-    resolveDone = resolve;
-  });
-  const toWorker = (message: ToWorker) => worker.postMessage(message);
-  /** Where the run is recorded: the store's location, `null` when it could not be, undefined until the worker says. */
-  let recordedIn: string | null | undefined;
-  /** Problems with the output files, held until the store's fate is known: if the store failed, that was said already. */
-  const fileProblems: string[] = [];
-  const recorder = new OutputRecorder(
-    files,
-    fallbackDir,
-    (entries) => toWorker({ type: 'output', entries }),
-    (message) => {
-      if (recordedIn === undefined) fileProblems.push(message);
-      else if (recordedIn !== null) warn(message);
-    },
-  );
-  worker.on('message', (message: FromWorker) => {
-    if (message.type === 'warning') warn(message.message);
-    else if (message.type === 'recording') {
-      recordedIn = message.location ?? null;
-      if (recordedIn === null) recorder.moveToFallback();
-      else {
-        if (job !== undefined) say(`recording run ${runId} "${name}" in ${recordedIn}`);
-        for (const problem of fileProblems.splice(0)) warn(problem);
-      }
-    } else resolveDone(message.summary);
-  });
-  worker.on('error', (error) => {
-    warn(`recording stopped (${error.message}); the job goes on`);
-    resolveDone(undefined);
-  });
-  worker.on('exit', () => resolveDone(undefined));
+  const recorder = new OutputRecorder(files.paths, (entries) => ingest.post({ type: 'output', entries }), warn);
 
   const collect = youngGenerationCollector();
   let sinceCollection = 0;
@@ -224,132 +172,82 @@ export async function runJob(options: RunJobOptions): Promise<JobResult> {
     const exitCode = startError instanceof JobStartError ? startError.exitCode : 126;
     const reason = startError?.message ?? 'the job did not start';
     stderr.write(`runmeter: ${reason}\n`);
-    toWorker({ type: 'end', update: { status: 'failed', exitCode, reason, endTime: Date.now() }, files: recorder.files });
-    const summary = await workerDone;
-    await worker.terminate();
-    const result: JobResult = { runId, status: 'failed', exitCode, reason, durationMs: Date.now() - startTime };
-    if (summary === undefined || !summary.stored) result.fallbackDir = fallbackDir;
-    return result;
+    ingest.post({ type: 'end', update: { status: 'failed', exitCode, reason, endTime: Date.now() } });
+    const summary = await ingest.done;
+    await ingest.terminate();
+    return withSpool({ runId, status: 'failed', exitCode, reason, durationMs: Date.now() - startTime }, summary);
   }
   const running = job;
-
-  // Signals are forwarded from the moment the job exists.
-  let forwarded: NodeJS.Signals | undefined;
-  let interrupts = 0;
-  let graceTimer: NodeJS.Timeout | undefined;
-  const graceMs = options.graceMs ?? 10_000;
-  const onSignal = (signal: NodeJS.Signals) => {
-    forwarded = signal;
-    if (signal === 'SIGINT' && ++interrupts >= 2) {
-      say('second interrupt: killing the job');
-      running.signalGroup('SIGKILL');
-      return;
-    }
-    running.signalGroup(signal);
-    graceTimer ??= setTimeout(() => {
-      warn(`the job is still running ${formatDuration(graceMs)} after ${signal}: killing its process group`);
-      running.signalGroup('SIGKILL');
-    }, graceMs);
-  };
-  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-  const killOnExit = () => running.signalGroup('SIGTERM');
-  if (options.forwardSignals !== false) for (const signal of signals) process.on(signal, onSignal);
-  process.on('exit', killOnExit);
-
+  const listen = options.forwardSignals !== false;
+  const signals = new SignalForwarder(running, options.graceMs ?? 10_000, say, listen);
   const sampling =
-    options.system === false ? undefined : startSampling(options, running.pid, cwd, jobEnv, (points) => toWorker({ type: 'points', points }), warn);
+    options.system === false
+      ? undefined
+      : startSampling(
+          {
+            pid: running.pid,
+            diskPaths: [cwd, ...(options.diskPaths ?? [])],
+            sampleIntervalMs: options.sampleIntervalMs ?? 1000,
+            reportIntervalMs: options.reportIntervalMs ?? 5000,
+            env: jobEnv,
+          },
+          (points) => ingest.post({ type: 'points', points }),
+          warn,
+        );
 
+  // The run ends when the job's own process exits; children that still hold its output get a short grace.
   const ended = await running.exited;
-  process.off('exit', killOnExit);
-  for (const signal of signals) process.off(signal, onSignal);
-  if (graceTimer) clearTimeout(graceTimer);
-  // The job is gone; a signal now must not kill runmeter mid-write and leave the run looking alive.
-  // Two more and the user means it: stop at once, with the job's status.
-  let lateSignals = 0;
-  const onLateSignal = () => {
-    if (++lateSignals === 1) say('finishing the recording (interrupt again to stop now)');
-    else process.exit(ended.exitCode ?? signalExitCode(ended.signal ?? 'SIGKILL'));
-  };
-  if (options.forwardSignals !== false) for (const signal of signals) process.on(signal, onLateSignal);
-  running.detachInput();
   const endTime = Date.now();
+  signals.stop();
+  const exitCode = ended.exitCode ?? signalExitCode(ended.signal ?? 'SIGKILL');
+  const unguard = guardRecording(say, () => process.exit(exitCode), listen);
+  running.detachInput();
+  await waitForOutput(running, options.outputGraceMs ?? 2000);
   await (await sampling)?.finish(endTime);
 
-  const exitCode = ended.exitCode ?? signalExitCode(ended.signal ?? 'SIGKILL');
-  const status: RunStatus = ended.signal !== null || (forwarded !== undefined && exitCode !== 0) ? 'killed' : exitCode === 0 ? 'succeeded' : 'failed';
-  const signal = ended.signal ?? (status === 'killed' ? forwarded : undefined);
+  const status: RunStatus = ended.signal !== null || (signals.forwarded !== undefined && exitCode !== 0) ? 'killed' : exitCode === 0 ? 'succeeded' : 'failed';
+  const signal = ended.signal ?? (status === 'killed' ? signals.forwarded : undefined);
   recorder.close();
-  toWorker({ type: 'end', update: { status, exitCode, endTime, ...(signal ? { signal } : {}) }, files: recorder.files });
+  ingest.post({ type: 'end', update: { status, exitCode, endTime, ...(signal ? { signal } : {}) } });
   const slow = setTimeout(() => say('finishing the recording...'), 2000);
-  const summary = await workerDone;
+  const summary = await ingest.done;
   clearTimeout(slow);
-  await worker.terminate();
-
-  const result: JobResult = { runId, status, exitCode, durationMs: endTime - startTime };
-  if (signal) result.signal = signal;
-  if (summary) result.summary = summary;
-  if (summary === undefined || !summary.stored) {
-    result.fallbackDir = fallbackDir;
-    // The output moved to the fallback folder with everything else; the store holds no run to keep a copy for.
-    if (recordedIn === null) removeQuietly(path.dirname(files.stdout), fallbackDir);
-  }
-  for (const signal of signals) process.off(signal, onLateSignal);
+  await ingest.terminate();
+  unguard();
+  const result = withSpool({ runId, status, exitCode, durationMs: endTime - startTime, ...(signal ? { signal } : {}) }, summary);
+  if (recorder.unrecorded > 0) warn(`${recorder.unrecorded} bytes of the job's output could not be recorded (the job's own output was not touched)`);
   say(summaryLine(result, name));
   return result;
 }
 
-/** Samples system metrics for the job and reports them every interval, at start, and once more at `finish`. */
-async function startSampling(
-  options: RunJobOptions,
-  pid: number,
-  cwd: string,
-  env: NodeJS.ProcessEnv,
-  send: (points: SeriesPoint[]) => void,
-  warn: (message: string) => void,
-): Promise<{ finish(time: number): Promise<void> } | undefined> {
-  let sampler: SystemSampler;
-  try {
-    const { createSystemSampler } = await import('../sample/index.js');
-    sampler = createSystemSampler({
-      rootPid: pid,
-      diskPaths: [cwd, ...(options.diskPaths ?? [])],
-      sampleIntervalMs: options.sampleIntervalMs ?? 1000,
-      env,
-      warn,
-    });
-    sampler.start();
-  } catch (error) {
-    warn(`system metrics are off for this run (${(error as Error).message})`);
-    return undefined;
-  }
-  const report = (time: number) => {
-    const points = sampler.report(time);
-    if (points.length > 0) send(points);
-  };
-  const first = sampler.sampleNow().then(
-    () => report(Date.now()),
-    (error: Error) => warn(`system metrics: ${error.message}`),
-  );
-  const timer = setInterval(() => report(Date.now()), options.reportIntervalMs ?? 5000);
-  return {
-    async finish(time: number) {
-      clearInterval(timer);
-      await first;
-      await sampler.sampleNow().catch(() => {});
-      report(time);
-      await sampler.stop().catch(() => {});
-    },
-  };
+/** Waits for the job's output to end, for at most `graceMs` after the job exited; then stops reading it. */
+async function waitForOutput(job: JobProcess, graceMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([job.outputEnded, new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))]);
+  clearTimeout(timer);
+  job.stopReading();
 }
 
-/** Removes a run's folder in a store that could not record the run, unless it is the fallback folder itself. */
-function removeQuietly(dir: string, fallbackDir: string): void {
-  if (path.resolve(dir) === path.resolve(fallbackDir)) return;
-  try {
-    fs.rmSync(dir, { recursive: true, force: true });
-  } catch {
-    // Nothing was ours to keep there; leaving it is harmless.
-  }
+/**
+ * Where the job's output is written as it arrives: the store's own files when it keeps output as files (batches then
+ * only index them), else a private local copy under runmeter's home that batches carry the bytes from.
+ */
+function outputFiles(
+  runId: string,
+  storeFile: (stream: OutputStream) => string | undefined,
+  env: NodeJS.ProcessEnv,
+): { paths: Record<OutputStream, string>; inStore: boolean } {
+  const stdout = storeFile('stdout');
+  const stderr = storeFile('stderr');
+  if (stdout !== undefined && stderr !== undefined) return { paths: { stdout, stderr }, inStore: true };
+  const dir = path.join(runmeterHome(env), 'output', runId);
+  return { paths: { stdout: path.join(dir, 'stdout.log'), stderr: path.join(dir, 'stderr.log') }, inStore: false };
+}
+
+function withSpool(result: JobResult, summary: RecordingSummary | undefined): JobResult {
+  if (summary !== undefined) result.summary = summary;
+  if (summary?.spoolDir !== undefined) result.spoolDir = summary.spoolDir;
+  return result;
 }
 
 function summaryLine(result: JobResult, name: string): string {
@@ -358,6 +256,12 @@ function summaryLine(result: JobResult, name: string): string {
     .slice(-4)
     .map((m) => `${m.name} ${formatValue(m.value)}`)
     .join(', ');
-  const where = result.fallbackDir ? `kept in ${result.fallbackDir}` : `runmeter show ${result.runId}`;
+  const summary = result.summary;
+  let where = `runmeter show ${result.runId}`;
+  if (summary === undefined) where = 'the recording stopped early (see the warnings above)';
+  else if (result.spoolDir !== undefined && summary.spooledPoints + summary.lostPoints > 0) {
+    where = `${summary.spooledPoints} points wait in ${result.spoolDir}; any runmeter command adds them once the store takes writes (runmeter sync; elsewhere: runmeter sync --from ${result.spoolDir} --store STORE)`;
+  } else if (result.spoolDir !== undefined)
+    where = `the run's end waits in ${result.spoolDir}; any runmeter command adds it once the store takes writes (runmeter sync)`;
   return `run ${result.runId} "${name}" ${how} after ${formatDuration(result.durationMs)}${metrics ? `; ${metrics}` : ''}; ${where}`;
 }

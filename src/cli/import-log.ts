@@ -4,13 +4,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { currentUser } from '../agent/metadata.js';
 import { contextFromName } from '../model/context.js';
 import { RunmeterError } from '../model/errors.js';
-import type { ParsedMetric, SeriesPoint } from '../model/point.js';
-import type { Run } from '../model/run.js';
+import type { ParsedMetric } from '../model/point.js';
+import { type NewRun, newRunId, type Run } from '../model/run.js';
+import type { SeriesKey } from '../model/series.js';
 import { createOutputParser, type ParseOptions } from '../parse/index.js';
-import type { Store } from '../store/store.js';
+import { currentUser, type Store, startRecorder, storeSink } from '../record/index.js';
 import { version } from '../version.js';
 
 export interface ImportOptions {
@@ -64,7 +64,8 @@ function statLog(file: string): fs.Stats {
 export async function importLog(store: Store, file: string, options: ImportOptions = {}): Promise<ImportResult> {
   const stat = statLog(file);
   const { start, end } = importTimeRange(stat, options.started);
-  const run = await store.createRun({
+  const newRun: NewRun & { id: string } = {
+    id: newRunId((n) => crypto.getRandomValues(new Uint8Array(n))),
     name: options.name ?? path.basename(file),
     command: ['import', file],
     cwd: process.cwd(),
@@ -75,33 +76,23 @@ export async function importLog(store: Store, file: string, options: ImportOptio
     version,
     source: 'import',
     status: 'running',
-  });
-  const result: ImportResult = { run, points: 0, series: 0, bytes: 0, warnings: 0 };
-  const points: SeriesPoint[] = [];
+  };
+  // The same recording path as `run` and the SDK: batches in order, each applied exactly once.
+  let problem: string | undefined;
+  const recorder = startRecorder({ sink: storeSink(store), runId: newRun.id, run: newRun, warn: (message) => (problem ??= message) });
+  const result: ImportResult = { run: { ...newRun, params: {}, tags: [], status: 'running' }, points: 0, series: 0, bytes: 0, warnings: 0 };
   let now = start;
   let lastTime = end;
   const record = (metric: ParsedMetric) => {
-    const point: SeriesPoint = {
-      series: { name: metric.name, kind: 'training', context: metric.context ?? contextFromName(metric.name) },
-      time: metric.timestamp ?? now,
-      value: metric.value,
-    };
-    if (metric.rank !== undefined) point.series.rank = metric.rank;
-    if (metric.step !== undefined) point.step = metric.step;
-    if (metric.epoch !== undefined) point.epoch = metric.epoch;
-    if (point.time > lastTime) lastTime = point.time;
-    points.push(point);
+    const series: SeriesKey = { name: metric.name, kind: 'training', context: metric.context ?? contextFromName(metric.name) };
+    if (metric.rank !== undefined) series.rank = metric.rank;
+    const time = metric.timestamp ?? now;
+    if (time > lastTime) lastTime = time;
+    recorder.point(series, time, metric.step, metric.epoch, metric.value);
     result.points++;
   };
   const parser = createOutputParser({ metric: record, warning: () => result.warnings++ }, options.parse);
-  let output: Buffer[] = [];
   let outputBytes = 0;
-  const flushOutput = async () => {
-    if (outputBytes === 0) return;
-    await store.appendOutput(run.id, 'stdout', output.length === 1 ? (output[0] as Buffer) : Buffer.concat(output), now);
-    output = [];
-    outputBytes = 0;
-  };
   // Without timestamps in the log, a line's place in the file stands for its place in the run: a file under 64 KiB
   // goes to the parser line by line, a larger one in pieces of size/65536 bytes or so (cut at line ends).
   const pieceBytes = Math.max(1, Math.ceil(stat.size / TIME_PIECES));
@@ -115,22 +106,30 @@ export async function importLog(store: Store, file: string, options: ImportOptio
         parser.push(chunk.subarray(from, to));
         from = to;
       }
+      recorder.outputPiece({ stream: 'stdout', offset: result.bytes, length: chunk.length, time: now, bytes: chunk });
       result.bytes += chunk.length;
-      output.push(chunk);
       outputBytes += chunk.length;
-      if (outputBytes >= OUTPUT_BATCH) await flushOutput();
-      if (points.length >= POINT_BATCH) await store.appendPoints(run.id, points.splice(0));
+      // Waiting for each batch to be stored keeps memory bounded on a log of any size.
+      if (outputBytes >= OUTPUT_BATCH || recorder.pending >= POINT_BATCH) {
+        outputBytes = 0;
+        await recorder.flush();
+      }
       options.onProgress?.(result.bytes, stat.size);
     }
     parser.end();
-    await flushOutput();
-    if (points.length > 0) await store.appendPoints(run.id, points.splice(0));
-    await store.updateRun(run.id, { status: 'succeeded', endTime: Math.max(end, lastTime) });
+    recorder.updateRun({ status: 'succeeded', endTime: Math.max(end, lastTime) });
   } catch (error) {
-    await store.updateRun(run.id, { status: 'failed', reason: `import stopped: ${(error as Error).message}`, endTime: now }).catch(() => {});
+    recorder.updateRun({ status: 'failed', reason: `import stopped: ${(error as Error).message}`, endTime: now });
+    await recorder.close(5000);
     throw new RunmeterError('E_IMPORT', `cannot import ${file}: ${(error as Error).message}`, { cause: error });
   }
-  result.series = (await store.listSeries(run.id)).length;
-  result.run = (await store.getRun(run.id)) ?? run;
+  const left = await recorder.close(5000);
+  if (left.spoolDir !== undefined)
+    throw new RunmeterError(
+      'E_IMPORT',
+      `cannot import ${file}: ${problem ?? 'the store did not take writes'}; what was read waits in ${left.spoolDir} (runmeter sync)`,
+    );
+  result.series = (await store.listSeries(newRun.id)).length;
+  result.run = (await store.getRun(newRun.id)) ?? result.run;
   return result;
 }

@@ -18,6 +18,7 @@ const commands: Record<string, () => Promise<CommandModule>> = {
   ui: () => import('./commands/ui.js'),
   rm: () => import('./commands/rm.js'),
   gc: () => import('./commands/gc.js'),
+  sync: () => import('./commands/sync.js'),
 };
 
 /** Builds the `runmeter` program over a context, with the subcommand `argv` names (or all of them, for help). */

@@ -1,11 +1,16 @@
 import os from 'node:os';
 import { encodeValue } from '../model/point.js';
 import { type Run, runDuration } from '../model/run.js';
+import { mergeSpools, spoolBases, storeSink } from '../record/index.js';
 import { isAgentAlive } from '../store/agent-process.js';
 import type { SeriesSummary, Store } from '../store/store.js';
 
-/** Marks this host's runs whose runmeter died as lost, before showing anything. */
+/**
+ * Before showing anything: adds what recorders that stopped left in spools for this store (a run's end included),
+ * then marks this host's runs whose runmeter died as lost. Problems are left for `runmeter sync` to report.
+ */
 export async function settleLostRuns(store: Store): Promise<void> {
+  await mergeSpools(storeSink(store), spoolBases()).catch(() => []);
   await store.markLostRuns(os.hostname(), isAgentAlive).catch(() => []);
 }
 

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { isErrnoError, UsageError } from '../model/errors.js';
-import type { Artifact, Store } from '../store/store.js';
+import type { Artifact, Store } from '../record/index.js';
 
 /** What to record a copied file or folder as. */
 export interface ArtifactRecord {

@@ -1,5 +1,5 @@
-import type { SeriesPoint } from '../model/point.js';
 import type { SeriesKey, SeriesKind } from '../model/series.js';
+import type { Recorder } from '../record/index.js';
 
 /**
  * Points of one series waiting to be written, column by column: appending is four stores into typed arrays, so
@@ -31,20 +31,13 @@ export class SeriesBuffer {
     this.count = i + 1;
   }
 
-  /** Moves the buffered points into `out` from index `at`, as the store takes them, and empties the buffer. */
-  drainInto(out: SeriesPoint[], at: number): void {
+  /** Hands the buffered points to the recorder (which batches them in columns) and empties the buffer. */
+  drainTo(recorder: Recorder): void {
     const series = this.key;
     for (let i = 0; i < this.count; i++) {
       const step = this.step[i] as number;
       const epoch = this.epoch[i] as number;
-      // One object shape for every point keeps the store's loop monomorphic.
-      out[at + i] = {
-        series,
-        time: this.time[i] as number,
-        step: Number.isNaN(step) ? undefined : step,
-        epoch: Number.isNaN(epoch) ? undefined : epoch,
-        value: this.value[i] as number,
-      };
+      recorder.point(series, this.time[i] as number, Number.isNaN(step) ? undefined : step, Number.isNaN(epoch) ? undefined : epoch, this.value[i] as number);
     }
     // A burst grew the arrays; give the memory back when the series has gone quiet again.
     if (this.time.length > 1024 && this.time.length > 4 * this.count) this.resize(Math.max(64, this.count), 0);
@@ -96,18 +89,9 @@ export class MetricBuffer {
     return buffer;
   }
 
-  /** Takes every buffered point, series after series, leaving the buffer empty. */
-  drain(): SeriesPoint[] {
-    const points = new Array<SeriesPoint>(this.pending);
-    let at = 0;
-    for (const buffer of this.all) {
-      if (buffer.count === 0) continue;
-      const n = buffer.count;
-      buffer.drainInto(points, at);
-      at += n;
-    }
-    points.length = at;
+  /** Hands every buffered point to the recorder, series after series, leaving the buffer empty. */
+  drainTo(recorder: Recorder): void {
+    for (const buffer of this.all) if (buffer.count > 0) buffer.drainTo(recorder);
     this.pending = 0;
-    return points;
   }
 }

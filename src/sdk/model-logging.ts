@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { UsageError } from '../model/errors.js';
-import type { Artifact, Store } from '../store/store.js';
+import type { Artifact, Store } from '../record/index.js';
 import { recordArtifact } from './artifacts.js';
 import { modelFacts } from './flops-logging.js';
 import { countParams, isSavableModel, saveModelToFolder } from './model-file.js';

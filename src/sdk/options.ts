@@ -1,4 +1,4 @@
-import type { Store } from '../store/store.js';
+import type { Store } from '../record/index.js';
 
 /** What `startRun` takes. Every field is optional. */
 export interface StartRunOptions {

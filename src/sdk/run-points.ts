@@ -1,29 +1,23 @@
-import type { RunmeterError } from '../model/errors.js';
 import type { SeriesKind } from '../model/series.js';
-import type { Store } from '../store/store.js';
+import type { Recorder } from '../record/index.js';
 import { MetricBuffer, type SeriesBuffer } from './metric-buffer.js';
-import { PointWriter } from './point-writer.js';
 
 /** What a buffered call returns: one settled promise, so the hot path allocates none. */
 const buffered: Promise<void> = Promise.resolve();
 
 /**
- * A run's points on their way to the store. Synchronous mode writes each point before the call's promise resolves;
- * buffered mode collects them and writes a batch when `flushPoints` wait, when the run's timer ticks, and at the end.
+ * A run's points on their way to the recorder. Synchronous mode hands each point over and waits until it is stored;
+ * buffered mode collects them and hands a batch over when `flushPoints` wait, when the run's timer ticks, and at the
+ * end. The recorder's queue does the writing (in order, exactly once, retried, spooled when the store fails).
  */
 export class RunPoints {
   private readonly metrics = new MetricBuffer();
-  private readonly writer: PointWriter;
-  private warnedAbout: RunmeterError | undefined;
 
   constructor(
-    store: Store,
-    runId: string,
+    private readonly recorder: Recorder,
     private readonly synchronous: boolean,
     private readonly flushPoints: number,
-  ) {
-    this.writer = new PointWriter(store, runId);
-  }
+  ) {}
 
   /** The buffer of a series, to push one point into before calling `added()`. */
   series(kind: SeriesKind, name: string, context: string): SeriesBuffer {
@@ -38,28 +32,23 @@ export class RunPoints {
     return buffered;
   }
 
-  /** Writes whatever waits, without waiting for it (the timer's tick). */
+  /** Hands whatever waits to the recorder, without waiting for it to be stored (the timer's tick). */
   writeInBackground(): void {
-    if (this.metrics.pending === 0) return;
-    this.writer.write(this.metrics.drain()).catch((error: RunmeterError) => this.warn(error));
+    if (this.metrics.pending === 0 && !this.recorder.hasPending) return;
+    this.metrics.drainTo(this.recorder);
+    void this.recorder.flush();
   }
 
-  /** Writes every buffered point; resolves once they are stored. */
-  async flush(): Promise<void> {
-    if (this.metrics.pending > 0) await this.writer.write(this.metrics.drain());
-    await this.writer.settled();
+  /** Writes every buffered point (and the run's pending changes); resolves once they are stored. */
+  flush(): Promise<void> {
+    this.metrics.drainTo(this.recorder);
+    return this.recorder.flush();
   }
 
-  /** Writes every buffered point synchronously where the store allows (the process is ending). */
+  /** Writes everything synchronously where the store allows it (the process is ending: no callback runs again). */
   flushNow(): void {
-    if (this.metrics.pending > 0) this.writer.write(this.metrics.drain()).catch(() => {});
-    this.writer.writeNow();
-  }
-
-  /** A failed background write is reported once here, and again by `flush()`. */
-  private warn(error: RunmeterError): void {
-    if (this.warnedAbout !== undefined) return;
-    this.warnedAbout = error;
-    process.emitWarning(`${error.message} (runmeter keeps the points and tries again)`, 'RunmeterWarning');
+    this.metrics.drainTo(this.recorder);
+    void this.recorder.flush();
+    this.recorder.queue.writeNow();
   }
 }

@@ -1,7 +1,7 @@
 import { Context } from '../model/context.js';
 import { RunmeterError, UsageError } from '../model/errors.js';
 import type { Run as RunRecord } from '../model/run.js';
-import type { Artifact, Store } from '../store/store.js';
+import type { Artifact, Recorder, Store, StoreSink } from '../record/index.js';
 import { recordArtifact } from './artifacts.js';
 import { type ExitParticipant, flushAtExit, type ProcessEnding, releaseAtExit } from './exit-hooks.js';
 import { batchFlops, countsBackward, epochFlops, FlopsSeries } from './flops-logging.js';
@@ -27,9 +27,10 @@ import {
 
 /** What `startRun` hands the Run it builds. */
 export interface RunInit {
-  store: Store;
-  /** Close the store at `end()`: startRun opened it. */
-  ownsStore: boolean;
+  /** The run's recorder: every point, param and change goes through it (in order, exactly once). */
+  recorder: Recorder;
+  /** Its sink, whose store keeps the artifacts. */
+  sink: StoreSink;
   record: RunRecord;
   /** The run belongs to `runmeter run`'s agent, which owns its status. */
   attached: boolean;
@@ -45,6 +46,8 @@ const ARTIFACT_FIELDS = '{ context, name }';
 const OPEN = 0;
 const ENDED = 1;
 const HEARTBEAT_MS = 5000;
+/** How long `end()` waits for the store to take what is left before spooling it for the next runmeter command. */
+const FINAL_WRITE_MS = 5000;
 
 /**
  * A run being recorded, as `startRun` returns it: prov4ml's logging calls for a Node program.
@@ -64,7 +67,6 @@ export class Run implements ExitParticipant {
   readonly attached: boolean;
   /** Where the run is recorded. */
   readonly storeLocation: string;
-  private readonly store: Store;
   private readonly init: RunInit;
   private readonly points: RunPoints;
   private readonly training: TrainingSeries;
@@ -79,12 +81,11 @@ export class Run implements ExitParticipant {
   /** @internal Use `startRun`. */
   constructor(init: RunInit) {
     this.init = init;
-    this.store = init.store;
     this.id = init.record.id;
     this.name = init.record.name;
     this.attached = init.attached;
-    this.storeLocation = init.store.location;
-    this.points = new RunPoints(init.store, this.id, init.synchronous, init.flushPoints);
+    this.storeLocation = init.sink.location;
+    this.points = new RunPoints(init.recorder, init.synchronous, init.flushPoints);
     this.training = new TrainingSeries(this.points);
     this.flops = new FlopsSeries(this.points);
     this.timer = setInterval(() => this.tick(), init.flushIntervalMs);
@@ -178,7 +179,8 @@ export class Run implements ExitParticipant {
 
   private recordParams(call: string, record: Record<string, unknown>): Promise<void> {
     if (this.state !== OPEN) throw this.endedError(call);
-    return this.track(this.store.setParams(this.id, paramsFrom(call, record)));
+    this.init.recorder.setParams(paramsFrom(call, record));
+    return this.track(this.points.flush());
   }
 
   /**
@@ -293,7 +295,7 @@ export class Run implements ExitParticipant {
     if (this.state !== OPEN) throw this.endedError('logArtifact');
     checkName('logArtifact', 'the path', path);
     const place = checkArtifactOptions('logArtifact', checkOptions('logArtifact', options, ARTIFACT_FIELDS) ?? {});
-    return this.track(recordArtifact(this.store, this.id, path, { call: 'logArtifact', kind: 'artifact', ...place }));
+    return this.track(this.inStore((store) => recordArtifact(store, this.id, path, { call: 'logArtifact', kind: 'artifact', ...place })));
   }
 
   /**
@@ -312,7 +314,7 @@ export class Run implements ExitParticipant {
     const checked = checkOptions('logModel', options, '{ context, name, batch }') ?? {};
     const place = checkArtifactOptions('logModel', checked);
     const batch = checked.batch === undefined ? 1 : checkPositiveInteger('logModel', 'batch', checked.batch);
-    return this.track(logModelArtifact(this.store, this.id, pathOrModel, { ...place, batch }));
+    return this.track(this.inStore((store) => logModelArtifact(store, this.id, pathOrModel, { ...place, batch })));
   }
 
   /** Writes every buffered point now; resolves once they and the params and artifacts logged so far are stored. */
@@ -341,15 +343,19 @@ export class Run implements ExitParticipant {
     clearInterval(this.timer);
     // Start writing before anything is awaited: with SQLite the points are stored before end() returns, even when
     // the program calls process.exit() without awaiting it (the exit hooks stay on until the run is recorded).
-    const flushed = this.flush();
-    flushed.catch(() => {}); // awaited below; this only keeps an early rejection from being reported as unhandled
+    const recorder = this.init.recorder;
+    if (!this.attached) recorder.updateRun({ status, endTime: Date.now() });
+    this.points.flush().catch(() => {}); // hands the points over now; close() below waits for them
+    const closed = Promise.all([...this.otherWrites]).then(() => recorder.close(FINAL_WRITE_MS));
     try {
       await this.system.stop();
-      await flushed;
-      if (!this.attached) await this.store.updateRun(this.id, { status, endTime: Date.now() });
+      const left = await closed;
+      if (left.spoolDir !== undefined) {
+        const what = left.spooledPoints > 0 ? `${left.spooledPoints} points` : "the run's end";
+        process.emitWarning(`${this.storeLocation} did not take writes; ${what} wait in ${left.spoolDir}: runmeter sync adds them`, 'RunmeterWarning');
+      }
     } finally {
       releaseAtExit(this);
-      if (this.init.ownsStore) await this.store.close();
     }
   }
 
@@ -367,7 +373,8 @@ export class Run implements ExitParticipant {
       ending.kind === 'signal'
         ? { status: 'killed' as const, signal: ending.signal }
         : { status: ending.exitCode === 0 ? ('succeeded' as const) : ('failed' as const), exitCode: ending.exitCode };
-    this.store.updateRun(this.id, { ...update, endTime: Date.now() }).catch(() => {});
+    this.init.recorder.updateRun({ ...update, endTime: Date.now() });
+    this.points.flushNow();
   }
 
   /** @internal The program ran to its end without calling `end()`. */
@@ -377,12 +384,17 @@ export class Run implements ExitParticipant {
   }
 
   private tick(): void {
-    this.points.writeInBackground();
     const now = Date.now();
     if (!this.attached && now - this.lastHeartbeat >= HEARTBEAT_MS) {
       this.lastHeartbeat = now;
-      this.store.heartbeat(this.id, now).catch(() => {});
+      this.init.recorder.beat(now);
     }
+    this.points.writeInBackground();
+  }
+
+  /** Runs `write` on the store once the run exists there (its first batch applied): artifacts are files in the store. */
+  private inStore<T>(write: (store: Store) => Promise<T>): Promise<T> {
+    return this.points.flush().then(() => write(this.init.sink.open()));
   }
 
   private track<T>(write: Promise<T>): Promise<T> {

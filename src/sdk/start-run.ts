@@ -1,30 +1,13 @@
 import os from 'node:os';
 import path from 'node:path';
 import { UsageError } from '../model/errors.js';
-import type { Run as RunRecord } from '../model/run.js';
-import { isProcessAlive, processIdentity } from '../store/agent-process.js';
-import { openStore } from '../store/open.js';
-import type { Store } from '../store/store.js';
+import { type NewRun, newRunId, type Run as RunRecord } from '../model/run.js';
+import { currentUser, isProcessAlive, openSink, processIdentity, type StoreSink, startRecorder, storeSink } from '../record/index.js';
 import { version } from '../version.js';
 import type { StartRunOptions } from './options.js';
 import { paramsFrom } from './params.js';
 import { Run } from './run.js';
 import { checkName, describe } from './validate.js';
-
-function currentUser(env: NodeJS.ProcessEnv): string {
-  try {
-    return os.userInfo().username;
-  } catch {
-    // No passwd entry (some containers): fall back to what the shell says.
-    return env.USER ?? env.USERNAME ?? 'unknown';
-  }
-}
-
-/** This process's identity beyond its pid, so that a reused pid does not keep a dead run looking alive. */
-function agentIdentity(): { agentId?: string } {
-  const id = processIdentity(process.pid);
-  return id === undefined ? {} : { agentId: id };
-}
 
 function positive(what: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
@@ -46,31 +29,28 @@ function checkTags(tags: unknown): string[] {
 const ATTACH_WAIT_MS = 5000;
 
 /**
- * The run `runmeter run` is recording, once it exists; undefined when it does not appear in time or the runmeter
- * process that would create it (RUNMETER_AGENT_PID) is gone, as with an id left over in a shell's environment.
+ * The run `runmeter run` is recording, once it exists; undefined when it does not appear in time, the runmeter
+ * process that would create it (RUNMETER_AGENT_PID) is gone (an id left over in a shell's environment), or the store
+ * cannot be read.
  */
-async function waitForRun(store: Store, id: string, agentPid: number): Promise<RunRecord | undefined> {
+async function waitForRun(sink: StoreSink, id: string, agentPid: number): Promise<RunRecord | undefined> {
   const deadline = Date.now() + ATTACH_WAIT_MS;
   for (let pause = 5; ; pause = Math.min(pause * 2, 100)) {
-    const record = await store.getRun(id);
+    let record: RunRecord | undefined;
+    try {
+      record = await sink.open().getRun(id);
+    } catch {
+      // A store that cannot be opened or read yet (locked, not there): wait as for a run not created yet.
+    }
     if (record !== undefined || Date.now() >= deadline || !(agentPid > 0 && isProcessAlive(agentPid))) return record;
     await new Promise((resolve) => setTimeout(resolve, pause));
   }
 }
 
-/** The run `runmeter run` recorded, with params and tags added; undefined when the store has no such run. */
-async function attachedRun(store: Store, id: string, agentPid: number, tags: string[], params: Record<string, unknown>): Promise<RunRecord | undefined> {
-  const record = await waitForRun(store, id, agentPid);
-  if (record === undefined) return undefined;
-  if (Object.keys(params).length > 0) await store.setParams(id, params);
-  const added = tags.filter((tag) => !record.tags.includes(tag));
-  if (added.length > 0) await store.updateRun(id, { tags: [...record.tags, ...added] });
-  return { ...record, params: { ...record.params, ...params }, tags: [...record.tags, ...added] };
-}
-
 /**
  * Starts recording a run, prov4ml's start_run. Inside a job launched by `runmeter run` (RUNMETER_RUN_ID is set)
- * it joins that run instead of creating one, and the agent keeps owning the run's status.
+ * it joins that run instead of creating one, and the agent keeps owning the run's status. Everything is recorded
+ * through runmeter's recorder: in order, exactly once, and kept in a spool when the store does not take writes.
  *
  * @example
  * import { startRun, Context } from 'runmeter';
@@ -88,35 +68,46 @@ export async function startRun(options: StartRunOptions = {}): Promise<Run> {
   const flushPoints = Math.ceil(positive('flushPoints', options.flushPoints, 65_536));
   const attachTo = options.attach !== false && env.RUNMETER_RUN_ID ? env.RUNMETER_RUN_ID : undefined;
 
-  const ownsStore = typeof options.store !== 'object';
   const spec = typeof options.store === 'string' ? options.store : undefined;
   // Attached, the run lives where the agent records it, whatever the program asked for.
-  const store = typeof options.store === 'object' ? options.store : openStore(attachTo !== undefined ? env.RUNMETER_STORE || spec : spec, env);
-  try {
-    let record = attachTo === undefined ? undefined : await attachedRun(store, attachTo, Number(env.RUNMETER_AGENT_PID), tags, params);
-    if (attachTo !== undefined && record === undefined) {
-      // The agent could not record its run (it says so on stderr); metering must not stop the training, so record our own.
-      process.emitWarning(`RUNMETER_RUN_ID is ${attachTo}, but ${store.location} has no such run; recording a new run instead`, 'RunmeterWarning');
-    }
-    const attached = record !== undefined;
-    record ??= await store.createRun({
-      name: options.name ?? options.experiment ?? path.basename(process.argv[1] ?? 'node').replace(/\.[cm]?[jt]s$/, ''),
-      ...(options.experiment === undefined ? {} : { project: options.experiment }),
-      command: [...process.argv],
-      cwd: process.cwd(),
-      host: os.hostname(),
-      user: currentUser(env),
-      startTime: Date.now(),
-      version,
-      agentPid: process.pid,
-      ...agentIdentity(),
-      source: 'sdk',
-      params,
-      tags,
-    });
-    return new Run({ store, ownsStore, record, attached, synchronous: options.synchronous === true, flushIntervalMs, flushPoints });
-  } catch (error) {
-    if (ownsStore) await store.close();
-    throw error;
+  const sink = typeof options.store === 'object' ? storeSink(options.store) : openSink(attachTo !== undefined ? env.RUNMETER_STORE || spec : spec, env);
+  const warn = (message: string) => process.emitWarning(message, 'RunmeterWarning');
+  let record = attachTo === undefined ? undefined : await waitForRun(sink, attachTo, Number(env.RUNMETER_AGENT_PID));
+  if (attachTo !== undefined && record === undefined) {
+    // The agent could not record its run (it says so on stderr); metering must not stop the training, so record our own.
+    warn(`RUNMETER_RUN_ID is ${attachTo}, but ${sink.location} has no such run; recording a new run instead`);
   }
+  if (record !== undefined) {
+    // Joined: params and tags are added to the agent's run by this program's own recorder.
+    const recorder = startRecorder({ sink, runId: record.id, warn, env });
+    if (Object.keys(params).length > 0) recorder.setParams(params);
+    const added = tags.filter((tag) => !record?.tags.includes(tag));
+    if (added.length > 0) recorder.addTags(added);
+    record = { ...record, params: { ...record.params, ...params }, tags: [...record.tags, ...added] };
+    return new Run({ recorder, sink, record, attached: true, synchronous: options.synchronous === true, flushIntervalMs, flushPoints });
+  }
+  const id = newRunId((n) => crypto.getRandomValues(new Uint8Array(n)));
+  const agentId = processIdentity(process.pid);
+  const run: NewRun & { id: string } = {
+    id,
+    name: options.name ?? options.experiment ?? path.basename(process.argv[1] ?? 'node').replace(/\.[cm]?[jt]s$/, ''),
+    ...(options.experiment === undefined ? {} : { project: options.experiment }),
+    command: [...process.argv],
+    cwd: process.cwd(),
+    host: os.hostname(),
+    user: currentUser(env),
+    startTime: Date.now(),
+    version,
+    agentPid: process.pid,
+    ...(agentId === undefined ? {} : { agentId }),
+    source: 'sdk',
+    params,
+    tags,
+  };
+  const recorder = startRecorder({ sink, runId: id, run, warn, env });
+  const created: RunRecord = { ...run, params, tags, status: 'running' };
+  const started = new Run({ recorder, sink, record: created, attached: false, synchronous: options.synchronous === true, flushIntervalMs, flushPoints });
+  // The run exists in the store when startRun returns, as before, unless the store does not take writes yet.
+  await Promise.race([started.flush(), new Promise((resolve) => setTimeout(resolve, ATTACH_WAIT_MS).unref())]);
+  return started;
 }

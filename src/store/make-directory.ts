@@ -2,10 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 /**
- * Creates a folder and its missing parents, one level at a time. `mkdirSync(dir, { recursive: true })` spins for
- * ever on Node 20 where a parent refuses new entries with ENOENT (under /proc, say); this fails with that error.
+ * Creates a folder and its missing parents, one level at a time, with `mode` (before the umask) for the folders it
+ * makes. `mkdirSync(dir, { recursive: true })` spins for ever on Node 20 where a parent refuses new entries with
+ * ENOENT (under /proc, say); this fails with that error.
  */
-export function makeDirectory(dir: string): void {
+export function makeDirectory(dir: string, mode = 0o777): void {
   const absolute = path.resolve(dir);
   try {
     if (fs.statSync(absolute).isDirectory()) return;
@@ -17,7 +18,7 @@ export function makeDirectory(dir: string): void {
   for (const part of parts) {
     at = path.join(at, part);
     try {
-      fs.mkdirSync(at);
+      fs.mkdirSync(at, mode);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }

@@ -170,7 +170,7 @@ describe('runmeter run', () => {
     process.kill(Number(/ready (\d+)/.exec(out)?.[1]), 'SIGTERM');
   });
 
-  it('runs the job and passes its output through when the store cannot even be created, saying so once', async () => {
+  it('runs the job and passes its output through when the store cannot even be created; the spool it names adds the whole run elsewhere', async () => {
     const home = tempHome();
     // A path under a regular file cannot be created, whoever runs the test (root included).
     const result = await runCli(['run', '--store', '/dev/null/runs/x.db', '--', node, job('print-and-exit.mjs'), '5'], { home });
@@ -180,15 +180,23 @@ describe('runmeter run', () => {
     );
     const stderr = result.stderr.toString();
     expect(stderr).toContain('warming up');
-    expect(stderr.match(/cannot record this run in the store/g)).toHaveLength(1);
-    const kept = /kept in (\S+)/.exec(stderr)?.[1] as string;
-    expect(fs.readFileSync(path.join(kept, 'points.jsonl'), 'utf8')).toContain('"accuracy"');
-    // The output went with the metrics, byte-exact, and run.json says what ran and how it ended.
-    expect(fs.readFileSync(path.join(kept, 'stdout.log'))).toEqual(result.stdout);
-    expect(fs.readFileSync(path.join(kept, 'stderr.log'), 'utf8')).toContain('warming up');
-    const run = JSON.parse(fs.readFileSync(path.join(kept, 'run.json'), 'utf8'));
-    expect(run).toMatchObject({ name: 'print-and-exit.mjs', status: 'failed', exitCode: 5, command: [node, job('print-and-exit.mjs'), '5'] });
-    expect(run.files.stdout).toBe(path.join(kept, 'stdout.log'));
+    expect(stderr.match(/cannot write to \/dev\/null\/runs\/x\.db/g)).toHaveLength(1);
+    expect(stderr).not.toContain('recording run');
+    const spool = /points wait in (\S+);/.exec(stderr)?.[1] as string;
+    expect(fs.statSync(spool).mode & 0o777).toBe(0o700);
+    // `sync --from` adds the spool to another store: the run, its end, its points and its output, byte-exact.
+    const other = path.join(home, 'other');
+    const synced = await runCli(['sync', '--from', spool, '--store', other], { home });
+    expect(synced.stdout.toString()).toMatch(/^added \d+ points \(\d+ batches?\) of run /);
+    expect(fs.existsSync(spool)).toBe(false);
+    const shown = JSON.parse((await runCli(['show', 'last', '--json', '--store', other], { home })).stdout.toString());
+    expect(shown.run).toMatchObject({ name: 'print-and-exit.mjs', status: 'failed', exitCode: 5, command: [node, job('print-and-exit.mjs'), '5'] });
+    expect(shown.series.find((s: { name: string }) => s.name === 'accuracy')).toMatchObject({ count: 1 });
+    expect(shown.series.find((s: { name: string }) => s.name === 'loss')).toMatchObject({ count: 2 });
+    expect((await runCli(['logs', 'last', '--store', other], { home })).stdout).toEqual(result.stdout);
+    expect((await runCli(['logs', 'last', '--stderr', '--store', other], { home })).stdout.toString()).toContain('warming up');
+    // A second sync finds nothing left.
+    expect((await runCli(['sync', '--store', other], { home })).stdout.toString()).toMatch(/^nothing waits for /);
   });
 
   it('is silent with --quiet apart from the job', async () => {

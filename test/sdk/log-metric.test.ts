@@ -1,3 +1,5 @@
+import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/model/errors.js';
 import { Context, type Run, startRun } from '../../src/sdk/index.js';
@@ -162,36 +164,32 @@ describe('logMetric', () => {
 });
 
 describe('a failed write', () => {
-  it('keeps the points, warns once, and writes them at end()', async () => {
+  it('keeps the points while the store refuses writes, warns once, and writes each once when it takes them again', async () => {
     const dir = tempStoreDir();
     const store = reopen(dir);
-    let failures = 1;
-    // A store whose disk is full for one write (hard to produce for real on a test machine).
-    const flaky: Store = Object.create(store, {
-      appendPoints: {
-        value: (runId: string, points: Parameters<Store['appendPoints']>[1]) => {
-          if (failures-- > 0) return Promise.reject(new Error('SQLITE_FULL: database or disk is full'));
-          return store.appendPoints(runId, points);
-        },
-      },
-    });
     const warnings: string[] = [];
     const onWarning = (warning: Error) => warnings.push(warning.message);
     process.on('warning', onWarning);
+    // A real store error: another connection makes every series update fail, as a full disk or an I/O error would.
+    const other = new Database(path.join(dir, 'runmeter.db'));
     try {
-      const run = await startRun({ name: 'flaky', store: flaky, env: {}, flushPoints: 2, flushIntervalMs: 60_000 });
+      const run = await startRun({ name: 'flaky', store, env: {}, flushPoints: 2, flushIntervalMs: 60_000 });
+      other.exec("CREATE TRIGGER fail BEFORE UPDATE ON series BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END");
+      other.exec("CREATE TRIGGER fail_insert BEFORE INSERT ON series BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END");
       run.logMetric('loss', 1);
       run.logMetric('loss', 2);
       run.logMetric('loss', 3);
       run.logMetric('loss', 4);
-      await new Promise((resolve) => setImmediate(resolve));
-      expect(warnings).toEqual([expect.stringContaining('cannot write metrics to the store at')]);
-      expect(warnings[0]).toContain('SQLITE_FULL');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(warnings).toEqual([expect.stringContaining('cannot write to')]);
+      expect(warnings[0]).toContain('database or disk is full');
+      other.exec('DROP TRIGGER fail; DROP TRIGGER fail_insert');
       await run.end();
       const points = await readSeries(store, await findSeries(store, run.id, 'loss'));
-      expect([...points.value].sort()).toEqual([1, 2, 3, 4]);
+      expect([...points.value]).toEqual([1, 2, 3, 4]);
       expect((await store.getRun(run.id))?.status).toBe('succeeded');
     } finally {
+      other.close();
       process.off('warning', onWarning);
       await store.close();
     }

@@ -13,6 +13,8 @@ interface RunFlags extends ParseFlags {
   disk?: string[];
   tty?: boolean;
   grace: number;
+  outputGrace: number;
+  project?: string;
   pythonUnbuffered: boolean;
   param?: string[];
   tag?: string[];
@@ -43,6 +45,8 @@ export function register(program: Command, context: CliContext): void {
       'run the job on a pseudo-terminal, so progress bars and colours look as without runmeter; its stdout and stderr then arrive as one stream (stdout)',
     )
     .addOption(seconds('--grace <seconds>', 'after forwarding a signal, kill the job this many seconds later', 10))
+    .addOption(seconds('--output-grace <seconds>', 'after the job exits, read output its children still write for this many seconds', 2))
+    .option('--project <project>', 'the project the run belongs to')
     .option('--no-python-unbuffered', 'do not set PYTHONUNBUFFERED=1 for the job')
     .option('--param <key=value>', 'record a parameter with the run (repeatable)', collect)
     .option('--tag <tag>', 'tag the run (repeatable)', collect)
@@ -62,6 +66,8 @@ export function register(program: Command, context: CliContext): void {
         diskPaths: flags.disk ?? [],
         tty: flags.tty === true,
         graceMs: flags.grace,
+        outputGraceMs: flags.outputGrace,
+        ...(flags.project !== undefined ? { project: flags.project } : {}),
         pythonUnbuffered: flags.pythonUnbuffered,
         parse,
         params: keyValues('--param', flags.param),

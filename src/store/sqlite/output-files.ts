@@ -53,7 +53,7 @@ export function directorySize(dir: string): number {
  * symbolic link at the file itself: a link planted where a run's output goes is refused, not written through.
  */
 export function writeAt(file: string, bytes: Uint8Array, offset: number): void {
-  makeDirectory(path.dirname(file));
+  makeDirectory(path.dirname(file), 0o700);
   const fd = fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_NOFOLLOW, 0o600);
   try {
     let done = 0;

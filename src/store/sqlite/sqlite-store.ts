@@ -37,7 +37,9 @@ export class SqliteStore implements Store {
     this.location = dbFile;
     this.filesDir = filesDir;
     try {
-      makeDirectory(path.dirname(dbFile));
+      // A new store is private: its folders 0700 and its database 0600 (SQLite gives the WAL files the same mode).
+      makeDirectory(path.dirname(dbFile), 0o700);
+      if (!options.readonly) createPrivateFile(dbFile);
       // Loaded on first use: commands that never open a store (parse, flops) do not pay for the native module.
       const BetterSqlite3 = createRequire(import.meta.url)('better-sqlite3') as typeof Database;
       this.db = new BetterSqlite3(dbFile, { readonly: options.readonly ?? false });
@@ -214,10 +216,16 @@ export class SqliteStore implements Store {
   async markLostRuns(host: string, isAlive: (pid: number, agentId?: string) => boolean): Promise<Run[]> {
     const rows = this.db.prepare("SELECT * FROM runs WHERE status = 'running' AND host = ?").all(host) as Array<RunRow & { heartbeat: number | null }>;
     const lost = rows.filter((row) => row.agent_pid === null || !isAlive(row.agent_pid, row.agent_id ?? undefined));
+    // A lost run ended when it was last heard of: its last heartbeat, point or piece of output, whichever is latest.
+    const lastHeard = this.db.prepare(
+      `SELECT MAX(COALESCE((SELECT MAX(last_time) FROM series WHERE run_id = $id), 0),
+                  COALESCE((SELECT MAX(time) FROM output_chunks WHERE run_id = $id), 0)) AS t`,
+    );
     for (const row of lost) {
+      const heard = Number((lastHeard.get({ id: row.id }) as { t: number | null }).t ?? 0);
       await this.updateRun(row.id, {
         status: 'lost',
-        endTime: row.heartbeat ?? row.start_time,
+        endTime: Math.max(row.heartbeat ?? row.start_time, Math.round(heard)),
         reason: 'the runmeter process recording this run stopped before the job ended',
       });
     }
@@ -263,9 +271,8 @@ export class SqliteStore implements Store {
 
   async appendOutput(runId: string, stream: OutputStream, bytes: Uint8Array, time: number): Promise<void> {
     const file = this.outputFile(runId, stream);
-    makeDirectory(path.dirname(file));
     const offset = fileSize(file);
-    fs.appendFileSync(file, bytes);
+    writeAt(file, bytes, offset);
     await this.indexOutput(runId, [{ stream, offset, length: bytes.byteLength, time }]);
   }
 
@@ -347,5 +354,15 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
+  }
+}
+
+/** Creates `file` empty with mode 0600 unless it exists; refuses a symbolic link there. */
+function createPrivateFile(file: string): void {
+  try {
+    fs.closeSync(fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, 0o600));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    if (fs.lstatSync(file).isSymbolicLink()) throw new Error('it is a symbolic link (runmeter does not follow links to its database)');
   }
 }

@@ -1,0 +1,79 @@
+import os from 'node:os';
+import path from 'node:path';
+import type { RecordBatch } from '../model/batch.js';
+import type { NewRun } from '../model/run.js';
+import { processIdentity } from '../store/agent-process.js';
+import { runmeterHome, storeLocation } from '../store/location.js';
+import { openStore } from '../store/open.js';
+import type { Store } from '../store/store.js';
+import { BatchQueue } from './batch-queue.js';
+import { newProducerId } from './producer.js';
+import { Recorder } from './recorder.js';
+import { type PointSink, StoreSink } from './sink.js';
+import { Spool } from './spool.js';
+
+/** Where spools are made, the first that works: runmeter's home, then a private folder in the temp dir (a read-only home). */
+export function spoolBases(env: NodeJS.ProcessEnv = process.env): string[] {
+  const uid = typeof process.getuid === 'function' ? process.getuid() : os.userInfo().username;
+  return [path.join(runmeterHome(env), 'spool'), path.join(os.tmpdir(), `runmeter-${uid}`, 'spool')];
+}
+
+/** The spec that opens the store `spec` names from any process (the job's SDK, a later command). */
+export function resolvedStoreSpec(spec: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  const location = storeLocation(spec, env);
+  return location.kind === 'postgres' ? location.url : path.resolve(spec ?? (env.RUNMETER_STORE || runmeterHome(env)));
+}
+
+/**
+ * The sink for a store spec (`--store`, `RUNMETER_STORE`, runmeter's home), opened lazily: a store that cannot be
+ * opened yet (locked, not there) is opened on a later write. The output files of a local store are known up front.
+ */
+export function openSink(spec: string | undefined, env: NodeJS.ProcessEnv = process.env): StoreSink {
+  const location = storeLocation(spec, env);
+  const filesDir = location.kind === 'sqlite' ? location.filesDir : undefined;
+  return new StoreSink({
+    location: location.kind === 'sqlite' ? location.dbFile : location.url.replace(/\/\/[^@/]*@/, '//'),
+    open: () => openStore(spec, env),
+    outputFile: (runId, stream) => (filesDir === undefined ? undefined : path.join(filesDir, 'runs', runId, `${stream}.log`)),
+  });
+}
+
+/** A sink over a store the caller opened and keeps (the SDK given a Store, tests). */
+export function storeSink(store: Store): StoreSink {
+  return new StoreSink(store, false);
+}
+
+export interface StartRecorderOptions {
+  sink: PointSink;
+  runId: string;
+  /** The run to create with the first batch; absent when attaching to another recorder's run. */
+  run?: NewRun & { id: string };
+  warn(message: string): void;
+  env?: NodeJS.ProcessEnv;
+  /** Spool every batch before sending it (the remote sink). */
+  spoolFirst?: boolean;
+  producer?: string;
+  /** Called after each batch the sink applied. */
+  onApplied?(batch: RecordBatch): void;
+}
+
+/** A recorder for one run, with its queue and spool: the way every producer starts recording. */
+export function startRecorder(options: StartRecorderOptions): Recorder {
+  const producer = options.producer ?? newProducerId();
+  const agentId = processIdentity(process.pid);
+  const spool = new Spool(spoolBases(options.env), {
+    runId: options.runId,
+    producer,
+    location: options.sink.location,
+    pid: process.pid,
+    ...(agentId === undefined ? {} : { agentId }),
+    created: Date.now(),
+  });
+  const queue = new BatchQueue(options.sink, {
+    spool,
+    warn: options.warn,
+    spoolFirst: options.spoolFirst === true,
+    ...(options.onApplied ? { onApplied: options.onApplied } : {}),
+  });
+  return new Recorder(queue, { runId: options.runId, producer, ...(options.run === undefined ? {} : { run: options.run }) });
+}

@@ -1,0 +1,183 @@
+// A spool: batches on disk, in order, waiting for their sink. A recorder spools what its store or server cannot take
+// yet; the next runmeter command that can reach that store ships what a dead recorder left (mergeSpools).
+//
+//   <base>/<runId>-XXXXXX/       mode 0700, made with mkdtemp (a name nobody could have planted)
+//     spool.json                 whose batches these are, and where they were going
+//     000000000042.batch         one encoded batch (model/batch-codec.ts), named by its seq; mode 0600
+import fs from 'node:fs';
+import path from 'node:path';
+import type { RecordBatch } from '../model/batch.js';
+import { decodeBatch, encodeBatch } from '../model/batch-codec.js';
+import { isErrnoError } from '../model/errors.js';
+import { makeDirectory } from '../store/make-directory.js';
+
+/** What a spool's spool.json says. */
+export interface SpoolMeta {
+  runId: string;
+  producer: string;
+  /** The sink's location: the store path or server URL the batches were meant for. */
+  location: string;
+  /** The recording process, to tell whether it still runs (and so still owns the spool). */
+  pid: number;
+  agentId?: string;
+  created: number;
+}
+
+const META = 'spool.json';
+const BATCH = /^\d{12}\.batch$/;
+/** Opens a new file for writing only: never through a symbolic link, never over an existing file. */
+const CREATE_FLAGS = fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW;
+
+function writeNewFile(file: string, bytes: Uint8Array): void {
+  const fd = fs.openSync(file, CREATE_FLAGS, 0o600);
+  try {
+    let done = 0;
+    while (done < bytes.byteLength) done += fs.writeSync(fd, bytes, done, bytes.byteLength - done);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** A spool being written by this process. Its folder is made on first use. */
+export class Spool {
+  private dir: string | undefined;
+
+  constructor(
+    /** Folders to make the spool in, the first that works: runmeter's home, then a private folder under the temp dir. */
+    private readonly bases: readonly string[],
+    private readonly meta: SpoolMeta,
+  ) {}
+
+  /** The spool's folder, once made. */
+  get folder(): string | undefined {
+    return this.dir;
+  }
+
+  /** Writes a batch to the spool; returns its file. Throws when no base folder takes it (disk full, read-only). */
+  write(batch: RecordBatch): string {
+    const dir = this.open();
+    const file = path.join(dir, `${String(batch.seq).padStart(12, '0')}.batch`);
+    try {
+      writeNewFile(file, encodeBatch(batch));
+    } catch (error) {
+      // The same batch spooled again (a retry after a partial failure) is the same bytes: keep the first.
+      if (!isErrnoError(error, 'EEXIST')) {
+        fs.rmSync(file, { force: true });
+        throw error;
+      }
+    }
+    return file;
+  }
+
+  /** Removes the spool's folder when it holds no batches. */
+  removeIfEmpty(): void {
+    if (this.dir === undefined) return;
+    if (listBatches(this.dir).length > 0) return;
+    fs.rmSync(this.dir, { recursive: true, force: true });
+    this.dir = undefined;
+  }
+
+  private open(): string {
+    if (this.dir !== undefined) return this.dir;
+    let lastError: unknown;
+    for (const base of this.bases) {
+      try {
+        makePrivateDirectory(base);
+        const dir = fs.mkdtempSync(path.join(base, `${this.meta.runId}-`));
+        fs.chmodSync(dir, 0o700);
+        writeNewFile(path.join(dir, META), new TextEncoder().encode(`${JSON.stringify(this.meta)}\n`));
+        this.dir = dir;
+        return dir;
+      } catch (error) {
+        lastError = error;
+      }
+    }
+    throw lastError ?? new Error('no folder to spool to');
+  }
+}
+
+/** Makes a folder only this user can enter, or checks that an existing one is: a real folder, ours, mode 0700. */
+export function makePrivateDirectory(dir: string): void {
+  makeDirectory(dir, 0o700);
+  const stat = fs.lstatSync(dir);
+  if (!stat.isDirectory()) throw new Error(`${dir} is not a folder`);
+  if (typeof process.getuid === 'function' && stat.uid !== process.getuid()) throw new Error(`${dir} belongs to another user`);
+  if ((stat.mode & 0o077) !== 0) fs.chmodSync(dir, 0o700);
+}
+
+/** The batch files of a spool folder, oldest first. */
+export function listBatches(dir: string): string[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return names
+    .filter((name) => BATCH.test(name))
+    .sort()
+    .map((name) => path.join(dir, name));
+}
+
+/** A spool folder left on disk: its meta and its batch files, oldest first. */
+export interface SpoolFolder {
+  dir: string;
+  meta: SpoolMeta;
+  batches: string[];
+}
+
+/**
+ * The spool folders under `bases` (or a base that is itself a spool), each with its meta; folders that are not ours,
+ * links, or not spools are passed over.
+ */
+export function findSpools(bases: readonly string[]): SpoolFolder[] {
+  const found: SpoolFolder[] = [];
+  for (const base of bases) {
+    const itself = spoolFolder(base);
+    if (itself !== undefined) {
+      found.push(itself);
+      continue;
+    }
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(base, { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    for (const entry of entries) {
+      if (!entry.isDirectory()) continue;
+      const spool = spoolFolder(path.join(base, entry.name));
+      if (spool !== undefined) found.push(spool);
+    }
+  }
+  return found;
+}
+
+/** The spool in `dir`, when it is one of this user's (not a link, not someone else's); undefined otherwise. */
+function spoolFolder(dir: string): SpoolFolder | undefined {
+  try {
+    const stat = fs.lstatSync(dir);
+    if (!stat.isDirectory()) return undefined;
+    if (typeof process.getuid === 'function' && stat.uid !== process.getuid()) return undefined;
+    const fd = fs.openSync(path.join(dir, META), fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+    try {
+      const meta = JSON.parse(fs.readFileSync(fd, 'utf8')) as SpoolMeta;
+      return { dir, meta, batches: listBatches(dir) };
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    // Not a spool (or one being made right now): leave it.
+    return undefined;
+  }
+}
+
+/** Reads one spooled batch. */
+export function readSpooledBatch(file: string): RecordBatch {
+  const fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+  try {
+    return decodeBatch(fs.readFileSync(fd));
+  } finally {
+    fs.closeSync(fd);
+  }
+}
