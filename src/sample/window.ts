@@ -12,6 +12,8 @@ interface Tally {
   covered: number;
   max: number;
   last: number;
+  /** Every reading in the window had the same value (its mean is then that value, exactly). */
+  constant: boolean;
   /** Readings that had this series since the window opened; 0 means the series is absent from it. */
   count: number;
 }
@@ -42,7 +44,17 @@ export class WindowTally {
       const key = value.device === undefined ? value.name : `${value.name}\u001f${value.device}`;
       let tally = this.tallies.get(key);
       if (tally === undefined) {
-        tally = { name: value.name, device: value.device, aggregation: aggregationOf(value.name), integral: 0, covered: 0, max: 0, last: 0, count: 0 };
+        tally = {
+          name: value.name,
+          device: value.device,
+          aggregation: aggregationOf(value.name),
+          integral: 0,
+          covered: 0,
+          max: 0,
+          last: 0,
+          constant: true,
+          count: 0,
+        };
         this.tallies.set(key, tally);
       }
       if (tally.aggregation === 'event') {
@@ -53,6 +65,7 @@ export class WindowTally {
       tally.integral += value.value * coveredMs;
       tally.covered += coveredMs;
       if (coveredMs >= minimumMaxWindowMs || tally.count === 0) tally.max = tally.count === 0 ? value.value : Math.max(tally.max, value.value);
+      tally.constant = tally.count === 0 || (tally.constant && value.value === tally.last);
       tally.last = value.value;
       tally.count += 1;
     }
@@ -77,7 +90,7 @@ export class WindowTally {
       const device = tally.device === undefined ? {} : { device: tally.device };
       let value: number;
       if (aggregation === 'last') value = tally.last;
-      else if (tally.covered === 0) value = tally.last;
+      else if (tally.covered === 0 || (tally.constant && aggregation !== 'rate' && aggregation !== 'rateAndMax')) value = tally.last;
       else if (aggregation === 'rate' || aggregation === 'rateAndMax') value = tally.integral / Math.max(length, tally.covered);
       else value = tally.integral / tally.covered;
       values.push({ name, value, ...device });
