@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { minimumRateWindowMs, type SampleValue } from './reading.js';
+import type { SampleValue } from './reading.js';
 
 /** The machine's CPU and memory from Node's `os` module, for platforms without /proc (macOS, Windows). */
 export class PortableMachineProbe {
@@ -16,12 +16,10 @@ export class PortableMachineProbe {
       total += user + nice + sys + idle + irq;
     }
     const previous = this.previous;
-    if (previous === undefined || nowMs - previous.atMs >= minimumRateWindowMs) {
-      if (previous !== undefined && total > previous.total) {
-        values.push({ name: 'system/cpu_percent', value: ((busy - previous.busy) / (total - previous.total)) * 100 });
-      }
-      this.previous = { atMs: nowMs, busy, total };
+    if (previous !== undefined && total > previous.total) {
+      values.push({ name: 'system/cpu_percent', value: ((busy - previous.busy) / (total - previous.total)) * 100 });
     }
+    this.previous = { atMs: nowMs, busy, total };
     const memoryTotal = os.totalmem();
     const used = memoryTotal - os.freemem();
     values.push({ name: 'system/memory_used_bytes', value: used }, { name: 'system/memory_percent', value: (used / memoryTotal) * 100 });

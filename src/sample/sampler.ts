@@ -1,136 +1,183 @@
-import fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { setTimeout as sleep } from 'node:timers/promises';
+import type { EnergyUse } from '../model/energy.js';
 import type { SeriesPoint } from '../model/point.js';
-import { SeriesAccumulator, toRecord, toSeriesPoints } from './accumulator.js';
-import { DiskUsageProbe } from './disk-usage.js';
-import { openGpuSource } from './gpu/open.js';
-import { GpuSeries } from './gpu/series.js';
-import type { GpuSource } from './gpu/types.js';
-import { PortableMachineProbe } from './portable.js';
-import { JobTreeProbe } from './procfs/job-tree.js';
-import { LinuxMachineProbe } from './procfs/machine.js';
-import { readKernelUnits } from './procfs/read-file.js';
-import { minimumRateWindowMs, type SampleValue } from './reading.js';
-import type { SamplerOptions, SystemSampler } from './types.js';
+import { monotonicMicroseconds } from './kernel-log.js';
+import { SystemProbes } from './probes.js';
+import type { SampleValue } from './reading.js';
+import type { SamplerEnd, SamplerOptions, SystemSampler } from './types.js';
+import { toRecord, toSeriesPoints, WindowTally } from './window.js';
 
-const isJobSeries = (name: string) => name.startsWith('job/');
+const defaultConsumer = 'default';
 
-/** Reads the machine, the job's process tree, its disks and GPUs; keeps one tally for reports and one for `sinceLastCall()`. */
+/** Reads on a timer aligned to the job's start, and keeps one window for reports and one per sinceLastCall() consumer. */
 export class Sampler implements SystemSampler {
   private readonly warned = new Set<string>();
-  private readonly machine: LinuxMachineProbe | PortableMachineProbe;
-  private readonly job: JobTreeProbe | undefined;
-  private readonly disks: DiskUsageProbe;
-  private readonly gpuSeries = new GpuSeries();
-  private readonly gpuReady: Promise<void>;
-  private gpu: GpuSource | undefined;
-  // Once the job has exited its tree reads as nothing: the job's last values then go into the next report (the final one).
-  private readonly forReports = new SeriesAccumulator(isJobSeries);
-  private readonly forCalls = new SeriesAccumulator(isJobSeries);
-  private readonly intervalMs: number;
+  private readonly probes: SystemProbes;
+  private readonly sampleMs: number;
+  private readonly reportMs: number;
+  // Epoch ms = monotonic ms + this: reports are stamped on the wall clock, windows measured on a clock that never jumps.
+  private readonly epochOffset = Date.now() - performance.now();
+  private originMs = performance.now();
+  private lastReadingMs = this.originMs;
+  private readonly reports = new WindowTally(this.originMs);
+  private readonly consumers = new Map<string, WindowTally>();
+  // Every reading since the start, never closed: a consumer's first window is a copy of it.
+  private readonly sinceStart = new WindowTally(this.originMs);
+  private readonly energy = new Map<string, number>();
+  private readonly xids: { gpu: number | string; xid: number }[] = [];
+  private nextReadingMs = 0;
+  private nextReportMs = 0;
   private timer: NodeJS.Timeout | undefined;
   private inFlight: Promise<void> | undefined;
-  private baselineAt: number;
+  private started = false;
   private stopped = false;
+  private ended: Promise<SamplerEnd> | undefined;
 
   constructor(private readonly options: SamplerOptions) {
-    const warnOnce = this.warnOnce.bind(this);
-    this.intervalMs = options.sampleIntervalMs ?? 1000;
-    const procDir = options.procDir ?? '/proc';
-    if (fs.existsSync(`${procDir}/stat`)) {
-      this.machine = new LinuxMachineProbe({ procDir, sysDir: options.sysDir ?? '/sys' }, warnOnce);
-      this.job = new JobTreeProbe(procDir, readKernelUnits(procDir));
-    } else {
-      this.machine = new PortableMachineProbe();
-      warnOnce(
-        'platform',
-        `system metrics on ${process.platform}: the machine's CPU, memory and disk space and the GPUs are recorded; the job's own processes, disk IO and network need Linux's /proc and are not`,
-      );
-    }
-    this.disks = new DiskUsageProbe(options.diskPaths ?? [process.cwd()], warnOnce);
-    this.gpuReady =
-      options.gpu === false
-        ? Promise.resolve()
-        : openGpuSource({ env: options.env ?? process.env, nvmlLibrary: options.nvmlLibrary, warnOnce }).then(
-            (source) => {
-              if (this.stopped) source?.close();
-              else this.gpu = source;
-            },
-            (error: Error) => warnOnce('gpu', `GPU metrics are off: ${error.message}`),
-          );
-    if (options.rootPid !== undefined) this.job?.setRoot(options.rootPid);
-    // CPU percentages and rates are differences: this first reading is the baseline the next one is measured from.
-    this.baselineAt = performance.now();
-    this.machine.read(this.baselineAt);
-    this.job?.read(this.baselineAt, undefined);
+    this.reportMs = options.reportIntervalMs ?? 5000;
+    this.sampleMs = Math.min(options.sampleIntervalMs ?? 1000, this.reportMs);
+    this.probes = new SystemProbes(options, (key, message) => this.warnOnce(key, message));
+    if (options.rootPid !== undefined) this.probes.setJob(options.rootPid, this.originMs, this.originMs);
   }
 
-  start(): void {
-    if (this.timer !== undefined || this.stopped) return;
-    this.timer = setInterval(() => {
-      // A slow tool (nvidia-smi) must not pile readings up.
-      this.inFlight ??= this.sampleNow()
-        .catch((error: Error) => this.warnOnce('sample', `system metrics: a reading failed: ${error.message}`))
-        .finally(() => {
-          this.inFlight = undefined;
-        });
-    }, this.intervalMs);
-    this.timer.unref();
+  start(startTime = Date.now()): void {
+    if (this.started || this.stopped) return;
+    this.started = true;
+    const now = performance.now();
+    this.originMs = Math.min(now, startTime - this.epochOffset);
+    this.lastReadingMs = this.originMs;
+    this.reports.startMs = this.originMs;
+    this.sinceStart.startMs = this.originMs;
+    for (const tally of this.consumers.values()) tally.startMs = this.originMs;
+    if (this.options.rootPid !== undefined) this.probes.setJob(this.options.rootPid, this.originMs, now);
+    // This first reading covers the time since the job started: its CPU, and the baselines that later rates are measured from.
+    this.takeReading(now);
+    this.nextReadingMs = this.originMs + this.sampleMs;
+    // The first report comes after the first interval's reading, so that a chart shows at once; then every reportIntervalMs.
+    this.nextReportMs = this.nextReadingMs;
+    this.schedule();
+  }
+
+  async finish(endTime = Date.now()): Promise<SamplerEnd> {
+    this.ended ??= this.end(endTime);
+    return this.ended;
+  }
+
+  async sinceLastCall(consumer = defaultConsumer): Promise<Record<string, number>> {
+    await this.probes.refresh();
+    let tally = this.consumers.get(consumer);
+    if (tally === undefined) {
+      tally = this.sinceStart.copy();
+      this.consumers.set(consumer, tally);
+    }
+    const now = performance.now();
+    if (!this.stopped) this.takeReading(now);
+    return toRecord(tally.close(Math.max(now, tally.startMs)));
   }
 
   async sampleNow(): Promise<void> {
-    await this.gpuReady;
-    await this.gpu?.refresh?.();
-    // Right after the baseline, CPU percentages would be noise: wait until the window is long enough to measure.
-    // (Timers may fire a fraction of a millisecond early: loop until the window is really there.)
-    for (let wait = this.baselineAt + minimumRateWindowMs - performance.now(); wait > 0; wait = this.baselineAt + minimumRateWindowMs - performance.now()) {
-      await sleep(Math.ceil(wait));
-    }
-    if (!this.stopped) this.takeReading();
+    await this.probes.refresh();
+    if (!this.stopped) this.takeReading(performance.now());
   }
 
   report(time: number): SeriesPoint[] {
-    if (this.forReports.empty && !this.stopped) this.takeReading();
-    return toSeriesPoints(this.forReports.flush(), time);
-  }
-
-  sinceLastCall(): Record<string, number> {
-    if (this.forCalls.empty && !this.stopped) this.takeReading();
-    return toRecord(this.forCalls.flush());
+    const now = performance.now();
+    if (!this.stopped) this.takeReading(now);
+    return toSeriesPoints(this.reports.close(now), time, (ms) => ms + this.epochOffset);
   }
 
   setRootPid(pid: number): void {
-    if (this.job === undefined) return;
-    this.job.setRoot(pid);
-    this.baselineAt = performance.now();
-    this.job.read(this.baselineAt, undefined);
+    const now = performance.now();
+    this.probes.setJob(pid, now, now);
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer !== undefined) clearInterval(this.timer);
+    this.halt();
     await this.inFlight;
-    await this.gpuReady;
-    this.gpu?.close();
-    this.gpu = undefined;
-    if (this.machine instanceof LinuxMachineProbe) this.machine.close();
-    this.job?.close();
+    await this.probes.close();
   }
 
-  private takeReading(): void {
+  private async end(endTime: number): Promise<SamplerEnd> {
+    this.halt();
+    await this.inFlight;
+    await this.probes.refresh().catch(() => {});
+    // The last window ends at the job's exit; a reading already taken after it (a timer that fired first) moves the end to it.
+    const endMs = Math.max(endTime - this.epochOffset, this.lastReadingMs + 1);
+    this.takeReading(endMs);
+    if (this.options.onReport !== undefined) this.emitReport(endMs);
+    const startUs = monotonicMicroseconds() - (performance.now() - this.originMs) * 1000;
+    const evidence = this.probes.oomEvidence(startUs);
+    if (this.xids.length === 0) for (const logged of evidence?.kernel?.xids ?? []) this.xids.push({ gpu: `PCI ${logged.pci}`, xid: logged.xid });
+    await this.probes.close();
+    const energy: EnergyUse[] = [...this.energy].map(([name, joules]) => ({
+      // gpu/0/energy_joules -> gpu/0, system/cpu_estimated_energy_joules -> system/cpu
+      source: name.replace(/_?(?:estimated_)?energy_joules$/, '').replace(/\/$/, ''),
+      joules,
+      estimated: name.includes('estimated_'),
+    }));
+    return { ...(evidence === undefined ? {} : { oom: evidence.oom }), energy, gpuErrors: this.xids };
+  }
+
+  private halt(): void {
+    this.stopped = true;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
     const now = performance.now();
-    const values: SampleValue[] = [...this.machine.read(now), ...this.disks.read()];
-    let jobPids: Set<number> | undefined;
-    if (this.job !== undefined) {
-      const memoryTotal = this.machine instanceof LinuxMachineProbe ? this.machine.memoryTotalBytes : undefined;
-      const job = this.job.read(now, memoryTotal);
-      values.push(...job.values);
-      if (job.pids.length > 0) jobPids = new Set(job.pids);
+    // A reading that ran late skips the intervals it missed rather than catching up.
+    while (this.nextReadingMs <= now) this.nextReadingMs += this.sampleMs;
+    this.timer = setTimeout(() => this.tick(), this.nextReadingMs - now);
+    this.timer.unref();
+  }
+
+  private tick(): void {
+    this.inFlight = (async () => {
+      // A GPU tool (nvidia-smi) runs first, so that its output is this reading's.
+      await this.probes.refresh();
+      if (this.stopped) return;
+      const now = performance.now();
+      this.takeReading(now);
+      // Timers fire a little late, never early: half an interval of slack keeps a late reading from skipping its report.
+      if (this.options.onReport !== undefined && now >= this.nextReportMs - this.sampleMs / 2) this.emitReport(now);
+    })()
+      .catch((error: Error) => this.warnOnce('sample', `system metrics: a reading failed: ${error.message}`))
+      .finally(() => {
+        this.inFlight = undefined;
+        this.schedule();
+      });
+  }
+
+  private takeReading(atMs: number): void {
+    const covered = Math.max(0, atMs - this.lastReadingMs);
+    const values = this.probes.read(atMs, covered);
+    this.lastReadingMs = Math.max(this.lastReadingMs, atMs);
+    this.reports.add(values, covered, atMs);
+    this.sinceStart.add(values, covered, atMs);
+    for (const tally of this.consumers.values()) tally.add(values, covered, atMs);
+    this.remember(values);
+  }
+
+  private remember(values: readonly SampleValue[]): void {
+    for (const { name, value } of values) {
+      if (name.endsWith('energy_joules')) this.energy.set(name, value);
+      else if (name.endsWith('/xid')) this.xids.push({ gpu: Number(name.split('/')[1]), xid: value });
     }
-    if (this.gpu !== undefined) values.push(...this.gpuSeries.values(this.gpu.read(), jobPids));
-    this.forReports.add(values);
-    this.forCalls.add(values);
+  }
+
+  private emitReport(atMs: number): void {
+    const points = toSeriesPoints(this.reports.close(atMs), Math.round(atMs + this.epochOffset), (ms) => ms + this.epochOffset);
+    while (this.nextReportMs <= atMs + this.sampleMs / 2) {
+      this.nextReportMs = this.originMs + (Math.floor((this.nextReportMs - this.originMs) / this.reportMs) + 1) * this.reportMs;
+    }
+    if (points.length === 0) return;
+    try {
+      this.options.onReport?.(points);
+    } catch (error) {
+      this.warnOnce('report', `system metrics: the report could not be recorded: ${(error as Error).message}`);
+    }
   }
 
   private warnOnce(key: string, message: string): void {

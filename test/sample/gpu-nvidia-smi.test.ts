@@ -112,11 +112,11 @@ else if (process.env.FAKE_SMI_PID) console.log([recorded.uuid, process.env.FAKE_
       await sampler.sampleNow();
       const points = sampler.report(Date.now());
       const value = (name: string) => points.find((p) => p.series.name === name)?.value;
-      expect(value('gpu/0/utilization_percent')).toBe(100);
+      expect(value('gpu/0/utilization_percent')).toBeCloseTo(100, 9);
       expect(value('gpu/0/memory_used_bytes')).toBe(8483 * 1048576);
       expect(value('gpu/0/memory_percent')).toBeCloseTo((8483 / 81559) * 100, 9);
-      expect(value('gpu/0/power_watts')).toBe(74.5);
-      expect(value('gpu/0/temperature_celsius')).toBe(33);
+      expect(value('gpu/0/power_watts')).toBeCloseTo(74.5, 9);
+      expect(value('gpu/0/temperature_celsius')).toBeCloseTo(33, 9);
       // runmeter reads no energy counter through nvidia-smi.
       expect(value('gpu/0/energy_joules')).toBeUndefined();
       expect(value('job/gpu_memory_bytes')).toBe(1386 * 1048576);

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SeriesPoint } from '../../src/model/point.js';
 import { type NvmlDeviceResults, nvmlReading } from '../../src/sample/gpu/nvml.js';
 import { GpuSeries } from '../../src/sample/gpu/series.js';
 import { createSystemSampler, describeMachine } from '../../src/sample/index.js';
@@ -45,7 +46,7 @@ describe('nvmlReading', () => {
   it("gives the training process's GPU memory to the job that owns pid 405, and nothing to another job", () => {
     const { reading } = nvmlReading(0, undefined, recorded(trainingPart));
     expect(reading).toMatchObject({ utilizationPercent: 100, memoryUsedBytes: 1965883392, powerWatts: 696.827, temperatureCelsius: 58 });
-    const byName = (pids: number[]) => Object.fromEntries(new GpuSeries().values([reading], new Set(pids)).map((v) => [v.name, v.value]));
+    const byName = (pids: number[]) => Object.fromEntries(new GpuSeries().values([reading], { pids: new Set(pids) }, 1000).map((v) => [v.name, v.value]));
     expect(byName([1, 405])['job/gpu_memory_bytes']).toBe(1453326336);
     expect(byName([1, 406])['job/gpu_memory_bytes']).toBe(0);
     expect(byName([405])['gpu/0/memory_percent']).toBeCloseTo((1965883392 / 85520809984) * 100, 9);
@@ -62,7 +63,7 @@ describe('nvmlReading', () => {
 describe('GpuSeries energy', () => {
   it('counts energy from the first reading, and carries on across a counter that went back (driver reload)', () => {
     const series = new GpuSeries();
-    const energy = (counter: number) => series.values([{ index: 0, energyCounterJoules: counter }], undefined)[0]?.value;
+    const energy = (counter: number) => series.values([{ index: 0, energyCounterJoules: counter }], undefined, 1000)[0]?.value;
     expect(energy(5000)).toBe(0);
     expect(energy(5700)).toBe(700);
     expect(energy(100)).toBe(700);
@@ -90,42 +91,67 @@ describe.skipIf(compiler === undefined || process.platform !== 'linux')('NVML th
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  it('records every GPU field, energy since the start, and the GPU memory of the job tree', async () => {
+  it('records every GPU field, energy since the start, GPM, throttle changes, an Xid, and the GPU memory of the job tree', async () => {
     const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 20000)']);
     const warnings: string[] = [];
+    const reports: SeriesPoint[][] = [];
+    // The stand-in reads FAKE_NVML_PID and FAKE_NVML_XID from this process's environment.
+    process.env.FAKE_NVML_PID = String(child.pid);
+    process.env.FAKE_NVML_XID = '79';
     const sampler = createSystemSampler({
       rootPid: child.pid ?? 0,
       nvmlLibrary: library,
-      env: { ...process.env, FAKE_NVML_PID: String(child.pid), CUDA_VISIBLE_DEVICES: undefined },
+      env: { ...process.env, CUDA_VISIBLE_DEVICES: undefined },
       warn: (m) => warnings.push(m),
+      sampleIntervalMs: 150,
+      reportIntervalMs: 300,
+      onReport: (points) => reports.push(points),
     });
-    // The stand-in reads FAKE_NVML_PID from this process's environment.
-    process.env.FAKE_NVML_PID = String(child.pid);
     try {
-      await sampler.sampleNow();
-      await sampler.sampleNow();
-      const points = sampler.report(Date.now());
-      const value = (name: string) => points.find((p) => p.series.name === name)?.value;
-      expect(value('gpu/0/utilization_percent')).toBe(100);
-      expect(value('gpu/0/utilization_percent_max')).toBe(100);
-      expect(value('gpu/0/memory_used_bytes')).toBe(1965883392);
-      expect(value('gpu/0/power_watts')).toBeCloseTo(696.827, 6);
-      expect(value('gpu/0/temperature_celsius')).toBe(58);
-      expect(value('gpu/0/energy_joules')).toBe(700);
+      sampler.start();
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      const end = await sampler.finish();
+      const points = reports.flat();
+      const values = (name: string) => points.filter((p) => p.series.name === name).map((p) => p.value);
+      const last = (name: string) => values(name).at(-1);
+      expect(last('gpu/0/utilization_percent')).toBe(100);
+      expect(last('gpu/0/utilization_percent_max')).toBe(100);
+      expect(last('gpu/0/memory_used_bytes')).toBe(1965883392);
+      expect(last('gpu/0/power_watts')).toBeCloseTo(696.827, 6);
+      expect(last('gpu/0/temperature_celsius')).toBe(58);
+      // 700 J a reading after the first: the run's energy is the last report's running total.
+      const energy = last('gpu/0/energy_joules') ?? 0;
+      expect(energy % 700).toBe(0);
+      expect(energy).toBeGreaterThanOrEqual(2100);
+      expect(end.energy).toEqual([{ source: 'gpu/0', joules: energy, estimated: false }, expect.objectContaining({ source: 'gpu/1', estimated: true })]);
       expect(points.find((p) => p.series.name === 'gpu/0/power_watts')?.series).toEqual({
         name: 'gpu/0/power_watts',
         kind: 'gpu',
         device: 'GPU-917ba812-3a2a-b201-9184-0be9d1fe3a95',
+        unit: 'W',
       });
+      // GPM on GPU 0 (as a Hopper GPU); GPU 1 has none.
+      expect(last('gpu/0/sm_active_percent')).toBeCloseTo(87.5, 9);
+      expect(last('gpu/0/sm_occupancy_percent')).toBeCloseTo(42.25, 9);
+      expect(last('gpu/0/tensor_active_percent')).toBeCloseTo(61, 9);
+      expect(last('gpu/0/dram_bandwidth_percent')).toBeCloseTo(35.5, 9);
+      expect(values('gpu/1/sm_active_percent')).toEqual([]);
+      // Throttle reasons and Xid errors are events: a point when they change or happen, not a mean.
+      expect(values('gpu/0/clocks_event_reasons')).toEqual([1, 4]);
+      expect(values('gpu/0/xid')).toEqual([79]);
+      expect(end.gpuErrors).toEqual([{ gpu: 0, xid: 79 }]);
       // The recorded pid 405 is not the job's; the child's 1386 MiB are.
-      expect(value('job/gpu_memory_bytes')).toBe(1386 * 1048576);
-      // GPU 1 acts like a MIG GPU: no utilization, no energy, the rest is there; and not supported is no reason to warn.
-      expect(value('gpu/1/utilization_percent')).toBeUndefined();
-      expect(value('gpu/1/energy_joules')).toBeUndefined();
-      expect(value('gpu/1/power_watts')).toBeCloseTo(696.827, 6);
+      expect(last('job/gpu_memory_bytes')).toBe(1386 * 1048576);
+      expect(last('gpu/0/job_memory_bytes')).toBe(1386 * 1048576);
+      // GPU 1 acts like a MIG GPU: no utilization, no energy counter (its energy is estimated from power), the rest is there.
+      expect(values('gpu/1/utilization_percent')).toEqual([]);
+      expect(values('gpu/1/energy_joules')).toEqual([]);
+      expect(last('gpu/1/estimated_energy_joules')).toBeGreaterThan(0);
+      expect(last('gpu/1/power_watts')).toBeCloseTo(696.827, 6);
       expect(warnings).toEqual([]);
     } finally {
       delete process.env.FAKE_NVML_PID;
+      delete process.env.FAKE_NVML_XID;
       await sampler.stop();
       child.kill();
     }
@@ -134,8 +160,8 @@ describe.skipIf(compiler === undefined || process.platform !== 'linux')('NVML th
   it('records only the GPUs CUDA_VISIBLE_DEVICES names, under their driver index', async () => {
     const sampler = createSystemSampler({ nvmlLibrary: library, env: { CUDA_VISIBLE_DEVICES: 'GPU-1111' } });
     try {
-      await sampler.sampleNow();
-      const names = sampler.report(Date.now()).map((p) => p.series.name);
+      sampler.start();
+      const names = Object.keys(await sampler.sinceLastCall());
       expect(names.filter((n) => n.startsWith('gpu/'))).toEqual(expect.arrayContaining(['gpu/1/memory_used_bytes', 'gpu/1/power_watts']));
       expect(names.some((n) => n.startsWith('gpu/0/'))).toBe(false);
     } finally {

@@ -56,13 +56,14 @@ describe('LinuxMachineProbe', () => {
     expect(warnings).toEqual([]);
   });
 
-  it('gives no CPU or rates for a reading too soon after the last, and measures the next one from the older reading', () => {
+  it('measures rates over whatever time passed since the last reading, however short', () => {
     const probe = new LinuxMachineProbe({ procDir, sysDir }, () => {});
     use('before');
     probe.read(0);
     use('after');
-    expect(byName(probe.read(50))['system/cpu_percent']).toBeUndefined();
-    expect(byName(probe.read(apartMs))['system/cpu_percent']).toBeCloseTo((280 / 289) * 100, 6);
+    // The sampler weighs each reading by the time it covers, so a short one carries little weight rather than none.
+    expect(byName(probe.read(50))['system/disk_write_bytes_per_s']).toBeCloseTo(((6328576 - 6228608) * 512) / 0.05, 3);
+    expect(byName(probe.read(apartMs))['system/disk_write_bytes_per_s']).toBe(0);
   });
 
   it('warns once and goes on when a file is missing', () => {
@@ -100,8 +101,8 @@ describe('physicalInterfaceNames', () => {
 describe('JobTreeProbe', () => {
   it('finds the root, its children and grandchildren by ppid, and sums their memory, processes and threads', () => {
     const probe = new JobTreeProbe(procDir, { pageSize: 4096, clockTicks: 100 });
-    probe.setRoot(rootPid);
     use('before');
+    probe.setRoot(rootPid, 0, 0);
     const { values, pids } = probe.read(0, 24683656 * 1024);
     // bash (root), node (busy), sleep, the subshell bash, and its sleep; not pid 1, 2 or the capturing shell (the root's parent).
     expect(pids.sort((a, b) => a - b)).toEqual([rootPid, rootPid + 1, rootPid + 3, rootPid + 4, rootPid + 6]);
@@ -116,8 +117,8 @@ describe('JobTreeProbe', () => {
 
   it("counts the tree's CPU between readings, including a child that ran and exited in between (through its parent's cutime)", () => {
     const probe = new JobTreeProbe(procDir, { pageSize: 4096, clockTicks: 100 });
-    probe.setRoot(rootPid);
     use('before');
+    probe.setRoot(rootPid, 0, 0);
     probe.read(0, undefined);
     use('after');
     const values = byName(probe.read(apartMs, undefined).values);
@@ -139,7 +140,7 @@ describe('JobTreeProbe', () => {
       fs.writeFileSync(path.join(procDir, 'uptime'), uptime);
     };
     const probe = new JobTreeProbe(procDir, { pageSize: 4096, clockTicks: 100 });
-    probe.setRoot(100);
+    probe.setRoot(100, 0, 0);
     write(
       [
         [100, 1, 10, 0],
@@ -166,11 +167,11 @@ describe('JobTreeProbe', () => {
     const probe = new JobTreeProbe(procDir, { pageSize: 4096, clockTicks: 100 });
     use('before');
     expect(probe.read(0, undefined)).toEqual({ values: [], pids: [] });
-    probe.setRoot(999_999);
+    probe.setRoot(999_999, 0, 0);
     expect(probe.read(0, undefined)).toEqual({ values: [], pids: [] });
   });
 
-  it('gives no values once the root is a zombie (it has exited and waits to be reaped)', () => {
+  it('gives a zombie root (exited, not yet reaped) its final CPU and, once, its last memory; then nothing', () => {
     const write = (rootState: string) => {
       fs.rmSync(procDir, { recursive: true, force: true });
       for (const [pid, ppid, state] of [
@@ -186,11 +187,24 @@ describe('JobTreeProbe', () => {
       fs.writeFileSync(path.join(procDir, 'uptime'), '10.00 0');
     };
     const probe = new JobTreeProbe(procDir, { pageSize: 4096, clockTicks: 100 });
-    probe.setRoot(100);
+    probe.setRoot(100, 0, 0);
     write('S');
     expect(byName(probe.read(0, undefined).values)).toMatchObject({ 'job/processes': 1, 'job/memory_rss_bytes': 20 * 4096 });
-    // Its exit has happened: a reading now would show the job with no processes and no memory, dragging the report's means down.
+    // Its exit has happened: a reading now would show the job with no processes and no memory, dragging the means down;
+    // its last reading's memory stands for the time up to its exit instead, and its CPU (10 ticks, unchanged) is 0 since.
     write('Z');
-    expect(probe.read(1000, undefined)).toEqual({ values: [], pids: [] });
+    expect(probe.read(1000, undefined)).toEqual({
+      values: [
+        { name: 'job/cpu_percent', value: 0 },
+        { name: 'job/memory_rss_bytes', value: 20 * 4096 },
+        { name: 'job/processes', value: 1 },
+        { name: 'job/threads', value: 1 },
+      ],
+      pids: [],
+    });
+    expect(probe.read(2000, undefined).values).toEqual([{ name: 'job/cpu_percent', value: 0 }]);
+    fs.rmSync(path.join(procDir, '100'), { recursive: true });
+    expect(probe.read(3000, undefined).values).toEqual([{ name: 'job/cpu_percent', value: 0 }]);
+    expect(probe.read(4000, undefined)).toEqual({ values: [], pids: [] });
   });
 });

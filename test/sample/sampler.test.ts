@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SeriesPoint } from '../../src/model/point.js';
+import { kindFromName } from '../../src/model/series.js';
 import { createSystemSampler } from '../../src/sample/index.js';
 import type { SystemSampler } from '../../src/sample/types.js';
 
@@ -40,6 +41,14 @@ function sampler(options: Parameters<typeof createSystemSampler>[0] = {}): Syste
 
 const pointValue = (points: SeriesPoint[], name: string) => points.find((p) => p.series.name === name && p.series.device === undefined)?.value;
 
+/** Starts a sampler on a job at `startTime` and collects its reports until finish(). */
+function reportsOf(options: Parameters<typeof createSystemSampler>[0], startTime = Date.now()) {
+  const reports: SeriesPoint[][] = [];
+  const meter = sampler({ ...options, onReport: (points) => reports.push(points) });
+  meter.start(startTime);
+  return { meter, reports };
+}
+
 // A burn loop that reports its own CPU use (process.cpuUsage) over its own wall time, as a percentage.
 const burn = (ms: number) => `
 const start = Date.now(), cpu = process.cpuUsage(); let x = 0;
@@ -61,7 +70,8 @@ describe('the job series on real processes', () => {
     const meter = sampler({ rootPid: job.pid, sampleIntervalMs: 500 });
     meter.start();
     const { cpuPercent } = await job.result;
-    const points = meter.report(Date.now());
+    const record = await meter.sinceLastCall();
+    const points = Object.entries(record).map(([name, value]) => ({ series: { name, kind: kindFromName(name) }, time: 0, value }));
     // Other work on this shared 2-core machine can take much of the core (the child got 25% once, under a load of 8): the reading is held to what the child measured of itself, within 25 points (the sampler's windows and the child's lifetime do not line up exactly).
     expect(cpuPercent).toBeGreaterThan(5);
     expect(pointValue(points, 'job/cpu_percent')).toBeGreaterThan(cpuPercent - 25);
@@ -78,11 +88,12 @@ describe('the job series on real processes', () => {
     const job = await startJob(`const held = Buffer.alloc(500e6, 1); console.log('ready');
       console.log(JSON.stringify({ rss: process.memoryUsage().rss, held: held.length })); setTimeout(() => {}, 1000);`);
     const meter = sampler({ rootPid: job.pid });
-    await meter.sampleNow();
-    const rss = pointValue(meter.report(Date.now()), 'job/memory_rss_bytes') ?? 0;
+    meter.start();
+    const call = await meter.sinceLastCall();
+    const rss = call['job/memory_rss_bytes'] ?? 0;
     expect(rss).toBeGreaterThan(500e6);
     expect(rss).toBeLessThan(620e6);
-    expect(meter.sinceLastCall()['job/memory_percent']).toBeCloseTo((rss / os.totalmem()) * 100, 0);
+    expect(call['job/memory_percent']).toBeCloseTo((rss / os.totalmem()) * 100, 0);
     expect(rss).toBeGreaterThan((await job.result).held);
   });
 
@@ -91,9 +102,9 @@ describe('the job series on real processes', () => {
     const meter = sampler({ rootPid: job.pid, sampleIntervalMs: 500 });
     meter.start();
     await new Promise((resolve) => setTimeout(resolve, 1000));
-    const processes = pointValue(meter.report(Date.now()), 'job/processes');
+    const processes = (await meter.sinceLastCall())['job/processes'];
     const { cpuPercent } = await job.result;
-    const measured = pointValue(meter.report(Date.now()), 'job/cpu_percent') ?? 0;
+    const measured = (await meter.sinceLastCall())['job/cpu_percent'] ?? 0;
     // 4 busy workers would read 400 on 4 free cores. This machine has 2, shared with other work: the workers get at most 200
     // between them, and less when others are busy, so the reading is held to what they measured of themselves.
     expect(processes).toBe(5);
@@ -111,9 +122,9 @@ describe('the job series on real processes', () => {
       meter.start();
       await new Promise((resolve) => setTimeout(resolve, 1000));
       // The first second holds the workers' start-up: measure the two seconds after it, while all four burn.
-      meter.report(Date.now());
+      await meter.sinceLastCall();
       const { cpuPercent } = await job.result;
-      const measured = pointValue(meter.report(Date.now()), 'job/cpu_percent') ?? 0;
+      const measured = (await meter.sinceLastCall())['job/cpu_percent'] ?? 0;
       context.skip(cpuPercent < 360, `the workers got ${cpuPercent.toFixed(0)} of 400 between them: other work holds the cores`);
       expect(measured).toBeGreaterThan(360);
       expect(measured).toBeLessThan(440);
@@ -133,7 +144,7 @@ describe('the job series on real processes', () => {
     const meter = sampler({ rootPid: job.pid, sampleIntervalMs: 1000 });
     meter.start();
     const { cpuPercent } = await job.result;
-    const measured = pointValue(meter.report(Date.now()), 'job/cpu_percent') ?? 0;
+    const measured = (await meter.sinceLastCall())['job/cpu_percent'] ?? 0;
     // Each child lives about 300 ms, so most are born and gone between two readings a second apart.
     expect(cpuPercent).toBeGreaterThan(5);
     expect(measured).toBeGreaterThan(cpuPercent - 15);
@@ -142,13 +153,21 @@ describe('the job series on real processes', () => {
 });
 
 describe('reports', () => {
-  it('carries machine and job values in the first report, and the _max of utilizations, each series with its kind', async () => {
+  it('reports by itself: first after one reading, then every interval, each stamped with its end, with units and kinds', async () => {
     const job = await startJob(`console.log('ready'); setTimeout(() => {}, 5000);`);
-    const meter = sampler({ rootPid: job.pid, diskPaths: [process.cwd()] });
-    await meter.sampleNow();
-    const points = meter.report(Date.now());
-    const names = points.map((p) => p.series.name);
-    expect(names).toEqual(
+    const startTime = Date.now();
+    const { meter, reports } = reportsOf({ rootPid: job.pid, diskPaths: [process.cwd()], sampleIntervalMs: 200, reportIntervalMs: 600 }, startTime);
+    await new Promise((resolve) => setTimeout(resolve, 1400));
+    const endTime = Date.now();
+    await meter.finish(endTime);
+    const ends = reports.map((points) => points[0]?.time ?? 0);
+    // A report after the first reading (200 ms), then at 600 and 1200 ms from the start, and the last at the end.
+    expect(ends.length).toBe(4);
+    expect((ends[0] ?? 0) - startTime).toBeGreaterThanOrEqual(190);
+    expect((ends[1] ?? 0) - startTime).toBeGreaterThanOrEqual(590);
+    expect(ends[3]).toBe(endTime);
+    const first = reports[0] ?? [];
+    expect(first.map((p) => p.series.name)).toEqual(
       expect.arrayContaining([
         'system/cpu_percent',
         'system/cpu_percent_max',
@@ -162,70 +181,61 @@ describe('reports', () => {
         'job/threads',
       ]),
     );
-    expect(points.find((p) => p.series.name === 'job/threads')?.series.kind).toBe('job');
-    expect(points.find((p) => p.series.name === 'system/disk_percent')?.series.kind).toBe('system');
-    expect(pointValue(points, 'system/disk_percent')).toBeGreaterThan(0);
-    expect(pointValue(points, 'system/memory_percent')).toBeLessThanOrEqual(100);
+    const series = (name: string) => first.find((p) => p.series.name === name)?.series;
+    expect(series('job/threads')).toEqual({ name: 'job/threads', kind: 'job' });
+    expect(series('system/disk_percent')).toEqual({ name: 'system/disk_percent', kind: 'system', unit: '%' });
+    expect(series('job/memory_rss_bytes')?.unit).toBe('B');
+    expect(pointValue(first, 'system/memory_percent')).toBeLessThanOrEqual(100);
   });
 
-  it("gives the report after the job exited the job's last values, once, when its last reading went into the report before", async () => {
-    const job = await startJob(`console.log('ready'); ${burn(400)}`);
-    const meter = sampler({ rootPid: job.pid });
-    await meter.sampleNow();
-    const beforeExit = meter.report(Date.now());
-    const callBeforeExit = meter.sinceLastCall();
-    expect(pointValue(beforeExit, 'job/cpu_percent')).toBeGreaterThan(0);
-    await job.result;
-    // The job is gone: this reading has the machine only, as the reading run-job takes at exit does.
-    await meter.sampleNow();
-    const final = meter.report(Date.now());
-    for (const name of ['job/cpu_percent', 'job/cpu_percent_max', 'job/memory_rss_bytes', 'job/processes', 'job/threads']) {
-      expect(pointValue(final, name), name).toBe(pointValue(beforeExit, name));
-    }
-    expect(pointValue(final, 'system/memory_used_bytes')).toBeGreaterThan(0);
-    expect(meter.sinceLastCall()['job/memory_rss_bytes']).toBe(callBeforeExit['job/memory_rss_bytes']);
-    // Later reports have no job: it exited before their window.
-    await meter.sampleNow();
-    expect(meter.report(Date.now()).filter((p) => p.series.name.startsWith('job/'))).toEqual([]);
+  it("gives the last window, up to the job's exit, the job's CPU to its end and its last memory", async () => {
+    const job = await startJob(`console.log('ready'); ${burn(700)}`);
+    const { meter, reports } = reportsOf({ rootPid: job.pid, sampleIntervalMs: 5000, reportIntervalMs: 5000 });
+    const { cpuPercent } = await job.result;
+    const endTime = Date.now();
+    await meter.finish(endTime);
+    // No timer reading came (5 s intervals): the one report is the last window, from the start to the exit.
+    expect(reports).toHaveLength(1);
+    const last = reports[0] ?? [];
+    expect(last.every((p) => p.time === endTime)).toBe(true);
+    expect(pointValue(last, 'job/memory_rss_bytes')).toBeGreaterThan(10e6);
+    expect(pointValue(last, 'job/processes')).toBe(1);
+    // The child's burn, read through this process's cutime once it was reaped: about what it measured of itself.
+    expect(pointValue(last, 'job/cpu_percent')).toBeGreaterThan(cpuPercent * 0.4);
   });
 
-  it('takes a reading when report() finds none since the last report, so a report is never empty', () => {
-    const meter = sampler({ rootPid: process.pid });
-    const first = meter.report(1);
-    expect(pointValue(first, 'system/memory_used_bytes')).toBeGreaterThan(0);
-    expect(pointValue(first, 'job/memory_rss_bytes')).toBeGreaterThan(0);
-    expect(first.every((p) => p.time === 1)).toBe(true);
-  });
-
-  it('keeps sinceLastCall() apart from report(): each gives the means since its own previous call', async () => {
-    const meter = sampler({ rootPid: process.pid });
-    await meter.sampleNow();
-    await meter.sampleNow();
-    meter.report(Date.now());
-    const sinceCall = meter.sinceLastCall();
-    expect(sinceCall['job/processes']).toBe(1);
-    expect(sinceCall['system/memory_percent']).toBeGreaterThan(0);
-    await meter.sampleNow();
-    // The report tally was emptied by report(); the call tally by sinceLastCall(): each now holds the one new reading.
-    expect(pointValue(meter.report(Date.now()), 'job/processes')).toBe(1);
-    expect(Object.keys(meter.sinceLastCall())).toContain('job/memory_rss_bytes');
+  it('keeps each sinceLastCall() consumer apart from the others and from the reports', async () => {
+    const { meter, reports } = reportsOf({ rootPid: process.pid, sampleIntervalMs: 100, reportIntervalMs: 100 });
+    const first = await meter.sinceLastCall('node');
+    expect(first['job/processes']).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 350));
+    const python = await meter.sinceLastCall('python:42');
+    const node = await meter.sinceLastCall('node');
+    expect(python['system/memory_percent']).toBeGreaterThan(0);
+    expect(node['job/memory_rss_bytes']).toBeGreaterThan(0);
+    expect(reports.length).toBeGreaterThanOrEqual(2);
+    // A consumer's first window starts with the sampler, whenever it first calls: it holds the first reading's CPU too.
+    expect(python['job/cpu_percent_max']).toBeGreaterThanOrEqual(python['job/cpu_percent'] ?? Number.NaN);
   });
 
   it('labels extra disks with their path, and keys them so in sinceLastCall()', async () => {
     const meter = sampler({ diskPaths: [process.cwd(), '/dev/shm'] });
-    await meter.sampleNow();
-    const record = meter.sinceLastCall();
+    meter.start();
+    const record = await meter.sinceLastCall();
     expect(record['system/disk_percent']).toBeGreaterThanOrEqual(0);
     if (process.platform === 'linux') expect(record['system/disk_percent (/dev/shm)']).toBeGreaterThanOrEqual(0);
   });
 
-  it('measures the job given later with setRootPid()', async () => {
+  it('still serves the report(time) calls of an agent that makes its own reports', async () => {
     const job = await startJob(`console.log('ready'); setTimeout(() => {}, 5000);`);
     const meter = sampler();
-    expect(pointValue(meter.report(Date.now()), 'job/processes')).toBeUndefined();
+    meter.start();
+    expect(pointValue(meter.report(1), 'job/processes')).toBeUndefined();
     meter.setRootPid(job.pid);
     await meter.sampleNow();
-    expect(pointValue(meter.report(Date.now()), 'job/processes')).toBe(1);
+    const points = meter.report(2);
+    expect(pointValue(points, 'job/processes')).toBe(1);
+    expect(points.every((p) => p.time === 2)).toBe(true);
   });
 });
 
@@ -234,18 +244,18 @@ describe('where sources are missing', () => {
     const warnings: string[] = [];
     const meter = createSystemSampler({ rootPid: process.pid, warn: (m) => warnings.push(m) });
     samplers.push(meter);
-    await meter.sampleNow();
-    const points = meter.report(Date.now());
-    expect(points.filter((p) => p.series.kind === 'gpu' || p.series.name === 'job/gpu_memory_bytes')).toEqual([]);
+    meter.start();
+    const names = Object.keys(await meter.sinceLastCall());
+    expect(names.filter((name) => name.startsWith('gpu/') || name === 'job/gpu_memory_bytes')).toEqual([]);
     expect(warnings).toEqual([]);
   });
 
   it('without /proc (macOS, Windows) records the machine from os, no job series, and says so once', async () => {
     const warnings: string[] = [];
     const meter = sampler({ rootPid: process.pid, procDir: path.join(os.tmpdir(), 'no-such-proc'), warn: (m) => warnings.push(m) });
-    await meter.sampleNow();
-    await meter.sampleNow();
-    const names = meter.report(Date.now()).map((p) => p.series.name);
+    meter.start();
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    const names = Object.keys(await meter.sinceLastCall());
     expect(names).toEqual(expect.arrayContaining(['system/cpu_percent', 'system/memory_percent', 'system/disk_percent']));
     expect(names.some((n) => n.startsWith('job/'))).toBe(false);
     expect(warnings).toHaveLength(1);
@@ -255,9 +265,9 @@ describe('where sources are missing', () => {
   it('warns once about a disk path that does not exist, and records the others', async () => {
     const warnings: string[] = [];
     const meter = sampler({ diskPaths: [process.cwd(), '/no/such/dir'], warn: (m) => warnings.push(m) });
-    await meter.sampleNow();
-    await meter.sampleNow();
-    expect(pointValue(meter.report(Date.now()), 'system/disk_percent')).toBeGreaterThan(0);
+    meter.start();
+    await meter.sinceLastCall();
+    expect((await meter.sinceLastCall())['system/disk_percent']).toBeGreaterThan(0);
     expect(warnings).toEqual([expect.stringContaining('/no/such/dir')]);
   });
 });

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import os from 'node:os';
+import { bindNvmlExtras, type NvmlExtras } from './nvml-extras.js';
 
 type Koffi = typeof import('koffi');
 type Handle = unknown;
@@ -30,6 +31,8 @@ export interface NvmlLibrary {
   temperatureCelsius(device: Handle): NvmlResult<number>;
   energyMillijoules(device: Handle): NvmlResult<number>;
   computeProcesses(device: Handle): NvmlResult<{ pid: number; usedBytes: number }[]>;
+  /** Clock event reasons, GPM and Xid events. */
+  extras: NvmlExtras;
 }
 
 const missingFunction = 13; // NVML_ERROR_FUNCTION_NOT_FOUND: an older driver without this call
@@ -51,9 +54,9 @@ function loadKoffi(): Koffi {
 export function loadNvml(libraryPath: string): NvmlLibrary {
   const koffi = loadKoffi();
   const lib = koffi.load(libraryPath);
-  const bind = (prototype: string) => {
+  const bind = (prototype: string): ((...args: unknown[]) => number) | undefined => {
     try {
-      return lib.func(prototype);
+      return lib.func(prototype) as (...args: unknown[]) => number;
     } catch {
       return undefined;
     }
@@ -95,6 +98,7 @@ export function loadNvml(libraryPath: string): NvmlLibrary {
   };
 
   return {
+    extras: bindNvmlExtras(bind),
     init: () =>
       new Promise((resolve, reject) => {
         // nvmlInit can take a second without the persistence daemon: run it off the main thread.

@@ -1,5 +1,6 @@
 import type { GpuInfo } from '../../model/run.js';
 import { loadNvml, type NvmlLibrary, type NvmlResult, nvmlNotSupported } from './nvml-library.js';
+import { GpmWatcher, XidWatcher } from './nvml-watchers.js';
 import type { GpuReading, GpuSource, WarnOnce } from './types.js';
 import { selectVisible, type VisibleDevice } from './visible-devices.js';
 
@@ -11,6 +12,7 @@ export interface NvmlDeviceResults {
   temperatureCelsius: NvmlResult<number>;
   energyMillijoules: NvmlResult<number>;
   processes: NvmlResult<{ pid: number; usedBytes: number }[]>;
+  clocksEventReasons?: NvmlResult<number>;
 }
 
 /** Maps NVML's results to a reading in the sampler's units; a failed call leaves out its own fields only, and is listed. */
@@ -34,6 +36,7 @@ export function nvmlReading(
   take('temperatureCelsius', results.temperatureCelsius, (c) => (reading.temperatureCelsius = c));
   take('energyMillijoules', results.energyMillijoules, (mj) => (reading.energyCounterJoules = mj / 1000));
   take('processes', results.processes, (p) => (reading.processes = p));
+  if (results.clocksEventReasons) take('clocksEventReasons', results.clocksEventReasons, (r) => (reading.clocksEventReasons = r));
   return { reading, failed };
 }
 
@@ -57,21 +60,36 @@ export async function openNvmlSource(libraryPath: string, visible: VisibleDevice
     const uuid = nvml.uuid(handle.value);
     all.push({ index, handle: handle.value, ...(uuid.ok ? { uuid: uuid.value } : {}) });
   }
-  const gpus = selectVisible(all, visible);
+  const gpus = selectVisible(all, visible).map((gpu) => ({ ...gpu, gpm: GpmWatcher.open(nvml.extras, gpu.handle) }));
+  const xids = XidWatcher.open(
+    nvml.extras,
+    gpus.map((gpu) => gpu.handle),
+  );
+  const warnFailed = (index: number, call: string, code: number) => {
+    // Not supported (MIG, older boards) is how the GPU is, not a problem to report.
+    if (code === nvmlNotSupported) return;
+    warnOnce(`nvml:${index}:${call}`, `gpu/${index}: NVML cannot read ${call} (${nvml.errorString(code)}); those series are skipped`);
+  };
   return {
     name: 'nvml',
     devices: () => describeDevices(nvml, gpus),
-    read: () =>
-      gpus.map((gpu) => {
+    read: (nowMs = performance.now()) => {
+      const errors = xids?.drain() ?? [];
+      return gpus.map((gpu) => {
         const { reading, failed } = nvmlReading(gpu.index, gpu.uuid, readDevice(nvml, gpu.handle));
-        for (const { call, code } of failed) {
-          // Not supported (MIG, older boards) is how the GPU is, not a problem to report.
-          if (code === nvmlNotSupported) continue;
-          warnOnce(`nvml:${gpu.index}:${call}`, `gpu/${gpu.index}: NVML cannot read ${call} (${nvml.errorString(code)}); those series are skipped`);
-        }
+        for (const { call, code } of failed) warnFailed(gpu.index, call, code);
+        const gpmCode = gpu.gpm?.read(nowMs, reading);
+        if (gpmCode !== undefined) warnFailed(gpu.index, 'GPM metrics', gpmCode);
+        const mine = errors.filter((error) => error.device === gpu.handle).map((error) => error.xid);
+        if (mine.length > 0) reading.xids = mine;
         return reading;
-      }),
-    close: () => nvml.shutdown(),
+      });
+    },
+    close: () => {
+      for (const gpu of gpus) gpu.gpm?.close();
+      xids?.close();
+      nvml.shutdown();
+    },
   };
 }
 
@@ -83,6 +101,7 @@ function readDevice(nvml: NvmlLibrary, handle: unknown): NvmlDeviceResults {
     temperatureCelsius: nvml.temperatureCelsius(handle),
     energyMillijoules: nvml.energyMillijoules(handle),
     processes: nvml.computeProcesses(handle),
+    clocksEventReasons: nvml.extras.clocksEventReasons(handle),
   };
 }
 

@@ -14,6 +14,15 @@ export interface GpuReading {
   energyCounterJoules?: number;
   /** GPU memory held by each process using this GPU; absent when the driver did not say. */
   processes?: { pid: number; usedBytes: number }[];
+  /** Why the clocks are held down now (NVML's clocks event reasons, a bit mask): power cap, thermal slowdown, idle... */
+  clocksEventReasons?: number;
+  /** NVML GPM (Hopper and newer), between this reading and the one before, in percent. */
+  smActivePercent?: number;
+  smOccupancyPercent?: number;
+  tensorActivePercent?: number;
+  dramBandwidthPercent?: number;
+  /** Xid errors the driver reported for this GPU since the last reading. */
+  xids?: number[];
 }
 
 /** Where GPU readings come from: NVML, nvidia-smi, amd-smi or rocm-smi. */
@@ -22,8 +31,8 @@ export interface GpuSource {
   readonly name: string;
   /** The GPUs the job can see, described. */
   devices(): GpuInfo[];
-  /** The latest readings of the GPUs the job can see (a library is read now; a tool's output is the one of the last refresh). */
-  read(): GpuReading[];
+  /** The latest readings of the GPUs the job can see (a library is read now, at `nowMs` on the sampler's monotonic clock; a tool's output is the one of the last refresh). */
+  read(nowMs?: number): GpuReading[];
   /** Runs the tool again, for sources that read a command's output. */
   refresh?(): Promise<void>;
   /** Releases the library. */

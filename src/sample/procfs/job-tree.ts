@@ -1,17 +1,18 @@
-import { minimumRateWindowMs, type SampleValue } from '../reading.js';
-import { type ProcessStat, parseProcessStat, parseUptime } from './parse.js';
+import type { SampleValue } from '../reading.js';
+import { JobCpuAccount } from './job-cpu.js';
+import { type ProcessStat, parseProcessStatBytes, parseUptime } from './parse.js';
 import { listPids, ProcFiles } from './read-file.js';
 
-/** What the probe remembers of a job process between readings. */
-interface TrackedProcess {
-  startTime: number;
-  ppid: number;
-  /** utime + stime + cutime + cstime, in clock ticks: its own CPU and that of the children it reaped. */
-  cpuTicks: number;
+/** One reading of the job's tree. */
+export interface JobReading {
+  values: SampleValue[];
+  /** The tree's processes at this reading. */
+  pids: number[];
 }
 
 // Every so often forget which pids were outside the job, in case a pid was reused by a job process.
 const fullScanEvery = 30;
+const maxRemembered = 100_000;
 
 /**
  * Finds the job's process tree afresh at each reading (the root and every descendant) and sums its CPU, memory, processes and threads.
@@ -23,11 +24,16 @@ const fullScanEvery = 30;
 export class JobTreeProbe {
   private rootPid: number | undefined;
   private rootStartTime: number | undefined;
+  private rootParent: number | undefined;
+  private state: 'none' | 'running' | 'exited' | 'done' = 'none';
   private outside = new Set<number>();
-  private tracked = new Map<number, TrackedProcess>();
-  private previous: { atMs: number; uptimeTicks: number } | undefined;
+  private readonly cpu = new JobCpuAccount();
+  private lastGauges: SampleValue[] = [];
+  private previousAtMs = 0;
   private readings = 0;
   private readonly files: ProcFiles;
+  /** Every pid that was in the tree: the kernel log's OOM victims are matched against them. */
+  readonly everSeen = new Set<number>();
 
   constructor(
     private readonly procDir: string,
@@ -41,33 +47,60 @@ export class JobTreeProbe {
     this.files.close();
   }
 
-  /** Measures the tree under `pid` from the next reading on. */
-  setRoot(pid: number): void {
+  /**
+   * Measures the tree under `pid` from the next reading on. Its CPU counts from `startedAtMs` (the job's start, on the same
+   * monotonic clock as `nowMs`): processes started since then count all their CPU, older ones (a program measuring itself) from now.
+   */
+  setRoot(pid: number, startedAtMs: number, nowMs: number): void {
     this.rootPid = pid;
     this.rootStartTime = undefined;
+    this.rootParent = undefined;
+    this.state = 'running';
     this.outside.clear();
-    this.tracked.clear();
-    this.previous = undefined;
+    this.lastGauges = [];
+    this.previousAtMs = Math.min(startedAtMs, nowMs);
+    this.cpu.countFrom(this.uptimeTicks() - ((nowMs - this.previousAtMs) / 1000) * this.units.clockTicks);
   }
 
-  /** Takes one reading at `nowMs` (a monotonic clock). Returns no values once the root has exited (reaped or a zombie). */
-  read(nowMs: number, memoryTotalBytes: number | undefined): { values: SampleValue[]; pids: number[] } {
-    if (this.rootPid === undefined) return { values: [], pids: [] };
+  /** Takes one reading at `nowMs` (monotonic). Once the root has exited, one last reading has the CPU it used since the one before. */
+  read(nowMs: number, memoryTotalBytes: number | undefined): JobReading {
+    if (this.rootPid === undefined || this.state === 'none' || this.state === 'done') return { values: [], pids: [] };
+    // Read before listing /proc: a process the listing misses started after this.
+    const uptimeTicks = this.uptimeTicks();
     const stats = this.readCandidates();
     const root = stats.get(this.rootPid);
-    // A zombie root has exited too: its tree would read as no processes and no memory, pulling the report's means down.
-    if (root === undefined || root.state === 'Z' || (this.rootStartTime !== undefined && root.startTime !== this.rootStartTime)) {
-      this.files.close();
-      return { values: [], pids: [] };
+    const sameRoot = root !== undefined && (this.rootStartTime === undefined || root.startTime === this.rootStartTime);
+    if (sameRoot) {
+      this.rootStartTime = root.startTime;
+      this.rootParent = root.ppid;
     }
-    this.rootStartTime = root.startTime;
-
-    const tree = treeUnder(root.pid, stats);
+    const ownChildTicks = this.rootParent === process.pid ? this.ownChildTicks() : undefined;
+    const running = sameRoot && root.state !== 'Z';
+    // An exited root waiting to be reaped (a zombie) still shows its final CPU; its children have gone to init.
+    const tree = running ? treeUnder(root.pid, stats) : sameRoot ? new Map([[root.pid, root]]) : new Map<number, ProcessStat>();
     for (const pid of stats.keys()) if (!tree.has(pid)) this.outside.add(pid);
-    // Keep open the stat files of the job's processes only: the others are not read again.
-    const kept = new Set([...tree.keys()].map((pid) => `${this.procDir}/${pid}/stat`));
-    this.files.retain((path) => kept.has(path) || path === `${this.procDir}/uptime`);
+    const ticks = this.cpu.ticksSince(tree, stats, ownChildTicks);
+    this.cpu.readingAt(uptimeTicks);
+    const seconds = (nowMs - this.previousAtMs) / 1000;
+    this.previousAtMs = nowMs;
+    const values: SampleValue[] = seconds > 0 ? [{ name: 'job/cpu_percent', value: (ticks / this.units.clockTicks / seconds) * 100 }] : [];
+    if (running) {
+      this.lastGauges = this.gauges(tree, memoryTotalBytes);
+      values.push(...this.lastGauges);
+      if (this.everSeen.size < maxRemembered) for (const pid of tree.keys()) this.everSeen.add(pid);
+      const kept = new Set([...tree.keys()].map((pid) => `${this.procDir}/${pid}/stat`));
+      this.files.retain((path) => kept.has(path) || path === `${this.procDir}/uptime` || path === `${this.procDir}/self/stat`);
+      return { values, pids: [...tree.keys()] };
+    }
+    // The job's last memory and processes stand for the time from its last reading to its exit, once.
+    if (this.state === 'running') values.push(...this.lastGauges);
+    // Reaped: our own cutime (when we are its parent) has now brought its last CPU in; nothing more will come.
+    this.state = sameRoot ? 'exited' : 'done';
+    if (this.state === 'done') this.files.close();
+    return { values, pids: [] };
+  }
 
+  private gauges(tree: Map<number, ProcessStat>, memoryTotalBytes: number | undefined): SampleValue[] {
     let rssPages = 0;
     let threads = 0;
     let processes = 0;
@@ -78,17 +111,14 @@ export class JobTreeProbe {
       processes += 1;
       threads += stat.threads;
     }
-    const values: SampleValue[] = [];
-    const cpuPercent = this.cpuPercent(tree, stats, nowMs);
-    if (cpuPercent !== undefined) values.push({ name: 'job/cpu_percent', value: cpuPercent });
     const rssBytes = rssPages * this.units.pageSize;
-    values.push({ name: 'job/memory_rss_bytes', value: rssBytes });
+    const values: SampleValue[] = [{ name: 'job/memory_rss_bytes', value: rssBytes }];
     if (memoryTotalBytes) values.push({ name: 'job/memory_percent', value: (rssBytes / memoryTotalBytes) * 100 });
     values.push({ name: 'job/processes', value: processes }, { name: 'job/threads', value: threads });
-    return { values, pids: [...tree.keys()] };
+    return values;
   }
 
-  /** The stat of every process that may be in the tree: all but those already known to be outside it. */
+  /** The stat of every process that may be in the tree: all but those already known to be outside it (read() adds the new ones). */
   private readCandidates(): Map<number, ProcessStat> {
     if (++this.readings % fullScanEvery === 0) this.outside.clear();
     const stillOutside = new Set<number>();
@@ -98,45 +128,24 @@ export class JobTreeProbe {
         stillOutside.add(pid);
         continue;
       }
-      const text = this.files.read(`${this.procDir}/${pid}/stat`);
-      const stat = text === undefined ? undefined : parseProcessStat(text);
+      const bytes = this.files.readBytes(`${this.procDir}/${pid}/stat`);
+      const stat = bytes === undefined ? undefined : parseProcessStatBytes(bytes);
       if (stat) stats.set(pid, stat);
     }
     this.outside = stillOutside;
     return stats;
   }
 
-  /**
-   * The tree's CPU since the last reading, 100 = one core. Each process counts its own CPU plus that of the children it reaped
-   * (cutime, cstime), so a child that exits between readings still counts in full: its last counted total is taken off when it
-   * vanishes, and its final total arrives in its parent's cutime.
-   */
-  private cpuPercent(tree: Map<number, ProcessStat>, alive: Map<number, ProcessStat>, nowMs: number): number | undefined {
-    const previous = this.previous;
-    if (previous !== undefined && nowMs - previous.atMs < minimumRateWindowMs) return undefined;
+  private uptimeTicks(): number {
     const uptime = this.files.read(`${this.procDir}/uptime`);
-    const uptimeTicks = uptime === undefined ? 0 : parseUptime(uptime) * this.units.clockTicks;
-    let ticks = 0;
-    const tracked = new Map<number, TrackedProcess>();
-    for (const [pid, stat] of tree) {
-      const now: TrackedProcess = { startTime: stat.startTime, ppid: stat.ppid, cpuTicks: stat.utime + stat.stime + stat.cutime + stat.cstime };
-      tracked.set(pid, now);
-      const before = this.tracked.get(pid);
-      if (before !== undefined && before.startTime === now.startTime) ticks += Math.max(0, now.cpuTicks - before.cpuTicks);
-      // New since the last reading: all of its CPU was spent since then.
-      else if (previous !== undefined && now.startTime >= previous.uptimeTicks - 1) ticks += now.cpuTicks;
-    }
-    for (const [pid, gone] of this.tracked) {
-      if (tracked.has(pid)) continue;
-      // Still running, outside the tree (its parent died and init adopted it): nobody in the tree received its CPU.
-      if (alive.get(pid)?.startTime === gone.startTime) continue;
-      if (reapedInside(gone, this.tracked, tracked)) ticks -= gone.cpuTicks;
-    }
-    this.tracked = tracked;
-    this.previous = { atMs: nowMs, uptimeTicks };
-    if (previous === undefined) return undefined;
-    const seconds = (nowMs - previous.atMs) / 1000;
-    return Math.max(0, (ticks / this.units.clockTicks / seconds) * 100);
+    return uptime === undefined ? 0 : parseUptime(uptime) * this.units.clockTicks;
+  }
+
+  /** This process's cutime + cstime: the CPU of the children it reaped, the job's root among them. */
+  private ownChildTicks(): number | undefined {
+    const bytes = this.files.readBytes(`${this.procDir}/self/stat`);
+    const stat = bytes === undefined ? undefined : parseProcessStatBytes(bytes);
+    return stat === undefined ? undefined : stat.cutime + stat.cstime;
   }
 }
 
@@ -157,16 +166,4 @@ function treeUnder(rootPid: number, stats: Map<number, ProcessStat>): Map<number
     queue.push(...(children.get(pid) ?? []));
   }
   return tree;
-}
-
-/** Whether a vanished process's CPU went to an ancestor still in the tree (its nearest surviving ancestor reaped it). */
-function reapedInside(gone: TrackedProcess, before: Map<number, TrackedProcess>, now: Map<number, TrackedProcess>): boolean {
-  let parent = gone.ppid;
-  for (let hops = 0; hops < 1000; hops++) {
-    if (now.has(parent)) return true;
-    const vanishedParent = before.get(parent);
-    if (vanishedParent === undefined) return false;
-    parent = vanishedParent.ppid;
-  }
-  return false;
 }

@@ -1,4 +1,4 @@
-import { minimumRateWindowMs, type SampleValue } from '../reading.js';
+import type { SampleValue } from '../reading.js';
 import { physicalDiskNames, physicalInterfaceNames } from './devices.js';
 import { type CpuTimes, parseCpuTimes, parseDiskstats, parseMeminfo, parseNetDev } from './parse.js';
 import { ProcFiles } from './read-file.js';
@@ -81,11 +81,9 @@ export class LinuxMachineProbe {
       }
     }
 
-    const previous = this.previous;
-    if (previous === undefined || nowMs - previous.atMs >= minimumRateWindowMs) {
-      if (previous !== undefined) values.push(...rateValues(previous, current));
-      this.previous = current;
-    }
+    // Rates are the change since the last reading, over however long it was: the sampler weighs each reading by that time.
+    if (this.previous !== undefined && current.atMs > this.previous.atMs) values.push(...rateValues(this.previous, current));
+    this.previous = current;
     return values;
   }
 

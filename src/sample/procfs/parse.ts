@@ -18,33 +18,64 @@ export interface ProcessStat {
 
 /** Parses /proc/<pid>/stat. The command name sits in parentheses and may itself hold spaces and parentheses. */
 export function parseProcessStat(text: string): ProcessStat | undefined {
-  const open = text.indexOf('(');
-  const close = text.lastIndexOf(')');
-  if (open < 0 || close < open) return undefined;
-  const pid = Number(text.slice(0, open));
-  // Fields after the name, numbered as in proc(5) from field 3 (state) on; only the first 22 are needed, so no split of all 50.
-  const fields: string[] = [];
-  for (let start = close + 2; fields.length < 22 && start < text.length; ) {
-    let end = text.indexOf(' ', start);
-    if (end < 0) end = text.length;
-    fields.push(text.slice(start, end));
-    start = end + 1;
+  return parseProcessStatBytes(Buffer.from(text, 'latin1'));
+}
+
+// Fields after the name, numbered as in proc(5): state is 3, ppid 4, utime 14, stime 15, cutime 16, cstime 17, threads 20,
+// starttime 22, rss 24. Only these are read.
+const wanted = new Map([
+  [4, 'ppid'],
+  [14, 'utime'],
+  [15, 'stime'],
+  [16, 'cutime'],
+  [17, 'cstime'],
+  [20, 'threads'],
+  [22, 'startTime'],
+  [24, 'rssPages'],
+] as const);
+
+/**
+ * Parses /proc/<pid>/stat from its bytes, without making strings of its fields: the sampler reads one per job process per
+ * reading, and this is most of a reading's own work.
+ */
+export function parseProcessStatBytes(bytes: Uint8Array): ProcessStat | undefined {
+  const open = bytes.indexOf(0x28);
+  const close = bytes.lastIndexOf(0x29);
+  if (open < 1 || close < open || close + 2 >= bytes.length) return undefined;
+  let pid = 0;
+  for (let i = 0; i < open - 1; i++) {
+    const digit = (bytes[i] ?? 0) - 48;
+    if (digit < 0 || digit > 9) return undefined;
+    pid = pid * 10 + digit;
   }
-  const field = (n: number) => Number(fields[n - 3]);
   const stat: ProcessStat = {
     pid,
-    comm: text.slice(open + 1, close),
-    state: fields[0] ?? '?',
-    ppid: field(4),
-    utime: field(14),
-    stime: field(15),
-    cutime: field(16),
-    cstime: field(17),
-    threads: field(20),
-    startTime: field(22),
-    rssPages: field(24),
+    comm: Buffer.from(bytes.buffer, bytes.byteOffset + open + 1, close - open - 1).toString('latin1'),
+    state: String.fromCharCode(bytes[close + 2] ?? 63),
+    ppid: 0,
+    utime: 0,
+    stime: 0,
+    cutime: 0,
+    cstime: 0,
+    threads: 0,
+    startTime: 0,
+    rssPages: Number.NaN,
   };
-  return Number.isInteger(pid) && Number.isFinite(stat.rssPages) ? stat : undefined;
+  let field = 3;
+  let value = 0;
+  let negative = false;
+  for (let i = close + 4; i <= bytes.length && field < 24; i++) {
+    const byte = i < bytes.length ? (bytes[i] ?? 32) : 32;
+    if (byte === 32 || byte === 10) {
+      field += 1;
+      const key = wanted.get(field as 4);
+      if (key !== undefined) stat[key] = negative ? -value : value;
+      value = 0;
+      negative = false;
+    } else if (byte === 45) negative = true;
+    else value = value * 10 + (byte - 48);
+  }
+  return field >= 24 ? stat : undefined;
 }
 
 /** The machine's CPU time from the `cpu` line of /proc/stat, in clock ticks: busy and total, all cores together. */

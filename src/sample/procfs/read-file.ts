@@ -41,7 +41,7 @@ export class ProcFiles {
   private readonly kept = new Map<string, number>();
   private readonly maxKept: number;
 
-  /** Files under `procDir` are kept open only when it is procfs (a recorded tree on disk would replay its first reading). */
+  /** Files under `procDir` are kept open only when it is procfs or cgroupfs (a recorded tree on disk would replay its first reading). */
   constructor(procDir: string, maxKept = 512) {
     this.maxKept = isProcfs(procDir) ? maxKept : 0;
   }
@@ -88,11 +88,12 @@ export class ProcFiles {
   }
 }
 
-const procfsMagic = 0x9fa0;
+// procfs, cgroup v1 and cgroup v2: file systems that make a file's text afresh at each read from offset 0.
+const regeneratedOnRead = new Set([0x9fa0, 0x27e0eb, 0x63677270]);
 
 function isProcfs(dir: string): boolean {
   try {
-    return fs.statfsSync(dir).type === procfsMagic;
+    return regeneratedOnRead.has(fs.statfsSync(dir).type);
   } catch {
     return false;
   }
