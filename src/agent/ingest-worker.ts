@@ -3,7 +3,7 @@
 import os from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { RunUpdate } from '../model/run.js';
-import { gitState, isAgentAlive, mergeSpools, openSink, spoolBases, startRecorder } from '../record/index.js';
+import { gitState, HttpSink, isAgentAlive, mergeSpools, openSink, type PointSink, spoolBases, startRecorder } from '../record/index.js';
 import { describeMachine } from '../sample/index.js';
 import { Ingest } from './ingest.js';
 import type { FromWorker, ToWorker, WorkerConfig } from './messages.js';
@@ -19,13 +19,16 @@ const DESCRIBE_WAIT_MS = 3000;
 /** How long the end of a run waits for the store to take what is left, before spooling it for the next command. */
 const FINAL_WRITE_MS = 5000;
 
-const sink = openSink(config.storeSpec);
+const store = config.server === undefined ? openSink(config.storeSpec) : undefined;
+const sink: PointSink = config.server === undefined ? (store as PointSink) : new HttpSink(config.server.url, config.server.token);
 let told = false;
 const recorder = startRecorder({
   sink,
   runId: config.runId,
   run: config.run,
   warn: say,
+  // On a server, nothing may be lost if this process is killed while the server is away: spool every batch first.
+  spoolFirst: config.server !== undefined,
   onApplied: () => {
     if (!told) post({ type: 'recording' });
     told = true;
@@ -48,8 +51,14 @@ const described: Promise<void> = Promise.all([
 // Runs whose runmeter died, and spools that recorders left behind, are settled beside the job, never before it.
 setTimeout(() => {
   try {
-    const store = sink.open();
-    void store.markLostRuns(os.hostname(), isAgentAlive).catch(() => []);
+    if (store === undefined) {
+      void mergeSpools(sink, spoolBases()).catch(() => []);
+      return;
+    }
+    void store
+      .open()
+      .markLostRuns(os.hostname(), isAgentAlive)
+      .catch(() => []);
     void mergeSpools(sink, spoolBases()).catch(() => []);
   } catch {
     // The store cannot be opened yet: the recorder says so, and retries.

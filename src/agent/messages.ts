@@ -48,6 +48,8 @@ export interface RecordingSummary {
 export interface WorkerConfig {
   /** The store to record in: the worker opens it, so the thread that drains the job's pipes never waits on it. */
   storeSpec: string;
+  /** A team server to record on instead of the store (`run --server`): batches are spooled first, then posted. */
+  server?: { url: string; token?: string };
   runId: string;
   /** The run to create (its id is runId). */
   run: NewRun & { id: string };

@@ -22,6 +22,8 @@ export interface RunJobOptions {
   name?: string;
   /** `--store`: a folder, a .db file or a URL; default `$RUNMETER_STORE` or runmeter's home. */
   store?: string;
+  /** `--server`: record on a runmeter server instead (its URL and token). */
+  server?: { url: string; token?: string };
   cwd?: string;
   env?: NodeJS.ProcessEnv;
   /** How often system metrics are reported, in ms (default 5000). */
@@ -105,8 +107,9 @@ export async function runJob(options: RunJobOptions): Promise<JobResult> {
   const name = options.name ?? defaultRunName(options.command);
   const runId = newRunId((n) => crypto.getRandomValues(new Uint8Array(n)));
   const storeSpec = resolvedStoreSpec(options.store, env);
-  const sink = openSink(storeSpec, env);
-  const files = outputFiles(runId, (stream) => sink.outputFile(runId, stream), env);
+  const storeSink = options.server === undefined ? openSink(storeSpec, env) : undefined;
+  const location = options.server === undefined ? (storeSink?.location as string) : options.server.url.replace(/\/\/[^@/]*@/, '//');
+  const files = outputFiles(runId, (stream) => storeSink?.outputFile(runId, stream), env);
   const jobEnv: NodeJS.ProcessEnv = { ...env, RUNMETER_RUN_ID: runId, RUNMETER_STORE: storeSpec, RUNMETER_AGENT_PID: String(process.pid) };
   if (options.pythonUnbuffered !== false && env.PYTHONUNBUFFERED === undefined) jobEnv.PYTHONUNBUFFERED = '1';
   const run: NewRun & { id: string } = {
@@ -141,6 +144,7 @@ export async function runJob(options: RunJobOptions): Promise<JobResult> {
   // Everything that touches the store happens in the worker: this thread only moves the job's bytes along.
   const workerConfig: WorkerConfig = {
     storeSpec,
+    ...(options.server === undefined ? {} : { server: options.server }),
     runId,
     run,
     cwd,
@@ -152,7 +156,7 @@ export async function runJob(options: RunJobOptions): Promise<JobResult> {
   };
   // Said once the run exists in the store, so `runmeter ls` finds what this line names.
   const ingest = new IngestThread(workerConfig, jobEnv, warn, () => {
-    if (job !== undefined) say(`recording run ${runId} "${name}" in ${sink.location}`);
+    if (job !== undefined) say(`recording run ${runId} "${name}" in ${location}`);
   });
   const recorder = new OutputRecorder(files.paths, (entries) => ingest.post({ type: 'output', entries }), warn);
 

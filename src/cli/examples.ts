@@ -64,4 +64,26 @@ export const commandExamples: Record<string, Array<[string, string]>> = {
     ['source <(runmeter completion zsh)', 'zsh, now; add the line to ~/.zshrc to keep it'],
     ['runmeter completion fish > ~/.config/fish/completions/runmeter.fish', 'fish, for good'],
   ],
+  server: [
+    ['runmeter server --store postgres://runmeter@db/runmeter --host 0.0.0.0 --port 8080', "a team's server on PostgreSQL"],
+    ['runmeter server --store ~/.runmeter', 'the same on a SQLite store, on 127.0.0.1'],
+  ],
+  token: [
+    ['runmeter token create alice --store postgres://runmeter@db/runmeter', 'a token for alice, printed once'],
+    ['runmeter token ls --store postgres://runmeter@db/runmeter', 'the tokens by name'],
+    ['runmeter token revoke alice --store postgres://runmeter@db/runmeter', "revoke alice's token"],
+  ],
+  compare: [
+    ['runmeter compare 3fk2 9x1a', 'params that differ and the metrics of two runs'],
+    ['runmeter compare a b c --all --json', 'every param, as JSON'],
+  ],
+  tag: [
+    ['runmeter tag last baseline', 'tag the newest run'],
+    ["runmeter tag --filter 'lr > 0.01' sweep", 'tag every run a filter matches'],
+  ],
+  rename: [['runmeter rename last resnet50-baseline', 'rename the newest run']],
+  note: [
+    ["runmeter note last 'diverged after the lr warm-up'", 'a note on the newest run'],
+    ['runmeter note last --clear', 'remove it'],
+  ],
 };

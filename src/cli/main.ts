@@ -95,7 +95,7 @@ function reportError(context: CliContext, error: unknown, debug: boolean): numbe
   const paint = paintFor(context.stderr, context.env);
   const known = error instanceof RunmeterError;
   const message = error instanceof Error ? error.message : String(error);
-  context.stderr.write(`${paint('red', 'runmeter:')} ${known ? '' : 'internal error: '}${escapeControl(message)}\n`);
+  context.stderr.write(`${paint('red', 'runmeter:')} ${known ? '' : 'internal error: '}${message.split('\n').map(escapeControl).join('\n')}\n`);
   if (debug && error instanceof Error && error.stack) context.stderr.write(`${error.stack}\n`);
   else if (!known) context.stderr.write('runmeter: run again with --debug (or RUNMETER_DEBUG=1) for details\n');
   return known ? error.exitCode : 1;

@@ -5,6 +5,7 @@ export { runmeterHome, storeLocation } from '../store/location.js';
 export { makeDirectory } from '../store/make-directory.js';
 export type { Artifact, OutputChunk, OutputStream, Store } from '../store/store.js';
 export { BatchQueue, type QueueLeftovers } from './batch-queue.js';
+export { HttpSink } from './http-sink.js';
 export { type MergedSpool, mergeSpools } from './merge-spools.js';
 export { openSink, resolvedStoreSpec, spoolBases, startRecorder, storeSink } from './open.js';
 export { newProducerId } from './producer.js';

@@ -26,7 +26,9 @@ describe('organising runs from the command line', () => {
     expect(text((await runCli(['tag', id as string], { home })).stdout)).toBe('best\nkeep\n');
     const bulk = await runCli(['tag', '--filter', 'lr < 0.01', 'low-lr'], { home });
     expect(text(bulk.stderr).trimEnd().split('\n')).toHaveLength(2);
-    const tagged = JSON.parse(text((await runCli(['ls', '--json', '--filter', 'tag:low-lr'], { home })).stdout)) as Array<{ params: { lr: number } }>;
+    const tagged = (
+      JSON.parse(text((await runCli(['ls', '--json', '--filter', 'tag:low-lr'], { home })).stdout)) as { runs: Array<{ params: { lr: number } }> }
+    ).runs;
     expect(tagged.map((r) => r.params.lr).sort()).toEqual([0.0001, 0.001]);
     const bad = await runCli(['tag', id as string, 'two words'], { home });
     expect(bad.code).toBe(2);

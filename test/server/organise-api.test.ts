@@ -118,7 +118,7 @@ describe('who may change runs', () => {
     ({ store } = tempStore());
     const run = await createRun(store, { status: 'succeeded' });
     const { json, send } = organiseApp({ readOnly: true });
-    expect((await json<SessionResponse>('/api/v1/session')).body).toEqual({ readOnly: true });
+    expect((await json<SessionResponse>('/api/v1/session')).body).toEqual({ schemaVersion: 1, readOnly: true });
     const refused = await send('DELETE', `/api/v1/runs/${run.id}`);
     expect(refused.status).toBe(403);
     expect(refused.body.error.code).toBe('E_READ_ONLY');
@@ -127,7 +127,7 @@ describe('who may change runs', () => {
 
   it('hands the token to pages only where it is told to (loopback)', async () => {
     ({ store } = tempStore());
-    expect((await organiseApp({ handOutToken: true }).json<SessionResponse>('/api/v1/session')).body).toEqual({ readOnly: false, token });
-    expect((await organiseApp({ handOutToken: false }).json<SessionResponse>('/api/v1/session')).body).toEqual({ readOnly: false });
+    expect((await organiseApp({ handOutToken: true }).json<SessionResponse>('/api/v1/session')).body).toEqual({ schemaVersion: 1, readOnly: false, token });
+    expect((await organiseApp({ handOutToken: false }).json<SessionResponse>('/api/v1/session')).body).toEqual({ schemaVersion: 1, readOnly: false });
   });
 });

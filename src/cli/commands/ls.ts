@@ -12,6 +12,7 @@ import { integerOption } from '../options.js';
 import { columnHeader, columnText, isNumericColumn } from '../run-columns.js';
 import { fieldFlag, filterFlag, type LoadedRun, loadRuns } from '../run-records.js';
 import { settleLostRuns } from '../run-view.js';
+import { paintFor } from '../style.js';
 import { formatTime, renderTable, truncate } from '../table.js';
 
 interface LsFlags {
@@ -108,7 +109,10 @@ export function register(program: Command, context: CliContext): void {
         return;
       }
       const table = columns === undefined ? defaultRows(runs) : columnRows(runs, columns);
-      context.stdout.write(renderTable(table.header, table.rows, { rightAlign: table.right }));
+      const paint = paintFor(context.stdout, context.env);
+      const statusColumn = table.header.indexOf('STATUS');
+      const style = (text: string, column: number) => (column === statusColumn ? paint.status(text) : text);
+      context.stdout.write(renderTable(table.header, table.rows, { rightAlign: table.right, style }));
       if (sorted.length > runs.length) context.stderr.write(`${runs.length} of ${sorted.length} runs; --limit N or --all for more\n`);
     });
 }

@@ -1,6 +1,7 @@
 import { type Command, Option } from 'commander';
 import { defaultRunName } from '../../agent/metadata.js';
 import { runJob } from '../../agent/run-job.js';
+import { UsageError } from '../../model/errors.js';
 import { jsonText } from '../../model/json-shape.js';
 import type { CliContext } from '../context.js';
 import { collect, keyValues, secondsOption } from '../options.js';
@@ -10,6 +11,8 @@ import { lineAwareStream, runSummaryJson } from '../run-summary.js';
 interface RunFlags extends ParseFlags {
   name?: string;
   store?: string;
+  server?: string;
+  token?: string;
   interval: number;
   sampleInterval: number;
   system: boolean;
@@ -39,7 +42,9 @@ export function register(program: Command, context: CliContext): void {
     .argument('<command...>', 'the job to run, after --')
     .usage('[options] -- CMD [ARGS...]')
     .option('-n, --name <name>', 'run name (default: the script file name)')
-    .option('--store <store>', 'store: a folder, a .db file (default: $RUNMETER_STORE or ~/.runmeter)')
+    .option('--store <store>', 'store: a folder, a .db file or postgres:// URL (default: $RUNMETER_STORE or ~/.runmeter)')
+    .option('--server <url>', 'record on this runmeter server instead of a store (default: $RUNMETER_SERVER unless --store is given)')
+    .option('--token <token>', 'the token for --server (default: $RUNMETER_TOKEN)')
     .addOption(seconds('--interval <seconds>', 'report system metrics every this many seconds', 5, 0.1))
     .addOption(seconds('--sample-interval <seconds>', 'read system metrics every this many seconds', 1, 0.05))
     .option('--no-system', 'do not sample system metrics')
@@ -65,6 +70,7 @@ export function register(program: Command, context: CliContext): void {
         command,
         ...(flags.name !== undefined ? { name: flags.name } : {}),
         ...(flags.store !== undefined ? { store: flags.store } : {}),
+        ...serverOf(flags, context.env),
         env: context.env,
         reportIntervalMs: flags.interval,
         sampleIntervalMs: flags.sampleInterval,
@@ -88,4 +94,14 @@ export function register(program: Command, context: CliContext): void {
       }
       context.setExitCode(result.exitCode);
     });
+}
+
+/** The server to record on: --server, else $RUNMETER_SERVER when no --store is given; its token from --token or $RUNMETER_TOKEN. */
+function serverOf(flags: RunFlags, env: NodeJS.ProcessEnv): { server?: { url: string; token?: string } } {
+  if (flags.server !== undefined && flags.store !== undefined) throw new UsageError('--server and --store exclude each other: a run is recorded in one place');
+  const url = flags.server ?? (flags.store === undefined ? env.RUNMETER_SERVER || undefined : undefined);
+  if (url === undefined) return {};
+  if (!/^https?:\/\//.test(url)) throw new UsageError(`--server expects an http:// or https:// URL, got "${url}"`);
+  const token = flags.token ?? (env.RUNMETER_TOKEN || undefined);
+  return { server: { url, ...(token === undefined ? {} : { token }) } };
 }

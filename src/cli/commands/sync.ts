@@ -2,12 +2,14 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { RunmeterError } from '../../model/errors.js';
-import { findSpools, type MergedSpool, mergeSpools, spoolBases, storeSink } from '../../record/index.js';
+import { findSpools, HttpSink, type MergedSpool, mergeSpools, spoolBases, storeSink } from '../../record/index.js';
 import { isAgentAlive } from '../../store/agent-process.js';
 import type { CliContext } from '../context.js';
 
 interface SyncFlags {
   store?: string;
+  server?: string;
+  token?: string;
   from?: string[];
   json?: boolean;
 }
@@ -22,9 +24,16 @@ export function register(program: Command, context: CliContext): void {
     .command('sync')
     .description('add what runs left in spools (the store was locked, full or unreachable) to the store, exactly once')
     .option('--store <store>', 'store to add to (default: $RUNMETER_STORE or ~/.runmeter)')
+    .option('--server <url>', 'add them to this runmeter server instead (default: $RUNMETER_SERVER unless --store is given)')
+    .option('--token <token>', 'the token for --server (default: $RUNMETER_TOKEN)')
     .option('--from <dir...>', 'spool folders (or folders of spools) to add, whichever store they were meant for')
     .option('--json', 'print what was added as JSON')
     .action(async (flags: SyncFlags) => {
+      const server = flags.server ?? (flags.store === undefined ? context.env.RUNMETER_SERVER || undefined : undefined);
+      if (server !== undefined) {
+        await syncToServer(context, new HttpSink(server, flags.token ?? (context.env.RUNMETER_TOKEN || undefined)), flags);
+        return;
+      }
       const store = context.store(flags.store);
       const from = flags.from?.map((dir) => path.resolve(dir));
       if (from !== undefined) {
@@ -64,4 +73,14 @@ function describe(merged: MergedSpool[], location: string): string {
         : `added ${m.points} points (${m.batches} batches) of run ${m.runId} from ${m.dir}\n`,
     )
     .join('');
+}
+
+/** `sync --server`: the spools of runs recorded with `run --server` while the server was away, posted now. */
+async function syncToServer(context: CliContext, sink: HttpSink, flags: SyncFlags): Promise<void> {
+  const from = flags.from?.map((dir) => path.resolve(dir));
+  const merged = await mergeSpools(sink, from ?? spoolBases(context.env), { all: from !== undefined });
+  await sink.close();
+  if (flags.json) context.stdout.write(`${JSON.stringify({ server: sink.location, merged }, null, 2)}\n`);
+  else context.stdout.write(describe(merged, sink.location));
+  if (merged.some((m) => m.problem !== undefined)) context.setExitCode(1);
 }

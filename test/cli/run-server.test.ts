@@ -1,0 +1,72 @@
+import type { ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { jobsDir, runCli, startCli, tempHome, waitFor } from '../helpers/cli.js';
+import { freePort } from '../helpers/postgres.js';
+
+const job = (name: string) => path.join(jobsDir, name);
+const node = process.execPath;
+const servers: ChildProcess[] = [];
+afterEach(() => {
+  for (const server of servers.splice(0)) server.kill('SIGKILL');
+});
+
+/** Starts `runmeter server` (the real binary) on a SQLite store, on `port`; resolves once it listens. */
+async function serve(store: string, port: number): Promise<ChildProcess> {
+  const { child } = startCli(['server', '--store', store, '--port', String(port)], { home: tempHome() });
+  servers.push(child);
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  await waitFor(() => stderr.includes('server at http://'), 20_000, 'runmeter server to listen');
+  return child;
+}
+
+const printed = '{"metric": "loss", "value": 0.25, "step": 1}\n{"metric": "loss", "value": NaN, "step": 2}\n{"metric": "accuracy", "value": 0.5, "epoch": 1}\n';
+
+describe('runmeter run --server', () => {
+  it('records the run on the server: its points once and its output byte for byte', async () => {
+    const store = tempHome();
+    const token = (await runCli(['token', 'create', 'ci', '--store', store], { home: tempHome() })).stdout.toString().trim();
+    const port = await freePort();
+    await serve(store, port);
+    const url = `http://127.0.0.1:${port}`;
+    const home = tempHome();
+    const result = await runCli(['run', '--server', url, '--token', token, '--no-system', '--', node, job('print-and-exit.mjs'), '0'], { home });
+    expect(result.code).toBe(0);
+    expect(result.stdout.toString()).toBe(printed);
+    expect(result.stderr.toString()).toContain(`in ${url}`);
+    const shown = JSON.parse((await runCli(['show', 'last', '--json', '--store', store], { home })).stdout.toString());
+    expect(shown.run.status).toBe('succeeded');
+    expect(shown.series.find((s: { name: string }) => s.name === 'loss').count).toBe(2);
+    expect((await runCli(['logs', 'last', '--store', store], { home })).stdout.toString()).toBe(printed);
+  });
+
+  it('keeps the run in a spool while the server is down, and `runmeter sync --server` adds it once', async () => {
+    const store = tempHome();
+    const token = (await runCli(['token', 'create', 'ci', '--store', store], { home: tempHome() })).stdout.toString().trim();
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const home = tempHome();
+    const env = { RUNMETER_SERVER: url, RUNMETER_TOKEN: token };
+    const result = await runCli(['run', '--no-system', '--', node, job('print-and-exit.mjs'), '3'], { home, env });
+    expect(result.code).toBe(3);
+    expect(result.stdout.toString()).toBe(printed);
+    expect(result.stderr.toString()).toMatch(/points wait in \S+/);
+    await serve(store, port);
+    const synced = await runCli(['sync'], { home, env });
+    expect(synced.stdout.toString()).toMatch(/^added 3 points/);
+    expect((await runCli(['sync'], { home, env })).stdout.toString()).toMatch(/^nothing waits for /);
+    const shown = JSON.parse((await runCli(['show', 'last', '--json', '--store', store], { home })).stdout.toString());
+    expect(shown.run).toMatchObject({ status: 'failed', exitCode: 3 });
+    expect(shown.series.reduce((n: number, s: { count: number }) => n + s.count, 0)).toBe(3);
+    expect((await runCli(['logs', 'last', '--store', store], { home })).stdout.toString()).toBe(printed);
+  });
+
+  it('refuses --server with --store, and a URL that is not http', async () => {
+    const both = await runCli(['run', '--server', 'http://127.0.0.1:1', '--store', tempHome(), '--', node, '-e', '0'], { home: tempHome() });
+    expect(both.code).toBe(2);
+    expect(both.stderr.toString()).toContain('--server and --store exclude each other');
+    const bad = await runCli(['run', '--server', 'db.internal:8080', '--', node, '-e', '0'], { home: tempHome() });
+    expect(bad.stderr.toString()).toContain('--server expects an http:// or https:// URL, got "db.internal:8080"');
+  });
+});
