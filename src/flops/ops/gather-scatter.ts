@@ -149,7 +149,9 @@ const nonZero: OpRule = {
     const coordinates: number[][] = x.shape.map(() => []);
     values.forEach((v, flat) => {
       if (v === 0) return;
-      unflatten(flat, x.shape).forEach((i, axis) => coordinates[axis]?.push(i));
+      unflatten(flat, x.shape).forEach((i, axis) => {
+        coordinates[axis]?.push(i);
+      });
     });
     const count = coordinates[0]?.length ?? (values.some((v) => v !== 0) ? 1 : 0);
     return [{ shape: [x.shape.length, count], dataType: DataType.int64, value: coordinates.flat() }];
