@@ -1,12 +1,19 @@
 import type { GraphNode, ModelGraph } from '../types.js';
 
+const controlFlow = new Set(['If', 'Loop', 'Scan', 'SequenceMap']);
+
 /** Names a node reads: its inputs, and the outer-scope names its subgraphs (If, Loop, Scan branches and bodies) use. */
 export function readsOf(node: GraphNode): string[] {
-  const graphs = Object.values(node.attributes).filter((value): value is ModelGraph => typeof value === 'object' && value !== null && 'nodes' in value);
-  if (graphs.length === 0) return node.inputs;
-  const reads = new Set(node.inputs);
-  for (const graph of graphs) for (const name of outerNames(graph)) reads.add(name);
-  return [...reads];
+  // Only control flow (and operators outside the standard domain) carry graphs; the rest need no look at attributes.
+  if (node.domain === '' && !controlFlow.has(node.opType)) return node.inputs;
+  let reads: Set<string> | undefined;
+  for (const key in node.attributes) {
+    const value = node.attributes[key];
+    if (typeof value !== 'object' || value === null || !('nodes' in value)) continue;
+    reads ??= new Set(node.inputs);
+    for (const name of outerNames(value)) reads.add(name);
+  }
+  return reads === undefined ? node.inputs : [...reads];
 }
 
 /** Names a subgraph reads from the scopes around it. */
