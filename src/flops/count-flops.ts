@@ -1,7 +1,7 @@
-import { UsageError } from '../model/errors.js';
 import { fileStamp, loadModel, resolveModelFile } from './load.js';
 import { type ModelInput, type ParsedModel, parseModel } from './model-source.js';
 import { countOnnx } from './onnx/count.js';
+import { samples, shown } from './sizes.js';
 import { countTfjs } from './tfjs/count.js';
 import type { CountOptions, FlopsReport } from './types.js';
 
@@ -54,19 +54,6 @@ export type BatchLike = number | { shape: readonly number[] };
 
 /** A dataset: its number of samples, or an object with `length` (arrays) or `size` (tf.data, Sets, Maps). */
 export type DatasetLike = number | { length: number } | { size: number };
-
-/** A value as an error message shows it: `1.5`, `"8"`, `null`, `an object without ...`. */
-function shown(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'object' && value !== null) return Array.isArray(value) ? `an array of ${value.length}` : 'an object';
-  return String(value);
-}
-
-/** `size` when it is a positive integer; else a UsageError saying what it got. */
-function samples(what: string, size: unknown, got = shown(size)): number {
-  if (typeof size === 'number' && Number.isSafeInteger(size) && size > 0) return size;
-  throw new UsageError(`${what}: expected a positive integer number of samples, got ${got}`);
-}
 
 function batchSize(batch: unknown): number {
   if (typeof batch === 'object' && batch !== null && 'shape' in batch) {

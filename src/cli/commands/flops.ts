@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { countFlops, type FlopsReport } from '../../flops/index.js';
+import type { FlopsReport } from '../../flops/types.js';
 import { UsageError } from '../../model/errors.js';
 import type { CliContext } from '../context.js';
 import { collect, integerOption } from '../options.js';
@@ -24,10 +24,12 @@ export function register(program: Command, context: CliContext): void {
     .option('--json', 'print JSON: macs, flops, params, by_op, inputs, unknown_ops, warnings')
     .option('--per-node', 'list every node (or layer) with its shape and cost')
     .option('--training', 'count forward and backward passes (3 × forward)')
-    .action((model: string, flags: FlopsFlags) => {
+    .action(async (model: string, flags: FlopsFlags) => {
       const inputs = parseInputs(flags.input ?? []);
+      // Loaded here, not at the top: the command's start-up is what users wait for, and only the model's reader loads.
+      const { countModelFile } = await import('../../flops/count-file.js');
       // The path, not its bytes: every error reading the model then names the file.
-      const report = countFlops(model, {
+      const report = await countModelFile(model, {
         ...(flags.batch !== undefined ? { batch: flags.batch } : {}),
         ...(inputs ? { inputs } : {}),
         training: flags.training === true,

@@ -1,5 +1,5 @@
-import protobuf from 'protobufjs/minimal.js';
 import type { GraphTensor } from '../types.js';
+import { Reader } from './wire.js';
 
 // Reads the values of a constant tensor, only when it is small enough to matter for shape arithmetic
 // (shape vectors, axes, scalars, Resize scales). Weights are never read: they are too large, and often absent.
@@ -39,8 +39,12 @@ export function tensorValues(tensor: GraphTensor): number[] | undefined {
   if (tensor.encoded === undefined || count > maxFoldedElements) return undefined;
   const { field, bytes } = tensor.encoded;
   let values: number[] | undefined;
-  if (field === 'raw') values = readRaw(bytes, tensor.dataType, count);
-  else values = readPacked(bytes, field, tensor.dataType);
+  try {
+    values = field === 'raw' ? readRaw(bytes, tensor.dataType, count) : readPacked(bytes, field, tensor.dataType);
+  } catch {
+    // Truncated data: the values stay unknown, as for a tensor stored elsewhere.
+    return undefined;
+  }
   return values !== undefined && values.length === count ? values : undefined;
 }
 
@@ -118,22 +122,18 @@ function byteWidth(dataType: number): number | undefined {
 
 // Packed repeated fields: varints for int32/int64/uint64, little-endian fixed widths for float/double.
 function readPacked(bytes: Uint8Array, field: 'float' | 'double' | 'int32' | 'int64' | 'uint64', dataType: number): number[] {
-  const reader = protobuf.Reader.create(bytes);
+  const reader = new Reader(bytes);
   const values: number[] = [];
   while (reader.pos < reader.len) {
     if (field === 'float') values.push(reader.float());
     else if (field === 'double') values.push(reader.double());
     else if (field === 'int32') values.push(reader.int32());
-    else values.push(toNumber((field === 'int64' ? reader.int64() : reader.uint64()) as unknown as number | { toNumber(): number }));
+    else values.push(field === 'int64' ? reader.int64() : reader.uint64());
   }
   // int32_data carries float16 and bfloat16 as their bit patterns.
   if (field === 'int32' && dataType === DataType.float16) return values.map(halfToNumber);
   if (field === 'int32' && dataType === DataType.bfloat16) return values.map(bfloat16ToNumber);
   return values;
-}
-
-function toNumber(value: number | { toNumber(): number }): number {
-  return typeof value === 'number' ? value : value.toNumber();
 }
 
 function halfToNumber(bits: number): number {

@@ -1,4 +1,30 @@
-import type { GraphNode } from '../types.js';
+import type { GraphNode, ModelGraph } from '../types.js';
+
+const controlFlow = new Set(['If', 'Loop', 'Scan', 'SequenceMap']);
+
+/** Names a node reads: its inputs, and the outer-scope names its subgraphs (If, Loop, Scan branches and bodies) use. */
+export function readsOf(node: GraphNode): string[] {
+  // Only control flow (and operators outside the standard domain) carry graphs; the rest need no look at attributes.
+  if (node.domain === '' && !controlFlow.has(node.opType)) return node.inputs;
+  let reads: Set<string> | undefined;
+  for (const key in node.attributes) {
+    const value = node.attributes[key];
+    if (typeof value !== 'object' || value === null || !('nodes' in value)) continue;
+    reads ??= new Set(node.inputs);
+    for (const name of outerNames(value)) reads.add(name);
+  }
+  return reads === undefined ? node.inputs : [...reads];
+}
+
+/** Names a subgraph reads from the scopes around it. */
+function outerNames(graph: ModelGraph): Set<string> {
+  const local = new Set<string>([...graph.inputs.map((input) => input.name), ...graph.initializers.map((tensor) => tensor.name)]);
+  for (const node of graph.nodes) for (const output of node.outputs) local.add(output);
+  const outer = new Set<string>();
+  for (const node of graph.nodes) for (const name of readsOf(node)) if (name !== '' && !local.has(name)) outer.add(name);
+  for (const output of graph.outputs) if (!local.has(output.name)) outer.add(output.name);
+  return outer;
+}
 
 /** Nodes in an order where every node comes after the producers of its inputs (ONNX asks for it; not all files obey). */
 export function topologicalOrder(nodes: GraphNode[]): GraphNode[] {
@@ -10,7 +36,7 @@ export function topologicalOrder(nodes: GraphNode[]): GraphNode[] {
   const waitingOn = new Array<number>(nodes.length).fill(0);
   const consumers: number[][] = nodes.map(() => []);
   nodes.forEach((node, index) => {
-    for (const input of new Set(node.inputs)) {
+    for (const input of new Set(readsOf(node))) {
       const from = producer.get(input);
       if (from === undefined || from === index) continue;
       waitingOn[index] = (waitingOn[index] as number) + 1;
@@ -41,7 +67,7 @@ function inOrder(nodes: GraphNode[]): boolean {
   for (const node of nodes) for (const output of node.outputs) later.add(output);
   for (const node of nodes) {
     for (const output of node.outputs) later.delete(output);
-    for (const input of node.inputs) if (later.has(input)) return false;
+    for (const input of readsOf(node)) if (later.has(input)) return false;
   }
   return true;
 }

@@ -1,15 +1,147 @@
-import protobuf from 'protobufjs/minimal.js';
+// The protobuf wire format (https://protobuf.dev/programming-guides/encoding/), read directly: varints, fixed 32- and
+// 64-bit values, and length-delimited fields. runmeter's ONNX decoder (decode.ts) is a static decoder written for the
+// few fields of onnx.proto a FLOPs count reads; every other field is skipped without being decoded. Reading the wire
+// here rather than through protobufjs keeps `runmeter flops` from loading a protobuf runtime at start-up.
 
-// The protobuf wire format, through protobufjs' minimal runtime: the Reader that the static modules `pbjs`
-// generates decode with. runmeter's ONNX decoder (decode.ts) is such a static decoder, written for the few fields
-// of onnx.proto a FLOPs count reads; every other field is skipped without being decoded.
+const utf8 = new TextDecoder();
+const nonAscii = /[^\x00-\x7f]/;
 
-/** A protobufjs Reader. */
-export type Reader = protobuf.Reader;
+/** Reads protobuf wire values from bytes; `pos` advances past what is read. Reading past the end throws a RangeError. */
+export class Reader {
+  pos = 0;
+  readonly len: number;
+  readonly buf: Uint8Array;
+  private readonly view: DataView;
+
+  constructor(bytes: Uint8Array) {
+    // A plain view, even of a Node Buffer: a Buffer's subarray() builds a Buffer, several times slower.
+    this.buf = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.len = bytes.length;
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  private byte(): number {
+    if (this.pos >= this.len) throw new RangeError(`index out of range: ${this.pos} + 1 > ${this.len}`);
+    return this.buf[this.pos++] as number;
+  }
+
+  private need(size: number): number {
+    const at = this.pos;
+    if (at + size > this.len) throw new RangeError(`index out of range: ${at} + ${size} > ${this.len}`);
+    this.pos = at + size;
+    return at;
+  }
+
+  /** A varint's low 32 bits, unsigned (the rest of a longer varint is read and dropped). */
+  uint32(): number {
+    let value = 0;
+    for (let shift = 0; shift < 35; shift += 7) {
+      const b = this.byte();
+      value = (value | ((b & 0x7f) << shift)) >>> 0;
+      if (b < 0x80) return value;
+    }
+    while (this.byte() >= 0x80);
+    return value;
+  }
+
+  int32(): number {
+    return this.uint32() | 0;
+  }
+
+  /** An int64 varint as a number: exact up to 2^53, two's complement for negatives (encoded in 10 bytes). */
+  int64(): number {
+    return this.varint64(true);
+  }
+
+  uint64(): number {
+    return this.varint64(false);
+  }
+
+  private varint64(signed: boolean): number {
+    let low = 0;
+    let high = 0;
+    for (let shift = 0; shift < 28; shift += 7) {
+      const b = this.byte();
+      low |= (b & 0x7f) << shift;
+      if (b < 0x80) return low >>> 0;
+    }
+    const fifth = this.byte();
+    low = (low | ((fifth & 0x7f) << 28)) >>> 0;
+    high = (fifth & 0x7f) >> 4;
+    if (fifth >= 0x80) {
+      for (let shift = 3; shift < 64 - 28; shift += 7) {
+        const b = this.byte();
+        high = (high | ((b & 0x7f) << shift)) >>> 0;
+        if (b < 0x80) break;
+      }
+    }
+    if (signed && high & 0x80000000) {
+      // Negate the two's complement: -(~value + 1), with the carry from the low word into the high one.
+      const negatedLow = (~low + 1) >>> 0;
+      const negatedHigh = (~high + (negatedLow === 0 ? 1 : 0)) >>> 0;
+      return -(negatedHigh * 2 ** 32 + negatedLow);
+    }
+    return high * 2 ** 32 + low;
+  }
+
+  float(): number {
+    return this.view.getFloat32(this.need(4), true);
+  }
+
+  double(): number {
+    return this.view.getFloat64(this.need(8), true);
+  }
+
+  /** A length-delimited field's bytes, as a view of the input (nothing copied). */
+  bytes(): Uint8Array {
+    const length = this.uint32();
+    const at = this.need(length);
+    return this.buf.subarray(at, at + length);
+  }
+
+  string(): string {
+    const length = this.uint32();
+    const at = this.need(length);
+    const bytes = this.buf.subarray(at, at + length);
+    // ASCII names (nearly all) as one-byte strings: TextDecoder's are slower to hash, and every name is a Map key later.
+    if (length <= 1024) {
+      const text = String.fromCharCode.apply(null, bytes as unknown as number[]);
+      if (!nonAscii.test(text)) return text;
+    }
+    return utf8.decode(bytes);
+  }
+
+  /** Skips a field of this wire type: varint 0, fixed64 1, length-delimited 2, group 3 (to its end), fixed32 5. */
+  skipType(wireType: number): void {
+    switch (wireType) {
+      case 0:
+        while (this.byte() >= 0x80);
+        break;
+      case 1:
+        this.need(8);
+        break;
+      case 2:
+        this.need(this.uint32());
+        break;
+      case 3:
+        for (;;) {
+          const tag = this.uint32();
+          if ((tag & 7) === 4) break;
+          this.skipType(tag & 7);
+        }
+        break;
+      case 5:
+        this.need(4);
+        break;
+      default:
+        throw new Error(`invalid wire type ${wireType} at offset ${this.pos}`);
+    }
+  }
+}
 
 /** A Reader over bytes. */
 export function createReader(bytes: Uint8Array): Reader {
-  return protobuf.Reader.create(bytes);
+  return new Reader(bytes);
 }
 
 /** Reads the fields of a message ending at `end`; `field` reads the ones it wants and returns false for the others. */
@@ -23,13 +155,13 @@ export function readFields(reader: Reader, end: number, field: (fieldNumber: num
 /** The end position of the length-delimited message starting at the reader's position. */
 export function messageEnd(reader: Reader): number {
   const length = reader.uint32();
+  if (reader.pos + length > reader.len) throw new RangeError(`index out of range: ${reader.pos} + ${length} > ${reader.len}`);
   return reader.pos + length;
 }
 
 /** An int64 as a number (exact up to 2^53; INT64_MAX and its like become the nearest double). */
 export function int64(reader: Reader): number {
-  const value = reader.int64() as unknown as number | { toNumber(): number };
-  return typeof value === 'number' ? value : value.toNumber();
+  return reader.int64();
 }
 
 /** One element of a repeated scalar field, or all of them when the field is packed (wire type 2). */

@@ -104,15 +104,31 @@ const unaryFolds: Record<string, Fold> = {
   Sqrt: ([a = 0]) => Math.sqrt(a),
   Floor: ([a = 0]) => Math.floor(a),
   Ceil: ([a = 0]) => Math.ceil(a),
-  Round: ([a = 0]) => Math.round(a),
+  Round: ([a = 0]) => roundHalfEven(a),
   Reciprocal: ([a = 0]) => 1 / a,
   Relu: ([a = 0]) => Math.max(a, 0),
   Sign: ([a = 0]) => Math.sign(a),
   Exp: ([a = 0]) => Math.exp(a),
   Log: ([a = 0]) => Math.log(a),
+  Sin: ([a = 0]) => Math.sin(a),
+  Cos: ([a = 0]) => Math.cos(a),
+  Tanh: ([a = 0]) => Math.tanh(a),
   Not: bool(([a]) => !a),
   IsNaN: bool(([a = 0]) => Number.isNaN(a)),
+  IsInf: (([a = 0], call) =>
+    (a === Number.POSITIVE_INFINITY && call.int('detect_positive', 1) === 1) || (a === Number.NEGATIVE_INFINITY && call.int('detect_negative', 1) === 1)
+      ? 1
+      : 0) as Fold,
+  BitwiseNot: ([a = 0]) => ~a,
 };
+
+/** ONNX's Round: halves go to the even neighbour. */
+function roundHalfEven(a: number): number {
+  const floor = Math.floor(a);
+  const rest = a - floor;
+  if (rest !== 0.5) return Math.round(a);
+  return floor % 2 === 0 ? floor : floor + 1;
+}
 
 const binaryFolds: Record<string, Fold> = {
   Add: ([a = 0, b = 0]) => a + b,

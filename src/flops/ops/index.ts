@@ -4,6 +4,7 @@ import { constantRules } from './constants.js';
 import { convRules } from './conv.js';
 import { einsumRule } from './einsum.js';
 import { elementwiseRules } from './elementwise.js';
+import { gatherScatterRules } from './gather-scatter.js';
 import { indexingRules } from './indexing.js';
 import { matmulRules, microsoftMatmulRules } from './matmul.js';
 import { microsoftNormalizationRules, normalizationRules } from './normalization.js';
@@ -28,6 +29,7 @@ const standard: Record<string, OpRule> = {
   ...constantRules,
   ...shapeRules,
   ...indexingRules,
+  ...gatherScatterRules,
   ...elementwiseRules,
   ...convRules,
   ...poolRules,
@@ -39,9 +41,6 @@ const standard: Record<string, OpRule> = {
   Einsum: einsumRule,
   Resize: resizeRule,
   Upsample: resizeRule,
-  NonZero: dataDependent,
-  Compress: dataDependent,
-  Unique: dataDependent,
   NonMaxSuppression: dataDependent,
   If: dataDependent,
   Loop: dataDependent,

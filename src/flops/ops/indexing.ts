@@ -1,3 +1,4 @@
+import { blockValues, padValues, tileValues } from './layout-values.js';
 import { type OpRule, ShapeError } from './rule.js';
 import { broadcast, normalizeAxis, product } from './shape-math.js';
 import { broadcastValues, foldable, stridesOf } from './values.js';
@@ -27,21 +28,6 @@ const gather: OpRule = {
       }
     }
     return [value ? { shape, dataType: data.dataType, value } : { shape, dataType: data.dataType }];
-  },
-};
-
-const gatherElements: OpRule = {
-  infer: (call) => [{ shape: call.shape(1), dataType: call.input(0).dataType }],
-};
-
-/** GatherND: indices.shape[:-1] + data.shape[batch_dims + indices.shape[-1]:]. */
-const gatherNd: OpRule = {
-  infer(call) {
-    const data = call.shape(0);
-    const indices = call.shape(1);
-    const batchDims = call.int('batch_dims', 0);
-    const depth = indices[indices.length - 1] ?? 0;
-    return [{ shape: [...indices.slice(0, -1), ...data.slice(batchDims + depth)], dataType: call.input(0).dataType }];
   },
 };
 
@@ -124,10 +110,13 @@ const split: OpRule = {
       const chunk = Math.ceil(dim / parts);
       sizes = Array.from({ length: parts }, (_, index) => Math.max(0, Math.min(chunk, dim - index * chunk)));
     }
+    let offset = 0;
     return sizes.map((size) => {
       const shape = [...data.shape];
       shape[axis] = size;
-      return { shape, dataType: data.dataType };
+      const value = data.value && foldable(shape) ? blockValues(data.value, data.shape, axis, offset, size) : undefined;
+      offset += size;
+      return value ? { shape, dataType: data.dataType, value } : { shape, dataType: data.dataType };
     });
   },
 };
@@ -139,10 +128,14 @@ const pad: OpRule = {
     const pads = call.has(1) ? call.value(1) : (call.ints('pads') ?? []);
     const axes = (call.has(3) ? call.value(3) : undefined)?.map((axis) => normalizeAxis(axis, data.shape.length)) ?? data.shape.map((_, axis) => axis);
     const shape = [...data.shape];
+    const begins = data.shape.map(() => 0);
     axes.forEach((axis, index) => {
+      begins[axis] = pads[index] ?? 0;
       shape[axis] = (shape[axis] as number) + (pads[index] ?? 0) + (pads[index + axes.length] ?? 0);
     });
-    return [{ shape, dataType: data.dataType }];
+    if (!data.value || !foldable(shape)) return [{ shape, dataType: data.dataType }];
+    const fill = call.has(2) ? (call.value(2)[0] ?? 0) : call.float('value', 0);
+    return [{ shape, dataType: data.dataType, value: padValues(data.value, data.shape, shape, begins, call.string('mode', 'constant'), fill) }];
   },
 };
 
@@ -150,7 +143,9 @@ const tile: OpRule = {
   infer(call) {
     const data = call.input(0);
     const repeats = call.value(1);
-    return [{ shape: data.shape.map((dim, axis) => dim * (repeats[axis] ?? 1)), dataType: data.dataType }];
+    const shape = data.shape.map((dim, axis) => dim * (repeats[axis] ?? 1));
+    if (!data.value || !foldable(shape)) return [{ shape, dataType: data.dataType }];
+    return [{ shape, dataType: data.dataType, value: tileValues(data.value, data.shape, shape) }];
   },
 };
 
@@ -184,22 +179,62 @@ const topK: OpRule = {
   cost: (call) => ({ macs: 0, flops: product(call.shape(0)) }),
 };
 
+/** Trilu: the upper (or lower) triangle of the last two dims from diagonal k, the rest zeroed. */
+const trilu: OpRule = {
+  infer(call) {
+    const data = call.input(0);
+    if (!data.value) return [{ shape: data.shape, dataType: data.dataType }];
+    const k = call.optionalValue(1)?.[0] ?? 0;
+    const upper = call.int('upper', 1) === 1;
+    const rows = data.shape[data.shape.length - 2] ?? 1;
+    const columns = data.shape[data.shape.length - 1] ?? 1;
+    const value = data.value.map((v, flat) => {
+      const column = flat % columns;
+      const row = Math.floor(flat / columns) % rows;
+      return (upper ? column - row >= k : column - row <= k) ? v : 0;
+    });
+    return [{ shape: data.shape, dataType: data.dataType, value }];
+  },
+};
+
+/** CumSum along an axis (an input), optionally exclusive and reversed; one FLOP per element. */
+const cumSum: OpRule = {
+  infer(call) {
+    const data = call.input(0);
+    if (!data.value) return [{ shape: data.shape, dataType: data.dataType }];
+    const axis = normalizeAxis(call.value(1)[0] ?? 0, data.shape.length);
+    const exclusive = call.int('exclusive', 0) === 1;
+    const reverse = call.int('reverse', 0) === 1;
+    const stride = stridesOf(data.shape)[axis] as number;
+    const size = data.shape[axis] as number;
+    const value = new Array<number>(data.value.length).fill(0);
+    for (let flat = 0; flat < data.value.length; flat++) {
+      const position = Math.floor(flat / stride) % size;
+      if (position !== (reverse ? size - 1 : 0)) continue;
+      let sum = 0;
+      for (let step = 0; step < size; step++) {
+        const at = flat + (reverse ? -step : step) * stride;
+        if (exclusive) value[at] = sum;
+        sum += data.value[at] as number;
+        if (!exclusive) value[at] = sum;
+      }
+    }
+    return [{ shape: data.shape, dataType: data.dataType, value }];
+  },
+  cost: (call) => ({ macs: 0, flops: product(call.shape(0)) }),
+};
+
 /** Rules for selection, joining and repetition. */
 export const indexingRules: Record<string, OpRule> = {
   Gather: gather,
-  GatherElements: gatherElements,
-  GatherND: gatherNd,
   Slice: slice,
   Concat: concat,
   Split: split,
   Pad: pad,
   Tile: tile,
   Expand: expand,
-  ScatterND: sameAsFirst,
-  ScatterElements: sameAsFirst,
-  Scatter: sameAsFirst,
-  Trilu: sameAsFirst,
+  Trilu: trilu,
   ReverseSequence: sameAsFirst,
   TopK: topK,
-  CumSum: { ...sameAsFirst, cost: (call) => ({ macs: 0, flops: product(call.shape(0)) }) },
+  CumSum: cumSum,
 };

@@ -1,4 +1,5 @@
 import { DataType } from '../onnx/tensor-values.js';
+import { transposeValues } from './layout-values.js';
 import { type OpCall, type OpRule, ShapeError, type TensorInfo } from './rule.js';
 import { normalizeAxis, product } from './shape-math.js';
 
@@ -52,7 +53,9 @@ const transpose: OpRule = {
   infer(call) {
     const input = call.input(0);
     const perm = call.ints('perm') ?? input.shape.map((_, axis) => input.shape.length - 1 - axis);
-    return [{ shape: perm.map((axis) => input.shape[axis] as number), dataType: input.dataType }];
+    const shape = perm.map((axis) => input.shape[axis] as number);
+    if (!input.value) return [{ shape, dataType: input.dataType }];
+    return [{ shape, dataType: input.dataType, value: transposeValues(input.value, input.shape, perm) }];
   },
 };
 
