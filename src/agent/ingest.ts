@@ -3,6 +3,7 @@ import { contextFromName } from '../model/context.js';
 import type { ParsedMetric, SeriesPoint } from '../model/point.js';
 import type { RunUpdate } from '../model/run.js';
 import type { SeriesKey } from '../model/series.js';
+import { escapeControl } from '../model/text.js';
 import { createOutputParser } from '../parse/index.js';
 import type { OutputParser } from '../parse/types.js';
 import type { OutputStream, Recorder } from '../record/index.js';
@@ -115,6 +116,7 @@ export class Ingest {
     if (this.timer !== undefined) clearInterval(this.timer);
     this.parsers.stdout.end();
     this.parsers.stderr.end();
+    if (this.recorder.points === 0 || this.metrics.size === 0) this.sayNoMetrics();
     const rejected = this.rejected.summary();
     if (rejected !== undefined) this.say(rejected);
     this.recorder.updateRun(update);
@@ -161,6 +163,17 @@ export class Ingest {
     return this.readBuffer.subarray(0, done);
   }
 
+  /** No training metric was found: say once which line looked most like one, and a --pattern that reads it. */
+  private sayNoMetrics(): void {
+    if (this.metrics.size > 0) return;
+    for (const stream of ['stdout', 'stderr'] as const) {
+      const hint = this.parsers[stream].noMetricsHint();
+      if (hint === undefined) continue;
+      this.say(`no training metrics found in the job's output; its ${stream} line ${hint.line} looks like some: ${escapeControl(hint.text)}; try --pattern '${hint.pattern}'`);
+      return;
+    }
+  }
+
   private record(metric: ParsedMetric): void {
     this.recorder.point(this.keyOf(metric), metric.timestamp ?? this.arrival, metric.step, metric.epoch, metric.value);
     let summary = this.metrics.get(metric.name);
@@ -191,6 +204,7 @@ export class Ingest {
     if (key === undefined) {
       key = { name: metric.name, kind: 'training', context: metric.context ?? contextFromName(metric.name) };
       if (metric.rank !== undefined) key.rank = metric.rank;
+      if (metric.unit !== undefined) key.unit = metric.unit;
       // A log with endless distinct names must not grow this without bound.
       if (this.keys.size >= 100_000) this.keys.clear();
       this.keys.set(id, key);

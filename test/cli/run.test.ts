@@ -198,6 +198,20 @@ describe('runmeter run', () => {
     expect((await runCli(['sync', '--store', other], { home })).stdout.toString()).toMatch(/^nothing waits for /);
   });
 
+  it('says which line looked like metrics when none was found, with a --pattern that reads it', async () => {
+    const home = tempHome();
+    const script = 'for i in 1 2 3; do echo "batch=$i|lossval=0.$i"; done';
+    const first = await runCli(['run', '--no-system', '--', 'sh', '-c', script], { home });
+    const hint = /no training metrics found in the job's output; its stdout line \d+ looks like some: batch=\d\|lossval=0\.\d; try --pattern '(.*)'\n/.exec(
+      first.stderr.toString(),
+    );
+    expect(hint).not.toBeNull();
+    const second = await runCli(['run', '-q', '--no-system', '--pattern', hint?.[1] as string, '--', 'sh', '-c', script], { home });
+    expect(second.stderr.toString()).toBe('');
+    const shown = await showJson(home);
+    expect(shown.series.find((s) => s.name === 'lossval')).toMatchObject({ count: 3, last: 0.3 });
+  });
+
   it('is silent with --quiet apart from the job', async () => {
     const home = tempHome();
     const result = await runCli(['run', '--quiet', '--', node, job('print-and-exit.mjs'), '0'], { home });
