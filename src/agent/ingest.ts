@@ -169,7 +169,9 @@ export class Ingest {
     for (const stream of ['stdout', 'stderr'] as const) {
       const hint = this.parsers[stream].noMetricsHint();
       if (hint === undefined) continue;
-      this.say(`no training metrics found in the job's output; its ${stream} line ${hint.line} looks like some: ${escapeControl(hint.text)}; try --pattern '${hint.pattern}'`);
+      this.say(
+        `no training metrics found in the job's output; its ${stream} line ${hint.line} looks like some: ${escapeControl(hint.text)}; try --pattern '${hint.pattern}'`,
+      );
       return;
     }
   }

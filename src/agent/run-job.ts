@@ -1,6 +1,8 @@
 import os from 'node:os';
 import path from 'node:path';
+import { endCause } from '../model/end-cause.js';
 import { formatDuration, formatValue } from '../model/format.js';
+import { OutputTail } from '../model/output-tail.js';
 import { type NewRun, newRunId, type RunStatus } from '../model/run.js';
 import type { ParseOptions } from '../parse/types.js';
 import { type OutputStream, openSink, processIdentity, resolvedStoreSpec, runmeterHome } from '../record/index.js';
@@ -162,8 +164,11 @@ export async function runJob(options: RunJobOptions): Promise<JobResult> {
 
   const collect = youngGenerationCollector();
   let sinceCollection = 0;
+  // The output's last 32 KB, both streams (a --tty job has one): where a traceback or an OOM message is.
+  const stderrTail = new OutputTail();
   job?.onOutput((stream, chunk) => {
     (stream === 'stdout' ? stdout : stderr).write(chunk);
+    stderrTail.push(chunk);
     recorder.record(stream, chunk, Date.now());
     sinceCollection += chunk.length;
     if (sinceCollection >= COLLECT_EVERY_BYTES) {
@@ -194,6 +199,7 @@ export async function runJob(options: RunJobOptions): Promise<JobResult> {
             sampleIntervalMs: options.sampleIntervalMs ?? 1000,
             reportIntervalMs: options.reportIntervalMs ?? 5000,
             env: jobEnv,
+            startTime,
           },
           (points) => ingest.post({ type: 'points', points }),
           warn,
@@ -207,12 +213,22 @@ export async function runJob(options: RunJobOptions): Promise<JobResult> {
   const unguard = guardRecording(say, () => process.exit(exitCode), listen);
   running.detachInput();
   await waitForOutput(running, options.outputGraceMs ?? 2000);
-  await (await sampling)?.finish(endTime);
+  const seen = await (await sampling)?.finish(endTime);
 
   const status: RunStatus = ended.signal !== null || (signals.forwarded !== undefined && exitCode !== 0) ? 'killed' : exitCode === 0 ? 'succeeded' : 'failed';
   const signal = ended.signal ?? (status === 'killed' ? signals.forwarded : undefined);
   recorder.close();
-  ingest.post({ type: 'end', update: { status, exitCode, endTime, ...(signal ? { signal } : {}) } });
+  // Why it ended, in words, when the output or the system says more than the exit status (OOM, CUDA OOM, a traceback).
+  const cause = endCause({
+    exitCode: ended.exitCode ?? undefined,
+    signal: signal ?? undefined,
+    endTime,
+    stderrTail: stderrTail.text(),
+    oom: seen?.oom,
+    env: jobEnv,
+    gpuError: seen?.gpuErrors.at(-1),
+  });
+  ingest.post({ type: 'end', update: { status, exitCode, endTime, ...(signal ? { signal } : {}), ...(cause ? { cause } : {}) } });
   const slow = setTimeout(() => say('finishing the recording...'), 2000);
   const summary = await ingest.done;
   clearTimeout(slow);

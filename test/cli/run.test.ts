@@ -212,6 +212,16 @@ describe('runmeter run', () => {
     expect(shown.series.find((s) => s.name === 'lossval')).toMatchObject({ count: 3, last: 0.3 });
   });
 
+  it('records why a Python job failed: its last exception, and CUDA running out of memory', async () => {
+    const home = tempHome();
+    const failed = await runCli(['run', '-q', '--no-system', '--', '/usr/bin/python3', '-c', 'x = {}["nokey"]'], { home });
+    expect(failed.code).toBe(1);
+    expect((await showJson(home)).run.cause).toBe("KeyError: 'nokey'");
+    const oom = 'raise RuntimeError("CUDA out of memory. Tried to allocate 2.00 GiB (GPU 0; 79.10 GiB total capacity)")';
+    await runCli(['run', '-q', '--no-system', '--', '/usr/bin/python3', '-c', oom], { home });
+    expect(String((await showJson(home)).run.cause)).toMatch(/CUDA out of memory/);
+  });
+
   it('is silent with --quiet apart from the job', async () => {
     const home = tempHome();
     const result = await runCli(['run', '--quiet', '--', node, job('print-and-exit.mjs'), '0'], { home });
