@@ -16,7 +16,7 @@ describe.skipIf(postgresSkipReason !== undefined)(
       const log = path.join(realFixtures, 'logs', 'keras1_verbose1.log');
       const imported = await runCli(['import', log, '--name', 'keras', '--store', store], { home });
       expect(imported.code).toBe(0);
-      const listed = JSON.parse((await runCli(['ls', '--json', '--store', store], { home })).stdout.toString());
+      const listed = JSON.parse((await runCli(['ls', '--json', '--store', store], { home })).stdout.toString()).runs;
       expect(listed.map((r: { name: string; status: string }) => [r.name, r.status])).toEqual([['keras', 'succeeded']]);
       const shown = await runCli(['show', 'keras', '--json', '--store', store], { home });
       expect(JSON.parse(shown.stdout.toString()).series.length).toBeGreaterThan(0);
@@ -28,9 +28,9 @@ describe.skipIf(postgresSkipReason !== undefined)(
       // The URL may come from the environment too.
       const env = { RUNMETER_STORE: store };
       expect((await runCli(['gc', '--older-than', '1d', '-y'], { home, env })).code).toBe(0);
-      expect(JSON.parse((await runCli(['ls', '--json'], { home, env })).stdout.toString())).toHaveLength(1);
+      expect(JSON.parse((await runCli(['ls', '--json'], { home, env })).stdout.toString()).runs).toHaveLength(1);
       expect((await runCli(['rm', 'keras', '-y'], { home, env })).code).toBe(0);
-      expect(JSON.parse((await runCli(['ls', '--json'], { home, env })).stdout.toString())).toEqual([]);
+      expect(JSON.parse((await runCli(['ls', '--json'], { home, env })).stdout.toString()).runs).toEqual([]);
     });
 
     it('says which store it could not reach, without the password', async () => {
