@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
@@ -37,8 +38,9 @@ export function register(program: Command, context: CliContext): void {
       const store = context.store(flags.store);
       const from = flags.from?.map((dir) => path.resolve(dir));
       if (from !== undefined) {
-        const missing = from.filter((dir) => findSpools([dir]).length === 0);
-        if (missing.length > 0) throw new RunmeterError('E_NO_SPOOL', `--from: no spool of yours in ${missing.join(', ')}`);
+        // A folder that is there but empty is fine: another sync may just have added what it held.
+        const missing = from.filter((dir) => !fs.existsSync(dir));
+        if (missing.length > 0) throw new RunmeterError('E_NO_SPOOL', `--from: no such folder: ${missing.join(', ')}`);
       }
       const merged = await mergeSpools(storeSink(store), from ?? spoolBases(context.env), { all: from !== undefined });
       const lost = await store.markLostRuns(os.hostname(), isAgentAlive).catch(() => []);
