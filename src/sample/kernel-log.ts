@@ -67,6 +67,7 @@ export function readKernelLog(device = '/dev/kmsg'): string[] | undefined {
   }
   const records: string[] = [];
   const buffer = Buffer.alloc(16 * 1024);
+  let overwritten = 0;
   try {
     while (records.length < maxRecords) {
       let length: number;
@@ -74,7 +75,7 @@ export function readKernelLog(device = '/dev/kmsg'): string[] | undefined {
         length = fs.readSync(fd, buffer, 0, buffer.length, null);
       } catch (error) {
         // EPIPE: records were overwritten while reading; the next read goes on from the oldest kept. EAGAIN: the end.
-        if ((error as NodeJS.ErrnoException).code === 'EPIPE') continue;
+        if ((error as NodeJS.ErrnoException).code === 'EPIPE' && overwritten++ < maxRecords) continue;
         break;
       }
       if (length === 0) break;

@@ -170,7 +170,10 @@ export class Sampler implements SystemSampler {
   private emitReport(atMs: number): void {
     const points = toSeriesPoints(this.reports.close(atMs), Math.round(atMs + this.epochOffset), (ms) => ms + this.epochOffset);
     while (this.nextReportMs <= atMs + this.sampleMs / 2) {
-      this.nextReportMs = this.originMs + (Math.floor((this.nextReportMs - this.originMs) / this.reportMs) + 1) * this.reportMs;
+      // The next multiple of the interval after this one; the epsilon and the max keep a rounding error (k - 1e-16
+      // floored to k - 1) from giving back the same time, which looped here for ever.
+      const k = Math.floor((this.nextReportMs - this.originMs) / this.reportMs + 1e-6) + 1;
+      this.nextReportMs = Math.max(this.originMs + k * this.reportMs, this.nextReportMs + this.reportMs / 2);
     }
     if (points.length === 0) return;
     try {
