@@ -84,7 +84,16 @@ export async function startRun(options: StartRunOptions = {}): Promise<Run> {
     const added = tags.filter((tag) => !record?.tags.includes(tag));
     if (added.length > 0) recorder.addTags(added);
     record = { ...record, params: { ...record.params, ...params }, tags: [...record.tags, ...added] };
-    return new Run({ recorder, sink, record, attached: true, synchronous: options.synchronous === true, flushIntervalMs, flushPoints });
+    return new Run({
+      recorder,
+      sink,
+      location: sink.location,
+      record,
+      attached: true,
+      synchronous: options.synchronous === true,
+      flushIntervalMs,
+      flushPoints,
+    });
   }
   const id = newRunId((n) => crypto.getRandomValues(new Uint8Array(n)));
   const agentId = processIdentity(process.pid);
@@ -106,7 +115,16 @@ export async function startRun(options: StartRunOptions = {}): Promise<Run> {
   };
   const recorder = startRecorder({ sink, runId: id, run, warn, env });
   const created: RunRecord = { ...run, params, tags, status: 'running' };
-  const started = new Run({ recorder, sink, record: created, attached: false, synchronous: options.synchronous === true, flushIntervalMs, flushPoints });
+  const started = new Run({
+    recorder,
+    sink,
+    location: sink.location,
+    record: created,
+    attached: false,
+    synchronous: options.synchronous === true,
+    flushIntervalMs,
+    flushPoints,
+  });
   // The run exists in the store when startRun returns, as before, unless the store does not take writes yet.
   await Promise.race([started.flush(), new Promise((resolve) => setTimeout(resolve, ATTACH_WAIT_MS).unref())]);
   return started;

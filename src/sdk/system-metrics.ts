@@ -1,14 +1,18 @@
 import { createSystemSampler, type SystemSampler } from '../sample/index.js';
+import type { RunPoints } from './run-points.js';
 
 /** The system sampler behind logSystemMetrics, started on first use so that runs that never ask pay nothing. */
 export class SystemMetrics {
   private sampler: SystemSampler | undefined;
 
+  /** `jobPid`: the process (with its children) whose usage is the `job/...` series. */
+  constructor(private readonly jobPid: number = process.pid) {}
+
   /** The means of the machine's, this process's and the GPUs' metrics since the previous call, by series name. */
   async sinceLastCall(): Promise<Record<string, number>> {
     if (this.sampler === undefined) {
       this.sampler = createSystemSampler({
-        rootPid: process.pid,
+        rootPid: this.jobPid,
         diskPaths: [process.cwd()],
         warn: (message) => process.emitWarning(message, 'RunmeterWarning'),
       });
@@ -24,4 +28,16 @@ export class SystemMetrics {
     this.sampler = undefined;
     await sampler?.stop();
   }
+}
+
+/** Records system means (by series name) at `context` and `step`: `job/...`, `gpu/...` and `system/...` series. */
+export function recordMeans(points: RunPoints, means: Record<string, number>, context: string, step: number): Promise<void> {
+  const time = Date.now();
+  let written: Promise<void> | undefined;
+  for (const [name, value] of Object.entries(means)) {
+    const kind = name.startsWith('job/') ? 'job' : name.startsWith('gpu/') ? 'gpu' : 'system';
+    points.series(kind, name, context).push(time, step, Number.NaN, value);
+    written = points.added();
+  }
+  return written ?? Promise.resolve();
 }
