@@ -5,6 +5,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { RunUpdate } from '../model/run.js';
 import { gitState, HttpSink, isAgentAlive, mergeSpools, openSink, type PointSink, spoolBases, startRecorder } from '../record/index.js';
 import { describeMachine } from '../sample/index.js';
+import { ChannelListener, type ChannelServer } from './client-channel.js';
 import { Ingest } from './ingest.js';
 import type { FromWorker, ToWorker, WorkerConfig } from './messages.js';
 
@@ -36,6 +37,24 @@ const recorder = startRecorder({
 });
 const ingest = new Ingest(config, recorder, say);
 ingest.start();
+
+/** How long the end of a run waits for the Python client's last messages once the job has exited. */
+const CHANNEL_WAIT_MS = 2000;
+const channel = config.channel === undefined ? undefined : listenForClients(config.channel);
+
+function listenForClients(options: { socket: string; module: string }): ChannelListener | undefined {
+  const load = async (): Promise<ChannelServer> => {
+    const { agentChannel } = (await import(options.module)) as { agentChannel: (o: unknown) => ChannelServer };
+    const location = store?.location ?? (config.server?.url as string);
+    return agentChannel({ recorder, sink: store, location, record: { ...config.run, status: 'running' }, warn: say });
+  };
+  try {
+    return new ChannelListener(options.socket, load, say);
+  } catch (error) {
+    say(`the Python client's channel could not open (${(error as Error).message}); its calls are not recorded`);
+    return undefined;
+  }
+}
 
 /** What takes a moment to find out (git state, the machine and its GPUs): recorded with a batch once known. */
 const described: Promise<void> = Promise.all([
@@ -75,6 +94,7 @@ async function finish(update: RunUpdate): Promise<void> {
   let waited: NodeJS.Timeout | undefined;
   await Promise.race([described, new Promise((resolve) => (waited = setTimeout(resolve, DESCRIBE_WAIT_MS)))]);
   clearTimeout(waited);
+  await channel?.close(CHANNEL_WAIT_MS).catch((error: Error) => say(`the Python client's last messages were not recorded (${error.message})`));
   const summary = await ingest.end(update, FINAL_WRITE_MS);
   post({ type: 'done', summary });
 }

@@ -62,4 +62,6 @@ export interface WorkerConfig {
   outputInStore: boolean;
   parse: ParseOptions;
   flushMs: number;
+  /** The job's channel for the Python client: the socket to listen on, and the module (URL) that serves it. */
+  channel?: { socket: string; module: string };
 }

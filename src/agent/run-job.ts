@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { endCause } from '../model/end-cause.js';
@@ -7,6 +8,7 @@ import { type NewRun, newRunId, type RunStatus } from '../model/run.js';
 import type { ParseOptions } from '../parse/types.js';
 import { type OutputStream, openSink, processIdentity, resolvedStoreSpec, runmeterHome } from '../record/index.js';
 import { version } from '../version.js';
+import { clientChannel, type PythonClient } from './client-channel.js';
 import { IngestThread } from './ingest-thread.js';
 import { type JobProcess, JobStartError, signalExitCode, spawnWithPipes } from './job-process.js';
 import { spawnWithTerminal } from './job-terminal.js';
@@ -55,6 +57,8 @@ export interface RunJobOptions {
   stderr?: NodeJS.WritableStream;
   /** Forward SIGINT, SIGTERM and SIGHUP sent to this process (default true). */
   forwardSignals?: boolean;
+  /** The Python client: `import runmeter` works in the job, and its calls are recorded into this run (docs/python.md). */
+  pythonClient?: PythonClient;
 }
 
 /** How a job ended: one shape for success and failure. `exitCode` is what runmeter exits with. */
@@ -114,6 +118,8 @@ export async function runJob(options: RunJobOptions): Promise<JobResult> {
   const files = outputFiles(runId, (stream) => storeSink?.outputFile(runId, stream), env);
   const jobEnv: NodeJS.ProcessEnv = { ...env, RUNMETER_RUN_ID: runId, RUNMETER_STORE: storeSpec, RUNMETER_AGENT_PID: String(process.pid) };
   if (options.pythonUnbuffered !== false && env.PYTHONUNBUFFERED === undefined) jobEnv.PYTHONUNBUFFERED = '1';
+  const client = options.pythonClient === undefined ? undefined : clientChannel(options.pythonClient, env, warn);
+  if (client !== undefined) Object.assign(jobEnv, client.env);
   const run: NewRun & { id: string } = {
     id: runId,
     name,
@@ -155,6 +161,7 @@ export async function runJob(options: RunJobOptions): Promise<JobResult> {
     outputInStore: files.inStore,
     parse: options.parse ?? {},
     flushMs: 100,
+    ...(client === undefined ? {} : { channel: client.channel }),
   };
   // Said once the run exists in the store, so `runmeter ls` finds what this line names.
   const ingest = new IngestThread(workerConfig, jobEnv, warn, () => {
@@ -233,6 +240,7 @@ export async function runJob(options: RunJobOptions): Promise<JobResult> {
   const summary = await ingest.done;
   clearTimeout(slow);
   await ingest.terminate();
+  if (client !== undefined) fs.rmSync(client.dir, { recursive: true, force: true }); // the worker removes it, unless it died
   unguard();
   const result = withSpool({ runId, status, exitCode, durationMs: endTime - startTime, ...(signal ? { signal } : {}) }, summary);
   if (recorder.unrecorded > 0) warn(`${recorder.unrecorded} bytes of the job's output could not be recorded (the job's own output was not touched)`);

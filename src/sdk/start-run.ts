@@ -57,8 +57,11 @@ async function waitForRun(sink: StoreSink, id: string, agentPid: number): Promis
  * const run = await startRun({ name: 'mnist-cnn', experiment: 'mnist', params: { lr: 0.01 } });
  * run.logMetric('loss', 0.7, { context: Context.TRAINING, step: 1 });
  * await run.end();
+ *
+ * `internal.jobPid`: the process whose usage logSystemMetrics records as the job's (`runmeter record --stdio`: the
+ * client's program), instead of this one.
  */
-export async function startRun(options: StartRunOptions = {}): Promise<Run> {
+export async function startRun(options: StartRunOptions = {}, internal: { jobPid?: number } = {}): Promise<Run> {
   const env = options.env ?? process.env;
   if (options.name !== undefined) checkName('startRun', 'name', options.name);
   if (options.experiment !== undefined) checkName('startRun', 'experiment', options.experiment);
@@ -85,6 +88,7 @@ export async function startRun(options: StartRunOptions = {}): Promise<Run> {
     if (added.length > 0) recorder.addTags(added);
     record = { ...record, params: { ...record.params, ...params }, tags: [...record.tags, ...added] };
     return new Run({
+      ...internal,
       recorder,
       sink,
       location: sink.location,
@@ -116,6 +120,7 @@ export async function startRun(options: StartRunOptions = {}): Promise<Run> {
   const recorder = startRecorder({ sink, runId: id, run, warn, env });
   const created: RunRecord = { ...run, params, tags, status: 'running' };
   const started = new Run({
+    ...internal,
     recorder,
     sink,
     location: sink.location,

@@ -1,4 +1,7 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { type Command, Option } from 'commander';
+import type { PythonClient } from '../../agent/client-channel.js';
 import { defaultRunName } from '../../agent/metadata.js';
 import { runJob } from '../../agent/run-job.js';
 import { UsageError } from '../../model/errors.js';
@@ -22,6 +25,7 @@ interface RunFlags extends ParseFlags {
   outputGrace: number;
   project?: string;
   pythonUnbuffered: boolean;
+  pythonClient: boolean;
   param?: string[];
   tag?: string[];
   quiet?: boolean;
@@ -57,6 +61,7 @@ export function register(program: Command, context: CliContext): void {
     .addOption(seconds('--output-grace <seconds>', 'after the job exits, read output its children still write for this many seconds', 2, 0.01))
     .option('--project <project>', 'the project the run belongs to')
     .option('--no-python-unbuffered', 'do not set PYTHONUNBUFFERED=1 for the job')
+    .option('--no-python-client', "do not put runmeter's Python client on the job's PYTHONPATH nor open its channel (docs/python.md)")
     .option('--param <key=value>', 'record a parameter with the run (repeatable)', collect)
     .option('--tag <tag>', 'tag the run (repeatable)', collect)
     .option('-q, --quiet', "silence runmeter's own messages (the job's output is never touched)")
@@ -81,6 +86,7 @@ export function register(program: Command, context: CliContext): void {
         outputGraceMs: flags.outputGrace,
         ...(flags.project !== undefined ? { project: flags.project } : {}),
         pythonUnbuffered: flags.pythonUnbuffered,
+        ...(flags.pythonClient ? { pythonClient: pythonClient() } : {}),
         parse,
         params: keyValues('--param', flags.param),
         tags: flags.tag ?? [],
@@ -104,4 +110,16 @@ function serverOf(flags: RunFlags, env: NodeJS.ProcessEnv): { server?: { url: st
   if (!/^https?:\/\//.test(url)) throw new UsageError(`--server expects an http:// or https:// URL, got "${url}"`);
   const token = flags.token ?? (env.RUNMETER_TOKEN || undefined);
   return { server: { url, ...(token === undefined ? {} : { token }) } };
+}
+
+/** Where this installation keeps the Python client, its executable, and the module that serves the job's channel. */
+function pythonClient(): PythonClient {
+  // This file is dist/cli/commands/run.js (or src/cli/commands/run.ts under the test runner): three folders down from the root.
+  const root = fileURLToPath(new URL('../../../', import.meta.url));
+  const ext = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
+  return {
+    packageDir: path.join(root, 'python'),
+    bin: path.join(root, 'bin', 'runmeter'),
+    module: new URL(`../../sdk/channel/agent-host.${ext}`, import.meta.url).href,
+  };
 }
