@@ -37,14 +37,17 @@ export class ChannelSession {
 
   /** Takes one line of the channel; it is applied after every line before it. */
   line(text: string): void {
-    let message: ChannelMessage;
+    // Parsed now, answered in turn: the answers come in the order of the messages.
+    let message: ChannelMessage | undefined;
+    let problem: unknown;
     try {
       message = parseMessage(text);
     } catch (error) {
-      this.refuse(error);
-      return;
+      problem = error;
     }
-    this.chain = this.chain.then(() => this.apply(message)).catch((error: unknown) => this.refuse(error));
+    this.chain = this.chain
+      .then(() => (message === undefined ? this.refuse(problem) : this.apply(message)))
+      .catch((error: unknown) => this.refuse(error));
   }
 
   /** Resolves once every line taken so far is applied. */
