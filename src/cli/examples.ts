@@ -9,8 +9,8 @@ export const commandExamples: Record<string, Array<[string, string]>> = {
     ['runmeter run --tty -- python train.py', 'on a terminal, so progress bars look as without runmeter'],
     ['runmeter run --json -- python train.py 2>summary.log', 'a JSON summary as the last line of stderr'],
   ],
-  record: [['echo \'{"type":"hello","version":1,"name":"demo"}\' | runmeter record --stdio', 'what the Python client starts outside runmeter run']],
-    ['runmeter record --stdio < messages.jsonl', "record a run from the channel's messages (the Python client starts this outside runmeter run)"],
+  record: [['runmeter record --stdio < messages.jsonl', "record a run from the channel's messages (the Python client starts this outside runmeter run)"]],
+  ls: [
     ['runmeter ls', 'the newest 50 runs'],
     ['runmeter ls --status failed --filter resnet', 'failed runs whose name, command or host says resnet'],
     ['runmeter ls --all --json', 'every run, as JSON'],
