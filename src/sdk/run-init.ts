@@ -19,6 +19,8 @@ export interface RunInit {
   borrowed?: boolean;
   /** The process whose usage `logSystemMetrics` records as `job/...` (default: this process). */
   jobPid?: number;
+  /** Sample system metrics from the start, so the first `logSystemMetrics` covers the time since (the channel's runs). */
+  sampleSystem?: boolean;
   synchronous: boolean;
   flushIntervalMs: number;
   flushPoints: number;

@@ -73,6 +73,7 @@ export class Run implements ExitParticipant {
     this.attached = init.attached;
     this.storeLocation = init.location;
     this.system = new SystemMetrics(init.jobPid ?? process.pid);
+    if (init.sampleSystem === true) this.system.start();
     this.points = new RunPoints(init.recorder, init.synchronous, init.flushPoints);
     this.training = new TrainingSeries(this.points);
     this.flops = new FlopsSeries(this.points);

@@ -61,7 +61,7 @@ async function waitForRun(sink: StoreSink, id: string, agentPid: number): Promis
  * `internal.jobPid`: the process whose usage logSystemMetrics records as the job's (`runmeter record --stdio`: the
  * client's program), instead of this one.
  */
-export async function startRun(options: StartRunOptions = {}, internal: { jobPid?: number } = {}): Promise<Run> {
+export async function startRun(options: StartRunOptions = {}, internal: { jobPid?: number; sampleSystem?: boolean } = {}): Promise<Run> {
   const env = options.env ?? process.env;
   if (options.name !== undefined) checkName('startRun', 'name', options.name);
   if (options.experiment !== undefined) checkName('startRun', 'experiment', options.experiment);

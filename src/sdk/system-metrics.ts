@@ -10,6 +10,13 @@ export class SystemMetrics {
 
   /** The means of the machine's, this process's and the GPUs' metrics since the previous call, by series name. */
   async sinceLastCall(): Promise<Record<string, number>> {
+    const sampler = this.start();
+    await sampler.sampleNow();
+    return sampler.sinceLastCall();
+  }
+
+  /** Starts sampling now, so that the first call's means cover the time since (otherwise it starts on the first call). */
+  start(): SystemSampler {
     if (this.sampler === undefined) {
       this.sampler = createSystemSampler({
         rootPid: this.jobPid,
@@ -18,8 +25,7 @@ export class SystemMetrics {
       });
       this.sampler.start();
     }
-    await this.sampler.sampleNow();
-    return this.sampler.sinceLastCall();
+    return this.sampler;
   }
 
   /** Stops the sampler's timer and releases what it holds. */

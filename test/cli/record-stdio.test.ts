@@ -10,7 +10,13 @@ const points = (n: number, context: string | null = null) =>
 describe('runmeter record --stdio', () => {
   it('records a run from the messages on stdin, answers in order, and ends it as the client says', async () => {
     const home = tempHome();
-    const input = lines(hello, { type: 'points', points: points(300, 'validation') }, { type: 'flush', id: 1 }, { type: 'end', status: 'failed', id: 2 });
+    const input = lines(
+      hello,
+      { type: 'points', points: points(300, 'validation') },
+      { type: 'system', context: 'training', step: 3 },
+      { type: 'flush', id: 1 },
+      { type: 'end', status: 'failed', id: 2 },
+    );
     const result = await runCli(['record', '--stdio'], { home, input });
     expect(result.code, result.stderr.toString()).toBe(0);
     const answers = result.stdout
@@ -23,6 +29,10 @@ describe('runmeter record --stdio', () => {
     const { run, series } = await showJson(home);
     expect(run).toMatchObject({ id: answers[0].run, name: 'notebook', project: 'mnist', status: 'failed', params: { lr: 0.01 }, tags: ['nb'] });
     expect(series.find((s) => s.name === 'acc')).toMatchObject({ count: 300, context: 'validation', max: 'Infinity' });
+    // log_system_metrics: the means since the run started, of the machine and of the client's process (its pid).
+    for (const name of ['system/cpu_percent', 'system/memory_used_bytes', 'job/memory_rss_bytes']) {
+      expect(series.find((s) => s.name === name)).toMatchObject({ context: 'training', count: 1 });
+    }
   });
 
   it('ends the run as killed, with what was sent, when the client goes away without end_run', async () => {

@@ -41,6 +41,7 @@ export function agentChannel(options: AgentChannelOptions): AgentChannel {
         record: options.record,
         attached: true,
         borrowed: true,
+        sampleSystem: true,
         ...(hello.pid === undefined ? {} : { jobPid: hello.pid }),
         synchronous: false,
         flushIntervalMs: 1000,

@@ -45,9 +45,7 @@ export class ChannelSession {
     } catch (error) {
       problem = error;
     }
-    this.chain = this.chain
-      .then(() => (message === undefined ? this.refuse(problem) : this.apply(message)))
-      .catch((error: unknown) => this.refuse(error));
+    this.chain = this.chain.then(() => (message === undefined ? this.refuse(problem) : this.apply(message))).catch((error: unknown) => this.refuse(error));
   }
 
   /** Resolves once every line taken so far is applied. */

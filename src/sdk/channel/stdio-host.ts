@@ -33,7 +33,7 @@ export async function recordStdio(options: StdioOptions): Promise<void> {
           ...(options.store === undefined ? {} : { store: options.store }),
           ...(options.env === undefined ? {} : { env: options.env }),
         },
-        pid === undefined ? {} : { jobPid: pid },
+        { sampleSystem: true, ...(pid === undefined ? {} : { jobPid: pid }) },
       );
       return run;
     },
