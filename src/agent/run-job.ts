@@ -118,6 +118,9 @@ export async function runJob(options: RunJobOptions): Promise<JobResult> {
   const files = outputFiles(runId, (stream) => storeSink?.outputFile(runId, stream), env);
   const jobEnv: NodeJS.ProcessEnv = { ...env, RUNMETER_RUN_ID: runId, RUNMETER_STORE: storeSpec, RUNMETER_AGENT_PID: String(process.pid) };
   if (options.pythonUnbuffered !== false && env.PYTHONUNBUFFERED === undefined) jobEnv.PYTHONUNBUFFERED = '1';
+  // A program in the job that logs through the SDK joins this run where it is recorded: on the server, if there.
+  if (options.server !== undefined) jobEnv.RUNMETER_SERVER = options.server.url;
+  if (options.server?.token !== undefined) jobEnv.RUNMETER_TOKEN = options.server.token;
   const client = options.pythonClient === undefined ? undefined : clientChannel(options.pythonClient, env, warn);
   if (client !== undefined) Object.assign(jobEnv, client.env);
   const run: NewRun & { id: string } = {

@@ -2,7 +2,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { UsageError } from '../model/errors.js';
 import { type NewRun, newRunId, type Run as RunRecord } from '../model/run.js';
-import { currentUser, isProcessAlive, openSink, processIdentity, type StoreSink, startRecorder, storeSink } from '../record/index.js';
+import {
+  currentUser,
+  HttpSink,
+  isProcessAlive,
+  openSink,
+  type PointSink,
+  processIdentity,
+  type StoreSink,
+  startRecorder,
+  storeSink,
+} from '../record/index.js';
 import { version } from '../version.js';
 import type { StartRunOptions } from './options.js';
 import { paramsFrom } from './params.js';
@@ -72,17 +82,25 @@ export async function startRun(options: StartRunOptions = {}, internal: { jobPid
   const attachTo = options.attach !== false && env.RUNMETER_RUN_ID ? env.RUNMETER_RUN_ID : undefined;
 
   const spec = typeof options.store === 'string' ? options.store : undefined;
+  const server = serverOf(options, env);
   // Attached, the run lives where the agent records it, whatever the program asked for.
-  const sink = typeof options.store === 'object' ? storeSink(options.store) : openSink(attachTo !== undefined ? env.RUNMETER_STORE || spec : spec, env);
+  const store =
+    server !== undefined ? undefined : typeof options.store === 'object' ? storeSink(options.store) : openSink(attachTo !== undefined ? env.RUNMETER_STORE || spec : spec, env);
+  // On a server, every batch is spooled before it is sent: nothing is lost if the program dies while the server is away.
+  const sink: PointSink = store ?? new HttpSink(server?.url as string, server?.token);
+  const spoolFirst = server !== undefined;
   const warn = (message: string) => process.emitWarning(message, 'RunmeterWarning');
-  let record = attachTo === undefined ? undefined : await waitForRun(sink, attachTo, Number(env.RUNMETER_AGENT_PID));
+  let record: RunRecord | undefined;
+  if (attachTo !== undefined) {
+    record = store === undefined ? joinedOnServer(attachTo, options, env) : await waitForRun(store, attachTo, Number(env.RUNMETER_AGENT_PID));
+  }
   if (attachTo !== undefined && record === undefined) {
     // The agent could not record its run (it says so on stderr); metering must not stop the training, so record our own.
     warn(`RUNMETER_RUN_ID is ${attachTo}, but ${sink.location} has no such run; recording a new run instead`);
   }
   if (record !== undefined) {
     // Joined: params and tags are added to the agent's run by this program's own recorder.
-    const recorder = startRecorder({ sink, runId: record.id, warn, env });
+    const recorder = startRecorder({ sink, runId: record.id, warn, env, spoolFirst });
     if (Object.keys(params).length > 0) recorder.setParams(params);
     const added = tags.filter((tag) => !record?.tags.includes(tag));
     if (added.length > 0) recorder.addTags(added);
@@ -90,7 +108,7 @@ export async function startRun(options: StartRunOptions = {}, internal: { jobPid
     return new Run({
       ...internal,
       recorder,
-      sink,
+      sink: store,
       location: sink.location,
       record,
       attached: true,
@@ -117,12 +135,12 @@ export async function startRun(options: StartRunOptions = {}, internal: { jobPid
     params,
     tags,
   };
-  const recorder = startRecorder({ sink, runId: id, run, warn, env });
+  const recorder = startRecorder({ sink, runId: id, run, warn, env, spoolFirst });
   const created: RunRecord = { ...run, params, tags, status: 'running' };
   const started = new Run({
     ...internal,
     recorder,
-    sink,
+    sink: store,
     location: sink.location,
     record: created,
     attached: false,
@@ -133,4 +151,35 @@ export async function startRun(options: StartRunOptions = {}, internal: { jobPid
   // The run exists in the store when startRun returns, as before, unless the store does not take writes yet.
   await Promise.race([started.flush(), new Promise((resolve) => setTimeout(resolve, ATTACH_WAIT_MS).unref())]);
   return started;
+}
+
+/** The team server to record on: `server` (with `token`), else RUNMETER_SERVER (with RUNMETER_TOKEN) unless a store is given. */
+function serverOf(options: StartRunOptions, env: NodeJS.ProcessEnv): { url: string; token?: string } | undefined {
+  const url = options.server ?? (options.store === undefined ? env.RUNMETER_SERVER || undefined : undefined);
+  if (url === undefined) return undefined;
+  if (options.store !== undefined) throw new UsageError('startRun: give store or server, not both: a run is recorded in one place');
+  if (!/^https?:\/\//.test(url)) throw new UsageError(`startRun: expected server to be an http:// or https:// URL, got ${describe(url)}`);
+  const token = options.token ?? (env.RUNMETER_TOKEN || undefined);
+  return token === undefined ? { url } : { url, token };
+}
+
+/**
+ * The agent's run on a team server, as this program joins it: the server is not asked (it may be away; the batches
+ * wait in the spool until it is back), so the record holds what this program knows.
+ */
+function joinedOnServer(id: string, options: StartRunOptions, env: NodeJS.ProcessEnv): RunRecord {
+  return {
+    id,
+    name: options.name ?? id,
+    command: [...process.argv],
+    cwd: process.cwd(),
+    host: os.hostname(),
+    user: currentUser(env),
+    startTime: Date.now(),
+    version,
+    source: 'run',
+    params: {},
+    tags: [],
+    status: 'running',
+  };
 }

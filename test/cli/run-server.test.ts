@@ -62,6 +62,37 @@ describe('runmeter run --server', () => {
     expect((await runCli(['logs', 'last', '--store', store], { home })).stdout.toString()).toBe(printed);
   });
 
+  it("records what the job logs through the Python client's channel and the Node SDK in the run on the server", async () => {
+    const store = tempHome();
+    const token = (await runCli(['token', 'create', 'ci', '--store', store], { home: tempHome() })).stdout.toString().trim();
+    const port = await freePort();
+    await serve(store, port);
+    const url = `http://127.0.0.1:${port}`;
+    const home = tempHome();
+    const script = `${job('channel-client.mjs')} 3000 300 && ${node} ${job('sdk-log.mjs')} 200`;
+    const result = await runCli(['run', '--server', url, '--token', token, '--no-system', '--', 'sh', '-c', `${node} ${script}`], { home });
+    expect(result.code, result.stderr.toString()).toBe(0);
+    const shown = JSON.parse((await runCli(['show', 'last', '--json', '--store', store], { home })).stdout.toString());
+    expect(shown.run).toMatchObject({ status: 'succeeded', params: { lr: 0.1, from: 'sdk' }, tags: ['channel'] });
+    const count = (name: string) => shown.series.find((s: { name: string }) => s.name === name)?.count;
+    expect([count('loss'), count('sdk_loss')]).toEqual([3000, 200]);
+    const runs = JSON.parse((await runCli(['ls', '--json', '--store', store], { home })).stdout.toString()).runs;
+    expect(runs).toHaveLength(1);
+
+    // Outside runmeter run, the client's own recorder (record --stdio) records on the server too.
+    const hello = JSON.stringify({ type: 'hello', version: 1, name: 'notebook' });
+    const points = JSON.stringify({ type: 'points', points: [['acc', null, Date.now(), 1, null, 0.5]] });
+    const stdio = await runCli(['record', '--stdio'], {
+      home,
+      env: { RUNMETER_SERVER: url, RUNMETER_TOKEN: token },
+      input: `${hello}\n${points}\n{"type":"end","id":1}\n`,
+    });
+    expect(stdio.stdout.toString()).toMatch(/"type":"ended"/);
+    const notebook = JSON.parse((await runCli(['show', 'notebook', '--json', '--store', store], { home })).stdout.toString());
+    expect(notebook.run.status).toBe('succeeded');
+    expect(notebook.series.find((s: { name: string }) => s.name === 'acc')?.count).toBe(1);
+  });
+
   it('refuses --server with --store, and a URL that is not http', async () => {
     const both = await runCli(['run', '--server', 'http://127.0.0.1:1', '--store', tempHome(), '--', node, '-e', '0'], { home: tempHome() });
     expect(both.code).toBe(2);

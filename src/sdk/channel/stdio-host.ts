@@ -8,6 +8,9 @@ export interface StdioOptions {
   output: Writable;
   /** `--store`: where the run is recorded (default: $RUNMETER_STORE, else runmeter's home). */
   store?: string;
+  /** `--server`, `--token`: record on a team server instead (default: $RUNMETER_SERVER unless a store is given). */
+  server?: string;
+  token?: string;
   env?: NodeJS.ProcessEnv;
   warn: (message: string) => void;
 }
@@ -31,6 +34,8 @@ export async function recordStdio(options: StdioOptions): Promise<void> {
           ...(params === undefined ? {} : { params }),
           ...(tags === undefined ? {} : { tags }),
           ...(options.store === undefined ? {} : { store: options.store }),
+          ...(options.server === undefined ? {} : { server: options.server }),
+          ...(options.token === undefined ? {} : { token: options.token }),
           ...(options.env === undefined ? {} : { env: options.env }),
         },
         { sampleSystem: true, ...(pid === undefined ? {} : { jobPid: pid }) },
