@@ -2,17 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { UsageError } from '../model/errors.js';
 import { type NewRun, newRunId, type Run as RunRecord } from '../model/run.js';
-import {
-  currentUser,
-  HttpSink,
-  isProcessAlive,
-  openSink,
-  type PointSink,
-  processIdentity,
-  type StoreSink,
-  startRecorder,
-  storeSink,
-} from '../record/index.js';
+import { currentUser, HttpSink, isProcessAlive, openSink, type PointSink, processIdentity, type StoreSink, startRecorder, storeSink } from '../record/index.js';
 import { version } from '../version.js';
 import type { StartRunOptions } from './options.js';
 import { paramsFrom } from './params.js';
@@ -85,7 +75,11 @@ export async function startRun(options: StartRunOptions = {}, internal: { jobPid
   const server = serverOf(options, env);
   // Attached, the run lives where the agent records it, whatever the program asked for.
   const store =
-    server !== undefined ? undefined : typeof options.store === 'object' ? storeSink(options.store) : openSink(attachTo !== undefined ? env.RUNMETER_STORE || spec : spec, env);
+    server !== undefined
+      ? undefined
+      : typeof options.store === 'object'
+        ? storeSink(options.store)
+        : openSink(attachTo !== undefined ? env.RUNMETER_STORE || spec : spec, env);
   // On a server, every batch is spooled before it is sent: nothing is lost if the program dies while the server is away.
   const sink: PointSink = store ?? new HttpSink(server?.url as string, server?.token);
   const spoolFirst = server !== undefined;
