@@ -37,6 +37,7 @@ export class Ingest {
   private arrival = 0;
   private lastBeat = 0;
   private timer: NodeJS.Timeout | undefined;
+  private heartbeat: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly config: WorkerConfig,
@@ -49,9 +50,19 @@ export class Ingest {
     this.parsers = { stdout: parserFor('stdout'), stderr: parserFor('stderr') };
   }
 
-  /** Cuts a batch every `flushMs` from now on. */
+  /** From now on, cuts a batch `flushMs` after something arrives, and beats every few seconds while nothing does. */
   start(): void {
-    this.timer = setInterval(() => this.flush(), this.config.flushMs);
+    this.heartbeat = setInterval(() => this.flush(), HEARTBEAT_MS);
+    this.soon(); // the run itself: in the store within flushMs
+  }
+
+  /** Cuts a batch `flushMs` from now, unless one is due already: an idle job wakes this thread only for the heartbeat. */
+  private soon(): void {
+    if (this.timer !== undefined || this.heartbeat === undefined) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.flush();
+    }, this.config.flushMs);
   }
 
   /** The job's output: parsed, and indexed (with its bytes when the sink does not have them). */
@@ -89,22 +100,26 @@ export class Ingest {
       i = j;
     }
     if (this.recorder.pending >= FLUSH_POINTS) this.flush();
+    else this.soon();
   }
 
   /** System samples (and other points made on the main thread). */
   points(points: readonly SeriesPoint[]): void {
     for (const p of points) this.recorder.point(p.series, p.time, p.step, p.epoch, p.value);
+    this.soon();
   }
 
   /** Changes to the run that go with the next batch (git state, the machine's description). */
   updateRun(update: RunUpdate): void {
     this.recorder.updateRun(update);
+    this.soon();
   }
 
   /** Cuts a batch of what is pending, if anything is. */
   flush(): Promise<void> {
     const now = Date.now();
-    if (now - this.lastBeat >= HEARTBEAT_MS) {
+    // A little under the period, so the heartbeat timer's own jitter never skips a beat.
+    if (now - this.lastBeat >= HEARTBEAT_MS - 100) {
       this.lastBeat = now;
       this.recorder.beat(now);
     }
@@ -113,7 +128,9 @@ export class Ingest {
 
   /** The job is over: parses what the streams still hold, records how the run ended, and waits until it is stored (or spooled). */
   async end(update: RunUpdate, waitMs: number): Promise<RecordingSummary> {
-    if (this.timer !== undefined) clearInterval(this.timer);
+    clearTimeout(this.timer);
+    clearInterval(this.heartbeat);
+    this.timer = this.heartbeat = undefined;
     this.parsers.stdout.end();
     this.parsers.stderr.end();
     if (this.recorder.points === 0 || this.metrics.size === 0) this.sayNoMetrics();
