@@ -133,7 +133,7 @@ def log_metric(key: str, value: float, context: Optional[Any] = None, step: Opti
         key = _checks.name("log_metric", "key", key)
     if value.__class__ is not float and value.__class__ is not int:
         value = _checks.number("log_metric", "value", value)
-    if context is not None and context.__class__ is not str:
+    if context is not None and (context.__class__ is not str or not context):
         context = _checks.context("log_metric", context)
     if step is not None and (step.__class__ is not int or step < 0):
         step = _checks.place("log_metric", "step", step)

@@ -64,7 +64,7 @@ def log_model(model: Any, name: str, context: Any = None) -> None:
     if _models.is_torch_module(model):
         path = _models.saved_torch_model(model, name)
         client.message({"type": "params", "params": {f"model/{name}/parameters": _models.parameter_count(model)}})
-        client.message({"type": "artifact", "kind": "artifact", "path": path, "name": name, "context": where})
+        client.message({"type": "artifact", "kind": "model", "path": path, "name": name, "context": where})
         return
     if not isinstance(model, (str, os.PathLike)):
         raise TypeError(f"log_model: expected a torch.nn.Module or a model file path, got {_checks.shown(model)}")
