@@ -71,6 +71,20 @@ describe.skipIf(!hasPython)('the Python client (skipped: no python3 >= 3.9)', ()
     expect(runs.map((run) => (run.params as { lr: number }).lr).sort()).toEqual([0.001, 0.01, 0.1]);
   });
 
+  it('the framework hooks record the numbers of a framework’s logs, each in the context its name implies', async () => {
+    const home = tempHome();
+    const result = await runPython([fixture('framework_logs.py')], clientEnv(home));
+    expect(result.code, result.stderr.toString()).toBe(0);
+    const series = (await showJson(home)).series as Series[];
+    expect(series.map((s) => [s.name, s.context, s.last]).sort()).toEqual([
+      ['eval_f1', 'evaluation', 2],
+      ['learning_rate', 'training', 0.001],
+      ['loss', 'training', 0.5],
+      ['val/acc', 'validation', 0.75],
+      ['val_loss', 'validation', 0.4],
+    ]);
+  });
+
   it('raises at the call site for bad arguments, naming the call and the argument', async () => {
     const home = tempHome();
     const result = await runPython([fixture('bad_args.py')], clientEnv(home));
