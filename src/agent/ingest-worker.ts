@@ -63,7 +63,10 @@ const described: Promise<void> = Promise.all([
 ]).then(([git, system]) => {
   const update: RunUpdate = {};
   if (git) Object.assign(update, { gitCommit: git.commit, gitDirty: git.dirty });
-  if (system) update.system = system;
+  if (system) {
+    update.system = system;
+    ingest.onGpus(system.gpus[0]?.name, system.gpus.length);
+  }
   if (Object.keys(update).length > 0) ingest.updateRun(update);
 });
 

@@ -8,6 +8,7 @@ import { createOutputParser } from '../parse/index.js';
 import type { OutputParser } from '../parse/types.js';
 import type { OutputStream, Recorder } from '../record/index.js';
 import type { OutputEntry, RecordingSummary, WorkerConfig } from './messages.js';
+import { StepFlops } from './step-flops.js';
 import { RejectedLines } from './warnings.js';
 
 type MetricSummary = RecordingSummary['metrics'][number];
@@ -38,6 +39,8 @@ export class Ingest {
   private lastBeat = 0;
   private timer: NodeJS.Timeout | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
+  /** FLOPs per printed step, when `run --model` counted the model. */
+  private readonly stepFlops: StepFlops | undefined;
 
   constructor(
     private readonly config: WorkerConfig,
@@ -48,6 +51,14 @@ export class Ingest {
     const parserFor = (stream: OutputStream) =>
       createOutputParser({ metric: (metric) => this.record(metric), warning: (w) => this.rejected.add(stream, w.line, w.message) }, config.parse);
     this.parsers = { stdout: parserFor('stdout'), stderr: parserFor('stderr') };
+    if (config.model !== undefined) {
+      this.stepFlops = new StepFlops(config.model, (key, time, step, value) => this.recorder.point(key, time, step, undefined, value));
+    }
+  }
+
+  /** The machine's GPUs, once described: the name and count MFU is computed against. */
+  onGpus(name: string | undefined, count: number): void {
+    this.stepFlops?.onGpus(name, count);
   }
 
   /** From now on, cuts a batch `flushMs` after something arrives, and beats every few seconds while nothing does. */
@@ -194,7 +205,10 @@ export class Ingest {
   }
 
   private record(metric: ParsedMetric): void {
-    this.recorder.point(this.keyOf(metric), metric.timestamp ?? this.arrival, metric.step, metric.epoch, metric.value);
+    const key = this.keyOf(metric);
+    const time = metric.timestamp ?? this.arrival;
+    this.recorder.point(key, time, metric.step, metric.epoch, metric.value);
+    if (this.stepFlops !== undefined && metric.step !== undefined && key.context === 'training') this.stepFlops.step(metric.step, time);
     let summary = this.metrics.get(metric.name);
     if (summary === undefined) {
       if (this.metrics.size >= MAX_SUMMARIES) return;

@@ -2,6 +2,7 @@ import type { SeriesPoint } from '../model/point.js';
 import type { NewRun, RunUpdate } from '../model/run.js';
 import type { ParseOptions } from '../parse/types.js';
 import type { OutputStream } from '../record/index.js';
+import type { RunModel } from './step-flops.js';
 
 /**
  * Bytes of one output stream that arrived at `time`, at `offset` of the stream. They are in the stream's output file
@@ -62,6 +63,8 @@ export interface WorkerConfig {
   outputInStore: boolean;
   parse: ParseOptions;
   flushMs: number;
+  /** The model `run --model` counted: FLOPs per printed step, achieved TFLOP/s and MFU. */
+  model?: RunModel;
   /** The job's channel for the Python client: the socket to listen on, and the module (URL) that serves it. */
   channel?: { socket: string; module: string };
 }

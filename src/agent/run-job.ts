@@ -16,6 +16,7 @@ import type { RecordingSummary, WorkerConfig } from './messages.js';
 import { currentUser, defaultRunName } from './metadata.js';
 import { OutputRecorder } from './output-recorder.js';
 import { guardRecording, SignalForwarder } from './signals.js';
+import type { RunModel } from './step-flops.js';
 import { startSampling } from './system-sampling.js';
 import { youngGenerationCollector } from './young-gc.js';
 
@@ -57,6 +58,8 @@ export interface RunJobOptions {
   stderr?: NodeJS.WritableStream;
   /** Forward SIGINT, SIGTERM and SIGHUP sent to this process (default true). */
   forwardSignals?: boolean;
+  /** `--model`: the model counted at start, whose FLOPs are recorded per printed step with achieved TFLOP/s and MFU. */
+  model?: RunModel;
   /** The Python client: `import runmeter` works in the job, and its calls are recorded into this run (docs/python.md). */
   pythonClient?: PythonClient;
 }
@@ -165,6 +168,7 @@ export async function runJob(options: RunJobOptions): Promise<JobResult> {
     parse: options.parse ?? {},
     flushMs: 100,
     ...(client === undefined ? {} : { channel: client.channel }),
+    ...(options.model === undefined ? {} : { model: options.model }),
   };
   // Said once the run exists in the store, so `runmeter ls` finds what this line names.
   const ingest = new IngestThread(workerConfig, jobEnv, warn, () => {

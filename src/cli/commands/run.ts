@@ -7,11 +7,12 @@ import { runJob } from '../../agent/run-job.js';
 import { UsageError } from '../../model/errors.js';
 import { jsonText } from '../../model/json-shape.js';
 import type { CliContext } from '../context.js';
-import { collect, keyValues, secondsOption } from '../options.js';
+import { collect, integerOption, keyValues, secondsOption } from '../options.js';
 import { addParseFlags, type ParseFlags, parseOptionsFromFlags } from '../parse-flags.js';
+import { countRunModel, type ModelFlags } from '../run-model.js';
 import { lineAwareStream, runSummaryJson } from '../run-summary.js';
 
-interface RunFlags extends ParseFlags {
+interface RunFlags extends ParseFlags, ModelFlags {
   name?: string;
   store?: string;
   server?: string;
@@ -64,6 +65,11 @@ export function register(program: Command, context: CliContext): void {
     .option('--no-python-client', "do not put runmeter's Python client on the job's PYTHONPATH nor open its channel (docs/python.md)")
     .option('--param <key=value>', 'record a parameter with the run (repeatable)', collect)
     .option('--tag <tag>', 'tag the run (repeatable)', collect)
+    .option('--model <file>', 'count this model (ONNX or TF.js) at start: FLOPs per printed step, achieved TFLOP/s and MFU (docs/flops.md)')
+    .option('--batch-size <n>', 'the batch size --model is counted at (default 1)', integerOption('--batch-size'))
+    .option('--input <name=dims>', "dims of one of --model's inputs, e.g. input_ids=8x128 (repeatable)", collect)
+    .option('--model-label <label>', "the label of --model's series, flops/<label>/batch (default: the file's name)")
+    .option('--dtype <type>', "the data type the job computes in, for MFU against the GPU's peak", 'bf16')
     .option('-q, --quiet', "silence runmeter's own messages (the job's output is never touched)")
     .option('--json', "instead of runmeter's messages, one JSON summary as the last line of stderr (docs/json.md)");
   addParseFlags(command)
@@ -71,6 +77,9 @@ export function register(program: Command, context: CliContext): void {
     .action(async (command: string[], flags: RunFlags) => {
       const parse = parseOptionsFromFlags(flags, process.cwd());
       const stderr = lineAwareStream(context.stderr);
+      const counted = countRunModel(flags, (message) => {
+        if (flags.quiet !== true && flags.json !== true) stderr.stream.write(`runmeter: warning: ${message}\n`);
+      });
       const result = await runJob({
         command,
         ...(flags.name !== undefined ? { name: flags.name } : {}),
@@ -88,7 +97,8 @@ export function register(program: Command, context: CliContext): void {
         pythonUnbuffered: flags.pythonUnbuffered,
         ...(flags.pythonClient ? { pythonClient: pythonClient() } : {}),
         parse,
-        params: keyValues('--param', flags.param),
+        params: { ...counted?.params, ...keyValues('--param', flags.param) },
+        ...(counted === undefined ? {} : { model: counted.model }),
         tags: flags.tag ?? [],
         quiet: flags.quiet === true || flags.json === true,
         stdout: context.stdout,
