@@ -84,6 +84,13 @@ export function placeSeries(key: SeriesKey): ChartPlacement {
     const label = context !== implied ? `${key.name} (${context})` : key.name;
     return { key: `training:${base}`, title: base, unit: '', section: 'training', order: 0, label: withRank(label, key) };
   }
+  // Model FLOPs utilization goes on the GPU utilization chart, so a GPU "95% busy" at 20% MFU shows as such.
+  if (key.name === 'perf/mfu_percent') {
+    return { key: 'system:GPU utilization', title: 'GPU utilization', unit: 'percent', section: 'system', order: 30, label: withRank('MFU', key) };
+  }
+  if (key.name === 'perf/achieved_tflops') {
+    return { key: 'system:Achieved TFLOP/s', title: 'Achieved TFLOP/s', unit: '', section: 'system', order: 29, label: withRank('achieved', key) };
+  }
   if (key.kind === 'flops') {
     // The SDK writes `flops/<label>/batch` (per call) and `flops/<label>/batch_total` (running total); epochs likewise.
     const match = /^flops\/(.+)\/(batch|epoch)(_total)?$/.exec(key.name);

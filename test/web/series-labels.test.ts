@@ -38,3 +38,14 @@ describe('legend labels on the run page', () => {
     }
   });
 });
+
+describe('FLOPs throughput on the run page', () => {
+  it('draws MFU on the GPU utilization chart, and achieved TFLOP/s beside it in the system section', () => {
+    const gpu = placeSeries({ name: 'gpu/0/utilization_percent', kind: 'gpu' });
+    const mfu = placeSeries({ name: 'perf/mfu_percent', kind: 'flops', context: 'training' });
+    const achieved = placeSeries({ name: 'perf/achieved_tflops', kind: 'flops', context: 'training' });
+    expect(mfu).toMatchObject({ key: gpu.key, section: 'system', unit: 'percent', label: 'MFU' });
+    expect(achieved).toMatchObject({ section: 'system', title: 'Achieved TFLOP/s' });
+    expect(achieved.order).toBeLessThan(gpu.order);
+  });
+});
