@@ -63,7 +63,7 @@ class Run:
 
 
 def _hello(name: Optional[str], params: Optional[Mapping[str, Any]], tags: Optional[Iterable[str]], experiment: Optional[str]) -> Dict[str, Any]:
-    hello: Dict[str, Any] = {"type": "hello", "version": 1, "pid": os.getpid()}
+    hello: Dict[str, Any] = {"type": "hello", "version": 1, "pid": os.getpid(), "argv": [sys.executable, *sys.argv], "cwd": os.getcwd()}
     if name is not None:
         hello["name"] = _checks.name("start_run", "name", name)
     else:

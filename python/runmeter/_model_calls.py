@@ -16,6 +16,10 @@ def _flops(call: str, per: str, label: str, model: Any, example: Any, size: int,
     client = _current(call)
     path = _models.model_file(call, model, example)
     if path is None:
+        # Recorded with the run, so whoever reads it later sees why its FLOPs are missing.
+        for problem in _models.failed:
+            client.message({"type": "params", "params": {f"flops/{label}/problem": problem}})
+        _models.failed.clear()
         return
     message = {"type": "flops", "label": label, "per": per, "context": where, "step": at, "model": path, "training": training}
     message["batch" if per == "batch" else "dataset"] = size

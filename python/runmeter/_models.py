@@ -12,6 +12,8 @@ _folder: Optional[str] = None
 # A torch model exported once per input shape (without the batch dim): id(model), shape, dtype -> the ONNX file.
 _exports: Dict[Tuple[int, Tuple[int, ...], str], str] = {}
 _warned: set = set()
+# Why exports failed, for the caller to record with the run (taken, then cleared).
+failed: list = []
 
 
 def private_folder() -> str:
@@ -57,10 +59,12 @@ def export_torch(call: str, model: Any, example: Any) -> Optional[str]:
         finally:
             model.train(was_training)
     except Exception as error:
-        reason = f"{call}: the model could not be exported to ONNX to count its FLOPs ({type(error).__name__}: {error}); nothing is recorded for it"
+        problem = f"{type(error).__name__}: {error}"
+        reason = f"{call}: the model could not be exported to ONNX to count its FLOPs ({problem}); its FLOPs are not recorded"
         if reason not in _warned:
             _warned.add(reason)
             warn(reason)
+            failed.append(problem)
         return None
     _exports[key] = path
     return path

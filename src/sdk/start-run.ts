@@ -25,6 +25,17 @@ function checkTags(tags: unknown): string[] {
   return tags as string[];
 }
 
+/** What runmeter's own hosts of a run (`runmeter record --stdio`) tell startRun about the program it records for. */
+export interface StartInternals {
+  /** The process whose usage logSystemMetrics records as the job's. */
+  jobPid?: number;
+  /** Sample system metrics from the start. */
+  sampleSystem?: boolean;
+  /** The program's command line and working directory, recorded as the run's. */
+  command?: string[];
+  cwd?: string;
+}
+
 /** How long a program started by `runmeter run` waits for the agent to create its run (the agent does it beside the job). */
 const ATTACH_WAIT_MS = 5000;
 
@@ -61,7 +72,7 @@ async function waitForRun(sink: StoreSink, id: string, agentPid: number): Promis
  * `internal.jobPid`: the process whose usage logSystemMetrics records as the job's (`runmeter record --stdio`: the
  * client's program), instead of this one.
  */
-export async function startRun(options: StartRunOptions = {}, internal: { jobPid?: number; sampleSystem?: boolean } = {}): Promise<Run> {
+export async function startRun(options: StartRunOptions = {}, internal: StartInternals = {}): Promise<Run> {
   const env = options.env ?? process.env;
   if (options.name !== undefined) checkName('startRun', 'name', options.name);
   if (options.experiment !== undefined) checkName('startRun', 'experiment', options.experiment);
@@ -100,7 +111,7 @@ export async function startRun(options: StartRunOptions = {}, internal: { jobPid
     if (added.length > 0) recorder.addTags(added);
     record = { ...record, params: { ...record.params, ...params }, tags: [...record.tags, ...added] };
     return new Run({
-      ...internal,
+      ...runInternals(internal),
       recorder,
       sink: store,
       location: sink.location,
@@ -117,8 +128,8 @@ export async function startRun(options: StartRunOptions = {}, internal: { jobPid
     id,
     name: options.name ?? options.experiment ?? path.basename(process.argv[1] ?? 'node').replace(/\.[cm]?[jt]s$/, ''),
     ...(options.experiment === undefined ? {} : { project: options.experiment }),
-    command: [...process.argv],
-    cwd: process.cwd(),
+    command: internal.command ?? [...process.argv],
+    cwd: internal.cwd ?? process.cwd(),
     host: os.hostname(),
     user: currentUser(env),
     startTime: Date.now(),
@@ -132,7 +143,7 @@ export async function startRun(options: StartRunOptions = {}, internal: { jobPid
   const recorder = startRecorder({ sink, runId: id, run, warn, env, spoolFirst });
   const created: RunRecord = { ...run, params, tags, status: 'running' };
   const started = new Run({
-    ...internal,
+    ...runInternals(internal),
     recorder,
     sink: store,
     location: sink.location,
@@ -176,4 +187,9 @@ function joinedOnServer(id: string, options: StartRunOptions, env: NodeJS.Proces
     tags: [],
     status: 'running',
   };
+}
+
+/** The internals the Run itself takes. */
+function runInternals(internal: StartInternals): { jobPid?: number; sampleSystem?: boolean } {
+  return { ...(internal.jobPid === undefined ? {} : { jobPid: internal.jobPid }), ...(internal.sampleSystem ? { sampleSystem: true } : {}) };
 }

@@ -1,9 +1,10 @@
 // The Python client (python/runmeter) with real CPython, inside `runmeter run` (over the job's channel) and outside it
 // (through `runmeter record --stdio`): every point it logs is stored once, with its params, contexts and system metrics.
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { lsJson, runCli, showJson, startCli, tempHome, waitFor } from '../helpers/cli.js';
+import { lsJson, root, runCli, showJson, startCli, tempHome, waitFor } from '../helpers/cli.js';
 import { clientEnv, fixture, hasPython, python, runPython, startPython } from './helpers.js';
 
 type Series = { name: string; context?: string; count: number; last?: unknown; max?: unknown };
@@ -49,7 +50,12 @@ describe.skipIf(!hasPython)('the Python client (skipped: no python3 >= 3.9)', ()
     expect(result.code, result.stderr.toString()).toBe(0);
     expect(JSON.parse(result.stdout.toString())).toMatchObject({ logged: 3000, flushed: true });
     const { run, series } = await showJson(home);
-    expect(run).toMatchObject({ name: 'outside', status: 'succeeded', source: 'sdk' });
+    expect(run).toMatchObject({
+      name: 'outside',
+      status: 'succeeded',
+      source: 'sdk',
+      command: [python, fixture('log_points.py'), '3000', '--name', 'outside'],
+    });
     expectLogPoints(run, series as Series[], 3000);
 
     const failed = await runPython([fixture('log_points.py'), '10', '--name', 'exit-3', '--exit', '3'], clientEnv(home));
@@ -60,6 +66,23 @@ describe.skipIf(!hasPython)('the Python client (skipped: no python3 >= 3.9)', ()
     expect(none.code).toBe(1);
     expect(none.stderr.toString()).toContain('RuntimeError: log_metric: no run; call runmeter.start_run() first');
   });
+
+  it.skipIf(spawnSync(python, ['-m', 'pip', '--version'], { stdio: 'ignore' }).status !== 0)(
+    'pip installs the package, and a program using the installed copy records its run (skipped: no pip)',
+    async () => {
+      const home = tempHome();
+      // From a copy, so the build leaves nothing in the checkout; without build isolation, as these machines are offline.
+      const source = path.join(home, 'source');
+      fs.cpSync(path.join(root, 'python'), source, { recursive: true });
+      const target = path.join(home, 'site');
+      const pip = spawnSync(python, ['-m', 'pip', 'install', '--quiet', '--no-build-isolation', '--no-deps', '--target', target, source], { encoding: 'utf8' });
+      expect(pip.status, pip.stderr).toBe(0);
+      expect(fs.existsSync(path.join(target, 'runmeter', 'py.typed'))).toBe(true);
+      const result = await runPython([fixture('log_points.py'), '100', '--name', 'installed'], clientEnv(home, { PYTHONPATH: target }));
+      expect(result.code, result.stderr.toString()).toBe(0);
+      expect((await showJson(home, 'installed')).series.find((s) => s.name === 'loss')?.count).toBe(100);
+    },
+  );
 
   it('tells the runs of a sweep apart by their params', async () => {
     const home = tempHome();

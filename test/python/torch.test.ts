@@ -43,4 +43,22 @@ describe.skipIf(!hasTorch)('FLOPs of a live torch model (skipped: /usr/bin/pytho
     expect(again.run).toMatchObject({ name: 'cnn-flops', status: 'succeeded' });
     expectCnnFlops(again.series as Series[], perBatch, perSample);
   });
+
+  it('a model that cannot be exported is said once and recorded with the reason; the training goes on', async () => {
+    const home = tempHome();
+    const result = await runPython([fixture('unexportable.py')], clientEnv(home));
+    expect(result.code, result.stderr.toString()).toBe(0);
+    const said = result.stderr
+      .toString()
+      .split('\n')
+      .filter((line) => line.startsWith('runmeter:'));
+    expect(said).toEqual([
+      expect.stringMatching(
+        /^runmeter: log_flops_per_batch: the model could not be exported to ONNX to count its FLOPs \(UnsupportedOperatorError: .*fft.*\); its FLOPs are not recorded$/,
+      ),
+    ]);
+    const { run, series } = await showJson(home);
+    expect((run.params as Record<string, string>)['flops/odd/problem']).toMatch(/^UnsupportedOperatorError: .*fft/);
+    expect((series as Series[]).map((s) => [s.name, s.count])).toEqual([['loss', 3]]);
+  });
 });

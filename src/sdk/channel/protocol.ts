@@ -11,7 +11,18 @@ export const CHANNEL_VERSION = 1;
 export type WirePoint = [string, string | null, number, number | null, number | null, number | string];
 
 export type ChannelMessage =
-  | { type: 'hello'; version: number; pid?: number; name?: string; experiment?: string; params?: Record<string, unknown>; tags?: string[] }
+  | {
+      type: 'hello';
+      version: number;
+      pid?: number;
+      name?: string;
+      experiment?: string;
+      params?: Record<string, unknown>;
+      tags?: string[];
+      /** The client program's command line and directory, recorded as the run's when it records a run of its own. */
+      argv?: string[];
+      cwd?: string;
+    }
   | { type: 'points'; points: WirePoint[] }
   | { type: 'params'; params: Record<string, unknown> }
   | { type: 'system'; context: string; step?: number }
@@ -91,6 +102,10 @@ export function parseMessage(line: string): ChannelMessage {
       if (tags !== undefined && tags !== null && (!Array.isArray(tags) || tags.some((tag) => typeof tag !== 'string' || tag === ''))) {
         fail(type, 'tags', 'an array of non-empty strings', tags);
       }
+      const argv = f.argv;
+      if (argv !== undefined && argv !== null && (!Array.isArray(argv) || argv.some((arg) => typeof arg !== 'string'))) {
+        fail(type, 'argv', 'an array of strings', argv);
+      }
       return defined({
         type,
         version,
@@ -99,6 +114,8 @@ export function parseMessage(line: string): ChannelMessage {
         experiment: text(type, f, 'experiment', true),
         params: object(type, f, 'params'),
         tags: (tags ?? undefined) as string[] | undefined,
+        argv: (argv ?? undefined) as string[] | undefined,
+        cwd: text(type, f, 'cwd', true),
       });
     }
     case 'points': {

@@ -26,7 +26,7 @@ export async function recordStdio(options: StdioOptions): Promise<void> {
   const host: ChannelHost = {
     async open(hello) {
       if (run !== undefined) return run;
-      const { name, experiment, params, tags, pid } = hello;
+      const { name, experiment, params, tags, pid, argv, cwd } = hello;
       run = await startRun(
         {
           name: name ?? experiment ?? 'python',
@@ -38,7 +38,12 @@ export async function recordStdio(options: StdioOptions): Promise<void> {
           ...(options.token === undefined ? {} : { token: options.token }),
           ...(options.env === undefined ? {} : { env: options.env }),
         },
-        { sampleSystem: true, ...(pid === undefined ? {} : { jobPid: pid }) },
+        {
+          sampleSystem: true,
+          ...(pid === undefined ? {} : { jobPid: pid }),
+          ...(argv === undefined ? {} : { command: argv }),
+          ...(cwd === undefined ? {} : { cwd }),
+        },
       );
       return run;
     },
