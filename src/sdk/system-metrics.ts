@@ -1,9 +1,13 @@
 import { createSystemSampler, type SystemSampler } from '../sample/index.js';
 import type { RunPoints } from './run-points.js';
 
+/** The shortest window whose means are measured: CPU time advances in 10 ms ticks, and readings take a few ms. */
+const MIN_WINDOW_MS = 250;
+
 /** The system sampler behind logSystemMetrics, started on first use so that runs that never ask pay nothing. */
 export class SystemMetrics {
   private sampler: SystemSampler | undefined;
+  private last: { means: Record<string, number>; atMs: number } | undefined;
 
   /** `jobPid`: the process (with its children) whose usage is the `job/...` series. */
   constructor(private readonly jobPid: number = process.pid) {}
@@ -11,8 +15,12 @@ export class SystemMetrics {
   /** The means of the machine's, this process's and the GPUs' metrics since the previous call, by series name. */
   async sinceLastCall(): Promise<Record<string, number>> {
     const sampler = this.start();
-    await sampler.sampleNow();
-    return sampler.sinceLastCall();
+    // A window of a few ms holds no CPU tick to measure (0%, or no value at all): a call that soon after the last one
+    // gets the last window's means again, until enough time has passed to measure a new one.
+    if (this.last !== undefined && performance.now() - this.last.atMs < MIN_WINDOW_MS) return this.last.means;
+    const means = await sampler.sinceLastCall();
+    this.last = { means, atMs: performance.now() };
+    return means;
   }
 
   /** Starts sampling now, so that the first call's means cover the time since (otherwise it starts on the first call). */
