@@ -1,4 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { jobsDir, runCli, startCli, tempHome, waitFor } from '../helpers/cli.js';
@@ -62,7 +63,7 @@ describe('runmeter run --server', () => {
     expect((await runCli(['logs', 'last', '--store', store], { home })).stdout.toString()).toBe(printed);
   });
 
-  it("records what the job logs through the Python client's channel and the Node SDK in the run on the server", async () => {
+  it("records what the job logs through the Python client's channel and the Node SDK in the run on the server, and record --stdio and import record there too", async () => {
     const store = tempHome();
     const token = (await runCli(['token', 'create', 'ci', '--store', store], { home: tempHome() })).stdout.toString().trim();
     const port = await freePort();
@@ -91,6 +92,15 @@ describe('runmeter run --server', () => {
     const notebook = JSON.parse((await runCli(['show', 'notebook', '--json', '--store', store], { home })).stdout.toString());
     expect(notebook.run.status).toBe('succeeded');
     expect(notebook.series.find((s: { name: string }) => s.name === 'acc')?.count).toBe(1);
+
+    // runmeter import too: the log's points and its bytes, on the server.
+    const log = path.join(home, 'old.log');
+    fs.writeFileSync(log, printed);
+    const imported = await runCli(['import', log], { home, env: { RUNMETER_SERVER: url, RUNMETER_TOKEN: token } });
+    expect(imported.stdout.toString(), imported.stderr.toString()).toMatch(/^imported .*old\.log as run \S+ \(old\.log\): 3 points in 2 series/);
+    const old = JSON.parse((await runCli(['show', 'old.log', '--json', '--store', store], { home })).stdout.toString());
+    expect(old.run).toMatchObject({ status: 'succeeded', source: 'import' });
+    expect((await runCli(['logs', 'old.log', '--store', store], { home })).stdout.toString()).toBe(printed);
   });
 
   it('refuses --server with --store, and a URL that is not http', async () => {

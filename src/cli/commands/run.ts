@@ -4,11 +4,11 @@ import { type Command, Option } from 'commander';
 import type { PythonClient } from '../../agent/client-channel.js';
 import { defaultRunName } from '../../agent/metadata.js';
 import { runJob } from '../../agent/run-job.js';
-import { UsageError } from '../../model/errors.js';
 import { jsonText } from '../../model/json-shape.js';
 import type { CliContext } from '../context.js';
 import { collect, integerOption, keyValues, secondsOption } from '../options.js';
 import { addParseFlags, type ParseFlags, parseOptionsFromFlags } from '../parse-flags.js';
+import { recordingServer } from '../recording-server.js';
 import { countRunModel, type ModelFlags } from '../run-model.js';
 import { lineAwareStream, runSummaryJson } from '../run-summary.js';
 
@@ -84,7 +84,7 @@ export function register(program: Command, context: CliContext): void {
         command,
         ...(flags.name !== undefined ? { name: flags.name } : {}),
         ...(flags.store !== undefined ? { store: flags.store } : {}),
-        ...serverOf(flags, context.env),
+        ...withServer(recordingServer(flags, context.env)),
         env: context.env,
         reportIntervalMs: flags.interval,
         sampleIntervalMs: flags.sampleInterval,
@@ -112,16 +112,6 @@ export function register(program: Command, context: CliContext): void {
     });
 }
 
-/** The server to record on: --server, else $RUNMETER_SERVER when no --store is given; its token from --token or $RUNMETER_TOKEN. */
-function serverOf(flags: RunFlags, env: NodeJS.ProcessEnv): { server?: { url: string; token?: string } } {
-  if (flags.server !== undefined && flags.store !== undefined) throw new UsageError('--server and --store exclude each other: a run is recorded in one place');
-  const url = flags.server ?? (flags.store === undefined ? env.RUNMETER_SERVER || undefined : undefined);
-  if (url === undefined) return {};
-  if (!/^https?:\/\//.test(url)) throw new UsageError(`--server expects an http:// or https:// URL, got "${url}"`);
-  const token = flags.token ?? (env.RUNMETER_TOKEN || undefined);
-  return { server: { url, ...(token === undefined ? {} : { token }) } };
-}
-
 /** Where this installation keeps the Python client, its executable, and the module that serves the job's channel. */
 function pythonClient(): PythonClient {
   // This file is dist/cli/commands/run.js (or src/cli/commands/run.ts under the test runner): three folders down from the root.
@@ -132,4 +122,8 @@ function pythonClient(): PythonClient {
     bin: path.join(root, 'bin', 'runmeter'),
     module: new URL(`../../sdk/channel/agent-host.${ext}`, import.meta.url).href,
   };
+}
+
+function withServer(server: { url: string; token?: string } | undefined): { server?: { url: string; token?: string } } {
+  return server === undefined ? {} : { server };
 }
