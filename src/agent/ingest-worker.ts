@@ -30,6 +30,7 @@ const recorder = startRecorder({
   warn: say,
   // On a server, nothing may be lost if this process is killed while the server is away: spool every batch first.
   spoolFirst: config.server !== undefined,
+  ...(config.spoolLimitBytes === undefined ? {} : { spoolLimitBytes: config.spoolLimitBytes }),
   onApplied: () => {
     if (!told) post({ type: 'recording' });
     told = true;

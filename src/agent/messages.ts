@@ -63,6 +63,8 @@ export interface WorkerConfig {
   outputInStore: boolean;
   parse: ParseOptions;
   flushMs: number;
+  /** The spool's bound (`--spool-limit`), in bytes. */
+  spoolLimitBytes?: number;
   /** The model `run --model` counted: FLOPs per printed step, achieved TFLOP/s and MFU. */
   model?: RunModel;
   /** The job's channel for the Python client: the socket to listen on, and the module (URL) that serves it. */

@@ -58,6 +58,8 @@ export interface RunJobOptions {
   stderr?: NodeJS.WritableStream;
   /** Forward SIGINT, SIGTERM and SIGHUP sent to this process (default true). */
   forwardSignals?: boolean;
+  /** `--spool-limit`: the most the spool may hold, in bytes (default: $RUNMETER_SPOOL_LIMIT_MB, else 1 GB). */
+  spoolLimitBytes?: number;
   /** `--model`: the model counted at start, whose FLOPs are recorded per printed step with achieved TFLOP/s and MFU. */
   model?: RunModel;
   /** The Python client: `import runmeter` works in the job, and its calls are recorded into this run (docs/python.md). */
@@ -169,6 +171,7 @@ export async function runJob(options: RunJobOptions): Promise<JobResult> {
     flushMs: 100,
     ...(client === undefined ? {} : { channel: client.channel }),
     ...(options.model === undefined ? {} : { model: options.model }),
+    ...(options.spoolLimitBytes === undefined ? {} : { spoolLimitBytes: options.spoolLimitBytes }),
   };
   // Said once the run exists in the store, so `runmeter ls` finds what this line names.
   const ingest = new IngestThread(workerConfig, jobEnv, warn, () => {

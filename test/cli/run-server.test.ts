@@ -103,6 +103,27 @@ describe('runmeter run --server', () => {
     expect((await runCli(['logs', 'old.log', '--store', store], { home })).stdout.toString()).toBe(printed);
   });
 
+  it('bounds the spool while the server is down: the oldest output goes, every point is kept and shipped by sync', async () => {
+    const store = tempHome();
+    const token = (await runCli(['token', 'create', 'ci', '--store', store], { home: tempHome() })).stdout.toString().trim();
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const home = tempHome();
+    const env = { RUNMETER_SERVER: url, RUNMETER_TOKEN: token };
+    // 20,000 metric lines padded to about 4 MB of output, into a 1 MB spool.
+    const result = await runCli(['run', '--no-system', '--spool-limit', '1', '--', node, job('paced-metrics.mjs'), '20000', '1', '200'], { home, env });
+    expect(result.code).toBe(0);
+    const printed = result.stdout.toString();
+    expect(printed.length).toBeGreaterThan(4_000_000);
+    expect(result.stderr.toString()).toContain('reached its limit (1.0 MB): the oldest output in it is dropped, every metric point is kept');
+    await serve(store, port);
+    expect((await runCli(['sync'], { home, env })).code).toBe(0);
+    const shown = JSON.parse((await runCli(['show', 'last', '--json', '--store', store], { home })).stdout.toString());
+    expect(shown.series.find((s: { name: string }) => s.name === 'loss')?.count).toBe(20_000);
+    const logs = (await runCli(['logs', 'last', '--store', store], { home })).stdout.toString();
+    expect(logs.endsWith(printed.slice(-10_000))).toBe(true); // the newest output is there
+  });
+
   it('refuses --server with --store, and a URL that is not http', async () => {
     const both = await runCli(['run', '--server', 'http://127.0.0.1:1', '--store', tempHome(), '--', node, '-e', '0'], { home: tempHome() });
     expect(both.code).toBe(2);

@@ -27,6 +27,7 @@ interface RunFlags extends ParseFlags, ModelFlags {
   project?: string;
   pythonUnbuffered: boolean;
   pythonClient: boolean;
+  spoolLimit?: number;
   param?: string[];
   tag?: string[];
   quiet?: boolean;
@@ -50,6 +51,11 @@ export function register(program: Command, context: CliContext): void {
     .option('--store <store>', 'store: a folder, a .db file or postgres:// URL (default: $RUNMETER_STORE or ~/.runmeter)')
     .option('--server <url>', 'record on this runmeter server instead of a store (default: $RUNMETER_SERVER unless --store is given)')
     .option('--token <token>', 'the token for --server (default: $RUNMETER_TOKEN)')
+    .option(
+      '--spool-limit <MB>',
+      'the most the spool may hold while the store or server does not take writes; past it the oldest output goes, never a point (default: $RUNMETER_SPOOL_LIMIT_MB, else 1024)',
+      integerOption('--spool-limit'),
+    )
     .addOption(seconds('--interval <seconds>', 'report system metrics every this many seconds', 5, 0.1))
     .addOption(seconds('--sample-interval <seconds>', 'read system metrics every this many seconds', 1, 0.05))
     .option('--no-system', 'do not sample system metrics')
@@ -95,6 +101,7 @@ export function register(program: Command, context: CliContext): void {
         outputGraceMs: flags.outputGrace,
         ...(flags.project !== undefined ? { project: flags.project } : {}),
         pythonUnbuffered: flags.pythonUnbuffered,
+        ...(flags.spoolLimit === undefined ? {} : { spoolLimitBytes: flags.spoolLimit * 1024 * 1024 }),
         ...(flags.pythonClient ? { pythonClient: pythonClient() } : {}),
         parse,
         params: { ...counted?.params, ...keyValues('--param', flags.param) },
