@@ -39,7 +39,10 @@ describe.skipIf(!has('xgboost') || !has('sklearn'))('real XGBoost evaluation lin
     expect(printed).toHaveLength(5);
     const points = parse(stdout).metrics;
     expect(points.every((p) => p.name === 'logloss')).toBe(true);
-    for (const [context, group] of [['validation_0', 2], ['validation_1', 3]] as const) {
+    for (const [context, group] of [
+      ['validation_0', 2],
+      ['validation_1', 3],
+    ] as const) {
       expect(points.filter((p) => p.context === context).map((p) => [p.step, p.value])).toEqual(printed.map((m) => [Number(m[1]), Number(m[group])]));
     }
   });
