@@ -91,14 +91,14 @@ setTimeout(() => {
 port.on('message', (message: ToWorker) => {
   if (message.type === 'output') ingest.output(message.entries);
   else if (message.type === 'points') ingest.points(message.points);
-  else void finish(message.update);
+  else void finish(message.update, message.energy);
 });
 
-async function finish(update: RunUpdate): Promise<void> {
+async function finish(update: RunUpdate, energy: Extract<ToWorker, { type: 'end' }>['energy']): Promise<void> {
   let waited: NodeJS.Timeout | undefined;
   await Promise.race([described, new Promise((resolve) => (waited = setTimeout(resolve, DESCRIBE_WAIT_MS)))]);
   clearTimeout(waited);
   await channel?.close(CHANNEL_WAIT_MS).catch((error: Error) => say(`the Python client's last messages were not recorded (${error.message})`));
-  const summary = await ingest.end(update, FINAL_WRITE_MS);
+  const summary = await ingest.end(update, FINAL_WRITE_MS, energy);
   post({ type: 'done', summary });
 }

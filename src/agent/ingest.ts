@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { contextFromName } from '../model/context.js';
+import { type EnergyUse, type GridIntensity, summarizeEnergy } from '../model/energy.js';
 import type { ParsedMetric, SeriesPoint } from '../model/point.js';
 import type { RunUpdate } from '../model/run.js';
 import type { SeriesKey } from '../model/series.js';
@@ -41,6 +42,9 @@ export class Ingest {
   private heartbeat: NodeJS.Timeout | undefined;
   /** FLOPs per printed step, when `run --model` counted the model. */
   private readonly stepFlops: StepFlops | undefined;
+  /** The training steps the job printed (each new step number once), and the last. */
+  private steps = 0;
+  private lastStep = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly config: WorkerConfig,
@@ -138,7 +142,11 @@ export class Ingest {
   }
 
   /** The job is over: parses what the streams still hold, records how the run ended, and waits until it is stored (or spooled). */
-  async end(update: RunUpdate, waitMs: number): Promise<RecordingSummary> {
+  async end(update: RunUpdate, waitMs: number, energy?: { uses: EnergyUse[]; gridIntensity: GridIntensity }): Promise<RecordingSummary> {
+    // The run's energy, per training step where the job printed steps.
+    if (energy !== undefined && energy.uses.length > 0) {
+      update.energy = summarizeEnergy(energy.uses, { steps: this.steps > 0 ? this.steps : undefined, gridIntensity: energy.gridIntensity });
+    }
     clearTimeout(this.timer);
     clearInterval(this.heartbeat);
     this.timer = this.heartbeat = undefined;
@@ -208,7 +216,11 @@ export class Ingest {
     const key = this.keyOf(metric);
     const time = metric.timestamp ?? this.arrival;
     this.recorder.point(key, time, metric.step, metric.epoch, metric.value);
-    if (this.stepFlops !== undefined && metric.step !== undefined && key.context === 'training') this.stepFlops.step(metric.step, time);
+    if (metric.step !== undefined && key.context === 'training' && metric.step > this.lastStep) {
+      this.lastStep = metric.step;
+      this.steps++;
+      this.stepFlops?.step(metric.step, time);
+    }
     let summary = this.metrics.get(metric.name);
     if (summary === undefined) {
       if (this.metrics.size >= MAX_SUMMARIES) return;

@@ -1,3 +1,4 @@
+import type { EnergyUse, GridIntensity } from '../model/energy.js';
 import type { SeriesPoint } from '../model/point.js';
 import type { NewRun, RunUpdate } from '../model/run.js';
 import type { ParseOptions } from '../parse/types.js';
@@ -21,7 +22,7 @@ export type ToWorker =
   | { type: 'output'; entries: OutputEntry[] }
   | { type: 'points'; points: SeriesPoint[] }
   /** The job is over (or never started): record how it ended, once everything before this is recorded. */
-  | { type: 'end'; update: RunUpdate };
+  | { type: 'end'; update: RunUpdate; energy?: { uses: EnergyUse[]; gridIntensity: GridIntensity } };
 
 /** What the ingest worker tells the main thread. */
 export type FromWorker =

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { endCause } from '../model/end-cause.js';
+import { type GridIntensity, gridIntensityFromEnv, worldAverageGridIntensity } from '../model/energy.js';
 import { formatDuration, formatValue } from '../model/format.js';
 import { OutputTail } from '../model/output-tail.js';
 import { type NewRun, newRunId, type RunStatus } from '../model/run.js';
@@ -245,7 +246,12 @@ export async function runJob(options: RunJobOptions): Promise<JobResult> {
     env: jobEnv,
     gpuError: seen?.gpuErrors.at(-1),
   });
-  ingest.post({ type: 'end', update: { status, exitCode, endTime, ...(signal ? { signal } : {}), ...(cause ? { cause } : {}) } });
+  const energy = seen !== undefined && seen.energy.length > 0 ? { uses: seen.energy, gridIntensity: gridIntensity(env, warn) } : undefined;
+  ingest.post({
+    type: 'end',
+    update: { status, exitCode, endTime, ...(signal ? { signal } : {}), ...(cause ? { cause } : {}) },
+    ...(energy ? { energy } : {}),
+  });
   const slow = setTimeout(() => say('finishing the recording...'), 2000);
   const summary = await ingest.done;
   clearTimeout(slow);
@@ -302,4 +308,14 @@ function summaryLine(result: JobResult, name: string): string {
   } else if (result.spoolDir !== undefined)
     where = `the run's end waits in ${result.spoolDir}; any runmeter command adds it once the store takes writes (runmeter sync)`;
   return `run ${result.runId} "${name}" ${how} after ${formatDuration(result.durationMs)}${metrics ? `; ${metrics}` : ''}; ${where}`;
+}
+
+/** The grid intensity for the run's CO2e: RUNMETER_GRID_INTENSITY, else the world average (said when the variable is wrong). */
+function gridIntensity(env: NodeJS.ProcessEnv, warn: (message: string) => void): GridIntensity {
+  try {
+    return gridIntensityFromEnv(env);
+  } catch (error) {
+    warn(`${(error as Error).message}; using the world average`);
+    return { gramsPerKwh: worldAverageGridIntensity, source: 'world average' };
+  }
 }
