@@ -1,4 +1,4 @@
-import type { EnergySummary } from './energy.js';
+import type { EnergySummary } from './energy-types.js';
 import { redactCommand, redactParams, type SecretPatterns } from './redact.js';
 
 /** Where a run stands. `lost` means runmeter itself died while the job ran; it is found and marked at the next start. */

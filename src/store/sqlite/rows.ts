@@ -1,4 +1,4 @@
-import type { EnergySummary } from '../../model/energy.js';
+import type { EnergySummary } from '../../model/energy-types.js';
 import type { MachineInfo, Run, RunStatus } from '../../model/run.js';
 import type { SeriesKind } from '../../model/series.js';
 import type { SeriesSummary } from '../store.js';
