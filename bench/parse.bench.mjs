@@ -187,27 +187,31 @@ async function agentPath(megabytes) {
   return { parseRate: mb / (median(parseMs) / 1000), scanRate: mb / (median(scanMs) / 1000), mb };
 }
 
-/** `runmeter parse --jsonl` on the generated log, against readline counting its lines. */
-async function jsonlFigures() {
-  const bytes = generate(logFile, sizeMb * 1024 * 1024);
-  const mb = bytes / (1024 * 1024);
+/** MB/s of `runmeter parse FILE --jsonl` and of readline counting the same file's lines, alternated; the file is removed. */
+async function againstReadline(file, mb) {
   const parseMs = [];
   const readlineMs = [];
   let rssMb = 0;
   let failed = false;
   for (let i = 0; i < rounds; i++) {
     let t = process.hrtime.bigint();
-    await readlineLines(logFile);
+    await readlineLines(file);
     readlineMs.push(Number(process.hrtime.bigint() - t) / 1e6);
     t = process.hrtime.bigint();
-    const run = await runParse(logFile);
+    const run = await runParse(file);
     parseMs.push(run.ms);
     rssMb = Math.max(rssMb, run.rssMb);
     failed ||= run.code !== 0;
   }
-  fs.rmSync(logFile, { force: true });
-  const parseRate = mb / (median(parseMs) / 1000);
-  const readlineRate = mb / (median(readlineMs) / 1000);
+  fs.rmSync(file, { force: true });
+  return { parseRate: mb / (median(parseMs) / 1000), readlineRate: mb / (median(readlineMs) / 1000), rssMb, failed };
+}
+
+/** `runmeter parse --jsonl` on the generated log, against readline counting its lines. */
+async function jsonlFigures() {
+  const bytes = generate(logFile, sizeMb * 1024 * 1024);
+  const mb = bytes / (1024 * 1024);
+  const { parseRate, readlineRate, rssMb, failed } = await againstReadline(logFile, mb);
   report({
     name: `parse --jsonl throughput (${Math.round(mb)} MB mixed log)`,
     value: Number(parseRate.toFixed(1)),
@@ -252,21 +256,7 @@ async function genericFigures() {
   }
   fs.closeSync(fd);
   const mb = bytes / (1024 * 1024);
-  const parseMs = [];
-  const readlineMs = [];
-  let failed = false;
-  for (let i = 0; i < rounds; i++) {
-    let t = process.hrtime.bigint();
-    await readlineLines(file);
-    readlineMs.push(Number(process.hrtime.bigint() - t) / 1e6);
-    t = process.hrtime.bigint();
-    const run = await runParse(file);
-    parseMs.push(run.ms);
-    failed ||= run.code !== 0;
-  }
-  fs.rmSync(file, { force: true });
-  const parseRate = mb / (median(parseMs) / 1000);
-  const readlineRate = mb / (median(readlineMs) / 1000);
+  const { parseRate, readlineRate, failed } = await againstReadline(file, mb);
   report({
     name: `parse --jsonl vs readline, every line a generic metric line (${Math.round(mb)} MB)`,
     value: Number(parseRate.toFixed(1)),
