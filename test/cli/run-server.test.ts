@@ -22,16 +22,21 @@ async function serve(store: string, port: number): Promise<ChildProcess> {
   return child;
 }
 
+/** A server's store with a token, a free port for it (not listening yet), and a runmeter home with the server's env. */
+async function team(): Promise<{ store: string; token: string; port: number; url: string; home: string; env: NodeJS.ProcessEnv }> {
+  const store = tempHome();
+  const token = (await runCli(['token', 'create', 'ci', '--store', store], { home: tempHome() })).stdout.toString().trim();
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  return { store, token, port, url, home: tempHome(), env: { RUNMETER_SERVER: url, RUNMETER_TOKEN: token } };
+}
+
 const printed = '{"metric": "loss", "value": 0.25, "step": 1}\n{"metric": "loss", "value": NaN, "step": 2}\n{"metric": "accuracy", "value": 0.5, "epoch": 1}\n';
 
 describe('runmeter run --server', () => {
   it('records the run on the server: its points once and its output byte for byte', async () => {
-    const store = tempHome();
-    const token = (await runCli(['token', 'create', 'ci', '--store', store], { home: tempHome() })).stdout.toString().trim();
-    const port = await freePort();
+    const { store, token, port, url, home } = await team();
     await serve(store, port);
-    const url = `http://127.0.0.1:${port}`;
-    const home = tempHome();
     const result = await runCli(['run', '--server', url, '--token', token, '--no-system', '--', node, job('print-and-exit.mjs'), '0'], { home });
     expect(result.code).toBe(0);
     expect(result.stdout.toString()).toBe(printed);
@@ -43,12 +48,7 @@ describe('runmeter run --server', () => {
   });
 
   it('keeps the run in a spool while the server is down, and `runmeter sync --server` adds it once', async () => {
-    const store = tempHome();
-    const token = (await runCli(['token', 'create', 'ci', '--store', store], { home: tempHome() })).stdout.toString().trim();
-    const port = await freePort();
-    const url = `http://127.0.0.1:${port}`;
-    const home = tempHome();
-    const env = { RUNMETER_SERVER: url, RUNMETER_TOKEN: token };
+    const { store, port, home, env } = await team();
     const result = await runCli(['run', '--no-system', '--', node, job('print-and-exit.mjs'), '3'], { home, env });
     expect(result.code).toBe(3);
     expect(result.stdout.toString()).toBe(printed);
@@ -64,12 +64,8 @@ describe('runmeter run --server', () => {
   });
 
   it("records what the job logs through the Python client's channel and the Node SDK in the run on the server, and record --stdio and import record there too", async () => {
-    const store = tempHome();
-    const token = (await runCli(['token', 'create', 'ci', '--store', store], { home: tempHome() })).stdout.toString().trim();
-    const port = await freePort();
+    const { store, token, port, url, home } = await team();
     await serve(store, port);
-    const url = `http://127.0.0.1:${port}`;
-    const home = tempHome();
     const script = `${job('channel-client.mjs')} 3000 300 && ${node} ${job('sdk-log.mjs')} 200`;
     const result = await runCli(['run', '--server', url, '--token', token, '--no-system', '--', 'sh', '-c', `${node} ${script}`], { home });
     expect(result.code, result.stderr.toString()).toBe(0);
@@ -104,12 +100,7 @@ describe('runmeter run --server', () => {
   });
 
   it('bounds the spool while the server is down: the oldest output goes, every point is kept and shipped by sync', async () => {
-    const store = tempHome();
-    const token = (await runCli(['token', 'create', 'ci', '--store', store], { home: tempHome() })).stdout.toString().trim();
-    const port = await freePort();
-    const url = `http://127.0.0.1:${port}`;
-    const home = tempHome();
-    const env = { RUNMETER_SERVER: url, RUNMETER_TOKEN: token };
+    const { store, port, home, env } = await team();
     // 20,000 metric lines padded to about 4 MB of output, into a 1 MB spool.
     const result = await runCli(['run', '--no-system', '--spool-limit', '1', '--', node, job('paced-metrics.mjs'), '20000', '1', '200'], { home, env });
     expect(result.code).toBe(0);
