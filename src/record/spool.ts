@@ -89,7 +89,11 @@ export class Spool {
     if (this.bytes + bytes.byteLength > this.limit.maxBytes) {
       this.makeRoom(bytes.byteLength);
       // Still too big: this batch's own output goes, its points stay.
-      if (this.bytes + bytes.byteLength > this.limit.maxBytes && outputBytes(batch) > 0) bytes = this.withoutOutput(batch);
+      // Still too big (one batch holds more output than the spool has room for): its newest output that fits stays.
+      if (this.bytes + bytes.byteLength > this.limit.maxBytes && outputBytes(batch) > 0) {
+        const room = this.limit.maxBytes - this.bytes - (bytes.byteLength - outputBytes(batch));
+        bytes = this.withoutOutput(batch, Math.max(0, room));
+      }
     }
     try {
       writeNewFile(file, bytes);
@@ -129,18 +133,31 @@ export class Spool {
     }
   }
 
-  private withoutOutput(batch: RecordBatch): Uint8Array {
-    const output = outputBytes(batch);
-    this.dropped += output;
-    if (this.dropped === output) {
+  /** The batch encoded without its output bytes, or with only its newest pieces that fit in `keepBytes`. */
+  private withoutOutput(batch: RecordBatch, keepBytes = 0): Uint8Array {
+    const pieces = batch.output ?? [];
+    const keep = new Set<number>();
+    let kept = 0;
+    for (let i = pieces.length - 1; i >= 0; i--) {
+      const size = pieces[i]?.bytes?.byteLength;
+      // Output kept in the store's own files stays: its index entry is all the batch carries.
+      if (size === undefined) keep.add(i);
+      else if (kept + size <= keepBytes) {
+        keep.add(i);
+        kept += size;
+      } else break;
+    }
+    for (let i = 0; i < pieces.length; i++) if (pieces[i]?.bytes === undefined) keep.add(i);
+    const dropped = outputBytes(batch) - kept;
+    if (this.dropped === 0 && dropped > 0) {
       this.limit.warn(
         `the spool for ${this.meta.location} reached its limit (${formatBytes(this.limit.maxBytes)}): the oldest output in it is dropped, every metric point is kept`,
       );
     }
+    this.dropped += dropped;
     const { output: _dropped, ...rest } = batch;
-    // The index entries of output whose bytes are gone would point at nothing: output kept in the store's own files stays.
-    const kept = batch.output?.filter((piece) => piece.bytes === undefined) ?? [];
-    return encodeBatch(kept.length > 0 ? { ...rest, output: kept } : rest);
+    const output = pieces.filter((_, i) => keep.has(i));
+    return encodeBatch(output.length > 0 ? { ...rest, output } : rest);
   }
 
   /** Removes the spool's folder when it holds no batches. */

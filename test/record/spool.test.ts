@@ -47,6 +47,21 @@ describe('Spool', () => {
     expect(readSpooledBatch(spool.write(withOutput(11, 100, 50))).output?.[0]?.bytes?.length).toBe(51200);
   });
 
+  it('keeps the newest output of a single batch that holds more than the spool has room for', () => {
+    const spool = new Spool([path.join(tempHome(), 'spool')], meta('r9'), { maxBytes: 200 * 1024, warn: () => {} });
+    const pieces = Array.from({ length: 10 }, (_, i) => ({
+      stream: 'stdout' as const,
+      offset: i * 51200,
+      length: 51200,
+      time: 1_000 + i,
+      bytes: new Uint8Array(51200).fill(48 + i),
+    }));
+    const read = readSpooledBatch(spool.write({ ...batch('r9', 1, 0, 100), output: pieces }));
+    expect(read.series?.[0]?.value.length).toBe(100);
+    expect(read.output?.map((piece) => piece.offset)).toEqual([7, 8, 9].map((i) => i * 51200));
+    expect(spool.droppedOutputBytes).toBe(7 * 51200);
+  });
+
   it('keeps batches in a private folder (0700) and files (0600), read back as written', () => {
     const base = path.join(tempHome(), 'spool');
     const spool = new Spool([base], meta('r1'));
