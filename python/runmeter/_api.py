@@ -85,14 +85,18 @@ def start_run(
     tags: Optional[Iterable[str]] = None,
     experiment: Optional[str] = None,
     store: Optional[str] = None,
+    flush_interval: float = 1.0,
 ) -> Run:
     """Starts recording, prov4ml's start_run. Inside `runmeter run` it joins the job's run (params and tags are added
     to it; name and experiment are the run's own); elsewhere it starts `runmeter record --stdio`, which records a new
-    run in `store` (default: $RUNMETER_STORE, else ~/.runmeter), or on $RUNMETER_SERVER."""
+    run in `store` (default: $RUNMETER_STORE, else ~/.runmeter), or on $RUNMETER_SERVER. What is logged is shipped
+    every `flush_interval` seconds (sooner when much waits), at flush(), end_run() and exit."""
     global _client
     hello = _hello(name, params, tags, experiment)
     if store is not None:
         _checks.name("start_run", "store", store)
+    if isinstance(flush_interval, bool) or not isinstance(flush_interval, (int, float)) or not flush_interval > 0:
+        raise ValueError(f"start_run: expected flush_interval to be a positive number of seconds, got {_checks.shown(flush_interval)}")
     with _lock:
         client = _client
         if client is not None and not client.closed and client.pid == os.getpid():
@@ -100,7 +104,7 @@ def start_run(
                 raise RuntimeError("start_run: a run is already being recorded; call end_run() first")
             client.message(hello)  # inside runmeter run: more params and tags for the job's run
             return Run(client)
-        _client = Client(hello, store)
+        _client = Client(hello, store, float(flush_interval))
         _install_hooks()
         return Run(_client)
 
@@ -217,8 +221,9 @@ def _at_exit() -> None:
 def _on_signal(signum: int, frame: Any) -> None:
     previous = _previous_handlers.get(signum)
     if callable(previous):
-        # The program handles this signal itself: make the points safe, then let it decide.
-        flush(5.0)
+        # The program handles this signal itself (Python's own SIGINT handler raises KeyboardInterrupt): make the
+        # points safe first, briefly, then let it decide.
+        flush(2.0)
         previous(signum, frame)
         return
     end_run("killed")
@@ -230,7 +235,7 @@ _previous_handlers: Dict[int, Any] = {}
 
 
 def _install_hooks() -> None:
-    """At exit and on SIGTERM, what was logged is shipped before the program goes."""
+    """At exit, and on SIGTERM and SIGINT before the program's own handling, what was logged is shipped."""
     global _hooks_installed
     if _hooks_installed:
         return
@@ -245,13 +250,14 @@ def _install_hooks() -> None:
 
     sys.exit = exit_with  # type: ignore[assignment]
     if threading.current_thread() is threading.main_thread():
-        try:
-            previous = signal.getsignal(signal.SIGTERM)
-            if previous is not signal.SIG_IGN:
-                _previous_handlers[signal.SIGTERM] = previous if callable(previous) else None
-                signal.signal(signal.SIGTERM, _on_signal)
-        except (ValueError, OSError):
-            pass
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            try:
+                previous = signal.getsignal(signum)
+                if previous is not signal.SIG_IGN:
+                    _previous_handlers[signum] = previous if callable(previous) else None
+                    signal.signal(signum, _on_signal)
+            except (ValueError, OSError):
+                pass
 
 
 def _forget_after_fork() -> None:

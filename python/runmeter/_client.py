@@ -51,7 +51,7 @@ def _points_line(points: List[Point]) -> bytes:
 class Client:
     """One program's link to its run: inside `runmeter run` the agent's run, elsewhere a run of its own."""
 
-    def __init__(self, hello: Dict[str, Any], store: Optional[str]) -> None:
+    def __init__(self, hello: Dict[str, Any], store: Optional[str], flush_interval: float = FLUSH_SECONDS) -> None:
         self.queue: Deque[Item] = deque()
         self.dropped = 0
         self.errors = 0
@@ -62,6 +62,7 @@ class Client:
         self.welcome: Optional[Dict[str, Any]] = None
         self.inside_run = bool(os.environ.get("RUNMETER_CHANNEL"))
         self._store = store
+        self._interval = flush_interval
         self._hello = hello
         self._transport: Optional[Transport] = None
         self._answers = threading.Condition()
@@ -140,7 +141,7 @@ class Client:
         except TransportError as error:
             self._break(str(error))
         while True:
-            self._wake.wait(FLUSH_SECONDS)
+            self._wake.wait(self._interval)
             self._wake.clear()
             self._drain()
             if self._closing:

@@ -164,6 +164,20 @@ describe.skipIf(!hasPython)('the Python client (skipped: no python3 >= 3.9)', ()
     expect(run?.status).toBe('lost'); // the next command finds runmeter gone and says so
   });
 
+  it('on SIGINT the points are shipped before the program’s own handling, which may leave without running atexit', async () => {
+    const home = tempHome();
+    const ready = path.join(home, 'ready');
+    const started = startPython([fixture('log_then_wait.py'), '555', ready, 'os-exit'], clientEnv(home));
+    await waitFor(() => fs.existsSync(ready), 20_000, 'the script to log');
+    started.child.kill('SIGINT');
+    expect((await started.done).code).toBe(3);
+    // os._exit ended the program without end_run: the recorder ends the run as killed, with every point.
+    await waitFor(async () => (await showJson(home)).run.status !== 'running', 10_000, 'the run to end');
+    const { run, series } = await showJson(home);
+    expect(run.status).toBe('killed');
+    expect(find(series as Series[], 'loss')?.count).toBe(555);
+  });
+
   it.each([
     ['outside runmeter run', false],
     ['inside runmeter run', true],
