@@ -161,8 +161,16 @@ def log_metrics(metrics: Mapping[str, Any], context: Optional[Any] = None, step:
     at_step = _checks.place("log_metrics", "step", step)
     at_epoch = _checks.place("log_metrics", "epoch", epoch)
     now = _time() * 1000.0
+    queue = client.queue
+    room = MAX_WAITING - len(queue)
+    if room < len(checked):
+        # runmeter is not taking points: memory stays bounded, as in log_metric; the rest are counted as dropped.
+        client.dropped += len(checked) - max(room, 0)
+        checked = checked[: max(room, 0)]
     for key, value in checked:
-        client.queue.append((key, where, now, at_step, at_epoch, value))
+        queue.append((key, where, now, at_step, at_epoch, value))
+    if len(queue) >= WAKE_AT:
+        client.wake()
 
 
 def log_param(key: str, value: Any) -> None:

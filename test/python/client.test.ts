@@ -133,6 +133,18 @@ describe.skipIf(!hasPython)('the Python client (skipped: no python3 >= 3.9)', ()
     ]);
   });
 
+  it('when runmeter is stuck (its channel never reads), at most 1,000,000 points wait in memory and the rest are counted as dropped', async () => {
+    const home = tempHome();
+    const result = await runPython([fixture('stuck_peer.py')], clientEnv(home));
+    expect(result.code, result.stderr.toString()).toBe(0);
+    const { waiting, dropped } = JSON.parse(result.stdout.toString()) as { waiting: number; dropped: number };
+    expect(waiting).toBeLessThanOrEqual(1_000_000);
+    // 1,200,000 logged: what waits, what the sender took (at most two batches of 50,000) and what was dropped.
+    expect(dropped).toBeGreaterThanOrEqual(100_000);
+    expect(waiting + dropped).toBeGreaterThanOrEqual(1_100_000);
+    expect(waiting + dropped).toBeLessThanOrEqual(1_200_000);
+  });
+
   it('when runmeter is not on the PATH: one warning, and the training goes on to its own end', async () => {
     const home = tempHome();
     const env = clientEnv(home, { PATH: '/usr/bin:/bin' });
