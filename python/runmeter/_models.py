@@ -1,16 +1,20 @@
 """FLOPs of a live model, models and artifacts: what runmeter counts or copies is handed over as a file."""
 import atexit
+import itertools
 import os
 import shutil
 import tempfile
+import weakref
 from typing import Any, Dict, Optional, Tuple
 
 from . import _checks
 from ._client import warn
 
 _folder: Optional[str] = None
-# A torch model exported once per input shape (without the batch dim): id(model), shape, dtype -> the ONNX file.
-_exports: Dict[Tuple[int, Tuple[int, ...], str], str] = {}
+# A torch model exported once per input shape (without the batch dim): id(model), shape, dtype -> the model (weakly:
+# a freed model's id can be reused by the next one) and the ONNX file.
+_exports: Dict[Tuple[int, Tuple[int, ...], str], Tuple[Any, str]] = {}
+_names = itertools.count()
 _warned: set = set()
 # Why exports failed, for the caller to record with the run (taken, then cleared).
 failed: list = []
@@ -44,12 +48,12 @@ def export_torch(call: str, model: Any, example: Any) -> Optional[str]:
         raise TypeError(f"{call}: expected the batch to be a tensor (a torch model is exported at its shape), got {_checks.shown(example)}")
     key = (id(model), shape[1:], str(getattr(example, "dtype", "")))
     found = _exports.get(key)
-    if found is not None:
-        return found
+    if found is not None and found[0]() is model:
+        return found[1]
     try:
         import torch  # noqa: F401  (only when the program already gave a torch model)
 
-        path = os.path.join(private_folder(), f"model-{len(_exports)}.onnx")
+        path = os.path.join(private_folder(), f"model-{next(_names)}.onnx")
         was_training = model.training
         model.eval()
         try:
@@ -66,7 +70,10 @@ def export_torch(call: str, model: Any, example: Any) -> Optional[str]:
             warn(reason)
             failed.append(problem)
         return None
-    _exports[key] = path
+    try:
+        _exports[key] = (weakref.ref(model), path)
+    except TypeError:
+        pass  # a model that takes no weak reference is exported at each call
     return path
 
 

@@ -44,6 +44,18 @@ describe.skipIf(!hasTorch)('FLOPs of a live torch model (skipped: /usr/bin/pytho
     expectCnnFlops(again.series as Series[], perBatch, perSample);
   });
 
+  it('a model that gets the id of a freed one is exported again: its FLOPs are its own', async () => {
+    const home = tempHome();
+    const result = await runPython([fixture('reused_id.py')], clientEnv(home));
+    expect(result.code, result.stderr.toString()).toBe(0);
+    expect(JSON.parse(result.stdout.toString())).toEqual({ reused: true }); // else this test proves nothing
+    const { series } = await showJson(home);
+    const flops = (label: string) => (series as Series[]).find((s) => s.name === `flops/${label}/batch`)?.last;
+    // Linear(8, 512) + Linear(512, 1) at batch 4 is over a hundred times Linear(8, 2) + Linear(2, 1).
+    expect(flops('small')).toBeGreaterThan(0);
+    expect(flops('big')).toBeGreaterThan(100 * (flops('small') ?? 0));
+  });
+
   it('a model that cannot be exported is said once and recorded with the reason; the training goes on', async () => {
     const home = tempHome();
     const result = await runPython([fixture('unexportable.py')], clientEnv(home));
