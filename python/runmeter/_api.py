@@ -12,7 +12,8 @@ from ._client import MAX_WAITING, WAKE_AT, Client, warn
 from ._context import Context
 
 _client: Optional[Client] = None
-_lock = threading.Lock()
+# Reentrant: a SIGTERM handled while start_run holds it ends the run from the same thread (a Lock would hang).
+_lock = threading.RLock()
 _hooks_installed = False
 _exit_code: Optional[int] = None
 _time = time.time
@@ -273,7 +274,7 @@ def _forget_after_fork() -> None:
     # to the same run; elsewhere they need their own start_run).
     global _client, _lock
     _client = None
-    _lock = threading.Lock()
+    _lock = threading.RLock()
 
 
 if hasattr(os, "register_at_fork"):

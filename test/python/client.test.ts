@@ -211,6 +211,18 @@ describe.skipIf(!hasPython)('the Python client (skipped: no python3 >= 3.9)', ()
     expect(run.status).toBe('killed');
     expect(find(series as Series[], 'loss')?.count).toBe(777);
   });
+
+  it('a SIGTERM that arrives while the client holds its lock ends the program by SIGTERM, with its points stored, rather than hanging', async () => {
+    const home = tempHome();
+    const started = startPython([fixture('term_in_lock.py')], clientEnv(home));
+    const hung = setTimeout(() => started.child.kill('SIGKILL'), 20_000);
+    const result = await started.done;
+    clearTimeout(hung);
+    expect(result.signal, result.stderr.toString()).toBe('SIGTERM');
+    const { run, series } = await showJson(home);
+    expect(run.status).toBe('killed');
+    expect(find(series as Series[], 'loss')?.count).toBe(1);
+  });
 });
 
 /** The pid of the python process running log_then_wait.py with this READY path. */
