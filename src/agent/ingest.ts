@@ -8,6 +8,7 @@ import { createOutputParser } from '../parse/index.js';
 import type { OutputParser } from '../parse/types.js';
 import type { OutputStream, Recorder } from '../record/index.js';
 import type { OutputEntry, RecordingSummary, WorkerConfig } from './messages.js';
+import { PerfMeter } from './perf.js';
 import { RejectedLines } from './warnings.js';
 
 type MetricSummary = RecordingSummary['metrics'][number];
@@ -37,6 +38,7 @@ export class Ingest {
   private arrival = 0;
   private lastBeat = 0;
   private timer: NodeJS.Timeout | undefined;
+  private readonly perf: PerfMeter | undefined;
 
   constructor(
     private readonly config: WorkerConfig,
@@ -47,11 +49,13 @@ export class Ingest {
     const parserFor = (stream: OutputStream) =>
       createOutputParser({ metric: (metric) => this.record(metric), warning: (w) => this.rejected.add(stream, w.line, w.message) }, config.parse);
     this.parsers = { stdout: parserFor('stdout'), stderr: parserFor('stderr') };
+    this.perf = config.perf && new PerfMeter(config.perf, (...point) => recorder.point(...point));
   }
 
   /** Cuts a batch every `flushMs` from now on. */
   start(): void {
     this.timer = setInterval(() => this.flush(), this.config.flushMs);
+    this.perf?.start(this.config.run.startTime);
   }
 
   /** The job's output: parsed, and indexed (with its bytes when the sink does not have them). */
@@ -98,6 +102,7 @@ export class Ingest {
 
   /** Changes to the run that go with the next batch (git state, the machine's description). */
   updateRun(update: RunUpdate): void {
+    if (update.system) this.perf?.machine(update.system);
     this.recorder.updateRun(update);
   }
 
@@ -178,6 +183,7 @@ export class Ingest {
 
   private record(metric: ParsedMetric): void {
     this.recorder.point(this.keyOf(metric), metric.timestamp ?? this.arrival, metric.step, metric.epoch, metric.value);
+    this.perf?.metric(metric, metric.timestamp ?? this.arrival);
     let summary = this.metrics.get(metric.name);
     if (summary === undefined) {
       if (this.metrics.size >= MAX_SUMMARIES) return;

@@ -2,6 +2,7 @@ import type { SeriesPoint } from '../model/point.js';
 import type { NewRun, RunUpdate } from '../model/run.js';
 import type { ParseOptions } from '../parse/types.js';
 import type { OutputStream } from '../record/index.js';
+import type { PerfConfig } from './perf.js';
 
 /**
  * Bytes of one output stream that arrived at `time`, at `offset` of the stream. They are in the stream's output file
@@ -62,4 +63,6 @@ export interface WorkerConfig {
   outputInStore: boolean;
   parse: ParseOptions;
   flushMs: number;
+  /** The model's FLOPs per step (`run --model`): the run's achieved TFLOP/s and MFU are measured from its steps. */
+  perf?: PerfConfig;
 }

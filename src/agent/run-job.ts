@@ -13,6 +13,7 @@ import { spawnWithTerminal } from './job-terminal.js';
 import type { RecordingSummary, WorkerConfig } from './messages.js';
 import { currentUser, defaultRunName } from './metadata.js';
 import { OutputRecorder } from './output-recorder.js';
+import type { PerfConfig } from './perf.js';
 import { guardRecording, SignalForwarder } from './signals.js';
 import { startSampling } from './system-sampling.js';
 import { youngGenerationCollector } from './young-gc.js';
@@ -55,6 +56,8 @@ export interface RunJobOptions {
   stderr?: NodeJS.WritableStream;
   /** Forward SIGINT, SIGTERM and SIGHUP sent to this process (default true). */
   forwardSignals?: boolean;
+  /** The model's FLOPs per step (`--model`): achieved TFLOP/s and MFU are recorded from the job's steps. */
+  perf?: PerfConfig;
 }
 
 /** How a job ended: one shape for success and failure. `exitCode` is what runmeter exits with. */
@@ -155,6 +158,7 @@ export async function runJob(options: RunJobOptions): Promise<JobResult> {
     outputInStore: files.inStore,
     parse: options.parse ?? {},
     flushMs: 100,
+    ...(options.perf === undefined ? {} : { perf: options.perf }),
   };
   // Said once the run exists in the store, so `runmeter ls` finds what this line names.
   const ingest = new IngestThread(workerConfig, jobEnv, warn, () => {

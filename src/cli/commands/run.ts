@@ -4,11 +4,12 @@ import { runJob } from '../../agent/run-job.js';
 import { UsageError } from '../../model/errors.js';
 import { jsonText } from '../../model/json-shape.js';
 import type { CliContext } from '../context.js';
-import { collect, keyValues, secondsOption } from '../options.js';
+import { collect, integerOption, keyValues, secondsOption } from '../options.js';
 import { addParseFlags, type ParseFlags, parseOptionsFromFlags } from '../parse-flags.js';
+import { countRunModel, type RunModelFlags } from '../run-model.js';
 import { lineAwareStream, runSummaryJson } from '../run-summary.js';
 
-interface RunFlags extends ParseFlags {
+interface RunFlags extends ParseFlags, RunModelFlags {
   name?: string;
   store?: string;
   server?: string;
@@ -60,12 +61,19 @@ export function register(program: Command, context: CliContext): void {
     .option('--param <key=value>', 'record a parameter with the run (repeatable)', collect)
     .option('--tag <tag>', 'tag the run (repeatable)', collect)
     .option('-q, --quiet', "silence runmeter's own messages (the job's output is never touched)")
-    .option('--json', "instead of runmeter's messages, one JSON summary as the last line of stderr (docs/json.md)");
+    .option('--json', "instead of runmeter's messages, one JSON summary as the last line of stderr (docs/json.md)")
+    .option('--model <file>', "count this model's training FLOPs per batch (.onnx or TF.js model.json); records flops/<label>/batch, achieved TFLOP/s and MFU")
+    .option('--batch-size <n>', "the batch one step of the job processes, for --model (default: the model's own)", integerOption('--batch-size'))
+    .option('--input <name=dims>', 'dims of a model input for --model, e.g. input_ids=8x128 (repeatable)', collect)
+    .option('--model-label <label>', "the model's label in flops/<label>/batch (default: --model's file name without extension)")
+    .option('--dtype <dtype>', "the data type the job trains in, for MFU against the GPU's peak: fp32, tf32, fp16, bf16, fp8 (default bf16)");
   addParseFlags(command)
     .passThroughOptions()
     .action(async (command: string[], flags: RunFlags) => {
       const parse = parseOptionsFromFlags(flags, process.cwd());
       const stderr = lineAwareStream(context.stderr);
+      const quiet = flags.quiet === true || flags.json === true;
+      const model = await countRunModel(flags, (message) => quiet || stderr.stream.write(`runmeter: warning: ${message}\n`));
       const result = await runJob({
         command,
         ...(flags.name !== undefined ? { name: flags.name } : {}),
@@ -82,9 +90,10 @@ export function register(program: Command, context: CliContext): void {
         ...(flags.project !== undefined ? { project: flags.project } : {}),
         pythonUnbuffered: flags.pythonUnbuffered,
         parse,
-        params: keyValues('--param', flags.param),
+        params: { ...model.params, ...keyValues('--param', flags.param) },
+        ...(model.perf === undefined ? {} : { perf: model.perf }),
         tags: flags.tag ?? [],
-        quiet: flags.quiet === true || flags.json === true,
+        quiet,
         stdout: context.stdout,
         stderr: stderr.stream,
       });
