@@ -3,7 +3,8 @@
 // Figures: throughput (>= 150 MB/s), ratio to readline (>= 0.5), peak RSS of the parse process (<= 100 MB).
 // Then the agent's path: createOutputParser with a sink that builds points as the ingest worker does, fed 64 KB
 // chunks of mixed-log.mjs's Keras-heavy log, against a bare Buffer.indexOf line scan of the same bytes (>= 150 MB/s),
-// in a worker thread with the ingest worker's heap limits. PARSE_BENCH_ONLY=jsonl|agent runs one part.
+// in a worker thread with the ingest worker's heap limits. Also `parse --jsonl` against readline on a log where every
+// line is a generic metric line (the training loggers' formats). PARSE_BENCH_ONLY=jsonl|generic|agent runs one part.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -186,27 +187,31 @@ async function agentPath(megabytes) {
   return { parseRate: mb / (median(parseMs) / 1000), scanRate: mb / (median(scanMs) / 1000), mb };
 }
 
-/** `runmeter parse --jsonl` on the generated log, against readline counting its lines. */
-async function jsonlFigures() {
-  const bytes = generate(logFile, sizeMb * 1024 * 1024);
-  const mb = bytes / (1024 * 1024);
+/** MB/s of `runmeter parse FILE --jsonl` and of readline counting the same file's lines, alternated; the file is removed. */
+async function againstReadline(file, mb) {
   const parseMs = [];
   const readlineMs = [];
   let rssMb = 0;
   let failed = false;
   for (let i = 0; i < rounds; i++) {
     let t = process.hrtime.bigint();
-    await readlineLines(logFile);
+    await readlineLines(file);
     readlineMs.push(Number(process.hrtime.bigint() - t) / 1e6);
     t = process.hrtime.bigint();
-    const run = await runParse(logFile);
+    const run = await runParse(file);
     parseMs.push(run.ms);
     rssMb = Math.max(rssMb, run.rssMb);
     failed ||= run.code !== 0;
   }
-  fs.rmSync(logFile, { force: true });
-  const parseRate = mb / (median(parseMs) / 1000);
-  const readlineRate = mb / (median(readlineMs) / 1000);
+  fs.rmSync(file, { force: true });
+  return { parseRate: mb / (median(parseMs) / 1000), readlineRate: mb / (median(readlineMs) / 1000), rssMb, failed };
+}
+
+/** `runmeter parse --jsonl` on the generated log, against readline counting its lines. */
+async function jsonlFigures() {
+  const bytes = generate(logFile, sizeMb * 1024 * 1024);
+  const mb = bytes / (1024 * 1024);
+  const { parseRate, readlineRate, rssMb, failed } = await againstReadline(logFile, mb);
   report({
     name: `parse --jsonl throughput (${Math.round(mb)} MB mixed log)`,
     value: Number(parseRate.toFixed(1)),
@@ -224,6 +229,43 @@ async function jsonlFigures() {
     ok: !failed && parseRate / readlineRate >= 0.5,
   });
   report({ name: 'parse --jsonl peak RSS', value: Number(rssMb.toFixed(1)), unit: 'MB', target: '<= 100 MB', ok: rssMb <= 100 });
+}
+
+/** Lines the generic reader takes, as the training loggers print them (nanoGPT, Megatron, detectron2, timm, plain prints). */
+const genericLines = [
+  (r, i) => `iter ${i}: loss ${(r() * 3).toFixed(4)}, time ${(r() * 100).toFixed(2)}ms, mfu ${(r() * 50).toFixed(2)}%`,
+  (r, i) =>
+    ` iteration ${String(i).padStart(8)}/  500000 | consumed samples: ${String(i * 64).padStart(12)} | elapsed time per iteration (ms): ${(r() * 2000).toFixed(1)} | learning rate: ${(r() * 1e-4).toExponential(6).toUpperCase()} | lm loss: ${(r() * 10).toExponential(6).toUpperCase()} | grad norm: ${(r() * 3).toFixed(3)} |`,
+  (r, i) =>
+    `[12/04 10:00:00 d2.utils.events]:  eta: 0:10:00  iter: ${i}  total_loss: ${(r() * 2).toFixed(3)}  loss_cls: ${(r()).toFixed(4)}  lr: ${(r() * 1e-3).toFixed(8)}  max_mem: ${Math.floor(r() * 9000)}M`,
+  (r, i) =>
+    `Train: ${Math.floor(i / 1000)} [${String(i % 1000).padStart(4)}/1000 (${String(Math.floor((i % 1000) / 10)).padStart(3)}%)]  Loss: ${(r() * 7).toFixed(3)} (${(r() * 7).toFixed(3)})  LR: ${(r() * 1e-3).toExponential(3)}`,
+  (r, i) => `epoch ${Math.floor(i / 100)} step ${i} loss ${(r() * 2).toFixed(5)} acc ${r().toFixed(4)}`,
+];
+
+/** `runmeter parse --jsonl` on a log where every line is a generic metric line, against readline counting its lines. */
+async function genericFigures() {
+  const file = path.join(dir, 'generic.log');
+  const fd = fs.openSync(file, 'w');
+  const r = prng(7);
+  let bytes = 0;
+  for (let i = 0; bytes < (sizeMb / 2) * 1024 * 1024; ) {
+    const parts = [];
+    for (let k = 0; k < 1000; k++, i++) parts.push(`${genericLines[i % genericLines.length](r, i)}\n`);
+    bytes += fs.writeSync(fd, parts.join(''));
+  }
+  fs.closeSync(fd);
+  const mb = bytes / (1024 * 1024);
+  const { parseRate, readlineRate, failed } = await againstReadline(file, mb);
+  report({
+    name: `parse --jsonl vs readline, every line a generic metric line (${Math.round(mb)} MB)`,
+    value: Number(parseRate.toFixed(1)),
+    unit: 'MB/s',
+    baseline: Number(readlineRate.toFixed(1)),
+    ratio: Number((parseRate / readlineRate).toFixed(3)),
+    target: '>= 0.5x',
+    ok: !failed && parseRate / readlineRate >= 0.5,
+  });
 }
 
 /** The agent's path, measured in a worker thread with the ingest worker's heap limits (src/agent/run-job.ts). */
@@ -256,8 +298,9 @@ else {
   // PARSE_BENCH_ONLY=jsonl or agent runs one part.
   const only = process.env.PARSE_BENCH_ONLY;
   try {
-    if (only !== 'agent') await jsonlFigures();
-    if (only !== 'jsonl') await agentFigures();
+    if (only !== 'agent' && only !== 'generic') await jsonlFigures();
+    if (only === undefined || only === 'generic') await genericFigures();
+    if (only === undefined || only === 'agent') await agentFigures();
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -5,6 +5,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { RunUpdate } from '../model/run.js';
 import { gitState, HttpSink, isAgentAlive, mergeSpools, openSink, type PointSink, spoolBases, startRecorder } from '../record/index.js';
 import { describeMachine } from '../sample/index.js';
+import { ChannelListener, type ChannelServer } from './client-channel.js';
 import { Ingest } from './ingest.js';
 import type { FromWorker, ToWorker, WorkerConfig } from './messages.js';
 
@@ -29,6 +30,7 @@ const recorder = startRecorder({
   warn: say,
   // On a server, nothing may be lost if this process is killed while the server is away: spool every batch first.
   spoolFirst: config.server !== undefined,
+  ...(config.spoolLimitBytes === undefined ? {} : { spoolLimitBytes: config.spoolLimitBytes }),
   onApplied: () => {
     if (!told) post({ type: 'recording' });
     told = true;
@@ -37,6 +39,24 @@ const recorder = startRecorder({
 const ingest = new Ingest(config, recorder, say);
 ingest.start();
 
+/** How long the end of a run waits for the Python client's last messages once the job has exited. */
+const CHANNEL_WAIT_MS = 2000;
+const channel = config.channel === undefined ? undefined : listenForClients(config.channel);
+
+function listenForClients(options: { socket: string; module: string }): ChannelListener | undefined {
+  const load = async (): Promise<ChannelServer> => {
+    const { agentChannel } = (await import(options.module)) as { agentChannel: (o: unknown) => ChannelServer };
+    const location = store?.location ?? (config.server?.url as string);
+    return agentChannel({ recorder, sink: store, location, record: { ...config.run, status: 'running' }, warn: say });
+  };
+  try {
+    return new ChannelListener(options.socket, load, say);
+  } catch (error) {
+    say(`the Python client's channel could not open (${(error as Error).message}); its calls are not recorded`);
+    return undefined;
+  }
+}
+
 /** What takes a moment to find out (git state, the machine and its GPUs): recorded with a batch once known. */
 const described: Promise<void> = Promise.all([
   gitState(config.cwd).catch(() => undefined),
@@ -44,7 +64,10 @@ const described: Promise<void> = Promise.all([
 ]).then(([git, system]) => {
   const update: RunUpdate = {};
   if (git) Object.assign(update, { gitCommit: git.commit, gitDirty: git.dirty });
-  if (system) update.system = system;
+  if (system) {
+    update.system = system;
+    ingest.onGpus(system.gpus[0]?.name, system.gpus.length);
+  }
   if (Object.keys(update).length > 0) ingest.updateRun(update);
 });
 
@@ -68,13 +91,14 @@ setTimeout(() => {
 port.on('message', (message: ToWorker) => {
   if (message.type === 'output') ingest.output(message.entries);
   else if (message.type === 'points') ingest.points(message.points);
-  else void finish(message.update);
+  else void finish(message.update, message.energy);
 });
 
-async function finish(update: RunUpdate): Promise<void> {
+async function finish(update: RunUpdate, energy: Extract<ToWorker, { type: 'end' }>['energy']): Promise<void> {
   let waited: NodeJS.Timeout | undefined;
   await Promise.race([described, new Promise((resolve) => (waited = setTimeout(resolve, DESCRIBE_WAIT_MS)))]);
   clearTimeout(waited);
-  const summary = await ingest.end(update, FINAL_WRITE_MS);
+  await channel?.close(CHANNEL_WAIT_MS).catch((error: Error) => say(`the Python client's last messages were not recorded (${error.message})`));
+  const summary = await ingest.end(update, FINAL_WRITE_MS, energy);
   post({ type: 'done', summary });
 }

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { contextFromName } from '../model/context.js';
+import { type EnergyUse, type GridIntensity, summarizeEnergy } from '../model/energy.js';
 import type { ParsedMetric, SeriesPoint } from '../model/point.js';
 import type { RunUpdate } from '../model/run.js';
 import type { SeriesKey } from '../model/series.js';
@@ -8,7 +9,7 @@ import { createOutputParser } from '../parse/index.js';
 import type { OutputParser } from '../parse/types.js';
 import type { OutputStream, Recorder } from '../record/index.js';
 import type { OutputEntry, RecordingSummary, WorkerConfig } from './messages.js';
-import { PerfMeter } from './perf.js';
+import { StepFlops } from './step-flops.js';
 import { RejectedLines } from './warnings.js';
 
 type MetricSummary = RecordingSummary['metrics'][number];
@@ -38,7 +39,12 @@ export class Ingest {
   private arrival = 0;
   private lastBeat = 0;
   private timer: NodeJS.Timeout | undefined;
-  private readonly perf: PerfMeter | undefined;
+  private heartbeat: NodeJS.Timeout | undefined;
+  /** FLOPs per printed step, when `run --model` counted the model. */
+  private readonly stepFlops: StepFlops | undefined;
+  /** The training steps the job printed (each new step number once), and the last. */
+  private steps = 0;
+  private lastStep = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly config: WorkerConfig,
@@ -49,13 +55,29 @@ export class Ingest {
     const parserFor = (stream: OutputStream) =>
       createOutputParser({ metric: (metric) => this.record(metric), warning: (w) => this.rejected.add(stream, w.line, w.message) }, config.parse);
     this.parsers = { stdout: parserFor('stdout'), stderr: parserFor('stderr') };
-    this.perf = config.perf && new PerfMeter(config.perf, (...point) => recorder.point(...point));
+    if (config.model !== undefined) {
+      this.stepFlops = new StepFlops(config.model, (key, time, step, value) => this.recorder.point(key, time, step, undefined, value));
+    }
   }
 
-  /** Cuts a batch every `flushMs` from now on. */
+  /** The machine's GPUs, once described: the name and count MFU is computed against. */
+  onGpus(name: string | undefined, count: number): void {
+    this.stepFlops?.onGpus(name, count);
+  }
+
+  /** From now on, cuts a batch `flushMs` after something arrives, and beats every few seconds while nothing does. */
   start(): void {
-    this.timer = setInterval(() => this.flush(), this.config.flushMs);
-    this.perf?.start(this.config.run.startTime);
+    this.heartbeat = setInterval(() => this.flush(), HEARTBEAT_MS);
+    this.soon(); // the run itself: in the store within flushMs
+  }
+
+  /** Cuts a batch `flushMs` from now, unless one is due already: an idle job wakes this thread only for the heartbeat. */
+  private soon(): void {
+    if (this.timer !== undefined || this.heartbeat === undefined) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.flush();
+    }, this.config.flushMs);
   }
 
   /** The job's output: parsed, and indexed (with its bytes when the sink does not have them). */
@@ -93,23 +115,26 @@ export class Ingest {
       i = j;
     }
     if (this.recorder.pending >= FLUSH_POINTS) this.flush();
+    else this.soon();
   }
 
   /** System samples (and other points made on the main thread). */
   points(points: readonly SeriesPoint[]): void {
     for (const p of points) this.recorder.point(p.series, p.time, p.step, p.epoch, p.value);
+    this.soon();
   }
 
   /** Changes to the run that go with the next batch (git state, the machine's description). */
   updateRun(update: RunUpdate): void {
-    if (update.system) this.perf?.machine(update.system);
     this.recorder.updateRun(update);
+    this.soon();
   }
 
   /** Cuts a batch of what is pending, if anything is. */
   flush(): Promise<void> {
     const now = Date.now();
-    if (now - this.lastBeat >= HEARTBEAT_MS) {
+    // A little under the period, so the heartbeat timer's own jitter never skips a beat.
+    if (now - this.lastBeat >= HEARTBEAT_MS - 100) {
       this.lastBeat = now;
       this.recorder.beat(now);
     }
@@ -117,8 +142,14 @@ export class Ingest {
   }
 
   /** The job is over: parses what the streams still hold, records how the run ended, and waits until it is stored (or spooled). */
-  async end(update: RunUpdate, waitMs: number): Promise<RecordingSummary> {
-    if (this.timer !== undefined) clearInterval(this.timer);
+  async end(update: RunUpdate, waitMs: number, energy?: { uses: EnergyUse[]; gridIntensity: GridIntensity }): Promise<RecordingSummary> {
+    // The run's energy, per training step where the job printed steps.
+    if (energy !== undefined && energy.uses.length > 0) {
+      update.energy = summarizeEnergy(energy.uses, { steps: this.steps > 0 ? this.steps : undefined, gridIntensity: energy.gridIntensity });
+    }
+    clearTimeout(this.timer);
+    clearInterval(this.heartbeat);
+    this.timer = this.heartbeat = undefined;
     this.parsers.stdout.end();
     this.parsers.stderr.end();
     if (this.recorder.points === 0 || this.metrics.size === 0) this.sayNoMetrics();
@@ -182,8 +213,14 @@ export class Ingest {
   }
 
   private record(metric: ParsedMetric): void {
-    this.recorder.point(this.keyOf(metric), metric.timestamp ?? this.arrival, metric.step, metric.epoch, metric.value);
-    this.perf?.metric(metric, metric.timestamp ?? this.arrival);
+    const key = this.keyOf(metric);
+    const time = metric.timestamp ?? this.arrival;
+    this.recorder.point(key, time, metric.step, metric.epoch, metric.value);
+    if (metric.step !== undefined && key.context === 'training' && metric.step > this.lastStep) {
+      this.lastStep = metric.step;
+      this.steps++;
+      this.stepFlops?.step(metric.step, time);
+    }
     let summary = this.metrics.get(metric.name);
     if (summary === undefined) {
       if (this.metrics.size >= MAX_SUMMARIES) return;

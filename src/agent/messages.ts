@@ -1,8 +1,9 @@
+import type { EnergyUse, GridIntensity } from '../model/energy.js';
 import type { SeriesPoint } from '../model/point.js';
 import type { NewRun, RunUpdate } from '../model/run.js';
 import type { ParseOptions } from '../parse/types.js';
 import type { OutputStream } from '../record/index.js';
-import type { PerfConfig } from './perf.js';
+import type { RunModel } from './step-flops.js';
 
 /**
  * Bytes of one output stream that arrived at `time`, at `offset` of the stream. They are in the stream's output file
@@ -21,7 +22,7 @@ export type ToWorker =
   | { type: 'output'; entries: OutputEntry[] }
   | { type: 'points'; points: SeriesPoint[] }
   /** The job is over (or never started): record how it ended, once everything before this is recorded. */
-  | { type: 'end'; update: RunUpdate };
+  | { type: 'end'; update: RunUpdate; energy?: { uses: EnergyUse[]; gridIntensity: GridIntensity } };
 
 /** What the ingest worker tells the main thread. */
 export type FromWorker =
@@ -63,6 +64,10 @@ export interface WorkerConfig {
   outputInStore: boolean;
   parse: ParseOptions;
   flushMs: number;
-  /** The model's FLOPs per step (`run --model`): the run's achieved TFLOP/s and MFU are measured from its steps. */
-  perf?: PerfConfig;
+  /** The spool's bound (`--spool-limit`), in bytes. */
+  spoolLimitBytes?: number;
+  /** The model `run --model` counted: FLOPs per printed step, achieved TFLOP/s and MFU. */
+  model?: RunModel;
+  /** The job's channel for the Python client: the socket to listen on, and the module (URL) that serves it. */
+  channel?: { socket: string; module: string };
 }

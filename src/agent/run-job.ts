@@ -1,20 +1,23 @@
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { endCause } from '../model/end-cause.js';
+import { type GridIntensity, gridIntensityFromEnv, worldAverageGridIntensity } from '../model/energy.js';
 import { formatDuration, formatValue } from '../model/format.js';
 import { OutputTail } from '../model/output-tail.js';
 import { type NewRun, newRunId, type RunStatus } from '../model/run.js';
 import type { ParseOptions } from '../parse/types.js';
 import { type OutputStream, openSink, processIdentity, resolvedStoreSpec, runmeterHome } from '../record/index.js';
 import { version } from '../version.js';
+import { clientChannel, type PythonClient } from './client-channel.js';
 import { IngestThread } from './ingest-thread.js';
 import { type JobProcess, JobStartError, signalExitCode, spawnWithPipes } from './job-process.js';
 import { spawnWithTerminal } from './job-terminal.js';
 import type { RecordingSummary, WorkerConfig } from './messages.js';
 import { currentUser, defaultRunName } from './metadata.js';
 import { OutputRecorder } from './output-recorder.js';
-import type { PerfConfig } from './perf.js';
 import { guardRecording, SignalForwarder } from './signals.js';
+import type { RunModel } from './step-flops.js';
 import { startSampling } from './system-sampling.js';
 import { youngGenerationCollector } from './young-gc.js';
 
@@ -56,8 +59,12 @@ export interface RunJobOptions {
   stderr?: NodeJS.WritableStream;
   /** Forward SIGINT, SIGTERM and SIGHUP sent to this process (default true). */
   forwardSignals?: boolean;
-  /** The model's FLOPs per step (`--model`): achieved TFLOP/s and MFU are recorded from the job's steps. */
-  perf?: PerfConfig;
+  /** `--spool-limit`: the most the spool may hold, in bytes (default: $RUNMETER_SPOOL_LIMIT_MB, else 1 GB). */
+  spoolLimitBytes?: number;
+  /** `--model`: the model counted at start, whose FLOPs are recorded per printed step with achieved TFLOP/s and MFU. */
+  model?: RunModel;
+  /** The Python client: `import runmeter` works in the job, and its calls are recorded into this run (docs/python.md). */
+  pythonClient?: PythonClient;
 }
 
 /** How a job ended: one shape for success and failure. `exitCode` is what runmeter exits with. */
@@ -117,6 +124,11 @@ export async function runJob(options: RunJobOptions): Promise<JobResult> {
   const files = outputFiles(runId, (stream) => storeSink?.outputFile(runId, stream), env);
   const jobEnv: NodeJS.ProcessEnv = { ...env, RUNMETER_RUN_ID: runId, RUNMETER_STORE: storeSpec, RUNMETER_AGENT_PID: String(process.pid) };
   if (options.pythonUnbuffered !== false && env.PYTHONUNBUFFERED === undefined) jobEnv.PYTHONUNBUFFERED = '1';
+  // A program in the job that logs through the SDK joins this run where it is recorded: on the server, if there.
+  if (options.server !== undefined) jobEnv.RUNMETER_SERVER = options.server.url;
+  if (options.server?.token !== undefined) jobEnv.RUNMETER_TOKEN = options.server.token;
+  const client = options.pythonClient === undefined ? undefined : clientChannel(options.pythonClient, env, warn);
+  if (client !== undefined) Object.assign(jobEnv, client.env);
   const run: NewRun & { id: string } = {
     id: runId,
     name,
@@ -158,7 +170,9 @@ export async function runJob(options: RunJobOptions): Promise<JobResult> {
     outputInStore: files.inStore,
     parse: options.parse ?? {},
     flushMs: 100,
-    ...(options.perf === undefined ? {} : { perf: options.perf }),
+    ...(client === undefined ? {} : { channel: client.channel }),
+    ...(options.model === undefined ? {} : { model: options.model }),
+    ...(options.spoolLimitBytes === undefined ? {} : { spoolLimitBytes: options.spoolLimitBytes }),
   };
   // Said once the run exists in the store, so `runmeter ls` finds what this line names.
   const ingest = new IngestThread(workerConfig, jobEnv, warn, () => {
@@ -232,11 +246,17 @@ export async function runJob(options: RunJobOptions): Promise<JobResult> {
     env: jobEnv,
     gpuError: seen?.gpuErrors.at(-1),
   });
-  ingest.post({ type: 'end', update: { status, exitCode, endTime, ...(signal ? { signal } : {}), ...(cause ? { cause } : {}) } });
+  const energy = seen !== undefined && seen.energy.length > 0 ? { uses: seen.energy, gridIntensity: gridIntensity(env, warn) } : undefined;
+  ingest.post({
+    type: 'end',
+    update: { status, exitCode, endTime, ...(signal ? { signal } : {}), ...(cause ? { cause } : {}) },
+    ...(energy ? { energy } : {}),
+  });
   const slow = setTimeout(() => say('finishing the recording...'), 2000);
   const summary = await ingest.done;
   clearTimeout(slow);
   await ingest.terminate();
+  if (client !== undefined) fs.rmSync(client.dir, { recursive: true, force: true }); // the worker removes it, unless it died
   unguard();
   const result = withSpool({ runId, status, exitCode, durationMs: endTime - startTime, ...(signal ? { signal } : {}) }, summary);
   if (recorder.unrecorded > 0) warn(`${recorder.unrecorded} bytes of the job's output could not be recorded (the job's own output was not touched)`);
@@ -288,4 +308,14 @@ function summaryLine(result: JobResult, name: string): string {
   } else if (result.spoolDir !== undefined)
     where = `the run's end waits in ${result.spoolDir}; any runmeter command adds it once the store takes writes (runmeter sync)`;
   return `run ${result.runId} "${name}" ${how} after ${formatDuration(result.durationMs)}${metrics ? `; ${metrics}` : ''}; ${where}`;
+}
+
+/** The grid intensity for the run's CO2e: RUNMETER_GRID_INTENSITY, else the world average (said when the variable is wrong). */
+function gridIntensity(env: NodeJS.ProcessEnv, warn: (message: string) => void): GridIntensity {
+  try {
+    return gridIntensityFromEnv(env);
+  } catch (error) {
+    warn(`${(error as Error).message}; using the world average`);
+    return { gramsPerKwh: worldAverageGridIntensity, source: 'world average' };
+  }
 }

@@ -8,7 +8,9 @@ export const commandExamples: Record<string, Array<[string, string]>> = {
     ['runmeter run --name baseline --param lr=0.1 --tag v1 -- python train.py', 'with a name, a parameter and a tag'],
     ['runmeter run --tty -- python train.py', 'on a terminal, so progress bars look as without runmeter'],
     ['runmeter run --json -- python train.py 2>summary.log', 'a JSON summary as the last line of stderr'],
+    ['runmeter run --model model.onnx --batch-size 32 -- python train.py', 'FLOPs per step, achieved TFLOP/s and MFU'],
   ],
+  record: [['runmeter record --stdio < messages.jsonl', "record a run from the channel's messages (the Python client starts this outside runmeter run)"]],
   ls: [
     ['runmeter ls', 'the newest 50 runs'],
     ['runmeter ls --status failed --filter resnet', 'failed runs whose name, command or host says resnet'],

@@ -10,7 +10,7 @@ import type { ParsedMetric } from '../model/point.js';
 import { type NewRun, newRunId, type Run } from '../model/run.js';
 import type { SeriesKey } from '../model/series.js';
 import { createOutputParser, type ParseOptions } from '../parse/index.js';
-import { currentUser, type Store, startRecorder, storeSink } from '../record/index.js';
+import { currentUser, type PointSink, type Store, startRecorder, storeSink } from '../record/index.js';
 import { version } from '../version.js';
 
 export interface ImportOptions {
@@ -60,8 +60,12 @@ function statLog(file: string): fs.Stats {
   return stat;
 }
 
-/** Records a run from the log `file` in `store`, with its points and its bytes as the run's stdout. */
-export async function importLog(store: Store, file: string, options: ImportOptions = {}): Promise<ImportResult> {
+/** Where an import records: a store, or a team server's sink (every batch spooled before it is sent). */
+export type ImportTarget = Store | { sink: PointSink; spoolFirst: true };
+
+/** Records a run from the log `file` in a store or on a server, with its points and its bytes as the run's stdout. */
+export async function importLog(target: ImportTarget, file: string, options: ImportOptions = {}): Promise<ImportResult> {
+  const store = 'sink' in target ? undefined : target;
   const stat = statLog(file);
   const { start, end } = importTimeRange(stat, options.started);
   const newRun: NewRun & { id: string } = {
@@ -79,7 +83,9 @@ export async function importLog(store: Store, file: string, options: ImportOptio
   };
   // The same recording path as `run` and the SDK: batches in order, each applied exactly once.
   let problem: string | undefined;
-  const recorder = startRecorder({ sink: storeSink(store), runId: newRun.id, run: newRun, warn: (message) => (problem ??= message) });
+  const sink = store === undefined ? (target as { sink: PointSink }).sink : storeSink(store);
+  const recorder = startRecorder({ sink, runId: newRun.id, run: newRun, warn: (message) => (problem ??= message), spoolFirst: store === undefined });
+  const seriesSeen = new Set<string>();
   const result: ImportResult = { run: { ...newRun, params: {}, tags: [], status: 'running' }, points: 0, series: 0, bytes: 0, warnings: 0 };
   let now = start;
   let lastTime = end;
@@ -90,6 +96,7 @@ export async function importLog(store: Store, file: string, options: ImportOptio
     if (time > lastTime) lastTime = time;
     recorder.point(series, time, metric.step, metric.epoch, metric.value);
     result.points++;
+    if (seriesSeen.size < 100_000) seriesSeen.add(`${series.name}\u001f${series.context}\u001f${series.rank ?? ''}`);
   };
   const parser = createOutputParser({ metric: record, warning: () => result.warnings++ }, options.parse);
   let outputBytes = 0;
@@ -127,9 +134,9 @@ export async function importLog(store: Store, file: string, options: ImportOptio
   if (left.spoolDir !== undefined)
     throw new RunmeterError(
       'E_IMPORT',
-      `cannot import ${file}: ${problem ?? 'the store did not take writes'}; what was read waits in ${left.spoolDir} (runmeter sync)`,
+      `cannot import ${file}: ${problem ?? `${sink.location} did not take writes`}; what was read waits in ${left.spoolDir} (runmeter sync)`,
     );
-  result.series = (await store.listSeries(newRun.id)).length;
-  result.run = (await store.getRun(newRun.id)) ?? result.run;
+  result.series = seriesSeen.size;
+  result.run = (await store?.getRun(newRun.id)) ?? { ...result.run, status: 'succeeded', endTime: Math.max(end, lastTime) };
   return result;
 }

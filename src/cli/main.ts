@@ -30,6 +30,7 @@ const commands: Record<string, () => Promise<CommandModule>> = {
   rename: () => import('./commands/rename.js'),
   note: () => import('./commands/note.js'),
   sync: () => import('./commands/sync.js'),
+  record: () => import('./commands/record.js'),
   completion: () => import('./commands/completion.js'),
 };
 

@@ -1,14 +1,10 @@
+import type { EnergySummary, EnergyUse, GridIntensity } from './energy-types.js';
 import { UsageError } from './errors.js';
+
+export type { EnergySummary, EnergyUse, GridIntensity } from './energy-types.js';
 
 /** The world's average carbon intensity of electricity, grams of CO2e per kWh (IEA, as CodeCarbon and prov4ml use it). */
 export const worldAverageGridIntensity = 475;
-
-/** How much CO2e a kWh of the run's electricity stands for, and where that figure comes from. */
-export interface GridIntensity {
-  gramsPerKwh: number;
-  /** `RUNMETER_GRID_INTENSITY`, or `world average`. */
-  source: string;
-}
 
 /** The grid intensity the user set in RUNMETER_GRID_INTENSITY (g CO2e/kWh), else the world average. Throws on a value that is not one. */
 export function gridIntensityFromEnv(env: Record<string, string | undefined>): GridIntensity {
@@ -19,28 +15,6 @@ export function gridIntensityFromEnv(env: Record<string, string | undefined>): G
     throw new UsageError(`RUNMETER_GRID_INTENSITY: expected grams of CO2e per kWh (a number, 0 or more, e.g. 475), got '${raw}'`);
   }
   return { gramsPerKwh: value, source: 'RUNMETER_GRID_INTENSITY' };
-}
-
-/** The energy one source used during a run: a GPU's, the CPU packages'. */
-export interface EnergyUse {
-  /** `gpu/0`, `cpu`: the source as the series name it. */
-  source: string;
-  joules: number;
-  /** Whether it comes from power readings times time rather than the hardware's own energy counter. */
-  estimated: boolean;
-}
-
-/** A run's energy: joules and kWh in all, per step where steps are known, and the CO2e they stand for. */
-export interface EnergySummary {
-  joules: number;
-  kwh: number;
-  /** The part of `joules` that is estimated from power readings rather than counted by the hardware. */
-  estimatedJoules: number;
-  bySource: EnergyUse[];
-  /** Per training step, when the run's steps are known. */
-  joulesPerStep?: number;
-  co2eGrams: number;
-  gridIntensity: GridIntensity;
 }
 
 const joulesPerKwh = 3_600_000;

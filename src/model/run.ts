@@ -1,3 +1,4 @@
+import type { EnergySummary } from './energy-types.js';
 import { redactCommand, redactParams, type SecretPatterns } from './redact.js';
 
 /** Where a run stands. `lost` means runmeter itself died while the job ran; it is found and marked at the next start. */
@@ -44,6 +45,8 @@ export interface Run {
   source: 'run' | 'import' | 'sdk';
   /** The machine the run ran on, as the sampler found it. */
   system?: MachineInfo;
+  /** The energy the run used (GPUs' counters, CPU packages' RAPL), and the CO2e it stands for, when it could be read. */
+  energy?: EnergySummary;
 }
 
 /** A GPU the job could see. */
@@ -77,7 +80,10 @@ export type NewRun = Omit<Run, 'id' | 'status' | 'params' | 'tags'> & {
 
 /** The fields that change as a run goes on. */
 export type RunUpdate = Partial<
-  Pick<Run, 'status' | 'exitCode' | 'signal' | 'reason' | 'cause' | 'note' | 'endTime' | 'name' | 'tags' | 'system' | 'gitCommit' | 'gitDirty' | 'project'>
+  Pick<
+    Run,
+    'status' | 'exitCode' | 'signal' | 'reason' | 'cause' | 'note' | 'endTime' | 'name' | 'tags' | 'system' | 'energy' | 'gitCommit' | 'gitDirty' | 'project'
+  >
 >;
 
 /** A run's duration in ms: to its end, or to `now` while it runs. */

@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import type { RecordBatch } from '../model/batch.js';
 import { batchPoints } from '../model/batch.js';
 import type { PointSink } from './sink.js';
@@ -122,7 +121,11 @@ export class BatchQueue {
     }
     this.options.spool.removeIfEmpty();
     await this.sink.close().catch(() => {});
-    const leftovers: QueueLeftovers = { spooledPoints, lostPoints: this.lost, droppedOutputBytes: this.droppedOutput };
+    const leftovers: QueueLeftovers = {
+      spooledPoints,
+      lostPoints: this.lost,
+      droppedOutputBytes: this.droppedOutput + this.options.spool.droppedOutputBytes,
+    };
     // Batches without points (output, the run's end) may be spooled too: the folder matters whenever it is left.
     const dir = this.options.spool.folder;
     if (dir !== undefined) leftovers.spoolDir = dir;
@@ -219,7 +222,7 @@ export class BatchQueue {
     if (entry.batch !== undefined) this.memoryBytes -= entry.bytes;
     if (entry.file !== undefined && applied) {
       try {
-        fs.rmSync(entry.file, { force: true });
+        this.options.spool.remove(entry.file);
       } catch {
         // A leftover file is applied again later and recognised as done: harmless.
       }

@@ -10,7 +10,7 @@ import { BatchQueue } from './batch-queue.js';
 import { newProducerId } from './producer.js';
 import { Recorder } from './recorder.js';
 import { type PointSink, StoreSink } from './sink.js';
-import { Spool } from './spool.js';
+import { DEFAULT_SPOOL_BYTES, Spool } from './spool.js';
 
 /** Where spools are made, the first that works: runmeter's home, then a private folder in the temp dir (a read-only home). */
 export function spoolBases(env: NodeJS.ProcessEnv = process.env): string[] {
@@ -55,20 +55,33 @@ export interface StartRecorderOptions {
   producer?: string;
   /** Called after each batch the sink applied. */
   onApplied?(batch: RecordBatch): void;
+  /** The most the spool may hold, in bytes (default: $RUNMETER_SPOOL_LIMIT_MB, else 1 GB); past it, the oldest output goes. */
+  spoolLimitBytes?: number;
+}
+
+/** The spool's bound: the option, else $RUNMETER_SPOOL_LIMIT_MB, else 1 GB. */
+function spoolLimit(options: StartRecorderOptions): number {
+  if (options.spoolLimitBytes !== undefined) return options.spoolLimitBytes;
+  const mb = Number((options.env ?? process.env).RUNMETER_SPOOL_LIMIT_MB);
+  return mb > 0 ? mb * 1024 * 1024 : DEFAULT_SPOOL_BYTES;
 }
 
 /** A recorder for one run, with its queue and spool: the way every producer starts recording. */
 export function startRecorder(options: StartRecorderOptions): Recorder {
   const producer = options.producer ?? newProducerId();
   const agentId = processIdentity(process.pid);
-  const spool = new Spool(spoolBases(options.env), {
-    runId: options.runId,
-    producer,
-    location: options.sink.location,
-    pid: process.pid,
-    ...(agentId === undefined ? {} : { agentId }),
-    created: Date.now(),
-  });
+  const spool = new Spool(
+    spoolBases(options.env),
+    {
+      runId: options.runId,
+      producer,
+      location: options.sink.location,
+      pid: process.pid,
+      ...(agentId === undefined ? {} : { agentId }),
+      created: Date.now(),
+    },
+    { maxBytes: spoolLimit(options), warn: options.warn },
+  );
   const queue = new BatchQueue(options.sink, {
     spool,
     warn: options.warn,

@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { RecordBatch } from '../model/batch.js';
 import { decodeBatch, encodeBatch } from '../model/batch-codec.js';
 import { isErrnoError } from '../model/errors.js';
+import { formatBytes } from '../model/format.js';
 import { makeDirectory } from '../store/make-directory.js';
 
 /** What a spool's spool.json says. */
@@ -24,6 +25,13 @@ export interface SpoolMeta {
 }
 
 const META = 'spool.json';
+
+/** The output bytes a batch carries. */
+function outputBytes(batch: RecordBatch): number {
+  let bytes = 0;
+  for (const piece of batch.output ?? []) bytes += piece.bytes?.byteLength ?? 0;
+  return bytes;
+}
 const BATCH = /^\d{12}\.batch$/;
 /** Opens a new file for writing only: never through a symbolic link, never over an existing file. */
 const CREATE_FLAGS = fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW;
@@ -38,15 +46,34 @@ function writeNewFile(file: string, bytes: Uint8Array): void {
   }
 }
 
+/** How much a spool may hold by default: past it, the oldest output in it is dropped (never a point). */
+export const DEFAULT_SPOOL_BYTES = 1024 * 1024 * 1024;
+
+/** The bound of a spool, and who is told when it is reached. */
+export interface SpoolLimit {
+  maxBytes: number;
+  warn(message: string): void;
+}
+
 /** A spool being written by this process. Its folder is made on first use. */
 export class Spool {
   private dir: string | undefined;
+  /** The batch files this process wrote and has not removed: their size, and how much of it is output bytes. */
+  private readonly files = new Map<string, { bytes: number; output: number }>();
+  private bytes = 0;
+  private dropped = 0;
 
   constructor(
     /** Folders to make the spool in, the first that works: runmeter's home, then a private folder under the temp dir. */
     private readonly bases: readonly string[],
     private readonly meta: SpoolMeta,
+    private readonly limit: SpoolLimit = { maxBytes: DEFAULT_SPOOL_BYTES, warn: () => {} },
   ) {}
+
+  /** Output bytes dropped to keep the spool within its bound. */
+  get droppedOutputBytes(): number {
+    return this.dropped;
+  }
 
   /** The spool's folder, once made. */
   get folder(): string | undefined {
@@ -57,16 +84,80 @@ export class Spool {
   write(batch: RecordBatch): string {
     const dir = this.open();
     const file = path.join(dir, `${String(batch.seq).padStart(12, '0')}.batch`);
+    if (this.files.has(file)) return file; // the same batch spooled again (a retry): the same bytes, kept once
+    let bytes = encodeBatch(batch);
+    if (this.bytes + bytes.byteLength > this.limit.maxBytes) {
+      this.makeRoom(bytes.byteLength);
+      // Still too big: this batch's own output goes, its points stay.
+      // Still too big (one batch holds more output than the spool has room for): its newest output that fits stays.
+      if (this.bytes + bytes.byteLength > this.limit.maxBytes && outputBytes(batch) > 0) {
+        const room = this.limit.maxBytes - this.bytes - (bytes.byteLength - outputBytes(batch));
+        bytes = this.withoutOutput(batch, Math.max(0, room));
+      }
+    }
     try {
-      writeNewFile(file, encodeBatch(batch));
+      writeNewFile(file, bytes);
     } catch (error) {
       // The same batch spooled again (a retry after a partial failure) is the same bytes: keep the first.
       if (!isErrnoError(error, 'EEXIST')) {
         fs.rmSync(file, { force: true });
         throw error;
       }
+      return file;
     }
+    this.files.set(file, { bytes: bytes.byteLength, output: outputBytes(decodeBatch(bytes)) });
+    this.bytes += bytes.byteLength;
     return file;
+  }
+
+  /** Removes a batch file whose batch was applied. */
+  remove(file: string): void {
+    fs.rmSync(file, { force: true });
+    const known = this.files.get(file);
+    if (known === undefined) return;
+    this.files.delete(file);
+    this.bytes -= known.bytes;
+  }
+
+  /** Drops the output of the oldest spooled batches (their points stay) until `needed` more bytes fit. */
+  private makeRoom(needed: number): void {
+    for (const [file, known] of this.files) {
+      if (this.bytes + needed <= this.limit.maxBytes) return;
+      if (known.output === 0) continue;
+      const stripped = this.withoutOutput(readSpooledBatch(file));
+      const temporary = `${file}.tmp`;
+      writeNewFile(temporary, stripped);
+      fs.renameSync(temporary, file);
+      this.bytes += stripped.byteLength - known.bytes;
+      this.files.set(file, { bytes: stripped.byteLength, output: 0 });
+    }
+  }
+
+  /** The batch encoded without its output bytes, or with only its newest pieces that fit in `keepBytes`. */
+  private withoutOutput(batch: RecordBatch, keepBytes = 0): Uint8Array {
+    const pieces = batch.output ?? [];
+    const keep = new Set<number>();
+    let kept = 0;
+    for (let i = pieces.length - 1; i >= 0; i--) {
+      const size = pieces[i]?.bytes?.byteLength;
+      // Output kept in the store's own files stays: its index entry is all the batch carries.
+      if (size === undefined) keep.add(i);
+      else if (kept + size <= keepBytes) {
+        keep.add(i);
+        kept += size;
+      } else break;
+    }
+    for (let i = 0; i < pieces.length; i++) if (pieces[i]?.bytes === undefined) keep.add(i);
+    const dropped = outputBytes(batch) - kept;
+    if (this.dropped === 0 && dropped > 0) {
+      this.limit.warn(
+        `the spool for ${this.meta.location} reached its limit (${formatBytes(this.limit.maxBytes)}): the oldest output in it is dropped, every metric point is kept`,
+      );
+    }
+    this.dropped += dropped;
+    const { output: _dropped, ...rest } = batch;
+    const output = pieces.filter((_, i) => keep.has(i));
+    return encodeBatch(output.length > 0 ? { ...rest, output } : rest);
   }
 
   /** Removes the spool's folder when it holds no batches. */

@@ -8,6 +8,10 @@ export interface StartRunOptions {
   experiment?: string;
   /** Where to record: a store folder or `.db` file, or an open Store (default: `$RUNMETER_STORE`, else `~/.runmeter`). */
   store?: string | Store;
+  /** Record on this `runmeter server` instead of a store (default: `$RUNMETER_SERVER` when no store is given). */
+  server?: string;
+  /** The token for `server` (default: `$RUNMETER_TOKEN`). */
+  token?: string;
   /** `true`: every call writes before its promise resolves. Default `false`: metrics are buffered and written in batches. */
   synchronous?: boolean;
   /** Params to record at the start, as `logParams` does. */

@@ -1,7 +1,7 @@
 import { Context } from '../model/context.js';
 import { RunmeterError, UsageError } from '../model/errors.js';
 import type { Run as RunRecord } from '../model/run.js';
-import type { Artifact, Recorder, Store, StoreSink } from '../record/index.js';
+import type { Artifact, Store } from '../record/index.js';
 import { recordArtifact } from './artifacts.js';
 import { type ExitParticipant, flushAtExit, type ProcessEnding, releaseAtExit } from './exit-hooks.js';
 import { batchFlops, countsBackward, epochFlops, FlopsSeries } from './flops-logging.js';
@@ -9,8 +9,9 @@ import { isSavableModel } from './model-file.js';
 import { logModelArtifact } from './model-logging.js';
 import type { ArtifactOptions, EndStatus, FlopsOptions, MetricOptions, ModelOptions } from './options.js';
 import { paramsFrom } from './params.js';
+import type { RunInit } from './run-init.js';
 import { RunPoints } from './run-points.js';
-import { SystemMetrics } from './system-metrics.js';
+import { recordMeans, SystemMetrics } from './system-metrics.js';
 import { TrainingSeries } from './training-series.js';
 import {
   checkArtifactOptions,
@@ -24,20 +25,6 @@ import {
   checkValue,
   describe,
 } from './validate.js';
-
-/** What `startRun` hands the Run it builds. */
-export interface RunInit {
-  /** The run's recorder: every point, param and change goes through it (in order, exactly once). */
-  recorder: Recorder;
-  /** Its sink, whose store keeps the artifacts. */
-  sink: StoreSink;
-  record: RunRecord;
-  /** The run belongs to `runmeter run`'s agent, which owns its status. */
-  attached: boolean;
-  synchronous: boolean;
-  flushIntervalMs: number;
-  flushPoints: number;
-}
 
 /** The fields of metric and artifact options, for messages about a bad options argument. */
 const METRIC_FIELDS = '{ context, step, epoch, timestamp }';
@@ -73,7 +60,7 @@ export class Run implements ExitParticipant {
   private readonly flops: FlopsSeries;
   private readonly otherWrites = new Set<Promise<unknown>>();
   private readonly timer: NodeJS.Timeout;
-  private readonly system = new SystemMetrics();
+  private readonly system: SystemMetrics;
   private state = OPEN;
   private ending: Promise<void> | undefined;
   private lastHeartbeat = Date.now();
@@ -84,13 +71,15 @@ export class Run implements ExitParticipant {
     this.id = init.record.id;
     this.name = init.record.name;
     this.attached = init.attached;
-    this.storeLocation = init.sink.location;
+    this.storeLocation = init.location;
+    this.system = new SystemMetrics(init.jobPid ?? process.pid);
+    if (init.sampleSystem === true) this.system.start();
     this.points = new RunPoints(init.recorder, init.synchronous, init.flushPoints);
     this.training = new TrainingSeries(this.points);
     this.flops = new FlopsSeries(this.points);
     this.timer = setInterval(() => this.tick(), init.flushIntervalMs);
     this.timer.unref();
-    flushAtExit(this);
+    if (init.borrowed !== true) flushAtExit(this);
   }
 
   /** The run as the store recorded it when it started. */
@@ -199,15 +188,7 @@ export class Run implements ExitParticipant {
   private async recordSystemMetrics(context: string, step: number): Promise<void> {
     const means = await this.system.sinceLastCall();
     // end() may have come while the sampler read: its flush is done, so these would go nowhere.
-    if (this.state !== OPEN) return;
-    const time = Date.now();
-    let written: Promise<void> | undefined;
-    for (const [name, value] of Object.entries(means)) {
-      const kind = name.startsWith('job/') ? 'job' : name.startsWith('gpu/') ? 'gpu' : 'system';
-      this.points.series(kind, name, context).push(time, step, Number.NaN, value);
-      written = this.points.added();
-    }
-    await written;
+    if (this.state === OPEN) await recordMeans(this.points, means, context, step);
   }
 
   /**
@@ -344,6 +325,11 @@ export class Run implements ExitParticipant {
     // Start writing before anything is awaited: with SQLite the points are stored before end() returns, even when
     // the program calls process.exit() without awaiting it (the exit hooks stay on until the run is recorded).
     const recorder = this.init.recorder;
+    if (this.init.borrowed === true) {
+      // The host's recorder: hand everything over and wait until it is stored; the host closes it.
+      await Promise.all([this.points.flush(), ...this.otherWrites, this.system.stop()]);
+      return;
+    }
     if (!this.attached) recorder.updateRun({ status, endTime: Date.now() });
     this.points.flush().catch(() => {}); // hands the points over now; close() below waits for them
     const closed = Promise.all([...this.otherWrites]).then(() => recorder.close(FINAL_WRITE_MS));
@@ -394,7 +380,11 @@ export class Run implements ExitParticipant {
 
   /** Runs `write` on the store once the run exists there (its first batch applied): artifacts are files in the store. */
   private inStore<T>(write: (store: Store) => Promise<T>): Promise<T> {
-    return this.points.flush().then(() => write(this.init.sink.open()));
+    const sink = this.init.sink;
+    if (sink === undefined) {
+      return Promise.reject(new RunmeterError('E_NO_ARTIFACT_STORE', `run ${this.id} is recorded on ${this.storeLocation}, which does not keep artifacts yet`));
+    }
+    return this.points.flush().then(() => write(sink.open()));
   }
 
   private track<T>(write: Promise<T>): Promise<T> {

@@ -74,25 +74,6 @@ function withContext(label: string, key: SeriesKey): string {
   return key.context ? `${label} · ${key.context}` : label;
 }
 
-/**
- * `run --model`'s achieved throughput goes beside GPU utilization, and its MFU on the utilization chart itself, so a job
- * at 95% utilization and 20% MFU shows as such.
- */
-function perfPlacement(key: SeriesKey): ChartPlacement {
-  if (key.name === 'perf/mfu_percent') {
-    return {
-      key: 'system:GPU utilization',
-      title: 'GPU utilization',
-      unit: 'percent',
-      section: 'system',
-      order: 30,
-      label: withRank('MFU (model FLOPs / peak)', key),
-    };
-  }
-  const title = key.name === 'perf/achieved_tflops' ? 'Achieved TFLOP/s' : titleCase(key.name.slice('perf/'.length));
-  return { key: `system:${title}`, title, unit: '', section: 'system', order: 30.5, label: withRank('model FLOPs', key) };
-}
-
 /** Where a series goes on the run page: training metrics by base name (loss with val_loss), system ones by quantity. */
 export function placeSeries(key: SeriesKey): ChartPlacement {
   if (key.kind === 'training') {
@@ -103,7 +84,13 @@ export function placeSeries(key: SeriesKey): ChartPlacement {
     const label = context !== implied ? `${key.name} (${context})` : key.name;
     return { key: `training:${base}`, title: base, unit: '', section: 'training', order: 0, label: withRank(label, key) };
   }
-  if (key.kind === 'flops' && key.name.startsWith('perf/')) return perfPlacement(key);
+  // Model FLOPs utilization goes on the GPU utilization chart, so a GPU "95% busy" at 20% MFU shows as such.
+  if (key.name === 'perf/mfu_percent') {
+    return { key: 'system:GPU utilization', title: 'GPU utilization', unit: 'percent', section: 'system', order: 30, label: withRank('MFU', key) };
+  }
+  if (key.name === 'perf/achieved_tflops') {
+    return { key: 'system:Achieved TFLOP/s', title: 'Achieved TFLOP/s', unit: '', section: 'system', order: 29, label: withRank('achieved', key) };
+  }
   if (key.kind === 'flops') {
     // The SDK writes `flops/<label>/batch` (per call) and `flops/<label>/batch_total` (running total); epochs likewise.
     const match = /^flops\/(.+)\/(batch|epoch)(_total)?$/.exec(key.name);

@@ -217,4 +217,18 @@ describe.skipIf(chromiumMissing && !onCi)('dashboard in a real browser', () => {
     await page.screenshot({ path: path.join(artifacts, 'compare-page.png'), fullPage: true });
     expect(await notInjected()).toBe(true);
   });
+
+  it('shows why a failed run ended in its header, as text, with its logs a click away', { timeout: 60_000 }, async () => {
+    const script = "import sys\nprint('<img src=x onerror=globalThis.__pwned=1>', file=sys.stderr)\n1 / 0\n";
+    const failed = await runCli(['run', '--name', 'diverged', '--', '/usr/bin/python3', '-c', script], { home });
+    expect(failed.code).toBe(1);
+    const { run } = JSON.parse((await runCli(['show', 'diverged', '--json'], { home })).stdout.toString());
+    await page.goto(`${url}/#/runs/${run.id}`);
+    await page.waitForSelector('.run-cause');
+    expect(await page.locator('.run-cause-text').textContent()).toBe('ZeroDivisionError: division by zero');
+    await page.locator('.run-cause a').click();
+    await page.waitForSelector('.tab[data-tab="logs"].active, .tab[data-tab="logs"][aria-selected="true"]');
+    await page.screenshot({ path: path.join(artifacts, 'run-page-failed.png') });
+    expect(await notInjected()).toBe(true);
+  });
 });

@@ -6,6 +6,7 @@ import { openStore } from '../../src/store/open.js';
 import type { SeriesSummary } from '../../src/store/store.js';
 import { provValidator } from '../export/prov-schema.js';
 import { root, runCli, tempHome } from '../helpers/cli.js';
+import { python } from '../python/helpers.js';
 
 // Each example runs under the built `./bin/runmeter run` (run `npx tsc -p tsconfig.json` first), as a user would.
 const homes: string[] = [];
@@ -13,9 +14,9 @@ afterAll(() => {
   for (const home of homes) fs.rmSync(home, { recursive: true, force: true });
 });
 
-/** True when python3 can import every module of one of the alternatives. */
+/** True when Debian's python3 (where .ci/run installs python3-torch) can import every module of one of the alternatives. */
 function pythonHas(...alternatives: string[][]): boolean {
-  return alternatives.some((modules) => spawnSync('python3', ['-c', modules.map((m) => `import ${m}`).join('; ')], { stdio: 'ignore' }).status === 0);
+  return alternatives.some((modules) => spawnSync(python, ['-c', modules.map((m) => `import ${m}`).join('; ')], { stdio: 'ignore' }).status === 0);
 }
 
 async function runExample(command: string[], env: NodeJS.ProcessEnv = {}) {
@@ -74,16 +75,38 @@ describe('examples/tfjs-train.mjs (Node, TF.js on the CPU, the SDK)', () => {
 
 describe('Python examples', () => {
   it.skipIf(!pythonHas(['torch']))('pytorch_json_lines.py prints JSON lines that runmeter records (skipped: python3 cannot import torch)', async () => {
-    const { result, series } = await runExample(['python3', path.join(root, 'examples', 'pytorch_json_lines.py'), '--epochs', '1', '--samples', '512']);
+    const { result, series } = await runExample([python, path.join(root, 'examples', 'pytorch_json_lines.py'), '--epochs', '1', '--samples', '512']);
     expect(result.code, result.stderr.toString()).toBe(0);
     expect(named(series, 'loss', 'training')?.count).toBeGreaterThan(0);
     expect(named(series, 'val_accuracy', 'validation')?.lastEpoch).toBe(1);
   });
 
+  it.skipIf(!pythonHas(['torch']))(
+    'pytorch_client.py logs through the Python client: metrics, FLOPs, system usage, params and the model (skipped: python3 cannot import torch)',
+    async () => {
+      const { result, run, series, artifacts } = await runExample([
+        python,
+        path.join(root, 'examples', 'pytorch_client.py'),
+        '--epochs',
+        '2',
+        '--samples',
+        '256',
+      ]);
+      expect(result.code, result.stderr.toString()).toBe(0);
+      expect(named(series, 'loss', 'training')?.count).toBe(8); // 256 samples / 64 per batch, 2 epochs
+      expect(named(series, 'val_accuracy', 'validation')?.count).toBe(2);
+      expect(named(series, 'flops/cnn/batch', 'training')?.count).toBe(8);
+      expect(named(series, 'flops/cnn/batch', 'training')?.min).toBeGreaterThan(0);
+      expect(named(series, 'system/cpu_percent', 'training')?.count).toBe(2);
+      expect(run.params).toMatchObject({ lr: 0.01, batch_size: 64, epochs: 2, 'model/cnn/parameters': 1282 });
+      expect(artifacts.map((a) => [a.name, a.kind])).toEqual([['cnn', 'model']]);
+    },
+  );
+
   it.skipIf(!pythonHas(['keras'], ['tensorflow']))(
     'keras_callback.py reports batch and epoch metrics (skipped: python3 cannot import keras or tensorflow)',
     async () => {
-      const { result, series } = await runExample(['python3', path.join(root, 'examples', 'keras_callback.py'), '--epochs', '1', '--samples', '256']);
+      const { result, series } = await runExample([python, path.join(root, 'examples', 'keras_callback.py'), '--epochs', '1', '--samples', '256']);
       expect(result.code, result.stderr.toString()).toBe(0);
       expect(named(series, 'loss')?.count).toBeGreaterThan(0);
       expect(named(series, 'val_loss', 'validation')?.count).toBe(1);
@@ -93,7 +116,7 @@ describe('Python examples', () => {
   it.skipIf(!pythonHas(['torch', 'lightning'], ['torch', 'pytorch_lightning']))(
     'lightning_example.py reports logged metrics through its callback (skipped: python3 cannot import torch and lightning)',
     async () => {
-      const { result, series } = await runExample(['python3', path.join(root, 'examples', 'lightning_example.py'), '--epochs', '1', '--samples', '256']);
+      const { result, series } = await runExample([python, path.join(root, 'examples', 'lightning_example.py'), '--epochs', '1', '--samples', '256']);
       expect(result.code, result.stderr.toString()).toBe(0);
       expect(named(series, 'loss', 'training')?.count).toBeGreaterThan(0);
       expect(named(series, 'val_loss', 'validation')?.count).toBeGreaterThan(0);
@@ -103,7 +126,7 @@ describe('Python examples', () => {
   it.skipIf(!pythonHas(['torch', 'transformers', 'accelerate']))(
     'huggingface_trainer.py is recorded from the Trainer’s own log lines (skipped: python3 cannot import torch, transformers and accelerate)',
     async () => {
-      const { result, series } = await runExample(['python3', path.join(root, 'examples', 'huggingface_trainer.py'), '--epochs', '1', '--samples', '64']);
+      const { result, series } = await runExample([python, path.join(root, 'examples', 'huggingface_trainer.py'), '--epochs', '1', '--samples', '64']);
       expect(result.code, result.stderr.toString()).toBe(0);
       expect(named(series, 'loss')?.count).toBeGreaterThan(0);
       expect(series.some((s) => s.name.startsWith('eval_') || s.context === 'evaluation')).toBe(true);

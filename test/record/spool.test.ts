@@ -17,7 +17,51 @@ const batch = (runId: string, seq: number, from: number, to: number, create = fa
 };
 const mode = (file: string) => fs.statSync(file).mode & 0o777;
 
+/** A batch of `points` points and `kb` KB of output at `offset` of stdout. */
+const withOutput = (seq: number, points: number, kb: number): RecordBatch => {
+  const bytes = new Uint8Array(kb * 1024).fill(48 + (seq % 10));
+  return {
+    ...batch('r9', seq + 1, seq * points, (seq + 1) * points),
+    output: [{ stream: 'stdout', offset: seq * kb * 1024, length: bytes.length, time: 1_000 + seq, bytes }],
+  };
+};
+
 describe('Spool', () => {
+  it('stays within its bound by dropping the oldest output, never a point, and says so once', () => {
+    const said: string[] = [];
+    const spool = new Spool([path.join(tempHome(), 'spool')], meta('r9'), { maxBytes: 200 * 1024, warn: (message) => said.push(message) });
+    const files = Array.from({ length: 10 }, (_, seq) => spool.write(withOutput(seq, 100, 50)));
+    const total = files.reduce((sum, file) => sum + fs.statSync(file).size, 0);
+    expect(total).toBeLessThanOrEqual(200 * 1024);
+    const read = files.map((file) => readSpooledBatch(file));
+    // Every point of every batch is there; output only in the newest batches, and all of theirs.
+    expect(read.map((b) => b.series?.[0]?.value.length)).toEqual(Array(10).fill(100));
+    const kept = read.map((b) => b.output?.[0]?.bytes?.length ?? 0);
+    expect(kept.slice(-3)).toEqual([51200, 51200, 51200]);
+    expect(kept.slice(0, 7)).toEqual(Array(7).fill(0));
+    expect(spool.droppedOutputBytes).toBe(7 * 51200);
+    expect(said).toEqual(['the spool for nowhere reached its limit (200.0 KB): the oldest output in it is dropped, every metric point is kept']);
+    // A batch sent and removed gives its room back.
+    for (const file of files.slice(-3)) spool.remove(file);
+    spool.write(withOutput(10, 100, 50));
+    expect(readSpooledBatch(spool.write(withOutput(11, 100, 50))).output?.[0]?.bytes?.length).toBe(51200);
+  });
+
+  it('keeps the newest output of a single batch that holds more than the spool has room for', () => {
+    const spool = new Spool([path.join(tempHome(), 'spool')], meta('r9'), { maxBytes: 200 * 1024, warn: () => {} });
+    const pieces = Array.from({ length: 10 }, (_, i) => ({
+      stream: 'stdout' as const,
+      offset: i * 51200,
+      length: 51200,
+      time: 1_000 + i,
+      bytes: new Uint8Array(51200).fill(48 + i),
+    }));
+    const read = readSpooledBatch(spool.write({ ...batch('r9', 1, 0, 100), output: pieces }));
+    expect(read.series?.[0]?.value.length).toBe(100);
+    expect(read.output?.map((piece) => piece.offset)).toEqual([7, 8, 9].map((i) => i * 51200));
+    expect(spool.droppedOutputBytes).toBe(7 * 51200);
+  });
+
   it('keeps batches in a private folder (0700) and files (0600), read back as written', () => {
     const base = path.join(tempHome(), 'spool');
     const spool = new Spool([base], meta('r1'));

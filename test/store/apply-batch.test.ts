@@ -70,6 +70,24 @@ for (const backend of backends) {
       expect(await store.getRun('r6')).toMatchObject({ status: 'failed', cause: 'ZeroDivisionError: division by zero', note: 'lr too high' });
     });
 
+    it('keeps the energy a run used, as it was summarised', async () => {
+      const store = await newStore();
+      const energy = {
+        joules: 7200,
+        kwh: 0.002,
+        estimatedJoules: 0,
+        bySource: [{ source: 'gpu/0', joules: 7200, estimated: false }],
+        joulesPerStep: 72,
+        co2eGrams: 0.95,
+        gridIntensity: { gramsPerKwh: 475, source: 'world average' },
+      };
+      await store.applyBatch({ runId: 'r7', producer: 'p', seq: 1, run: newRun('r7') });
+      expect((await store.getRun('r7'))?.energy).toBeUndefined();
+      await store.applyBatch({ runId: 'r7', producer: 'p', seq: 2, update: { status: 'succeeded', energy } });
+      expect((await store.getRun('r7'))?.energy).toEqual(energy);
+      expect((await store.listRuns()).find((run) => run.id === 'r7')?.energy).toEqual(energy);
+    });
+
     it('applies a batch sent twice at the same moment, over two connections, once', async () => {
       const location = await backend.location();
       const [one, two] = [await newStore(location), await newStore(location)];

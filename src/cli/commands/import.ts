@@ -3,17 +3,18 @@ import type { Command } from 'commander';
 import { UsageError } from '../../model/errors.js';
 import { formatBytes } from '../../model/format.js';
 import { escapeControl } from '../../model/text.js';
+import { HttpSink } from '../../record/index.js';
 import type { CliContext } from '../context.js';
 import { importLog } from '../import-log.js';
 import { addParseFlags, type ParseFlags, parseOptionsFromFlags } from '../parse-flags.js';
+import { type RecordingFlags, recordingServer } from '../recording-server.js';
 
 /** Files larger than this get a progress bar on a terminal. */
 const PROGRESS_FROM_BYTES = 16 * 1024 * 1024;
 
-interface ImportFlags extends ParseFlags {
+interface ImportFlags extends ParseFlags, RecordingFlags {
   name?: string;
   started?: number;
-  store?: string;
 }
 
 function isoTime(value: string): number {
@@ -51,14 +52,17 @@ export function register(program: Command, context: CliContext): void {
     .argument('<file>', 'the log file')
     .option('-n, --name <name>', 'run name (default: the file name)')
     .option('--started <iso-time>', 'when the job started (default: when the file was created, else its last change)', isoTime)
-    .option('--store <store>', 'store: a folder, a .db file (default: $RUNMETER_STORE or ~/.runmeter)');
+    .option('--store <store>', 'store: a folder, a .db file (default: $RUNMETER_STORE or ~/.runmeter)')
+    .option('--server <url>', 'record on this runmeter server instead of a store (default: $RUNMETER_SERVER unless --store is given)')
+    .option('--token <token>', 'the token for --server (default: $RUNMETER_TOKEN)');
   addParseFlags(command).action(async (file: string, flags: ImportFlags) => {
     const parse = parseOptionsFromFlags(flags, process.cwd());
-    const store = context.store(flags.store);
+    const server = recordingServer(flags, context.env);
+    const target = server === undefined ? context.store(flags.store) : { sink: new HttpSink(server.url, server.token), spoolFirst: true as const };
     const tty = (context.stderr as { isTTY?: boolean }).isTTY === true;
     const bar = tty ? progressBar(context.stderr, path.basename(file)) : undefined;
     let barShown = false;
-    const result = await importLog(store, file, {
+    const result = await importLog(target, file, {
       ...(flags.name !== undefined ? { name: flags.name } : {}),
       ...(flags.started !== undefined ? { started: flags.started } : {}),
       parse,

@@ -1,15 +1,18 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { type Command, Option } from 'commander';
+import type { PythonClient } from '../../agent/client-channel.js';
 import { defaultRunName } from '../../agent/metadata.js';
 import { runJob } from '../../agent/run-job.js';
-import { UsageError } from '../../model/errors.js';
 import { jsonText } from '../../model/json-shape.js';
 import type { CliContext } from '../context.js';
 import { collect, integerOption, keyValues, secondsOption } from '../options.js';
 import { addParseFlags, type ParseFlags, parseOptionsFromFlags } from '../parse-flags.js';
-import { countRunModel, type RunModelFlags } from '../run-model.js';
+import { recordingServer } from '../recording-server.js';
+import { countRunModel, type ModelFlags } from '../run-model.js';
 import { lineAwareStream, runSummaryJson } from '../run-summary.js';
 
-interface RunFlags extends ParseFlags, RunModelFlags {
+interface RunFlags extends ParseFlags, ModelFlags {
   name?: string;
   store?: string;
   server?: string;
@@ -23,6 +26,8 @@ interface RunFlags extends ParseFlags, RunModelFlags {
   outputGrace: number;
   project?: string;
   pythonUnbuffered: boolean;
+  pythonClient: boolean;
+  spoolLimit?: number;
   param?: string[];
   tag?: string[];
   quiet?: boolean;
@@ -46,6 +51,11 @@ export function register(program: Command, context: CliContext): void {
     .option('--store <store>', 'store: a folder, a .db file or postgres:// URL (default: $RUNMETER_STORE or ~/.runmeter)')
     .option('--server <url>', 'record on this runmeter server instead of a store (default: $RUNMETER_SERVER unless --store is given)')
     .option('--token <token>', 'the token for --server (default: $RUNMETER_TOKEN)')
+    .option(
+      '--spool-limit <MB>',
+      'the most the spool may hold while the store or server does not take writes; past it the oldest output goes, never a point (default: $RUNMETER_SPOOL_LIMIT_MB, else 1024)',
+      integerOption('--spool-limit'),
+    )
     .addOption(seconds('--interval <seconds>', 'report system metrics every this many seconds', 5, 0.1))
     .addOption(seconds('--sample-interval <seconds>', 'read system metrics every this many seconds', 1, 0.05))
     .option('--no-system', 'do not sample system metrics')
@@ -58,27 +68,29 @@ export function register(program: Command, context: CliContext): void {
     .addOption(seconds('--output-grace <seconds>', 'after the job exits, read output its children still write for this many seconds', 2, 0.01))
     .option('--project <project>', 'the project the run belongs to')
     .option('--no-python-unbuffered', 'do not set PYTHONUNBUFFERED=1 for the job')
+    .option('--no-python-client', "do not put runmeter's Python client on the job's PYTHONPATH nor open its channel (docs/python.md)")
     .option('--param <key=value>', 'record a parameter with the run (repeatable)', collect)
     .option('--tag <tag>', 'tag the run (repeatable)', collect)
+    .option('--model <file>', 'count this model (ONNX or TF.js) at start: FLOPs per printed step, achieved TFLOP/s and MFU (docs/flops.md)')
+    .option('--batch-size <n>', 'the batch size --model is counted at (default 1)', integerOption('--batch-size'))
+    .option('--input <name=dims>', "dims of one of --model's inputs, e.g. input_ids=8x128 (repeatable)", collect)
+    .option('--model-label <label>', "the label of --model's series, flops/<label>/batch (default: the file's name)")
+    .option('--dtype <type>', "the data type the job computes in, for MFU against the GPU's peak", 'bf16')
     .option('-q, --quiet', "silence runmeter's own messages (the job's output is never touched)")
-    .option('--json', "instead of runmeter's messages, one JSON summary as the last line of stderr (docs/json.md)")
-    .option('--model <file>', "count this model's training FLOPs per batch (.onnx or TF.js model.json); records flops/<label>/batch, achieved TFLOP/s and MFU")
-    .option('--batch-size <n>', "the batch one step of the job processes, for --model (default: the model's own)", integerOption('--batch-size'))
-    .option('--input <name=dims>', 'dims of a model input for --model, e.g. input_ids=8x128 (repeatable)', collect)
-    .option('--model-label <label>', "the model's label in flops/<label>/batch (default: --model's file name without extension)")
-    .option('--dtype <dtype>', "the data type the job trains in, for MFU against the GPU's peak: fp32, tf32, fp16, bf16, fp8 (default bf16)");
+    .option('--json', "instead of runmeter's messages, one JSON summary as the last line of stderr (docs/json.md)");
   addParseFlags(command)
     .passThroughOptions()
     .action(async (command: string[], flags: RunFlags) => {
       const parse = parseOptionsFromFlags(flags, process.cwd());
       const stderr = lineAwareStream(context.stderr);
-      const quiet = flags.quiet === true || flags.json === true;
-      const model = await countRunModel(flags, (message) => quiet || stderr.stream.write(`runmeter: warning: ${message}\n`));
+      const counted = countRunModel(flags, (message) => {
+        if (flags.quiet !== true && flags.json !== true) stderr.stream.write(`runmeter: warning: ${message}\n`);
+      });
       const result = await runJob({
         command,
         ...(flags.name !== undefined ? { name: flags.name } : {}),
         ...(flags.store !== undefined ? { store: flags.store } : {}),
-        ...serverOf(flags, context.env),
+        ...withServer(recordingServer(flags, context.env)),
         env: context.env,
         reportIntervalMs: flags.interval,
         sampleIntervalMs: flags.sampleInterval,
@@ -89,11 +101,13 @@ export function register(program: Command, context: CliContext): void {
         outputGraceMs: flags.outputGrace,
         ...(flags.project !== undefined ? { project: flags.project } : {}),
         pythonUnbuffered: flags.pythonUnbuffered,
+        ...(flags.spoolLimit === undefined ? {} : { spoolLimitBytes: flags.spoolLimit * 1024 * 1024 }),
+        ...(flags.pythonClient ? { pythonClient: pythonClient() } : {}),
         parse,
-        params: { ...model.params, ...keyValues('--param', flags.param) },
-        ...(model.perf === undefined ? {} : { perf: model.perf }),
+        params: { ...counted?.params, ...keyValues('--param', flags.param) },
+        ...(counted === undefined ? {} : { model: counted.model }),
         tags: flags.tag ?? [],
-        quiet,
+        quiet: flags.quiet === true || flags.json === true,
         stdout: context.stdout,
         stderr: stderr.stream,
       });
@@ -105,12 +119,18 @@ export function register(program: Command, context: CliContext): void {
     });
 }
 
-/** The server to record on: --server, else $RUNMETER_SERVER when no --store is given; its token from --token or $RUNMETER_TOKEN. */
-function serverOf(flags: RunFlags, env: NodeJS.ProcessEnv): { server?: { url: string; token?: string } } {
-  if (flags.server !== undefined && flags.store !== undefined) throw new UsageError('--server and --store exclude each other: a run is recorded in one place');
-  const url = flags.server ?? (flags.store === undefined ? env.RUNMETER_SERVER || undefined : undefined);
-  if (url === undefined) return {};
-  if (!/^https?:\/\//.test(url)) throw new UsageError(`--server expects an http:// or https:// URL, got "${url}"`);
-  const token = flags.token ?? (env.RUNMETER_TOKEN || undefined);
-  return { server: { url, ...(token === undefined ? {} : { token }) } };
+/** Where this installation keeps the Python client, its executable, and the module that serves the job's channel. */
+function pythonClient(): PythonClient {
+  // This file is dist/cli/commands/run.js (or src/cli/commands/run.ts under the test runner): three folders down from the root.
+  const root = fileURLToPath(new URL('../../../', import.meta.url));
+  const ext = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
+  return {
+    packageDir: path.join(root, 'python'),
+    bin: path.join(root, 'bin', 'runmeter'),
+    module: new URL(`../../sdk/channel/agent-host.${ext}`, import.meta.url).href,
+  };
+}
+
+function withServer(server: { url: string; token?: string } | undefined): { server?: { url: string; token?: string } } {
+  return server === undefined ? {} : { server };
 }

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { formatEnergy } from '../../model/energy.js';
 import { formatBytes, formatDuration, formatSeriesValue } from '../../model/format.js';
 import type { Run } from '../../model/run.js';
 import { type SeriesKind, type SeriesSummary, seriesLabel } from '../../model/series.js';
@@ -38,6 +39,7 @@ function metadataText(run: Run, output: { stdout: number; stderr: number }, dura
   ];
   if (run.cause) lines.push(`cause     ${safe(run.cause)}`);
   if (run.gitCommit) lines.push(`git       ${safe(run.gitCommit.slice(0, 12))}${run.gitDirty ? ' (uncommitted changes)' : ''}`);
+  if (run.energy) lines.push(`energy    ${formatEnergy(run.energy)}`);
   if (run.system?.gpus.length) lines.push(`gpus      ${run.system.gpus.map((g) => `${g.index}: ${safe(g.name)}`).join(', ')}`);
   const params = Object.entries(run.params).map(([k, v]) => `${safe(k)}=${safe(JSON.stringify(v) ?? 'null')}`);
   if (params.length > 0) lines.push(`params    ${params.join(' ')}`);

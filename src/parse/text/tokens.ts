@@ -95,7 +95,7 @@ export function tokenize(buf: Uint8Array, start: number, end: number, t: Tokens)
       i = scanWord(buf, i, end);
       const flags = hashedWordFlags(buf, from, i, wordHash);
       t.wordFlags |= flags;
-      if (isSpecialNumber(buf, from, i)) pushNumber(t, from, i, gap, readSpecial(buf, from), 0);
+      if (isSpecialNumber(buf, from, i) && !insideName(buf, from, i, end, t)) pushNumber(t, from, i, gap, readSpecial(buf, from), 0);
       else {
         push(t, WORD, from, i, gap);
         t.flags[t.count - 1] = flags;
@@ -189,6 +189,19 @@ function isSpecialNumber(buf: Uint8Array, start: number, end: number): boolean {
   const rest = 'inity';
   for (let i = 0; i < 5; i++) if (((buf[start + 3 + i] as number) | 0x20) !== rest.charCodeAt(i)) return false;
   return true;
+}
+
+/**
+ * `nan` or `inf` in the middle of a name that a `:` or `=` ends (Megatron's `number of nan iterations: 0`): a word
+ * there, not a value. Only between two words one space apart, the next of which ends the name.
+ */
+function insideName(buf: Uint8Array, start: number, end: number, lineEnd: number, t: Tokens): boolean {
+  const prev = t.count - 1;
+  if (prev < 0 || t.kind[prev] !== WORD || t.end[prev] !== start - 1 || buf[start - 1] !== 0x20) return false;
+  if (buf[end] !== 0x20 || !isLetter(byteAt(buf, end + 1, lineEnd))) return false;
+  const next = scanWord(buf, end + 1, lineEnd);
+  const after = byteAt(buf, next, lineEnd);
+  return after === 0x3a || after === 0x3d;
 }
 
 function readSpecial(buf: Uint8Array, start: number): number {

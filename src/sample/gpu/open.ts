@@ -25,10 +25,12 @@ export async function openGpuSource(options: GpuSourceOptions): Promise<GpuSourc
   const windows = process.platform === 'win32';
   const failures: string[] = [];
 
-  const nvidiaDriver = options.nvmlLibrary !== undefined || windows || fs.existsSync('/proc/driver/nvidia') || fs.existsSync('/dev/nvidiactl');
+  // RUNMETER_NVML_LIBRARY: an NVML the dynamic loader does not find (a driver unpacked in a container's own folder).
+  const library = options.nvmlLibrary ?? (env.RUNMETER_NVML_LIBRARY || undefined);
+  const nvidiaDriver = library !== undefined || windows || fs.existsSync('/proc/driver/nvidia') || fs.existsSync('/dev/nvidiactl');
   if (nvidiaDriver) {
     try {
-      return await openNvmlSource(options.nvmlLibrary ?? (windows ? 'nvml.dll' : 'libnvidia-ml.so.1'), visibleDevicesFor('nvidia', env), warnOnce);
+      return await openNvmlSource(library ?? (windows ? 'nvml.dll' : 'libnvidia-ml.so.1'), visibleDevicesFor('nvidia', env), warnOnce);
     } catch (error) {
       failures.push(`NVML: ${(error as Error).message}`);
     }

@@ -145,4 +145,11 @@ export const migrations: ReadonlyArray<{ version: number; sql: string }> = [
       );
     `,
   },
+  {
+    version: 2,
+    sql: `
+      -- The energy a run used, and its CO2e (JSON: model/energy.ts EnergySummary).
+      ALTER TABLE runs ADD COLUMN energy TEXT;
+    `,
+  },
 ];

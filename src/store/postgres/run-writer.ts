@@ -18,6 +18,7 @@ const updateColumns: Array<[keyof RunUpdate, string, (value: unknown) => unknown
   ['name', 'name', (v) => v],
   ['tags', 'tags', (v) => JSON.stringify(v)],
   ['system', 'system', (v) => JSON.stringify(v)],
+  ['energy', 'energy', (v) => JSON.stringify(v)],
   ['gitCommit', 'git_commit', (v) => v],
   ['gitDirty', 'git_dirty', (v) => (v ? 1 : 0)],
 ];

@@ -143,6 +143,13 @@ export const migrations: ReadonlyArray<{ version: number; sql: string }> = [
       );
     `,
   },
+  {
+    version: 5,
+    sql: `
+      -- The energy a run used, and its CO2e (JSON: model/energy.ts EnergySummary).
+      ALTER TABLE runs ADD COLUMN energy TEXT;
+    `,
+  },
 ];
 
 /** Applies the migrations the database has not seen yet, each in its own transaction. */

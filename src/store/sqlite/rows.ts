@@ -1,3 +1,4 @@
+import type { EnergySummary } from '../../model/energy-types.js';
 import type { MachineInfo, Run, RunStatus } from '../../model/run.js';
 import type { SeriesKind } from '../../model/series.js';
 import type { SeriesSummary } from '../store.js';
@@ -28,6 +29,7 @@ export interface RunRow {
   tags: string;
   source: string;
   system: string | null;
+  energy?: string | null;
 }
 
 export function runFromRow(row: RunRow): Run {
@@ -57,6 +59,7 @@ export function runFromRow(row: RunRow): Run {
   if (row.agent_pid !== null) run.agentPid = row.agent_pid;
   if (row.agent_id !== null) run.agentId = row.agent_id;
   if (row.system !== null) run.system = JSON.parse(row.system) as MachineInfo;
+  if (row.energy !== null && row.energy !== undefined) run.energy = JSON.parse(row.energy) as EnergySummary;
   return run;
 }
 

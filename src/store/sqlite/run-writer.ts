@@ -75,6 +75,7 @@ export class RunWriter {
     if (update.name !== undefined) columns.name = update.name;
     if (update.tags !== undefined) columns.tags = JSON.stringify(update.tags);
     if (update.system !== undefined) columns.system = JSON.stringify(update.system);
+    if (update.energy !== undefined) columns.energy = JSON.stringify(update.energy);
     if (update.gitCommit !== undefined) columns.git_commit = update.gitCommit;
     if (update.gitDirty !== undefined) columns.git_dirty = update.gitDirty ? 1 : 0;
     const names = Object.keys(columns);

@@ -1,7 +1,5 @@
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type Database from 'better-sqlite3';
 import type { BatchResult, RecordBatch } from '../../model/batch.js';
 import { columnsOf, type SeriesColumns } from '../../model/columns.js';
@@ -25,6 +23,7 @@ import type {
   Store,
   StoreChanges,
 } from '../store.js';
+import { createPrivateFile, isMissingBinding, missingBindingError, openDatabase } from './database-file.js';
 import { migrate } from './migrations.js';
 import { directorySize, fileSize, readFileRange, writeAt } from './output-files.js';
 import { type RunRow, runFromRow, type SeriesRow, seriesFromRow } from './rows.js';
@@ -35,22 +34,6 @@ import { SeriesWriter } from './series-writer.js';
 
 const streamCode = { stdout: 1, stderr: 2 } as const;
 const streamName = (code: number): OutputStream => (code === 2 ? 'stderr' : 'stdout');
-
-/** Whether better-sqlite3 failed for want of a native binding built for this Node (install scripts off, another ABI). */
-function isMissingBinding(error: unknown): boolean {
-  const message = (error as Error)?.message ?? '';
-  return /Could not locate the bindings file|NODE_MODULE_VERSION|compiled against a different Node\.js version|better_sqlite3\.node/.test(message);
-}
-
-/** One line naming the command that builds the binding, in the folder runmeter is installed in. */
-function missingBindingError(error: unknown): RunmeterError {
-  const installRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-  return new RunmeterError(
-    'E_SQLITE_BINDING',
-    `the SQLite module (better-sqlite3) has no native binding built for this Node (${process.version}, ABI ${process.versions.modules}); fix it with: cd '${installRoot}' && npm rebuild better-sqlite3`,
-    { cause: error },
-  );
-}
 
 /**
  * The embedded store: one SQLite file (WAL) for runs, series and points, and a folder of append-only files for
@@ -72,9 +55,7 @@ export class SqliteStore implements Store {
       // A new store is private: its folders 0700 and its database 0600 (SQLite gives the WAL files the same mode).
       makeDirectory(path.dirname(dbFile), 0o700);
       if (!options.readonly) createPrivateFile(dbFile);
-      // Loaded on first use: commands that never open a store (parse, flops) do not pay for the native module.
-      const BetterSqlite3 = createRequire(import.meta.url)('better-sqlite3') as typeof Database;
-      this.db = new BetterSqlite3(dbFile, { readonly: options.readonly ?? false });
+      this.db = openDatabase(dbFile, options.readonly ?? false);
       this.db.pragma('busy_timeout = 10000');
       if (!options.readonly) {
         // Must come before WAL mode and the first table: lets `rm` and `gc` give space back to the disk.
@@ -400,15 +381,5 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
-  }
-}
-
-/** Creates `file` empty with mode 0600 unless it exists; refuses a symbolic link there. */
-function createPrivateFile(file: string): void {
-  try {
-    fs.closeSync(fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, 0o600));
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    if (fs.lstatSync(file).isSymbolicLink()) throw new Error('it is a symbolic link (runmeter does not follow links to its database)');
   }
 }

@@ -10,6 +10,12 @@ function exitText(run: RunView): string {
   return run.status === 'lost' ? 'unknown (lost)' : '—';
 }
 
+/** `0.342 kWh · 162 g CO2e`: what the run used, and what that stands for. */
+function energyText(energy: NonNullable<RunView['energy']>): string {
+  const grams = energy.co2eGrams >= 100 ? String(Math.round(energy.co2eGrams)) : String(Number(energy.co2eGrams.toPrecision(3)));
+  return `${Number(energy.kwh.toPrecision(3))} kWh · ${grams} g CO2e`;
+}
+
 function gitText(run: RunView): string {
   if (!run.gitCommit) return '—';
   return `${run.gitCommit.slice(0, 10)}${run.gitDirty ? ' (uncommitted changes)' : ''}`;
@@ -29,6 +35,17 @@ export function runHeader(detail: RunResponse): { element: HTMLElement; update(r
   const exit = h('dd', {});
   const ended = h('dd', {});
   const reason = h('p', { class: 'run-reason' });
+  // Why a failed, killed or lost run ended (a traceback's last line, the OOM killer, a signal), with its logs a click away.
+  const cause = detail.endCause;
+  const causeLine = cause
+    ? h(
+        'p',
+        { class: 'run-cause' },
+        h('span', { class: 'run-cause-label' }, 'Ended: '),
+        h('span', { class: 'run-cause-text' }, cause.text),
+        ...(cause.stream ? [' ', h('a', { href: `#/runs/${encodeURIComponent(run.id)}/logs` }, `in the ${cause.stream} log`)] : []),
+      )
+    : undefined;
   const exportMenu = h(
     'details',
     { class: 'menu' },
@@ -58,6 +75,7 @@ export function runHeader(detail: RunResponse): { element: HTMLElement; update(r
     ),
     h('pre', { class: 'run-command', title: command }, command),
     reason,
+    ...(causeLine ? [causeLine] : []),
     h(
       'dl',
       { class: 'meta-grid' },
@@ -72,6 +90,15 @@ export function runHeader(detail: RunResponse): { element: HTMLElement; update(r
         gpus.length === 0 ? 'none' : [...new Set(gpus.map((g) => g.name))].map((n) => `${gpus.filter((g) => g.name === n).length}× ${n}`).join(', '),
       ),
       field('Directory', run.cwd, run.cwd),
+      ...(run.energy
+        ? [
+            field(
+              'Energy',
+              energyText(run.energy),
+              `${Math.round(run.energy.joules)} J, at ${run.energy.gridIntensity.gramsPerKwh} g CO2e/kWh (${run.energy.gridIntensity.source})`,
+            ),
+          ]
+        : []),
     ),
   );
   function update(next: RunView): void {
