@@ -14,6 +14,12 @@ export interface ModelFlags {
   dtype: string;
 }
 
+/** Tokens one step processes: a [batch, sequence] input's size (input_ids), where the model has one. */
+function tokensPerBatch(inputs: Record<string, number[] | undefined>, batch: number): { tokensPerBatch?: number } {
+  const sequence = Object.values(inputs).find((dims) => dims?.length === 2 && dims[0] === batch);
+  return sequence === undefined ? {} : { tokensPerBatch: batch * (sequence[1] as number) };
+}
+
 /**
  * Counts `--model` at the batch size before the job starts: its FLOPs per training step (3 × forward) for the worker,
  * and params `model/<label>/...` for the run. Undefined when the file cannot be counted: runmeter says why, naming
@@ -43,7 +49,7 @@ export function countRunModel(flags: ModelFlags, warn: (message: string) => void
   }
   for (const warning of report.warnings) warn(`--model ${flags.model}: ${warning}`);
   return {
-    model: { label, flopsPerBatch: report.flops, dtype: flags.dtype },
+    model: { label, flopsPerBatch: report.flops, dtype: flags.dtype, samplesPerBatch: report.batch, ...tokensPerBatch(report.inputs, report.batch) },
     params: {
       [`model/${label}/flops_per_batch`]: report.flops,
       [`model/${label}/batch_size`]: batch,
