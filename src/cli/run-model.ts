@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { RunModel } from '../agent/step-flops.js';
-import { countFlops } from '../flops/index.js';
+import type { FlopsReport } from '../flops/types.js';
 import { UsageError } from '../model/errors.js';
 import { normalizePeakDtype } from '../model/gpu-peaks.js';
 import { parseInputs } from './commands/flops.js';
@@ -25,7 +25,10 @@ function tokensPerBatch(inputs: Record<string, number[] | undefined>, batch: num
  * and params `model/<label>/...` for the run. Undefined when the file cannot be counted: runmeter says why, naming
  * the flag and the file, and the job runs all the same.
  */
-export function countRunModel(flags: ModelFlags, warn: (message: string) => void): { model: RunModel; params: Record<string, unknown> } | undefined {
+export async function countRunModel(
+  flags: ModelFlags,
+  warn: (message: string) => void,
+): Promise<{ model: RunModel; params: Record<string, unknown> } | undefined> {
   if (flags.model === undefined) {
     for (const [flag, given] of [
       ['--batch-size', flags.batchSize],
@@ -40,9 +43,12 @@ export function countRunModel(flags: ModelFlags, warn: (message: string) => void
   const label = flags.modelLabel ?? path.basename(flags.model).replace(/\.(onnx|json)$/i, '');
   const batch = flags.batchSize ?? 1;
   const inputs = parseInputs(flags.input ?? []);
-  let report: ReturnType<typeof countFlops>;
+  let report: FlopsReport;
   try {
-    report = countFlops(path.resolve(flags.model), { batch, training: true, ...(inputs ? { inputs } : {}) });
+    // Loaded here, not at the top: a plain `runmeter run` then never loads the counter (~85 ms before its job starts),
+    // and a model loads only its own format's reader.
+    const { countModelFile } = await import('../flops/count-file.js');
+    report = await countModelFile(path.resolve(flags.model), { batch, training: true, ...(inputs ? { inputs } : {}) });
   } catch (error) {
     warn(`--model ${flags.model}: ${(error as Error).message}; the job runs without its FLOPs`);
     return undefined;
