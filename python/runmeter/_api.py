@@ -161,6 +161,9 @@ def log_metrics(metrics: Mapping[str, Any], context: Optional[Any] = None, step:
     at_step = _checks.place("log_metrics", "step", step)
     at_epoch = _checks.place("log_metrics", "epoch", epoch)
     now = _time() * 1000.0
+    if len(client.queue) >= MAX_WAITING:
+        client.dropped += len(checked)
+        return
     for key, value in checked:
         client.queue.append((key, where, now, at_step, at_epoch, value))
 
