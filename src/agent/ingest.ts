@@ -221,6 +221,7 @@ export class Ingest {
       this.steps++;
       this.stepFlops?.step(metric.step, time);
     }
+    if (key.context === 'training') this.stepFlops?.printed(metric, time);
     let summary = this.metrics.get(metric.name);
     if (summary === undefined) {
       if (this.metrics.size >= MAX_SUMMARIES) return;

@@ -9,12 +9,56 @@ export interface RunModel {
   flopsPerBatch: number;
   /** The data type the job computes in, for MFU against the GPU's peak (default bf16). */
   dtype: string;
+  /** Samples one step processes (the batch size), for a printed samples/s. */
+  samplesPerBatch?: number;
+  /** Tokens one step processes, where the model has a [batch, sequence] input, for a printed tokens/s. */
+  tokensPerBatch?: number;
 }
 
 /** How long a window of steps lasts at least before its achieved TFLOP/s is recorded. */
 const WINDOW_MS = 2000;
 
 type Record = (key: SeriesKey, time: number, step: number, value: number) => void;
+
+/** Names of a printed time per step: unitless values are seconds. */
+const STEP_TIME = /^(step|iter|iteration|batch|train_step)_?(time|duration)(_s|_sec|_seconds|_ms)?$/;
+/** Names that are a time per step only with a unit (nanoGPT's `time 120.53ms`): a unitless `time` may be a clock. */
+const UNITED_TIME = /^(time|dt)$/;
+const SAMPLES_RATE = /(^|_)samples?_per_s(ec(ond)?)?$|^sps$/;
+const TOKENS_RATE = /(^|_)tok(en)?s?_per_s(ec(ond)?)?$|^(tps|wps)$/;
+
+/** A printed metric, as StepFlops reads it for a step time or a throughput. */
+export interface PrintedMetric {
+  name: string;
+  value: number;
+  unit?: string;
+  step?: number;
+  rank?: number;
+}
+
+/** Seconds per step from a printed time (`step_time 0.25`, `time 120.5ms`), or undefined when the metric is not one. */
+export function printedStepSeconds(metric: PrintedMetric): number | undefined {
+  const name = metric.name.toLowerCase();
+  const unit = metric.unit?.toLowerCase() ?? (name.endsWith('_ms') ? 'ms' : undefined);
+  if (!STEP_TIME.test(name) && !(UNITED_TIME.test(name) && unit !== undefined)) return undefined;
+  const seconds = unit === 'ms' ? metric.value / 1000 : unit === undefined || unit === 's' || unit === 'sec' ? metric.value : undefined;
+  return seconds !== undefined && seconds > 0 && Number.isFinite(seconds) ? seconds : undefined;
+}
+
+/** FLOP/s from a printed time per step, samples/s or tokens/s, or undefined when the metric is none (or its size is unknown). */
+export function printedFlopsPerSecond(metric: PrintedMetric, model: RunModel): number | undefined {
+  const name = metric.name.toLowerCase();
+  const unit = metric.unit?.toLowerCase();
+  const seconds = printedStepSeconds(metric);
+  let perSecond: number | undefined;
+  if (seconds !== undefined) perSecond = model.flopsPerBatch / seconds;
+  else if ((SAMPLES_RATE.test(name) || unit === 'samples/s') && model.samplesPerBatch !== undefined) {
+    perSecond = (metric.value * model.flopsPerBatch) / model.samplesPerBatch;
+  } else if ((TOKENS_RATE.test(name) || unit === 'tok/s') && model.tokensPerBatch !== undefined) {
+    perSecond = (metric.value * model.flopsPerBatch) / model.tokensPerBatch;
+  }
+  return perSecond !== undefined && perSecond > 0 && Number.isFinite(perSecond) ? perSecond : undefined;
+}
 
 /**
  * FLOPs per step for a job whose model runmeter counted: at each new step the job prints, `flops/<label>/batch` and its
@@ -30,6 +74,8 @@ export class StepFlops {
   private lastStep = Number.NEGATIVE_INFINITY;
   private window: { step: number; time: number } | undefined;
   private gpu: { name: string; count: number } | undefined;
+  /** Whether the job prints its own step time or throughput: then arrival times are no longer used. */
+  private printedRates = false;
 
   constructor(
     private readonly model: RunModel,
@@ -57,11 +103,26 @@ export class StepFlops {
       return;
     }
     const elapsed = time - this.window.time;
-    if (elapsed < WINDOW_MS) return;
-    const done = (step - this.window.step) * flops;
-    const achieved = achievedThroughput(done, elapsed / 1000, this.gpu?.name, this.model.dtype, this.gpu?.count ?? 1);
+    if (elapsed < WINDOW_MS || this.printedRates) return;
+    this.achieved((step - this.window.step) * flops, elapsed / 1000, time, step);
+    this.window = { step, time };
+  }
+
+  /**
+   * A training metric the job printed: a time per step or a throughput (samples/s, tokens/s) gives the achieved
+   * TFLOP/s at once, by the job's own clock, which leaves out the pipe's delays; arrival windows stop from then on.
+   */
+  printed(metric: PrintedMetric, time: number): void {
+    if ((metric.rank ?? 0) !== 0) return;
+    const perSecond = printedFlopsPerSecond(metric, this.model);
+    if (perSecond === undefined) return;
+    this.printedRates = true;
+    this.achieved(perSecond, 1, time, metric.step ?? (Number.isFinite(this.lastStep) ? this.lastStep : 0));
+  }
+
+  private achieved(flops: number, seconds: number, time: number, step: number): void {
+    const achieved = achievedThroughput(flops, seconds, this.gpu?.name, this.model.dtype, this.gpu?.count ?? 1);
     this.record(this.tflops, time, step, achieved.tflops);
     if (achieved.mfu !== undefined) this.record(this.mfu, time, step, achieved.mfu * 100);
-    this.window = { step, time };
   }
 }

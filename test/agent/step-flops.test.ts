@@ -1,10 +1,15 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { StepFlops } from '../../src/agent/step-flops.js';
+import { printedFlopsPerSecond, printedStepSeconds, type RunModel, StepFlops } from '../../src/agent/step-flops.js';
 import { peakTflops } from '../../src/model/gpu-peaks.js';
+import { describeMachine } from '../../src/sample/index.js';
 
-function recorded(gpu?: { name: string; count: number }, dtype = 'bf16') {
+function recorded(gpu?: { name: string; count: number }, dtype = 'bf16', sizes: Partial<RunModel> = {}) {
   const points: Array<[string, number, number, number]> = [];
-  const flops = new StepFlops({ label: 'net', flopsPerBatch: 6e12, dtype }, (key, time, step, value) => points.push([key.name, time, step, value]));
+  const flops = new StepFlops({ label: 'net', flopsPerBatch: 6e12, dtype, ...sizes }, (key, time, step, value) => points.push([key.name, time, step, value]));
   if (gpu) flops.onGpus(gpu.name, gpu.count);
   return { flops, points, of: (name: string) => points.filter((p) => p[0] === name).map((p) => p.slice(1)) };
 }
@@ -57,6 +62,67 @@ describe('FLOPs per printed step (run --model)', () => {
       flops.step(5, 3000);
       expect(of('perf/achieved_tflops')).toEqual([[3000, 5, 10]]);
       expect(of('perf/mfu_percent')).toEqual([]);
+    }
+  });
+});
+
+describe('a step time or throughput the job prints (run --model)', () => {
+  it("gives the achieved TFLOP/s by the job's own clock, and arrival windows stop", () => {
+    const { flops, of } = recorded(undefined, 'bf16', { samplesPerBatch: 8, tokensPerBatch: 8 * 1024 });
+    flops.step(0, 0);
+    flops.printed({ name: 'time', value: 150, unit: 'ms', step: 1 }, 100); // nanoGPT: 6 TFLOP in 0.15 s
+    flops.printed({ name: 'step_time', value: 0.5, step: 2 }, 200);
+    flops.printed({ name: 'train_samples_per_second', value: 16, step: 3 }, 300); // 2 batches a second
+    flops.printed({ name: 'tps', value: 4096, unit: 'tok/s', step: 4 }, 400); // torchtitan: half a batch a second
+    flops.printed({ name: 'loss', value: 0.5, step: 4 }, 400);
+    flops.printed({ name: 'step_time', value: 0.1, step: 4, rank: 1 }, 400); // another rank's line
+    flops.step(100, 5000); // a window of arrivals that would say 120 TFLOP/s
+    expect(of('perf/achieved_tflops')).toEqual([
+      [100, 1, 40],
+      [200, 2, 12],
+      [300, 3, 12],
+      [400, 4, 3],
+    ]);
+  });
+
+  it('reads a plain `time` as a step time only with a unit, and tokens/s only when the tokens per step are known', () => {
+    expect(printedStepSeconds({ name: 'time', value: 3600 })).toBeUndefined();
+    expect(printedStepSeconds({ name: 'dt', value: 250, unit: 'ms' })).toBe(0.25);
+    expect(printedStepSeconds({ name: 'iter_time', value: 0.25 })).toBe(0.25);
+    expect(printedStepSeconds({ name: 'epoch_time', value: 30 })).toBeUndefined();
+    const model: RunModel = { label: 'net', flopsPerBatch: 3e12, dtype: 'bf16', samplesPerBatch: 8 };
+    expect(printedFlopsPerSecond({ name: 'tokens_per_sec', value: 1000 }, model)).toBeUndefined();
+    expect(printedFlopsPerSecond({ name: 'tokens_per_sec', value: 1000 }, { ...model, tokensPerBatch: 500 })).toBe(6e12);
+    expect(printedFlopsPerSecond({ name: 'samples_per_sec', value: 4 }, model)).toBe(1.5e12);
+  });
+});
+
+const compiler = ['cc', 'gcc', 'clang'].find((cc) => {
+  try {
+    execFileSync(cc, ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+});
+
+describe.skipIf(compiler === undefined || process.platform !== 'linux')('MFU on a machine described through NVML (the stand-in libnvidia-ml)', () => {
+  it("takes the peak of the GPU NVML names, at the user's --dtype", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'runmeter-step-flops-nvml-'));
+    const library = path.join(dir, 'libfake-nvml.so');
+    execFileSync(compiler ?? 'cc', ['-shared', '-fPIC', '-o', library, path.join(import.meta.dirname, '../sample/fake-nvml/fake-nvml.c')]);
+    try {
+      // What the ingest worker does with describeMachine's answer; the stand-in replays a real H100's NVML values.
+      const machine = await describeMachine({ CUDA_VISIBLE_DEVICES: '0' }, { nvmlLibrary: library });
+      expect(machine.gpus.map((g) => g.name)).toEqual(['NVIDIA H100 80GB HBM3']);
+      const { flops, of } = recorded(undefined, 'fp16');
+      flops.onGpus(machine.gpus[0]?.name, machine.gpus.length);
+      flops.step(0, 0);
+      flops.step(165, 2000); // 165 × 6 TFLOP in 2 s = 495 TFLOP/s
+      expect(of('perf/achieved_tflops')).toEqual([[2000, 165, 495]]);
+      expect(of('perf/mfu_percent')[0]?.[2]).toBeCloseTo((100 * 495) / 989.4, 10);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -1,4 +1,5 @@
 // `runmeter run --model`: the model is counted at start, and the job's printed steps get FLOPs and achieved TFLOP/s.
+import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { jobsDir, realFixtures, runCli, showJson, tempHome } from '../helpers/cli.js';
@@ -45,5 +46,39 @@ describe('runmeter run --model', () => {
     const stray = await runCli(['run', '--batch-size', '8', '--', process.execPath, '-e', '0'], { home });
     expect(stray.code).toBe(2);
     expect(stray.stderr.toString()).toContain('--batch-size goes with --model');
+  });
+
+  it("takes the achieved TFLOP/s from the step time the job prints (nanoGPT's `time 100.00ms`), by the job's own clock", async () => {
+    const home = tempHome();
+    const { flops } = JSON.parse((await runCli(['flops', model, '--batch', '4', '--training', '--json'], { home })).stdout.toString());
+    const job = 'for (let i = 1; i <= 20; i++) console.log("iter " + i + ": loss " + (1 / i).toFixed(4) + ", time 100.00ms")';
+    const result = await runCli(['run', '-q', '--no-system', '--model', model, '--batch-size', '4', '--', process.execPath, '-e', job], { home });
+    expect(result.code, result.stderr.toString()).toBe(0);
+    const { series } = await showJson(home);
+    const achieved = (series as Series[]).find((s) => s.name === 'perf/achieved_tflops');
+    // Each printed line is one rate: 1 step × FLOPs per step ÷ 0.1 s, whatever the lines' arrival times.
+    expect(achieved).toMatchObject({ count: 20 });
+    expect(achieved?.min).toBeCloseTo(flops / 0.1 / 1e12, 9);
+    expect(achieved?.max).toBeCloseTo(flops / 0.1 / 1e12, 9);
+  });
+
+  it('names --model and the file when it is not a model, and refuses an unknown --dtype before the job starts', async () => {
+    const home = tempHome();
+    const notes = path.join(home, 'notes.onnx');
+    fs.writeFileSync(notes, 'these are my notes, not a protobuf\n');
+    const result = await runCli(['run', '--no-system', '--model', notes, '--', process.execPath, path.join(jobsDir, 'paced-metrics.mjs'), '5', '0.1'], {
+      home,
+    });
+    expect(result.code).toBe(0);
+    expect(result.stderr.toString()).toMatch(new RegExp(`runmeter: warning: --model ${notes}: .*; the job runs without its FLOPs`));
+    const { run, series } = await showJson(home);
+    expect(run.status).toBe('succeeded');
+    expect((series as Series[]).find((s) => s.name === 'loss')?.count).toBe(5);
+    expect((series as Series[]).filter((s) => s.name.startsWith('flops/') || s.name.startsWith('perf/'))).toEqual([]);
+
+    const dtype = await runCli(['run', '--model', model, '--dtype', 'fp13', '--', process.execPath, '-e', 'console.log("ran")'], { home });
+    expect(dtype.code).toBe(2);
+    expect(dtype.stdout.toString()).toBe('');
+    expect(dtype.stderr.toString()).toContain('--dtype expects fp64, fp32, tf32, fp16, bf16 or fp8, got "fp13"');
   });
 });

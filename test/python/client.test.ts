@@ -164,7 +164,8 @@ describe.skipIf(!hasPython)('the Python client (skipped: no python3 >= 3.9)', ()
     const home = tempHome();
     const done = path.join(home, 'done');
     const status = path.join(home, 'status');
-    const script = `${python} ${fixture('keep_logging.py')} 2 ${done} 7; echo $? > ${status}`;
+    // Six seconds of logging: long enough that runmeter is still running when it is killed, even on a loaded machine.
+    const script = `${python} ${fixture('keep_logging.py')} 6 ${done} 7; echo $? > ${status}`;
     const runmeter = startCli(['run', '--no-system', '--', 'sh', '-c', script], { home }).child;
     await waitFor(() => fs.existsSync(`${done}.started`), 20_000, 'the script to log');
     await waitFor(async () => (await lsJson(home)).length === 1, 20_000, 'the run to be stored');

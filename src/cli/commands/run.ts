@@ -83,7 +83,7 @@ export function register(program: Command, context: CliContext): void {
     .action(async (command: string[], flags: RunFlags) => {
       const parse = parseOptionsFromFlags(flags, process.cwd());
       const stderr = lineAwareStream(context.stderr);
-      const counted = countRunModel(flags, (message) => {
+      const counted = await countRunModel(flags, (message) => {
         if (flags.quiet !== true && flags.json !== true) stderr.stream.write(`runmeter: warning: ${message}\n`);
       });
       const result = await runJob({
