@@ -84,6 +84,10 @@ export function formatTicks(ticks: number[], unit: string): string[] {
     const largest = Math.max(...ticks.map(Math.abs));
     let i = 0;
     while (largest >= scale.base ** (i + 1) && i < scale.names.length - 1) i++;
+    // Binary axes tick at powers of two: a step under a quarter of the prefix reads better one prefix down
+    // (1088 MiB, not 1.062 GiB).
+    const step = ticks.length > 1 ? Math.abs((ticks[1] as number) - (ticks[0] as number)) : 0;
+    while (scale.base === 1024 && i > 0 && step > 0 && step < scale.base ** i / 4) i--;
     const divisor = scale.base ** i;
     return ticks.map((t) => (t === 0 ? '0' : `${Number((t / divisor).toPrecision(4))} ${scale.names[i]}${scale.suffix ?? ''}`));
   }

@@ -7,6 +7,7 @@ import { h, replaceChildren, setText } from '../dom.js';
 import { connectLive } from '../live.js';
 import type { Page } from '../page.js';
 import { href, type RunTab } from '../router.js';
+import { viewParams, withParams } from '../view-state.js';
 import { flopsSummary } from './flops-summary.js';
 import { runChartSpecs } from './run-charts.js';
 import { runHeader } from './run-header.js';
@@ -19,6 +20,7 @@ export function runPage(runRef: string, initialTab: RunTab): Page {
   const element = h('div', { class: 'page run-page' }, h('div', { class: 'page-loading' }, 'Loading run…'));
   const cleanups: Array<() => void> = [];
   let showTab: (tab: RunTab) => void = () => {};
+  let rereadViews: () => void = () => {};
   let runId = runRef;
   let destroyed = false;
 
@@ -43,6 +45,10 @@ export function runPage(runRef: string, initialTab: RunTab): Page {
       () => system.destroy(),
     );
     const trainingBar = chartToolbar({ page: 'run', modes: ['time', 'relative', 'step', 'epoch'], ...trainingPrefs, grids: () => [training, flops] });
+    rereadViews = () => {
+      trainingPrefs.view.reread();
+      systemPrefs.view.reread();
+    };
     const systemBar = chartToolbar({ page: 'system', modes: ['time', 'relative'], ...systemPrefs, grids: () => [system] });
 
     const flopsStats = h('div', {});
@@ -70,8 +76,23 @@ export function runPage(runRef: string, initialTab: RunTab): Page {
       overview: h('div', { class: 'tab-panel' }, runOverview(detail)),
     };
     const counts: Partial<Record<RunTab, HTMLElement>> = { charts: h('span', { class: 'tab-count' }), system: h('span', { class: 'tab-count' }) };
+    // A tab's link keeps the view's settings (the URL's query), so the charts are as they were on coming back.
     const tabs = (Object.keys(tabLabels) as RunTab[]).map((tab) =>
-      h('a', { class: 'tab', role: 'tab', 'data-tab': tab, href: href({ page: 'run', runId, tab }) }, tabLabels[tab], counts[tab] ?? null),
+      h(
+        'a',
+        {
+          class: 'tab',
+          role: 'tab',
+          'data-tab': tab,
+          href: href({ page: 'run', runId, tab }),
+          onclick: (event: Event) => {
+            event.preventDefault();
+            location.hash = withParams(href({ page: 'run', runId, tab }), viewParams());
+          },
+        },
+        tabLabels[tab],
+        counts[tab] ?? null,
+      ),
     );
     let logView: LogView | undefined;
     let logSizes = detail.output;
@@ -195,6 +216,7 @@ export function runPage(runRef: string, initialTab: RunTab): Page {
     update(route) {
       if (route.page !== 'run' || (route.runId !== runRef && route.runId !== runId)) return false;
       showTab(route.tab);
+      rereadViews();
       return true;
     },
     destroy() {
