@@ -30,7 +30,7 @@ export function runPage(runRef: string, initialTab: RunTab): Page {
     runId = detail.run.id;
     document.title = `${detail.run.name} · runmeter`;
     const series = new Map(list.series.map((s) => [s.id, s]));
-    const header = runHeader(detail);
+    const header = runHeader(detail, (changed) => replaceChildren(panels.overview, runOverview({ ...detail, run: changed })));
     cleanups.push(header.destroy);
 
     const trainingPrefs = chartPrefs('run', ['time', 'relative', 'step', 'epoch'], 'step');
