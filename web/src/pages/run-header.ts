@@ -48,7 +48,16 @@ export function runHeader(
         { class: 'run-cause' },
         h('span', { class: 'run-cause-label' }, 'Ended: '),
         h('span', { class: 'run-cause-text' }, cause.text),
-        ...(cause.stream ? [' ', h('a', { href: `#/runs/${encodeURIComponent(run.id)}/logs` }, `in the ${cause.stream} log`)] : []),
+        ...(cause.stream
+          ? [
+              ' ',
+              h(
+                'a',
+                { href: `#/runs/${encodeURIComponent(run.id)}/logs${cause.offset !== undefined ? `?line=${cause.stream}:${cause.offset}` : ''}` },
+                `in the ${cause.stream} log`,
+              ),
+            ]
+          : []),
       )
     : undefined;
   const exportMenu = h(

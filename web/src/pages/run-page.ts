@@ -15,12 +15,19 @@ import { runOverview } from './run-overview.js';
 
 const tabLabels: Record<RunTab, string> = { charts: 'Metrics', system: 'System', logs: 'Logs', overview: 'Params & info' };
 
+/** The log line a link names (`#/runs/ID/logs?line=stderr:12345`: the stream and the byte it starts at). */
+function linkedLine(): { stream: 'stdout' | 'stderr'; offset: number } | undefined {
+  const match = /^(stdout|stderr):(\d+)$/.exec(viewParams().get('line') ?? '');
+  return match ? { stream: match[1] as 'stdout' | 'stderr', offset: Number(match[2]) } : undefined;
+}
+
 /** A run: header, then tabs for training metrics and FLOPs, system metrics, the output log, and params. All live. */
 export function runPage(runRef: string, initialTab: RunTab): Page {
   const element = h('div', { class: 'page run-page' }, h('div', { class: 'page-loading' }, 'Loading run…'));
   const cleanups: Array<() => void> = [];
   let showTab: (tab: RunTab) => void = () => {};
   let rereadViews: () => void = () => {};
+  let logView: LogView | undefined;
   let runId = runRef;
   let destroyed = false;
 
@@ -94,7 +101,6 @@ export function runPage(runRef: string, initialTab: RunTab): Page {
         counts[tab] ?? null,
       ),
     );
-    let logView: LogView | undefined;
     let logSizes = detail.output;
     const shown = new Set<RunTab>();
 
@@ -140,7 +146,7 @@ export function runPage(runRef: string, initialTab: RunTab): Page {
           logView = new LogView(runId);
           cleanups.push(() => logView?.destroy());
           panels.logs.append(logView.element);
-          void logView.start(logSizes);
+          void logView.start(logSizes, linkedLine());
         }
         refreshCharts();
       }
@@ -215,8 +221,11 @@ export function runPage(runRef: string, initialTab: RunTab): Page {
     element,
     update(route) {
       if (route.page !== 'run' || (route.runId !== runRef && route.runId !== runId)) return false;
+      // A link to a log line when the log is already open: go to that line.
+      const reveal = route.tab === 'logs' && logView !== undefined ? linkedLine() : undefined;
       showTab(route.tab);
       rereadViews();
+      if (reveal) void logView?.reveal(reveal);
       return true;
     },
     destroy() {
