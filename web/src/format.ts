@@ -12,7 +12,14 @@ export function decodeValue(value: number | string | null | undefined): number {
 // runs table's cells most of the time a keystroke in its filter took.
 const integers = new Intl.NumberFormat('en-US');
 const decimals = new Intl.NumberFormat('en-US', { maximumFractionDigits: 8 });
-const dateTimes = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+const dateTimes = new Intl.DateTimeFormat(undefined, {
+  year: 'numeric',
+  month: 'short',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+});
 const clocks = new Intl.DateTimeFormat(undefined, { hour12: false, hour: '2-digit', minute: '2-digit', second: '2-digit' });
 const dates = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
 const days = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' });
