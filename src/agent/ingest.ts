@@ -9,7 +9,7 @@ import { createOutputParser } from '../parse/index.js';
 import type { OutputParser } from '../parse/types.js';
 import type { OutputStream, Recorder } from '../record/index.js';
 import type { OutputEntry, RecordingSummary, WorkerConfig } from './messages.js';
-import { StepFlops } from './step-flops.js';
+import { StepFlops, TrainingSteps } from './step-flops.js';
 import { RejectedLines } from './warnings.js';
 
 type MetricSummary = RecordingSummary['metrics'][number];
@@ -42,9 +42,8 @@ export class Ingest {
   private heartbeat: NodeJS.Timeout | undefined;
   /** FLOPs per printed step, when `run --model` counted the model. */
   private readonly stepFlops: StepFlops | undefined;
-  /** The training steps the job printed (each new step number once), and the last. */
-  private steps = 0;
-  private lastStep = Number.NEGATIVE_INFINITY;
+  /** The training steps the job printed (each new step once, passes that start again each epoch included). */
+  private readonly steps = new TrainingSteps();
 
   constructor(
     private readonly config: WorkerConfig,
@@ -56,7 +55,7 @@ export class Ingest {
       createOutputParser({ metric: (metric) => this.record(metric), warning: (w) => this.rejected.add(stream, w.line, w.message) }, config.parse);
     this.parsers = { stdout: parserFor('stdout'), stderr: parserFor('stderr') };
     if (config.model !== undefined) {
-      this.stepFlops = new StepFlops(config.model, (key, time, step, value) => this.recorder.point(key, time, step, undefined, value));
+      this.stepFlops = new StepFlops(config.model, (key, time, step, epoch, value) => this.recorder.point(key, time, step, epoch, value));
     }
   }
 
@@ -145,7 +144,7 @@ export class Ingest {
   async end(update: RunUpdate, waitMs: number, energy?: { uses: EnergyUse[]; gridIntensity: GridIntensity }): Promise<RecordingSummary> {
     // The run's energy, per training step where the job printed steps.
     if (energy !== undefined && energy.uses.length > 0) {
-      update.energy = summarizeEnergy(energy.uses, { steps: this.steps > 0 ? this.steps : undefined, gridIntensity: energy.gridIntensity });
+      update.energy = summarizeEnergy(energy.uses, { steps: this.steps.printed > 0 ? this.steps.printed : undefined, gridIntensity: energy.gridIntensity });
     }
     clearTimeout(this.timer);
     clearInterval(this.heartbeat);
@@ -216,10 +215,9 @@ export class Ingest {
     const key = this.keyOf(metric);
     const time = metric.timestamp ?? this.arrival;
     this.recorder.point(key, time, metric.step, metric.epoch, metric.value);
-    if (metric.step !== undefined && key.context === 'training' && metric.step > this.lastStep) {
-      this.lastStep = metric.step;
-      this.steps++;
-      this.stepFlops?.step(metric.step, time);
+    if (metric.step !== undefined && key.context === 'training') {
+      this.steps.next(metric.step, metric.epoch, metric.rank);
+      this.stepFlops?.step(metric.step, time, metric.epoch, metric.rank);
     }
     if (key.context === 'training') this.stepFlops?.printed(metric, time);
     let summary = this.metrics.get(metric.name);
