@@ -7,6 +7,7 @@ import { RunmeterError } from '../../model/errors.js';
 import type { SeriesPoint } from '../../model/point.js';
 import { completeRun, type NewRun, type Run, type RunUpdate } from '../../model/run.js';
 import type { SeriesKind } from '../../model/series.js';
+import { testFault } from '../../model/test-faults.js';
 import { clip, closestMatches } from '../../model/text.js';
 import { makeDirectory } from '../make-directory.js';
 import type {
@@ -46,6 +47,8 @@ export class SqliteStore implements Store {
   private readonly writer: SeriesWriter;
   private readonly runs: RunWriter;
   private readonly statements = new Map<string, Database.Statement>();
+  /** TEST ONLY (RUNMETER_TEST_FAIL=store:N): fails the Nth batch inside its transaction; undefined otherwise. */
+  private readonly fault = testFault('store');
 
   /** Opens (creating if needed) the store whose database is `dbFile` and whose files live under `filesDir`. */
   constructor(dbFile: string, filesDir: string, options: { readonly?: boolean } = {}) {
@@ -130,6 +133,7 @@ export class SqliteStore implements Store {
         if (batch.params !== undefined) this.runs.mergeParams(batch.runId, batch.params);
         if (batch.tags !== undefined) this.runs.addTags(batch.runId, batch.tags);
         if (batch.series !== undefined) this.writer.appendColumns(batch.runId, batch.series);
+        this.fault?.();
         if (batch.output !== undefined) {
           const insert = this.statement('INSERT INTO output_chunks (run_id, stream, offset, length, time) VALUES (?, ?, ?, ?, ?)');
           for (const piece of batch.output) insert.run(batch.runId, streamCode[piece.stream], piece.offset, piece.length, piece.time);
