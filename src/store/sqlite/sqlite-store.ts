@@ -9,7 +9,7 @@ import { completeRun, type NewRun, type Run, type RunUpdate } from '../../model/
 import type { SeriesKind } from '../../model/series.js';
 import { testFault } from '../../model/test-faults.js';
 import { clip, closestMatches } from '../../model/text.js';
-import { makeDirectory } from '../make-directory.js';
+import { checkPrivateFile, makeDirectory, makePrivateDirectory } from '../make-directory.js';
 import type {
   ApiToken,
   Artifact,
@@ -34,6 +34,23 @@ import { querySeries, readPoints } from './series-query.js';
 import { SeriesWriter } from './series-writer.js';
 
 const streamCode = { stdout: 1, stderr: 2 } as const;
+
+/**
+ * A store is private to its user: its folder 0700 (an existing one tightened) and its database 0600 (SQLite gives
+ * the WAL files the same mode); a folder or database that is a symbolic link, or another user's, is refused. A store
+ * named by its .db file sits in a folder of the user's choosing: that folder is made if missing, never changed.
+ */
+function openPrivately(dbFile: string, filesDir: string, readonly: boolean): void {
+  if (path.resolve(path.dirname(dbFile)) === path.resolve(filesDir)) makePrivateDirectory(filesDir);
+  else {
+    makeDirectory(path.dirname(dbFile), 0o700);
+    if (fs.lstatSync(filesDir, { throwIfNoEntry: false }) !== undefined) makePrivateDirectory(filesDir);
+  }
+  if (!readonly) createPrivateFile(dbFile);
+  checkPrivateFile(dbFile, 'database');
+  checkPrivateFile(`${dbFile}-wal`, 'database');
+  checkPrivateFile(`${dbFile}-shm`, 'database');
+}
 const streamName = (code: number): OutputStream => (code === 2 ? 'stderr' : 'stdout');
 
 /**
@@ -55,9 +72,7 @@ export class SqliteStore implements Store {
     this.location = dbFile;
     this.filesDir = filesDir;
     try {
-      // A new store is private: its folders 0700 and its database 0600 (SQLite gives the WAL files the same mode).
-      makeDirectory(path.dirname(dbFile), 0o700);
-      if (!options.readonly) createPrivateFile(dbFile);
+      openPrivately(dbFile, filesDir, options.readonly ?? false);
       this.db = openDatabase(dbFile, options.readonly ?? false);
       this.db.pragma('busy_timeout = 10000');
       if (!options.readonly) {
@@ -70,6 +85,7 @@ export class SqliteStore implements Store {
       this.db.pragma('foreign_keys = ON');
     } catch (error) {
       if (isMissingBinding(error)) throw missingBindingError(error);
+      if (error instanceof RunmeterError && error.code === 'E_STORE_UNSAFE') throw error;
       throw new RunmeterError('E_STORE_OPEN', `cannot open the store at ${dbFile}: ${(error as Error).message}`, { cause: error });
     }
     this.writer = new SeriesWriter(this.db);
