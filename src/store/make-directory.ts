@@ -107,3 +107,18 @@ export function checkPrivateFile(file: string, what = 'file'): void {
     fs.closeSync(fd);
   }
 }
+
+/**
+ * Why runmeter would refuse `dir` as a store folder (a symbolic link, not a folder, another user's), or undefined
+ * when it is fine or not there yet. For writers that go around the store (the agent's output files, spools), so
+ * that they never write through a link the store itself refuses.
+ */
+export function storeFolderProblem(dir: string): string | undefined {
+  const stat = fs.lstatSync(dir, { throwIfNoEntry: false });
+  if (stat === undefined || process.platform === 'win32') return undefined;
+  if (stat.isSymbolicLink()) return `${dir} is a symbolic link`;
+  if (!stat.isDirectory()) return `${dir} is not a folder`;
+  const uid = process.getuid?.();
+  if (uid !== undefined && stat.uid !== uid) return `${dir} belongs to uid ${stat.uid}`;
+  return undefined;
+}

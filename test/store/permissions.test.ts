@@ -95,6 +95,26 @@ describe('an existing store is made private when opened', () => {
     expect(fs.readdirSync(target).map((name) => [name, fs.statSync(path.join(target, name)).mtimeMs])).toEqual(before);
   });
 
+  it('runs the job under a home that is a symbolic link without writing anything through the link', async () => {
+    const target = path.join(tempHome(), 'elsewhere');
+    fs.mkdirSync(target);
+    const link = path.join(tempHome(), 'home-link');
+    fs.symlinkSync(target, link);
+    const temp = tempHome();
+    const result = await runCli(['run', '--no-system', '--', process.execPath, '-e', 'console.log("hi"); console.error("there"); process.exitCode = 4'], {
+      home: link,
+      env: { TMPDIR: temp },
+    });
+    expect(result.code).toBe(4);
+    expect(result.stdout.toString()).toBe('hi\n');
+    expect(result.stderr.toString()).toMatch(/^there\n/);
+    expect(result.stderr.toString()).toContain(`refusing the store folder ${link}: it is a symbolic link`);
+    // Neither the store, the agent's copy of the output, nor the spool went through the link: what is left waits in a
+    // private folder in the temp dir.
+    expect(fs.readdirSync(target)).toEqual([]);
+    expect(result.stderr.toString()).toContain(`waits in ${temp}`);
+  });
+
   it('refuses a database that is a symbolic link in a store folder that is fine', () => {
     const home = tempHome();
     const target = path.join(tempHome(), 'victim.db');
