@@ -23,8 +23,10 @@ type Record = (key: SeriesKey, time: number, step: number, epoch: number | undef
 /**
  * Tells which printed step numbers are new training steps, and how many steps they finish. Step numbers often start
  * again every epoch (Keras, Lightning's batch_idx, hand-written loops): a new (epoch, step) pair is a new step, and
- * without an epoch a step lower than the last starts a new pass. Lines from other ranks than the first that printed a
- * step are left out, so ranks printing out of order never look like new passes.
+ * without an epoch a step lower than the last starts a new pass. The first step line says which lines count steps,
+ * those with an epoch or those without: a line of the other kind (an epoch summary, `{"epoch": 2, "acc": 0.9}`, whose
+ * step is its epoch, among step lines) may carry the count on, never start a new pass. Lines from other ranks than
+ * the first that printed a step are left out, so ranks printing out of order never look like new passes.
  */
 export class TrainingSteps {
   /** Steps finished so far, counting the steps a pass skipped printing (a job printing every 10th step). */
@@ -35,6 +37,8 @@ export class TrainingSteps {
   private lastStep = 0;
   private lastEpoch: number | undefined;
   private rank: number | undefined;
+  /** Whether the lines that count steps carry an epoch (decided by the first step line). */
+  private withEpochs = false;
 
   /** The steps `step` finishes (0 when it is not a new step: a line repeating the last step, or another rank's). */
   next(step: number, epoch?: number, rank?: number): number {
@@ -44,7 +48,11 @@ export class TrainingSteps {
     let finished: number;
     if (this.firstStep === undefined) {
       this.firstStep = step;
+      this.withEpochs = epoch !== undefined;
       finished = 1;
+    } else if ((epoch !== undefined) !== this.withEpochs) {
+      if (step <= this.lastStep) return 0; // the other kind of line: it never starts a pass
+      finished = step - this.lastStep;
     } else {
       const newEpoch = epoch !== undefined && this.lastEpoch !== undefined && epoch !== this.lastEpoch;
       if (step > this.lastStep)
@@ -52,9 +60,9 @@ export class TrainingSteps {
       else if (step < this.lastStep || newEpoch)
         finished = Math.max(1, step - this.firstStep + 1); // a new pass
       else return 0;
+      if (epoch !== undefined) this.lastEpoch = epoch;
     }
     this.lastStep = step;
-    if (epoch !== undefined) this.lastEpoch = epoch;
     this.done += finished;
     this.printed++;
     return finished;

@@ -114,7 +114,12 @@ export function checkPrivateFile(file: string, what = 'file'): void {
  * that they never write through a link the store itself refuses.
  */
 export function storeFolderProblem(dir: string): string | undefined {
-  const stat = fs.lstatSync(dir, { throwIfNoEntry: false });
+  let stat: fs.Stats | undefined;
+  try {
+    stat = fs.lstatSync(dir, { throwIfNoEntry: false });
+  } catch {
+    return undefined; // cannot be there (a path under a file): making it fails later, with its own message
+  }
   if (stat === undefined || process.platform === 'win32') return undefined;
   if (stat.isSymbolicLink()) return `${dir} is a symbolic link`;
   if (!stat.isDirectory()) return `${dir} is not a folder`;

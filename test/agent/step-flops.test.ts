@@ -5,7 +5,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { printedFlopsPerSecond, printedStepSeconds, type RunModel, StepFlops, TrainingSteps } from '../../src/agent/step-flops.js';
 import { peakTflops } from '../../src/model/gpu-peaks.js';
+import { createOutputParser } from '../../src/parse/index.js';
 import { describeMachine } from '../../src/sample/index.js';
+import { realFixtures } from '../helpers/cli.js';
 
 function recorded(gpu?: { name: string; count: number }, dtype = 'bf16', sizes: Partial<RunModel> = {}) {
   const points: Array<[string, number, number, number]> = [];
@@ -140,6 +142,17 @@ describe('which printed steps are new training steps', () => {
 
   it('a line with the step and none with the epoch repeats it; the epoch from a later line does not make it new', () => {
     expect(count([[4, 1], [5], [5, 1], [1, 2]])).toEqual({ finished: [1, 1, 0, 1], done: 3, printed: 3 });
+  });
+
+  it('epoch summaries among step lines without an epoch (their step is the epoch) never start a pass', () => {
+    // As test/fixtures/real/logs/torch_json.stdout: loss every 50 steps, then {"metric": "accuracy", "epoch": 0}.
+    expect(count([[50], [100], [0, 0], [150], [200], [1, 1], [250]])).toEqual({ finished: [1, 50, 0, 50, 50, 0, 50], done: 201, printed: 5 });
+    // The same, from the real log, through the real parser: 16 loss lines, 751 steps from the first one.
+    const steps = new TrainingSteps();
+    const parser = createOutputParser({ metric: (m) => (m.step !== undefined && m.context !== 'validation' ? steps.next(m.step, m.epoch, m.rank) : 0) });
+    parser.push(fs.readFileSync(path.join(realFixtures, 'logs', 'torch_json.stdout')));
+    parser.end();
+    expect({ printed: steps.printed, done: steps.done }).toEqual({ printed: 16, done: 751 });
   });
 
   it("follows the first rank that printed a step: another rank's lines never look like a new pass", () => {
