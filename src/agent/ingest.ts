@@ -9,7 +9,7 @@ import { createOutputParser } from '../parse/index.js';
 import type { OutputParser } from '../parse/types.js';
 import type { OutputStream, Recorder } from '../record/index.js';
 import type { OutputEntry, RecordingSummary, WorkerConfig } from './messages.js';
-import { StepFlops } from './step-flops.js';
+import { StepFlops, TrainingSteps } from './step-flops.js';
 import { RejectedLines } from './warnings.js';
 
 type MetricSummary = RecordingSummary['metrics'][number];
@@ -42,9 +42,10 @@ export class Ingest {
   private heartbeat: NodeJS.Timeout | undefined;
   /** FLOPs per printed step, when `run --model` counted the model. */
   private readonly stepFlops: StepFlops | undefined;
-  /** The training steps the job printed (each new step number once), and the last. */
-  private steps = 0;
-  private lastStep = Number.NEGATIVE_INFINITY;
+  /** Lines the parsers failed on (runmeter's bugs, or RUNMETER_TEST_FAIL): the first is said, the rest counted. */
+  private parseFailures = 0;
+  /** The training steps the job printed (each new step once, passes that start again each epoch included). */
+  private readonly steps = new TrainingSteps();
 
   constructor(
     private readonly config: WorkerConfig,
@@ -53,10 +54,17 @@ export class Ingest {
   ) {
     this.rejected = new RejectedLines(say);
     const parserFor = (stream: OutputStream) =>
-      createOutputParser({ metric: (metric) => this.record(metric), warning: (w) => this.rejected.add(stream, w.line, w.message) }, config.parse);
+      createOutputParser(
+        {
+          metric: (metric) => this.record(metric),
+          warning: (w) => this.rejected.add(stream, w.line, w.message),
+          failure: (line, error) => this.parseFailed(stream, `line ${line}`, error),
+        },
+        config.parse,
+      );
     this.parsers = { stdout: parserFor('stdout'), stderr: parserFor('stderr') };
     if (config.model !== undefined) {
-      this.stepFlops = new StepFlops(config.model, (key, time, step, value) => this.recorder.point(key, time, step, undefined, value));
+      this.stepFlops = new StepFlops(config.model, (key, time, step, epoch, value) => this.recorder.point(key, time, step, epoch, value));
     }
   }
 
@@ -145,13 +153,19 @@ export class Ingest {
   async end(update: RunUpdate, waitMs: number, energy?: { uses: EnergyUse[]; gridIntensity: GridIntensity }): Promise<RecordingSummary> {
     // The run's energy, per training step where the job printed steps.
     if (energy !== undefined && energy.uses.length > 0) {
-      update.energy = summarizeEnergy(energy.uses, { steps: this.steps > 0 ? this.steps : undefined, gridIntensity: energy.gridIntensity });
+      update.energy = summarizeEnergy(energy.uses, { steps: this.steps.printed > 0 ? this.steps.printed : undefined, gridIntensity: energy.gridIntensity });
     }
     clearTimeout(this.timer);
     clearInterval(this.heartbeat);
     this.timer = this.heartbeat = undefined;
-    this.parsers.stdout.end();
-    this.parsers.stderr.end();
+    for (const stream of ['stdout', 'stderr'] as const) {
+      try {
+        this.parsers[stream].end();
+      } catch (error) {
+        this.parseFailed(stream, 'its end', error as Error);
+      }
+    }
+    if (this.parseFailures > 1) this.say(`parsing failed on ${this.parseFailures} lines of the job's output in all; the other lines' metrics are recorded`);
     if (this.recorder.points === 0 || this.metrics.size === 0) this.sayNoMetrics();
     const rejected = this.rejected.summary();
     if (rejected !== undefined) this.say(rejected);
@@ -176,11 +190,24 @@ export class Ingest {
 
   private take(entry: OutputEntry, bytes: Uint8Array): void {
     this.arrival = entry.time;
-    this.parsers[entry.stream].push(bytes);
+    try {
+      this.parsers[entry.stream].push(bytes);
+    } catch (error) {
+      // The parser guards each line; this is a failure outside any line. The output is recorded all the same.
+      this.parseFailed(entry.stream, `offset ${entry.offset}`, error as Error);
+    }
     const piece = { stream: entry.stream, offset: entry.offset, length: entry.length, time: entry.time };
     // The sink has the bytes when they are in its own file; otherwise they go with the batch.
     if (entry.bytes !== undefined || !this.config.outputInStore) this.recorder.outputPiece({ ...piece, bytes: Uint8Array.from(bytes) });
     else this.recorder.outputPiece(piece);
+  }
+
+  /** A failure of runmeter's parser: said once, with where and why; the job's output is recorded all the same. */
+  private parseFailed(stream: OutputStream, where: string, error: Error): void {
+    if (this.parseFailures++ > 0) return;
+    this.say(
+      `parsing the job's ${stream} failed at ${where} (${error.message}); that line's metrics are not recorded, the other lines' are, and the output is kept whole`,
+    );
   }
 
   private read(stream: OutputStream, offset: number, length: number): Buffer {
@@ -216,10 +243,9 @@ export class Ingest {
     const key = this.keyOf(metric);
     const time = metric.timestamp ?? this.arrival;
     this.recorder.point(key, time, metric.step, metric.epoch, metric.value);
-    if (metric.step !== undefined && key.context === 'training' && metric.step > this.lastStep) {
-      this.lastStep = metric.step;
-      this.steps++;
-      this.stepFlops?.step(metric.step, time);
+    if (metric.step !== undefined && key.context === 'training') {
+      this.steps.next(metric.step, metric.epoch, metric.rank);
+      this.stepFlops?.step(metric.step, time, metric.epoch, metric.rank);
     }
     if (key.context === 'training') this.stepFlops?.printed(metric, time);
     let summary = this.metrics.get(metric.name);

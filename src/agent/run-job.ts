@@ -7,7 +7,7 @@ import { formatDuration, formatValue } from '../model/format.js';
 import { OutputTail } from '../model/output-tail.js';
 import { type NewRun, newRunId, type RunStatus } from '../model/run.js';
 import type { ParseOptions } from '../parse/types.js';
-import { type OutputStream, openSink, processIdentity, resolvedStoreSpec, runmeterHome } from '../record/index.js';
+import { type OutputStream, openSink, processIdentity, resolvedStoreSpec, runmeterHome, storeFolderProblem } from '../record/index.js';
 import { version } from '../version.js';
 import { clientChannel, type PythonClient } from './client-channel.js';
 import { IngestThread } from './ingest-thread.js';
@@ -284,7 +284,9 @@ function outputFiles(
   const stdout = storeFile('stdout');
   const stderr = storeFile('stderr');
   if (stdout !== undefined && stderr !== undefined) return { paths: { stdout, stderr }, inStore: true };
-  const dir = path.join(runmeterHome(env), 'output', runId);
+  const home = runmeterHome(env);
+  // Never through a home the store refuses (a link, another user's): a fresh private folder in the temp dir then.
+  const dir = storeFolderProblem(home) === undefined ? path.join(home, 'output', runId) : fs.mkdtempSync(path.join(os.tmpdir(), `runmeter-output-${runId}-`));
   return { paths: { stdout: path.join(dir, 'stdout.log'), stderr: path.join(dir, 'stderr.log') }, inStore: false };
 }
 

@@ -18,7 +18,56 @@ export interface RunModel {
 /** How long a window of steps lasts at least before its achieved TFLOP/s is recorded. */
 const WINDOW_MS = 2000;
 
-type Record = (key: SeriesKey, time: number, step: number, value: number) => void;
+type Record = (key: SeriesKey, time: number, step: number, epoch: number | undefined, value: number) => void;
+
+/**
+ * Tells which printed step numbers are new training steps, and how many steps they finish. Step numbers often start
+ * again every epoch (Keras, Lightning's batch_idx, hand-written loops): a new (epoch, step) pair is a new step, and
+ * without an epoch a step lower than the last starts a new pass. The first step line says which lines count steps,
+ * those with an epoch or those without: a line of the other kind (an epoch summary, `{"epoch": 2, "acc": 0.9}`, whose
+ * step is its epoch, among step lines) may carry the count on, never start a new pass. Lines from other ranks than
+ * the first that printed a step are left out, so ranks printing out of order never look like new passes.
+ */
+export class TrainingSteps {
+  /** Steps finished so far, counting the steps a pass skipped printing (a job printing every 10th step). */
+  done = 0;
+  /** Printed steps counted as new. */
+  printed = 0;
+  private firstStep: number | undefined;
+  private lastStep = 0;
+  private lastEpoch: number | undefined;
+  private rank: number | undefined;
+  /** Whether the lines that count steps carry an epoch (decided by the first step line). */
+  private withEpochs = false;
+
+  /** The steps `step` finishes (0 when it is not a new step: a line repeating the last step, or another rank's). */
+  next(step: number, epoch?: number, rank?: number): number {
+    if (!Number.isFinite(step)) return 0;
+    if (this.rank === undefined) this.rank = rank ?? 0;
+    else if ((rank ?? 0) !== this.rank) return 0;
+    let finished: number;
+    if (this.firstStep === undefined) {
+      this.firstStep = step;
+      this.withEpochs = epoch !== undefined;
+      finished = 1;
+    } else if ((epoch !== undefined) !== this.withEpochs) {
+      if (step <= this.lastStep) return 0; // the other kind of line: it never starts a pass
+      finished = step - this.lastStep;
+    } else {
+      const newEpoch = epoch !== undefined && this.lastEpoch !== undefined && epoch !== this.lastEpoch;
+      if (step > this.lastStep)
+        finished = step - this.lastStep; // the same pass, going on
+      else if (step < this.lastStep || newEpoch)
+        finished = Math.max(1, step - this.firstStep + 1); // a new pass
+      else return 0;
+      if (epoch !== undefined) this.lastEpoch = epoch;
+    }
+    this.lastStep = step;
+    this.done += finished;
+    this.printed++;
+    return finished;
+  }
+}
 
 /** Names of a printed time per step: unitless values are seconds. */
 const STEP_TIME = /^(step|iter|iteration|batch|train_step)_?(time|duration)(_s|_sec|_seconds|_ms)?$/;
@@ -33,6 +82,7 @@ export interface PrintedMetric {
   value: number;
   unit?: string;
   step?: number;
+  epoch?: number;
   rank?: number;
 }
 
@@ -70,9 +120,10 @@ export class StepFlops {
   private readonly total: SeriesKey;
   private readonly tflops: SeriesKey = { name: 'perf/achieved_tflops', kind: 'flops', context: 'training', unit: 'TFLOP/s' };
   private readonly mfu: SeriesKey = { name: 'perf/mfu_percent', kind: 'flops', context: 'training', unit: '%' };
-  private firstStep: number | undefined;
-  private lastStep = Number.NEGATIVE_INFINITY;
-  private window: { step: number; time: number } | undefined;
+  private readonly steps = new TrainingSteps();
+  private lastStep: number | undefined;
+  /** Where the current window of arrivals began: steps done then, and when. */
+  private window: { done: number; time: number } | undefined;
   private gpu: { name: string; count: number } | undefined;
   /** Whether the job prints its own step time or throughput: then arrival times are no longer used. */
   private printedRates = false;
@@ -90,22 +141,24 @@ export class StepFlops {
     this.gpu = name === undefined || count === 0 ? undefined : { name, count };
   }
 
-  /** A step number the job printed, at `time`. Steps that do not move forward (a validation line) are not counted again. */
-  step(step: number, time: number): void {
-    if (!(step > this.lastStep)) return;
+  /**
+   * A step number the job printed, at `time`: counted when it is a new step (see TrainingSteps), so a line repeating
+   * the step (several metrics, a validation line) is not counted again, and steps that start again each epoch are.
+   */
+  step(step: number, time: number, epoch?: number, rank?: number): void {
+    if (this.steps.next(step, epoch, rank) === 0) return;
     this.lastStep = step;
-    this.firstStep ??= step;
     const flops = this.model.flopsPerBatch;
-    this.record(this.batch, time, step, flops);
-    this.record(this.total, time, step, (step - this.firstStep + 1) * flops);
+    this.record(this.batch, time, step, epoch, flops);
+    this.record(this.total, time, step, epoch, this.steps.done * flops);
     if (this.window === undefined) {
-      this.window = { step, time };
+      this.window = { done: this.steps.done, time };
       return;
     }
     const elapsed = time - this.window.time;
     if (elapsed < WINDOW_MS || this.printedRates) return;
-    this.achieved((step - this.window.step) * flops, elapsed / 1000, time, step);
-    this.window = { step, time };
+    this.achieved((this.steps.done - this.window.done) * flops, elapsed / 1000, time, step, epoch);
+    this.window = { done: this.steps.done, time };
   }
 
   /**
@@ -117,12 +170,12 @@ export class StepFlops {
     const perSecond = printedFlopsPerSecond(metric, this.model);
     if (perSecond === undefined) return;
     this.printedRates = true;
-    this.achieved(perSecond, 1, time, metric.step ?? (Number.isFinite(this.lastStep) ? this.lastStep : 0));
+    this.achieved(perSecond, 1, time, metric.step ?? this.lastStep ?? 0, metric.epoch);
   }
 
-  private achieved(flops: number, seconds: number, time: number, step: number): void {
+  private achieved(flops: number, seconds: number, time: number, step: number, epoch: number | undefined): void {
     const achieved = achievedThroughput(flops, seconds, this.gpu?.name, this.model.dtype, this.gpu?.count ?? 1);
-    this.record(this.tflops, time, step, achieved.tflops);
-    if (achieved.mfu !== undefined) this.record(this.mfu, time, step, achieved.mfu * 100);
+    this.record(this.tflops, time, step, epoch, achieved.tflops);
+    if (achieved.mfu !== undefined) this.record(this.mfu, time, step, epoch, achieved.mfu * 100);
   }
 }

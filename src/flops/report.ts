@@ -22,7 +22,8 @@ export function buildReport(parts: ReportParts): FlopsReport {
   let macs = 0;
   let flops = 0;
   const nodes = parts.scale === 1 ? parts.nodes : parts.nodes.map((node) => ({ ...node, macs: node.macs * parts.scale, flops: node.flops * parts.scale }));
-  for (const node of nodes) {
+  for (let i = 0; i < nodes.length; i++) {
+    const node = nodes[i] as NodeCount;
     macs += node.macs;
     flops += node.flops;
     const totals = byOp.get(node.opType) ?? { nodes: 0, macs: 0, flops: 0 };

@@ -1,6 +1,7 @@
 import type { ParsedMetric } from '../model/point.js';
+import { testFault } from '../model/test-faults.js';
 import { MetricRouter } from './router.js';
-import { LineAssembler } from './terminal/assembler.js';
+import { type AssembledLine, LineAssembler } from './terminal/assembler.js';
 import type { OutputParser, ParseOptions, ParseSink } from './types.js';
 
 export { loadParseConfig, parsePatternSpec } from './config.js';
@@ -30,7 +31,25 @@ export function createOutputParser(sink: ParseSink, options: ParseOptions = {}):
     },
     options,
   );
-  const assembler = new LineAssembler(router);
+  const failed = sink.failure;
+  const fault = testFault('parse');
+  // A line the parser fails on (a bug, never the job's fault) costs that line's metrics, not the stream's: with a
+  // sink that takes failures, each line is parsed on its own guard and the lines after it go on.
+  const assembler = new LineAssembler(
+    failed === undefined && fault === undefined
+      ? router
+      : {
+          line(buf: Buffer, start: number, end: number, info: AssembledLine) {
+            try {
+              fault?.(info.line);
+              router.line(buf, start, end, info);
+            } catch (error) {
+              if (failed === undefined) throw error;
+              failed(info.line, error as Error);
+            }
+          },
+        },
+  );
   let ended = false;
   return {
     push(chunk) {

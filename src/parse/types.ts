@@ -34,6 +34,8 @@ export interface ParseWarning {
 export interface ParseSink {
   metric(metric: ParsedMetric): void;
   warning?(warning: ParseWarning): void;
+  /** A line the parser failed on (an exception, runmeter's own bug): given, the parser goes on with the next line. */
+  failure?(line: number, error: Error): void;
 }
 
 /** Turns one output stream's bytes into metrics. Feed chunks as they arrive, in order; call `end` once. */

@@ -4,6 +4,7 @@ import type { RecordBatch } from '../model/batch.js';
 import type { NewRun } from '../model/run.js';
 import { processIdentity } from '../store/agent-process.js';
 import { runmeterHome, storeLocation } from '../store/location.js';
+import { storeFolderProblem } from '../store/make-directory.js';
 import { openStore } from '../store/open.js';
 import type { Store } from '../store/store.js';
 import { BatchQueue } from './batch-queue.js';
@@ -15,7 +16,10 @@ import { DEFAULT_SPOOL_BYTES, Spool } from './spool.js';
 /** Where spools are made, the first that works: runmeter's home, then a private folder in the temp dir (a read-only home). */
 export function spoolBases(env: NodeJS.ProcessEnv = process.env): string[] {
   const uid = typeof process.getuid === 'function' ? process.getuid() : os.userInfo().username;
-  return [path.join(runmeterHome(env), 'spool'), path.join(os.tmpdir(), `runmeter-${uid}`, 'spool')];
+  const home = runmeterHome(env);
+  const temp = path.join(os.tmpdir(), `runmeter-${uid}`, 'spool');
+  // A home the store refuses (a link, another user's) is not written through by spools either.
+  return storeFolderProblem(home) === undefined ? [path.join(home, 'spool'), temp] : [temp];
 }
 
 /** The spec that opens the store `spec` names from any process (the job's SDK, a later command). */
@@ -34,7 +38,9 @@ export function openSink(spec: string | undefined, env: NodeJS.ProcessEnv = proc
   return new StoreSink({
     location: location.kind === 'sqlite' ? location.dbFile : location.url.replace(/\/\/[^@/]*@/, '//'),
     open: () => openStore(spec, env),
-    outputFile: (runId, stream) => (filesDir === undefined ? undefined : path.join(filesDir, 'runs', runId, `${stream}.log`)),
+    // Not in a folder the store refuses (a link, another user's): the output then travels in the batches.
+    outputFile: (runId, stream) =>
+      filesDir === undefined || storeFolderProblem(filesDir) !== undefined ? undefined : path.join(filesDir, 'runs', runId, `${stream}.log`),
   });
 }
 

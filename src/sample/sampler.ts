@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { EnergyUse } from '../model/energy.js';
 import type { SeriesPoint } from '../model/point.js';
+import { testFault } from '../model/test-faults.js';
 import { monotonicMicroseconds } from './kernel-log.js';
 import { SystemProbes } from './probes.js';
 import type { SampleValue } from './reading.js';
@@ -32,6 +33,8 @@ export class Sampler implements SystemSampler {
   private started = false;
   private stopped = false;
   private ended: Promise<SamplerEnd> | undefined;
+  /** TEST ONLY (RUNMETER_TEST_FAIL=sample:N): undefined otherwise. */
+  private readonly fault = testFault('sample');
 
   constructor(private readonly options: SamplerOptions) {
     this.reportMs = options.reportIntervalMs ?? 5000;
@@ -151,6 +154,7 @@ export class Sampler implements SystemSampler {
   }
 
   private takeReading(atMs: number): void {
+    this.fault?.();
     const covered = Math.max(0, atMs - this.lastReadingMs);
     const values = this.probes.read(atMs, covered);
     this.lastReadingMs = Math.max(this.lastReadingMs, atMs);

@@ -3,13 +3,17 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { printedFlopsPerSecond, printedStepSeconds, type RunModel, StepFlops } from '../../src/agent/step-flops.js';
+import { printedFlopsPerSecond, printedStepSeconds, type RunModel, StepFlops, TrainingSteps } from '../../src/agent/step-flops.js';
 import { peakTflops } from '../../src/model/gpu-peaks.js';
+import { createOutputParser } from '../../src/parse/index.js';
 import { describeMachine } from '../../src/sample/index.js';
+import { realFixtures } from '../helpers/cli.js';
 
 function recorded(gpu?: { name: string; count: number }, dtype = 'bf16', sizes: Partial<RunModel> = {}) {
   const points: Array<[string, number, number, number]> = [];
-  const flops = new StepFlops({ label: 'net', flopsPerBatch: 6e12, dtype, ...sizes }, (key, time, step, value) => points.push([key.name, time, step, value]));
+  const flops = new StepFlops({ label: 'net', flopsPerBatch: 6e12, dtype, ...sizes }, (key, time, step, _epoch, value) =>
+    points.push([key.name, time, step, value]),
+  );
   if (gpu) flops.onGpus(gpu.name, gpu.count);
   return { flops, points, of: (name: string) => points.filter((p) => p[0] === name).map((p) => p.slice(1)) };
 }
@@ -21,7 +25,6 @@ describe('FLOPs per printed step (run --model)', () => {
       [10, 0],
       [10, 5],
       [11, 100],
-      [9, 150],
       [13, 200],
     ] as const)
       flops.step(step, time);
@@ -37,6 +40,31 @@ describe('FLOPs per printed step (run --model)', () => {
     ]);
   });
 
+  it('counts steps that start again every epoch, with or without the epoch on the line', () => {
+    for (const withEpoch of [false, true]) {
+      const { flops, of } = recorded();
+      let time = 0;
+      for (let epoch = 1; epoch <= 3; epoch++)
+        for (let step = 1; step <= 20; step++) {
+          flops.step(step, time, withEpoch ? epoch : undefined);
+          flops.step(step, time, withEpoch ? epoch : undefined); // a second metric of the same step
+          time += 10;
+        }
+      expect(of('flops/net/batch')).toHaveLength(60);
+      expect(of('flops/net/batch_total').map((p) => p[2])).toEqual(Array.from({ length: 60 }, (_, i) => (i + 1) * 6e12));
+      // The windows count steps done, not step numbers: 60 steps in 0.59 s, at 100 steps a second.
+      expect(of('perf/achieved_tflops')).toEqual([]);
+    }
+  });
+
+  it('counts achieved TFLOP/s across an epoch boundary from the steps done, not the step numbers', () => {
+    const { flops, of } = recorded();
+    flops.step(1, 0);
+    flops.step(20, 1000);
+    flops.step(2, 2000); // a new pass, 2 steps into it: 21 steps since the window began
+    expect(of('flops/net/batch_total').map((p) => p[2])).toEqual([6e12, 120e12, 132e12]);
+    expect(of('perf/achieved_tflops')).toEqual([[2000, 2, (21 * 6) / 2]]);
+  });
   it('achieved TFLOP/s over windows of at least 2 s, and MFU against the peak of the GPUs it runs on', () => {
     const { flops, of } = recorded({ name: 'NVIDIA H100 80GB HBM3', count: 2 });
     flops.step(0, 0);
@@ -63,6 +91,84 @@ describe('FLOPs per printed step (run --model)', () => {
       expect(of('perf/achieved_tflops')).toEqual([[3000, 5, 10]]);
       expect(of('perf/mfu_percent')).toEqual([]);
     }
+  });
+});
+
+describe('which printed steps are new training steps', () => {
+  const count = (lines: Array<[number, number?, number?]>) => {
+    const steps = new TrainingSteps();
+    const finished = lines.map(([step, epoch, rank]) => steps.next(step, epoch, rank));
+    return { finished, done: steps.done, printed: steps.printed };
+  };
+
+  it('a new (epoch, step) pair is a new step; the same pair again is not', () => {
+    expect(
+      count([
+        [1, 1],
+        [2, 1],
+        [2, 1],
+        [1, 2],
+        [2, 2],
+        [2, 2],
+        [1, 3],
+      ]),
+    ).toEqual({ finished: [1, 1, 0, 1, 1, 0, 1], done: 5, printed: 5 });
+  });
+
+  it('steps that go on across epochs (a global step) are not a new pass', () => {
+    expect(
+      count([
+        [1, 1],
+        [2, 1],
+        [3, 2],
+        [4, 2],
+      ]),
+    ).toEqual({ finished: [1, 1, 1, 1], done: 4, printed: 4 });
+    // Printed every 10th step: the steps between count too, as in the first pass.
+    expect(
+      count([
+        [10, 1],
+        [20, 1],
+        [30, 2],
+      ]).done,
+    ).toBe(21);
+  });
+
+  it('without the epoch, a step lower than the last starts a new pass; a repeat of the last is no new step', () => {
+    expect(count([[0], [1], [2], [2], [0], [1], [1], [0]])).toEqual({ finished: [1, 1, 1, 0, 1, 1, 0, 1], done: 6, printed: 6 });
+    // A pass printed every 10th step from 10: each pass counts from the first step seen, as the first one does.
+    expect(count([[10], [20], [30], [10], [20]]).done).toBe(21 + 1 + 10);
+  });
+
+  it('a line with the step and none with the epoch repeats it; the epoch from a later line does not make it new', () => {
+    expect(count([[4, 1], [5], [5, 1], [1, 2]])).toEqual({ finished: [1, 1, 0, 1], done: 3, printed: 3 });
+  });
+
+  it('epoch summaries among step lines without an epoch (their step is the epoch) never start a pass', () => {
+    // As test/fixtures/real/logs/torch_json.stdout: loss every 50 steps, then {"metric": "accuracy", "epoch": 0}.
+    expect(count([[50], [100], [0, 0], [150], [200], [1, 1], [250]])).toEqual({ finished: [1, 50, 0, 50, 50, 0, 50], done: 201, printed: 5 });
+    // The same, from the real log, through the real parser: 16 loss lines, 751 steps from the first one.
+    const steps = new TrainingSteps();
+    const parser = createOutputParser({ metric: (m) => (m.step !== undefined && m.context !== 'validation' ? steps.next(m.step, m.epoch, m.rank) : 0) });
+    parser.push(fs.readFileSync(path.join(realFixtures, 'logs', 'torch_json.stdout')));
+    parser.end();
+    expect({ printed: steps.printed, done: steps.done }).toEqual({ printed: 16, done: 751 });
+  });
+
+  it("follows the first rank that printed a step: another rank's lines never look like a new pass", () => {
+    expect(
+      count([
+        [1, undefined, 0],
+        [1, undefined, 1],
+        [2, undefined, 0],
+        [1, undefined, 1],
+        [3, undefined, 0],
+      ]),
+    ).toEqual({
+      finished: [1, 0, 1, 0, 1],
+      done: 3,
+      printed: 3,
+    });
   });
 });
 

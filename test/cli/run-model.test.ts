@@ -32,6 +32,23 @@ describe('runmeter run --model', () => {
     expect(find('perf/mfu_percent')).toBeUndefined(); // no GPU here
   });
 
+  it('counts steps that start again at 1 every epoch: 3 epochs × 20 steps are 60 batches, with or without the epoch printed', async () => {
+    const home = tempHome();
+    const counted = await runCli(['flops', model, '--batch', '8', '--training', '--json'], { home });
+    const { flops } = JSON.parse(counted.stdout.toString());
+    expect(flops).toBeGreaterThan(0);
+    for (const format of ['text', 'json']) {
+      const job = [process.execPath, path.join(jobsDir, 'epoch-steps.mjs'), '3', '20', format];
+      const result = await runCli(['run', '-q', '--no-system', '--model', model, '--batch-size', '8', '--', ...job], { home });
+      expect(result.code, result.stderr.toString()).toBe(0);
+      const { series } = await showJson(home);
+      const find = (name: string) => (series as Series[]).find((s) => s.name === name);
+      expect(find('loss')?.count, format).toBe(60);
+      expect(find('flops/resnet18/batch'), format).toMatchObject({ count: 60, min: flops, max: flops });
+      expect(find('flops/resnet18/batch_total'), format).toMatchObject({ count: 60, last: 60 * flops, max: 60 * flops });
+    }
+  });
+
   it('names --model and the file when it cannot be counted, and runs the job all the same', async () => {
     const home = tempHome();
     const missing = path.join(home, 'nope.onnx');

@@ -3,7 +3,6 @@ import type { FlopsReport } from '../../flops/types.js';
 import { UsageError } from '../../model/errors.js';
 import type { CliContext } from '../context.js';
 import { collect, integerOption } from '../options.js';
-import { renderTable } from '../table.js';
 
 interface FlopsFlags {
   batch?: number;
@@ -39,7 +38,9 @@ export function register(program: Command, context: CliContext): void {
         context.stdout.write(`${JSON.stringify(reportJson(model, report), null, 2)}\n`);
         return;
       }
-      context.stdout.write(renderReport(model, report, flags.perNode === true));
+      // The table renderer (and its East Asian width data) loads only for a table: --json never pays for it.
+      const { renderTable } = await import('../table.js');
+      context.stdout.write(renderReport(model, report, flags.perNode === true, renderTable));
       for (const warning of report.warnings) context.stderr.write(`runmeter: warning: ${warning}\n`);
     });
 }
@@ -99,7 +100,7 @@ export function formatCount(value: number): string {
   return index === 0 ? String(value) : `${scaled.toFixed(2)} ${prefixes[index]}`;
 }
 
-function renderReport(model: string, report: FlopsReport, perNode: boolean): string {
+function renderReport(model: string, report: FlopsReport, perNode: boolean, renderTable: typeof import('../table.js').renderTable): string {
   const inputs = Object.entries(report.inputs).map(([name, dims]) => `${name} [${dims?.join(', ') ?? '?'}]`);
   const lines = [
     `${model} (${report.format === 'onnx' ? 'ONNX' : 'TF.js'}${report.passes > 1 ? ', training: forward + backward' : ''})`,

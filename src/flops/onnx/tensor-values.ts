@@ -28,7 +28,7 @@ export const DataType = {
 /** Number of elements of a tensor with these dims (1 for a scalar). */
 export function elementCount(dims: readonly number[]): number {
   let count = 1;
-  for (const dim of dims) count *= dim;
+  for (let i = 0; i < dims.length; i++) count *= dims[i] as number;
   return count;
 }
 

@@ -63,11 +63,17 @@ export function topologicalOrder(nodes: GraphNode[]): GraphNode[] {
 
 /** True when no node reads an output that a later node produces: the common case, checked in one pass. */
 function inOrder(nodes: GraphNode[]): boolean {
+  // Indexed loops: this runs once per process, cold, where each for-of step allocates an iterator result.
   const later = new Set<string>();
-  for (const node of nodes) for (const output of node.outputs) later.add(output);
-  for (const node of nodes) {
-    for (const output of node.outputs) later.delete(output);
-    for (const input of readsOf(node)) if (later.has(input)) return false;
+  for (let n = 0; n < nodes.length; n++) {
+    const outputs = (nodes[n] as GraphNode).outputs;
+    for (let i = 0; i < outputs.length; i++) later.add(outputs[i] as string);
+  }
+  for (let n = 0; n < nodes.length; n++) {
+    const node = nodes[n] as GraphNode;
+    for (let i = 0; i < node.outputs.length; i++) later.delete(node.outputs[i] as string);
+    const reads = readsOf(node);
+    for (let i = 0; i < reads.length; i++) if (later.has(reads[i] as string)) return false;
   }
   return true;
 }

@@ -1,7 +1,7 @@
 import { findRule } from '../ops/index.js';
 import { type Cost, OpCall, ShapeError, type TensorInfo, UnknownInput } from '../ops/rule.js';
 import { foldable } from '../ops/values.js';
-import type { GraphNode, GraphValue, ModelGraph, NodeCount } from '../types.js';
+import type { GraphNode, GraphTensor, GraphValue, ModelGraph, NodeCount } from '../types.js';
 import { bindDims } from './inputs.js';
 import { DataType, tensorValues } from './tensor-values.js';
 import { topologicalOrder } from './toposort.js';
@@ -31,16 +31,24 @@ export class GraphWalk {
 
   /** Adds a graph's initializers and declared shapes, then counts its nodes. */
   walk(graph: ModelGraph): void {
-    for (const tensor of graph.initializers) {
+    // Indexed loops here and below: a count runs once per process, cold, where each for-of step allocates.
+    for (let i = 0; i < graph.initializers.length; i++) {
+      const tensor = graph.initializers[i] as GraphTensor;
       const value = tensorValues(tensor);
       this.env.set(tensor.name, value ? { shape: tensor.dims, dataType: tensor.dataType, value } : { shape: tensor.dims, dataType: tensor.dataType });
     }
-    for (const value of [...graph.valueInfo, ...graph.outputs]) this.declared.set(value.name, value);
-    for (const node of topologicalOrder(graph.nodes)) this.countNode(node);
+    for (let i = 0; i < graph.valueInfo.length; i++) this.declared.set((graph.valueInfo[i] as GraphValue).name, graph.valueInfo[i] as GraphValue);
+    for (let i = 0; i < graph.outputs.length; i++) this.declared.set((graph.outputs[i] as GraphValue).name, graph.outputs[i] as GraphValue);
+    const nodes = topologicalOrder(graph.nodes);
+    for (let i = 0; i < nodes.length; i++) this.countNode(nodes[i] as GraphNode);
   }
 
   private countNode(node: GraphNode): void {
-    const inputs = node.inputs.map((name) => (name === '' ? undefined : this.env.get(name)));
+    const inputs = new Array<TensorInfo | undefined>(node.inputs.length);
+    for (let i = 0; i < inputs.length; i++) {
+      const name = node.inputs[i] as string;
+      inputs[i] = name === '' ? undefined : this.env.get(name);
+    }
     const standardOpset = this.opsets[''] ?? 0;
     const call = new OpCall(node, inputs, this.opsets[node.domain] ?? standardOpset);
     const counted = node.domain === '' && node.opType === 'If' ? this.countIf(call) : this.applyRule(call);
@@ -90,14 +98,24 @@ export class GraphWalk {
     let outputs: Array<TensorInfo | undefined>;
     try {
       outputs = rule.infer(call);
-      for (const output of outputs) if (output !== undefined) checkShape(output.shape);
+      for (let i = 0; i < outputs.length; i++) {
+        const output = outputs[i];
+        if (output !== undefined) checkShape(output.shape);
+      }
     } catch (error) {
       return this.unknownShape(node, count, error);
     }
     const first = outputs[0];
     if (first !== undefined) count.shape = first.shape;
-    const known = outputs.filter((output): output is TensorInfo => output !== undefined);
-    if (known.length > 0 && known.every((output) => output.value !== undefined)) {
+    const known: TensorInfo[] = [];
+    let allValues = true;
+    for (let i = 0; i < outputs.length; i++) {
+      const output = outputs[i];
+      if (output === undefined) continue;
+      known.push(output);
+      if (output.value === undefined) allValues = false;
+    }
+    if (known.length > 0 && allValues) {
       count.note = 'shape-arithmetic';
       return { outputs, count };
     }
@@ -139,5 +157,8 @@ function emptyCount(node: GraphNode): NodeCount {
 
 /** Shape arithmetic gone wrong (a division by zero, a negative size) must not turn into NaN counts. */
 function checkShape(shape: readonly number[]): void {
-  for (const dim of shape) if (!Number.isSafeInteger(dim) || dim < 0) throw new ShapeError(`inferred an impossible shape [${shape.join(',')}]`);
+  for (let i = 0; i < shape.length; i++) {
+    const dim = shape[i] as number;
+    if (!Number.isSafeInteger(dim) || dim < 0) throw new ShapeError(`inferred an impossible shape [${shape.join(',')}]`);
+  }
 }

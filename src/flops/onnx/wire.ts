@@ -3,7 +3,6 @@
 // few fields of onnx.proto a FLOPs count reads; every other field is skipped without being decoded. Reading the wire
 // here rather than through protobufjs keeps `runmeter flops` from loading a protobuf runtime at start-up.
 
-const utf8 = new TextDecoder();
 const nonAscii = /[^\x00-\x7f]/;
 
 /** Reads protobuf wire values from bytes; `pos` advances past what is read. Reading past the end throws a RangeError. */
@@ -12,12 +11,15 @@ export class Reader {
   readonly len: number;
   readonly buf: Uint8Array;
   private readonly view: DataView;
+  /** The same bytes as a Buffer, for its native string slicing. */
+  private readonly text: Buffer;
 
   constructor(bytes: Uint8Array) {
     // A plain view, even of a Node Buffer: a Buffer's subarray() builds a Buffer, several times slower.
     this.buf = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.len = bytes.length;
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
 
   private byte(): number {
@@ -34,6 +36,12 @@ export class Reader {
 
   /** A varint's low 32 bits, unsigned (the rest of a longer varint is read and dropped). */
   uint32(): number {
+    // One byte (tags, lengths under 128, small enums): most varints, read without a call.
+    const first = this.buf[this.pos];
+    if (first !== undefined && first < 0x80) {
+      this.pos++;
+      return first;
+    }
     let value = 0;
     for (let shift = 0; shift < 35; shift += 7) {
       const b = this.byte();
@@ -102,13 +110,9 @@ export class Reader {
   string(): string {
     const length = this.uint32();
     const at = this.need(length);
-    const bytes = this.buf.subarray(at, at + length);
-    // ASCII names (nearly all) as one-byte strings: TextDecoder's are slower to hash, and every name is a Map key later.
-    if (length <= 1024) {
-      const text = String.fromCharCode.apply(null, bytes as unknown as number[]);
-      if (!nonAscii.test(text)) return text;
-    }
-    return utf8.decode(bytes);
+    // ASCII names (nearly all) as one-byte strings, sliced natively with no view made: every name is a Map key later.
+    const text = this.text.toString('latin1', at, at + length);
+    return nonAscii.test(text) ? this.text.toString('utf8', at, at + length) : text;
   }
 
   /** Skips a field of this wire type: varint 0, fixed64 1, length-delimited 2, group 3 (to its end), fixed32 5. */

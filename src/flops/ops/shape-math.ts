@@ -4,8 +4,9 @@ import { ShapeError } from './rule.js';
 
 /** Product of the dims (1 for a scalar). */
 export function product(dims: readonly number[]): number {
+  // Indexed: called for nearly every node of a cold count, where a for-of step allocates.
   let result = 1;
-  for (const dim of dims) result *= dim;
+  for (let i = 0; i < dims.length; i++) result *= dims[i] as number;
   return result;
 }
 
@@ -18,16 +19,19 @@ export function normalizeAxis(axis: number, rank: number): number {
 
 /** NumPy-style broadcast of several shapes. */
 export function broadcast(...shapes: ReadonlyArray<readonly number[]>): number[] {
-  const rank = Math.max(0, ...shapes.map((shape) => shape.length));
+  let rank = 0;
+  for (let k = 0; k < shapes.length; k++) rank = Math.max(rank, (shapes[k] as readonly number[]).length);
   const result = new Array<number>(rank).fill(1);
-  for (const shape of shapes) {
+  for (let k = 0; k < shapes.length; k++) {
+    const shape = shapes[k] as readonly number[];
     const offset = rank - shape.length;
-    shape.forEach((dim, index) => {
+    for (let index = 0; index < shape.length; index++) {
+      const dim = shape[index] as number;
       const current = result[offset + index] as number;
-      if (dim === current || dim === 1) return;
+      if (dim === current || dim === 1) continue;
       if (current === 1) result[offset + index] = dim;
       else throw new ShapeError(`shapes [${shapes.map((s) => s.join(',')).join('] and [')}] do not broadcast`);
-    });
+    }
   }
   return result;
 }

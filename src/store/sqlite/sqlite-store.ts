@@ -7,8 +7,9 @@ import { RunmeterError } from '../../model/errors.js';
 import type { SeriesPoint } from '../../model/point.js';
 import { completeRun, type NewRun, type Run, type RunUpdate } from '../../model/run.js';
 import type { SeriesKind } from '../../model/series.js';
+import { testFault } from '../../model/test-faults.js';
 import { clip, closestMatches } from '../../model/text.js';
-import { makeDirectory } from '../make-directory.js';
+import { checkPrivateFile, makeDirectory, makePrivateDirectory } from '../make-directory.js';
 import type {
   ApiToken,
   Artifact,
@@ -33,6 +34,23 @@ import { querySeries, readPoints } from './series-query.js';
 import { SeriesWriter } from './series-writer.js';
 
 const streamCode = { stdout: 1, stderr: 2 } as const;
+
+/**
+ * A store is private to its user: its folder 0700 (an existing one tightened) and its database 0600 (SQLite gives
+ * the WAL files the same mode); a folder or database that is a symbolic link, or another user's, is refused. A store
+ * named by its .db file sits in a folder of the user's choosing: that folder is made if missing, never changed.
+ */
+function openPrivately(dbFile: string, filesDir: string, readonly: boolean): void {
+  if (path.resolve(path.dirname(dbFile)) === path.resolve(filesDir)) makePrivateDirectory(filesDir);
+  else {
+    makeDirectory(path.dirname(dbFile), 0o700);
+    if (fs.lstatSync(filesDir, { throwIfNoEntry: false }) !== undefined) makePrivateDirectory(filesDir);
+  }
+  if (!readonly) createPrivateFile(dbFile);
+  checkPrivateFile(dbFile, 'database');
+  checkPrivateFile(`${dbFile}-wal`, 'database');
+  checkPrivateFile(`${dbFile}-shm`, 'database');
+}
 const streamName = (code: number): OutputStream => (code === 2 ? 'stderr' : 'stdout');
 
 /**
@@ -46,15 +64,15 @@ export class SqliteStore implements Store {
   private readonly writer: SeriesWriter;
   private readonly runs: RunWriter;
   private readonly statements = new Map<string, Database.Statement>();
+  /** TEST ONLY (RUNMETER_TEST_FAIL=store:N): fails the Nth batch inside its transaction; undefined otherwise. */
+  private readonly fault = testFault('store');
 
   /** Opens (creating if needed) the store whose database is `dbFile` and whose files live under `filesDir`. */
   constructor(dbFile: string, filesDir: string, options: { readonly?: boolean } = {}) {
     this.location = dbFile;
     this.filesDir = filesDir;
     try {
-      // A new store is private: its folders 0700 and its database 0600 (SQLite gives the WAL files the same mode).
-      makeDirectory(path.dirname(dbFile), 0o700);
-      if (!options.readonly) createPrivateFile(dbFile);
+      openPrivately(dbFile, filesDir, options.readonly ?? false);
       this.db = openDatabase(dbFile, options.readonly ?? false);
       this.db.pragma('busy_timeout = 10000');
       if (!options.readonly) {
@@ -67,6 +85,7 @@ export class SqliteStore implements Store {
       this.db.pragma('foreign_keys = ON');
     } catch (error) {
       if (isMissingBinding(error)) throw missingBindingError(error);
+      if (error instanceof RunmeterError && error.code === 'E_STORE_UNSAFE') throw error;
       throw new RunmeterError('E_STORE_OPEN', `cannot open the store at ${dbFile}: ${(error as Error).message}`, { cause: error });
     }
     this.writer = new SeriesWriter(this.db);
@@ -130,6 +149,7 @@ export class SqliteStore implements Store {
         if (batch.params !== undefined) this.runs.mergeParams(batch.runId, batch.params);
         if (batch.tags !== undefined) this.runs.addTags(batch.runId, batch.tags);
         if (batch.series !== undefined) this.writer.appendColumns(batch.runId, batch.series);
+        this.fault?.();
         if (batch.output !== undefined) {
           const insert = this.statement('INSERT INTO output_chunks (run_id, stream, offset, length, time) VALUES (?, ?, ?, ?, ?)');
           for (const piece of batch.output) insert.run(batch.runId, streamCode[piece.stream], piece.offset, piece.length, piece.time);
