@@ -44,19 +44,43 @@ function checkOwnAndTighten(fd: number, what: string, file: string, mode: number
   if ((stat.mode & 0o777 & ~mode) !== 0) fs.fchmodSync(fd, mode);
 }
 
+/**
+ * Whether `file` is a symbolic link this user made: such a link is followed (`~/.runmeter` pointing at a bigger
+ * disk), and its target checked like the store itself. A link someone else made, the kind planted in a shared
+ * folder to send runs elsewhere, is not.
+ */
+function ownLink(file: string): boolean {
+  const stat = fs.lstatSync(file, { throwIfNoEntry: false });
+  const uid = process.getuid?.();
+  return stat?.isSymbolicLink() === true && (uid === undefined || stat.uid === uid);
+}
+
 /** The error opening a store path with O_NOFOLLOW gave, as the message a user reads. */
 function openError(what: string, file: string, error: unknown): unknown {
   const code = (error as NodeJS.ErrnoException).code;
   // O_NOFOLLOW on a link: ELOOP on Linux, EMLINK on FreeBSD; with O_DIRECTORY, Linux says ENOTDIR first.
-  if (code === 'ELOOP' || code === 'EMLINK' || (code === 'ENOTDIR' && fs.lstatSync(file, { throwIfNoEntry: false })?.isSymbolicLink())) {
+  const link = fs.lstatSync(file, { throwIfNoEntry: false });
+  if (code === 'ELOOP' || code === 'EMLINK' || (code === 'ENOTDIR' && link?.isSymbolicLink())) {
     return unsafe(
       what,
       file,
-      'it is a symbolic link, and runmeter does not follow links in its store (one could be planted to send runs elsewhere); name the real path instead',
+      `it is a symbolic link made by uid ${link?.uid ?? '?'}, not by this user, and runmeter follows only its own user's links in its store (another's could be planted to send runs elsewhere); name the real path instead`,
     );
   }
   if (code === 'ENOTDIR') return unsafe(what, file, 'it is not a folder');
+  if (code === 'ENOENT' && link?.isSymbolicLink()) return unsafe(what, file, 'it is a symbolic link to nothing');
   return error;
+}
+
+/** Opens a store path without following a link, unless it is this user's own link (then its target is opened). */
+function openStorePath(file: string, flags: number): number {
+  try {
+    return fs.openSync(file, flags | fs.constants.O_NOFOLLOW);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if ((code === 'ELOOP' || code === 'EMLINK' || code === 'ENOTDIR') && ownLink(file)) return fs.openSync(file, flags);
+    throw error;
+  }
 }
 
 /**
@@ -71,12 +95,12 @@ export function makePrivateDirectory(dir: string, what = 'folder'): void {
   }
   let fd: number;
   try {
-    fd = fs.openSync(dir, fs.constants.O_RDONLY | fs.constants.O_DIRECTORY | fs.constants.O_NOFOLLOW);
+    fd = openStorePath(dir, fs.constants.O_RDONLY | fs.constants.O_DIRECTORY);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw openError(what, dir, error);
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || ownLink(dir)) throw openError(what, dir, error);
     makeDirectory(dir, 0o700);
     try {
-      fd = fs.openSync(dir, fs.constants.O_RDONLY | fs.constants.O_DIRECTORY | fs.constants.O_NOFOLLOW);
+      fd = openStorePath(dir, fs.constants.O_RDONLY | fs.constants.O_DIRECTORY);
     } catch (again) {
       throw openError(what, dir, again);
     }
@@ -96,9 +120,9 @@ export function checkPrivateFile(file: string, what = 'file'): void {
   if (process.platform === 'win32') return;
   let fd: number;
   try {
-    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
+    fd = openStorePath(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' && !ownLink(file)) return;
     throw openError(what, file, error);
   }
   try {
@@ -121,7 +145,13 @@ export function storeFolderProblem(dir: string): string | undefined {
     return undefined; // cannot be there (a path under a file): making it fails later, with its own message
   }
   if (stat === undefined || process.platform === 'win32') return undefined;
-  if (stat.isSymbolicLink()) return `${dir} is a symbolic link`;
+  const uid0 = process.getuid?.();
+  if (stat.isSymbolicLink()) {
+    if (uid0 !== undefined && stat.uid !== uid0) return `${dir} is a symbolic link made by uid ${stat.uid}`;
+    // This user's own link: what it points at must pass as the folder itself would.
+    stat = fs.statSync(dir, { throwIfNoEntry: false });
+    if (stat === undefined) return `${dir} is a symbolic link to nothing`;
+  }
   if (!stat.isDirectory()) return `${dir} is not a folder`;
   const uid = process.getuid?.();
   if (uid !== undefined && stat.uid !== uid) return `${dir} belongs to uid ${stat.uid}`;
