@@ -108,7 +108,8 @@ export async function main(argv: string[]): Promise<void> {
   // The reader went away (`runmeter show last | head`): stop quietly, as other command-line tools do. `run` is the
   // exception: it keeps recording, and closes the job's stream so the job meets the closed pipe itself.
   const named = ownArguments(argv).find((arg) => !arg.startsWith('-'));
-  if (named !== 'run') {
+  const helpOnly = ownArguments(argv).some((arg) => arg === '--help' || arg === '-h');
+  if (named !== 'run' || helpOnly) {
     process.stdout.on('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
     });

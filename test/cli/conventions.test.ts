@@ -124,3 +124,14 @@ describe('command-line conventions', () => {
     expect(bad.stderr.toString()).toBe('runmeter: completion expects a shell: bash, zsh or fish, got "tcsh"\n');
   });
 });
+
+describe('help piped into a reader that stops early', () => {
+  it.each([['run'], ['ls'], ['flops']])('`runmeter %s --help | head -1` ends quietly, with status 0', (command) => {
+    // bash's pipefail gives runmeter's own status; a crash on EPIPE printed a stack and exited 1.
+    const out = execFileSync('bash', ['-c', `set -o pipefail; "${node}" "${cliPath}" ${command} --help | head -c 5; echo " status=$?"`], {
+      env: { ...process.env, RUNMETER_HOME: tempHome() },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }).toString();
+    expect(out).toBe('Usage status=0\n');
+  });
+});
