@@ -5,6 +5,7 @@
 import type { RecordBatch } from './batch.js';
 import type { SeriesColumns } from './columns.js';
 import { RunmeterError } from './errors.js';
+import { runStatuses } from './run.js';
 import type { SeriesKey } from './series.js';
 
 const MAGIC = 0x31424d52; // "RMB1" read as a little-endian u32
@@ -144,4 +145,6 @@ function checkHeader(header: BatchHeader): void {
   const member = header.member;
   if (member !== undefined && (typeof member !== 'object' || member === null || typeof member.key !== 'string' || typeof member.node !== 'string'))
     throw malformed('member must be an object with a key and a node');
+  if (member !== undefined && member.status !== undefined && !runStatuses.includes(member.status))
+    throw malformed(`member status ${JSON.stringify(member.status)} is not one of ${runStatuses.join(', ')}`);
 }
