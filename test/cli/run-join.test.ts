@@ -97,7 +97,7 @@ describe.each(backends)('runmeter run --join', (backend) => {
       expect([missing.code, missing.stderr.toString()]).toEqual([2, expect.stringMatching(/has no node "c"; its nodes: [ab], [ab]/)]);
       const table = (await runCli(['ls', ...where], { home })).stdout.toString();
       expect(table).toMatch(/join-node\.mjs \[2 nodes\]\s+failed/);
-    });
+    }, 120_000);
 
     it('two agents on two machines (homes) post to one runmeter server: ONE run, every point once per node', async () => {
       const store = await backend.location();
@@ -120,7 +120,11 @@ describe.each(backends)('runmeter run --join', (backend) => {
       expect((await runCli(['logs', 'last', '--node', 'b', '--stdout', '--server', url], { home: homeA })).stdout).toEqual(b.stdout);
       const remote = await show(['--server', url], homeA);
       expect(remote.run.members?.map((m) => m.node).sort()).toEqual(['a', 'b']);
-    });
+      // The dashboard's log view reads one node at a time.
+      const logs = await (await fetch(`${url}/api/v1/runs/${remote.run.id}/logs?node=b&stream=stdout&offset=0`)).json();
+      expect(logs).toMatchObject({ node: 'b', text: b.stdout.toString(), size: b.stdout.length });
+      expect((await fetch(`${url}/api/v1/runs/${remote.run.id}/logs?node=zz`)).status).toBe(404);
+    }, 120_000);
   });
 });
 
@@ -144,7 +148,7 @@ describe('runmeter run --join on a SQLite store', () => {
     expect(final.run).toMatchObject({ status: 'failed', exitCode: 1 });
     expect(final.run.id).toBe(ended.run.id);
     expect(final.run.endTime).toBeGreaterThan(ended.run.endTime as number);
-  });
+  }, 120_000);
 
   it('a node whose agent died is lost, and the run with it once the others end', async () => {
     const where = ['--store', tempHome()];
@@ -163,7 +167,7 @@ describe('runmeter run --join on a SQLite store', () => {
       ['b', 'succeeded'],
     ]);
     expect(shown.run.status).toBe('lost');
-  });
+  }, 120_000);
 
   it('--join auto takes $SLURM_JOB_ID, else $TORCHELASTIC_RUN_ID; without --join, neither joins; no key is a usage error naming the flag', async () => {
     const store = tempHome();
@@ -189,5 +193,5 @@ describe('runmeter run --join on a SQLite store', () => {
     const bad = await run(['--join', 'k', '--node', 'a/b'], {});
     expect([bad.code, bad.stderr.toString()]).toEqual([2, expect.stringContaining('--node must be a node name')]);
     expect((await runCli(['run', '--help'], { home })).stdout.toString()).toMatch(/--join <key>[\s\S]*SLURM_JOB_ID[\s\S]*TORCHELASTIC_RUN_ID/);
-  });
+  }, 120_000);
 });
