@@ -1,7 +1,7 @@
 import type { SeriesColumns } from './columns.js';
 import type { OutputChunk } from './output.js';
 import type { NewRun, RunUpdate } from './run.js';
-import type { MemberUpdate } from './run-members.js';
+import type { MemberUpdate } from './run-member-types.js';
 
 /**
  * A piece of a job's output in a batch. With `bytes`, the store writes them at `offset` of the stream (writing the

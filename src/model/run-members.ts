@@ -2,53 +2,17 @@
 // whole of theirs.
 import type { EnergySummary } from './energy-types.js';
 import { RunmeterError, UsageError } from './errors.js';
-import type { MachineInfo, Run, RunStatus } from './run.js';
+import type { Run, RunStatus } from './run.js';
+import type { JoinedRunState, MemberUpdate, RunMember } from './run-member-types.js';
 
-/** One agent of a joined run: the node it ran on, its command and how its job ended. */
-export interface RunMember {
-  /** The member's identity in the run: its node name, a dot and a random part (a node that joins again is a new member). Names its output. */
-  key: string;
-  /** The node's name: its host name, or `--node` / RUNMETER_NODE. Every series the member records carries it. */
-  node: string;
-  host: string;
-  command: string[];
-  cwd: string;
-  status: RunStatus;
-  exitCode?: number;
-  signal?: string;
-  reason?: string;
-  cause?: string;
-  startTime: number;
-  endTime?: number;
-  /** The agent's pid and process identity, to find a member whose agent died (then `lost`). */
-  agentPid?: number;
-  agentId?: string;
-  system?: MachineInfo;
-  energy?: EnergySummary;
-}
-
-/** What a batch says about its member: the whole member with its first batch, changed fields later. */
-export type MemberUpdate = Partial<RunMember> & Pick<RunMember, 'key' | 'node'>;
-
-/** The part of a run's row that its members decide. `undefined` clears a field (a member that joins again reopens the run). */
-export interface JoinedRunState {
-  status: RunStatus;
-  exitCode: number | undefined;
-  signal: string | undefined;
-  reason: string | undefined;
-  cause: string | undefined;
-  endTime: number | undefined;
-  /** The earliest member's start: the run started when its first node did. */
-  startTime: number | undefined;
-  energy: EnergySummary | undefined;
-}
+export type { JoinedRunState, MemberUpdate, RunMember } from './run-member-types.js';
 
 /** Worse first: the status a joined run ends with is the worst of its members'. */
 const severity: Record<RunStatus, number> = { failed: 4, lost: 3, killed: 2, succeeded: 1, running: 0 };
 
 /** A member's key: its node and a random part, safe as a file name. */
 export function newMemberKey(node: string, random: (n: number) => Uint8Array = (n) => crypto.getRandomValues(new Uint8Array(n))): string {
-  return `${node}.${Buffer.from(random(4)).toString('hex')}`;
+  return `${node}.${Array.from(random(4), (byte) => byte.toString(16).padStart(2, '0')).join('')}`;
 }
 
 /** A node name must be safe in a file name and a label: letters, digits, `.`, `_`, `-`, at most 64. */

@@ -1,6 +1,6 @@
 import type { EnergySummary } from './energy-types.js';
 import { redactCommand, redactParams, type SecretPatterns } from './redact.js';
-import type { RunMember } from './run-members.js';
+import type { RunMember } from './run-member-types.js';
 
 /** Where a run stands. `lost` means runmeter itself died while the job ran; it is found and marked at the next start. */
 export type RunStatus = 'running' | 'succeeded' | 'failed' | 'killed' | 'lost';
