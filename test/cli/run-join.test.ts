@@ -124,6 +124,13 @@ describe.each(backends)('runmeter run --join', (backend) => {
       const logs = await (await fetch(`${url}/api/v1/runs/${remote.run.id}/logs?node=b&stream=stdout&offset=0`)).json();
       expect(logs).toMatchObject({ node: 'b', text: b.stdout.toString(), size: b.stdout.length });
       expect((await fetch(`${url}/api/v1/runs/${remote.run.id}/logs?node=zz`)).status).toBe(404);
+      // The dashboard draws each node's system metrics as lines of one chart, labelled with the node.
+      const { series } = (await (await fetch(`${url}/api/v1/runs/${remote.run.id}/series`)).json()) as {
+        series: Array<{ name: string; chart: { key: string; label: string } }>;
+      };
+      const cpu = series.filter((s) => s.name === 'system/cpu_percent');
+      expect(cpu.map((s) => s.chart.label).sort()).toEqual(['machine (a)', 'machine (b)']);
+      expect(new Set(cpu.map((s) => s.chart.key)).size).toBe(1);
     }, 120_000);
   });
 });
