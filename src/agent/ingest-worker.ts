@@ -27,6 +27,7 @@ const recorder = startRecorder({
   sink,
   runId: config.runId,
   run: config.run,
+  ...(config.member === undefined ? {} : { member: config.member }),
   warn: say,
   // On a server, nothing may be lost if this process is killed while the server is away: spool every batch first.
   spoolFirst: config.server !== undefined,

@@ -1,6 +1,7 @@
 import type { EnergyUse, GridIntensity } from '../model/energy.js';
 import type { SeriesPoint } from '../model/point.js';
 import type { NewRun, RunUpdate } from '../model/run.js';
+import type { MemberUpdate } from '../model/run-members.js';
 import type { ParseOptions } from '../parse/types.js';
 import type { OutputStream } from '../record/index.js';
 import type { RunModel } from './step-flops.js';
@@ -55,6 +56,8 @@ export interface WorkerConfig {
   runId: string;
   /** The run to create (its id is runId). */
   run: NewRun & { id: string };
+  /** `run --join`: this agent as a member of the joined run. */
+  member?: MemberUpdate;
   /** Where to look up the git commit, and whether to describe the machine (GPUs, CPU). */
   cwd: string;
   describeMachine: boolean;

@@ -6,6 +6,7 @@ import { type GridIntensity, gridIntensityFromEnv, worldAverageGridIntensity } f
 import { formatDuration, formatValue } from '../model/format.js';
 import { OutputTail } from '../model/output-tail.js';
 import { type NewRun, newRunId, type RunStatus } from '../model/run.js';
+import { joinRunId, type MemberUpdate, newMemberKey } from '../model/run-members.js';
 import type { ParseOptions } from '../parse/types.js';
 import { type OutputStream, openSink, processIdentity, resolvedStoreSpec, runmeterHome, storeFolderProblem } from '../record/index.js';
 import { version } from '../version.js';
@@ -65,6 +66,11 @@ export interface RunJobOptions {
   model?: RunModel;
   /** The Python client: `import runmeter` works in the job, and its calls are recorded into this run (docs/python.md). */
   pythonClient?: PythonClient;
+  /**
+   * `--join KEY`: record into the one run that every agent given this key records into (one per node); the run's id
+   * is made from the key. `node` labels this agent's series and output (its host name unless `--node` says).
+   */
+  join?: { key: string; node: string };
 }
 
 /** How a job ended: one shape for success and failure. `exitCode` is what runmeter exits with. */
@@ -117,12 +123,14 @@ export async function runJob(options: RunJobOptions): Promise<JobResult> {
   // delay. The run id is made here, so the job's environment can carry it.
   const startTime = Date.now();
   const name = options.name ?? defaultRunName(options.command);
-  const runId = newRunId((n) => crypto.getRandomValues(new Uint8Array(n)));
+  const runId = options.join === undefined ? newRunId((n) => crypto.getRandomValues(new Uint8Array(n))) : await joinRunId(options.join.key);
+  const memberKey = options.join === undefined ? undefined : newMemberKey(options.join.node);
   const storeSpec = resolvedStoreSpec(options.store, env);
   const storeSink = options.server === undefined ? openSink(storeSpec, env) : undefined;
   const location = options.server === undefined ? (storeSink?.location as string) : options.server.url.replace(/\/\/[^@/]*@/, '//');
-  const files = outputFiles(runId, (stream) => storeSink?.outputFile(runId, stream), env);
+  const files = outputFiles(runId, memberKey, (stream) => storeSink?.outputFile(runId, stream, memberKey), env);
   const jobEnv: NodeJS.ProcessEnv = { ...env, RUNMETER_RUN_ID: runId, RUNMETER_STORE: storeSpec, RUNMETER_AGENT_PID: String(process.pid) };
+  if (options.join !== undefined) jobEnv.RUNMETER_NODE = options.join.node;
   if (options.pythonUnbuffered !== false && env.PYTHONUNBUFFERED === undefined) jobEnv.PYTHONUNBUFFERED = '1';
   // A program in the job that logs through the SDK joins this run where it is recorded: on the server, if there.
   if (options.server !== undefined) jobEnv.RUNMETER_SERVER = options.server.url;
@@ -146,6 +154,12 @@ export async function runJob(options: RunJobOptions): Promise<JobResult> {
   if (options.project !== undefined) run.project = options.project;
   const agentId = processIdentity(process.pid);
   if (agentId !== undefined) run.agentId = agentId;
+  let member: MemberUpdate | undefined;
+  if (options.join !== undefined && memberKey !== undefined) {
+    run.joinKey = options.join.key;
+    member = { key: memberKey, node: options.join.node, host: run.host, command: run.command, cwd, status: 'running', startTime, agentPid: process.pid };
+    if (agentId !== undefined) member.agentId = agentId;
+  }
 
   let startError: Error | undefined;
   const wantsTerminal = options.tty === true;
@@ -164,6 +178,7 @@ export async function runJob(options: RunJobOptions): Promise<JobResult> {
     ...(options.server === undefined ? {} : { server: options.server }),
     runId,
     run,
+    ...(member === undefined ? {} : { member }),
     cwd,
     describeMachine: options.system !== false,
     files: files.paths,
@@ -176,7 +191,8 @@ export async function runJob(options: RunJobOptions): Promise<JobResult> {
   };
   // Said once the run exists in the store, so `runmeter ls` finds what this line names.
   const ingest = new IngestThread(workerConfig, jobEnv, warn, () => {
-    if (job !== undefined) say(`recording run ${runId} "${name}" in ${location}`);
+    const joined = options.join === undefined ? '' : ` (join key ${JSON.stringify(options.join.key)}, node ${options.join.node})`;
+    if (job !== undefined) say(`recording run ${runId} "${name}"${joined} in ${location}`);
   });
   const recorder = new OutputRecorder(files.paths, (entries) => ingest.post({ type: 'output', entries }), warn);
 
@@ -278,6 +294,7 @@ async function waitForOutput(job: JobProcess, graceMs: number): Promise<void> {
  */
 function outputFiles(
   runId: string,
+  memberKey: string | undefined,
   storeFile: (stream: OutputStream) => string | undefined,
   env: NodeJS.ProcessEnv,
 ): { paths: Record<OutputStream, string>; inStore: boolean } {
@@ -286,7 +303,11 @@ function outputFiles(
   if (stdout !== undefined && stderr !== undefined) return { paths: { stdout, stderr }, inStore: true };
   const home = runmeterHome(env);
   // Never through a home the store refuses (a link, another user's): a fresh private folder in the temp dir then.
-  const dir = storeFolderProblem(home) === undefined ? path.join(home, 'output', runId) : fs.mkdtempSync(path.join(os.tmpdir(), `runmeter-output-${runId}-`));
+  // A joined run's members on one machine keep their copies apart.
+  const dir =
+    storeFolderProblem(home) === undefined
+      ? path.join(home, 'output', runId, ...(memberKey === undefined ? [] : [memberKey]))
+      : fs.mkdtempSync(path.join(os.tmpdir(), `runmeter-output-${runId}-`));
   return { paths: { stdout: path.join(dir, 'stdout.log'), stderr: path.join(dir, 'stderr.log') }, inStore: false };
 }
 

@@ -9,6 +9,7 @@ export const commandExamples: Record<string, Array<[string, string]>> = {
     ['runmeter run --tty -- python train.py', 'on a terminal, so progress bars look as without runmeter'],
     ['runmeter run --json -- python train.py 2>summary.log', 'a JSON summary as the last line of stderr'],
     ['runmeter run --model model.onnx --batch-size 32 -- python train.py', 'FLOPs per step, achieved TFLOP/s and MFU'],
+    ['srun runmeter run --join auto -- torchrun ... train.py', 'every node of a SLURM job into one run, labelled by node'],
   ],
   record: [['runmeter record --stdio < messages.jsonl', "record a run from the channel's messages (the Python client starts this outside runmeter run)"]],
   ls: [
@@ -25,6 +26,7 @@ export const commandExamples: Record<string, Array<[string, string]>> = {
     ['runmeter logs last', "the newest run's output, both streams"],
     ['runmeter logs last --stderr | tail', 'its stderr only'],
     ['runmeter logs -f last', 'follow a run that is still going'],
+    ['runmeter logs last --node gpu07', "one node's output of a run recorded with --join"],
   ],
   parse: [
     ['runmeter parse train.log', 'the metrics a log holds, summarised'],

@@ -5,6 +5,7 @@
 import type { RecordBatch } from './batch.js';
 import type { SeriesColumns } from './columns.js';
 import { RunmeterError } from './errors.js';
+import { runStatuses } from './run.js';
 import type { SeriesKey } from './series.js';
 
 const MAGIC = 0x31424d52; // "RMB1" read as a little-endian u32
@@ -12,7 +13,7 @@ const PREFIX = 8;
 
 interface BatchHeader extends Omit<RecordBatch, 'series' | 'output'> {
   series: Array<{ key: SeriesKey; n: number }>;
-  output: Array<{ stream: 'stdout' | 'stderr'; offset: number; length: number; time: number; bytes: boolean }>;
+  output: Array<{ stream: 'stdout' | 'stderr'; offset: number; length: number; time: number; bytes: boolean; member?: string }>;
 }
 
 const littleEndian = new Uint8Array(new Float64Array([1]).buffer)[7] === 0x3f;
@@ -28,7 +29,14 @@ export function encodeBatch(batch: RecordBatch): Uint8Array {
   const header: BatchHeader = {
     ...rest,
     series: series.map((s) => ({ key: s.series, n: s.n })),
-    output: output.map((o) => ({ stream: o.stream, offset: o.offset, length: o.length, time: o.time, bytes: o.bytes !== undefined })),
+    output: output.map((o) => ({
+      stream: o.stream,
+      offset: o.offset,
+      length: o.length,
+      time: o.time,
+      bytes: o.bytes !== undefined,
+      ...(o.member === undefined ? {} : { member: o.member }),
+    })),
   };
   const json = Buffer.from(JSON.stringify(header), 'utf8');
   const columnsAt = align8(PREFIX + json.length);
@@ -93,6 +101,7 @@ export function decodeBatch(bytes: Uint8Array): RecordBatch {
   let byteAt = columnsAt + points * 32;
   const output = header.output.map((o) => {
     const piece: NonNullable<RecordBatch['output']>[number] = { stream: o.stream, offset: o.offset, length: o.length, time: o.time };
+    if (o.member !== undefined) piece.member = o.member;
     if (o.bytes) {
       piece.bytes = bytes.slice(byteAt, byteAt + o.length);
       byteAt += o.length;
@@ -130,5 +139,12 @@ function checkHeader(header: BatchHeader): void {
     if (typeof o !== 'object' || o === null || (o.stream !== 'stdout' && o.stream !== 'stderr'))
       throw malformed('an output piece names no stream (stdout or stderr)');
     if (!isCount(o.offset) || !isCount(o.length) || typeof o.time !== 'number') throw malformed('an output piece has no offset, length or time');
+    if (o.member !== undefined && (typeof o.member !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,80}$/.test(o.member)))
+      throw malformed(`output member ${JSON.stringify(o.member)} is not a member key`);
   }
+  const member = header.member;
+  if (member !== undefined && (typeof member !== 'object' || member === null || typeof member.key !== 'string' || typeof member.node !== 'string'))
+    throw malformed('member must be an object with a key and a node');
+  if (member !== undefined && member.status !== undefined && !runStatuses.includes(member.status))
+    throw malformed(`member status ${JSON.stringify(member.status)} is not one of ${runStatuses.join(', ')}`);
 }

@@ -1,6 +1,7 @@
 import type { SeriesColumns } from './columns.js';
 import type { OutputChunk } from './output.js';
 import type { NewRun, RunUpdate } from './run.js';
+import type { MemberUpdate } from './run-member-types.js';
 
 /**
  * A piece of a job's output in a batch. With `bytes`, the store writes them at `offset` of the stream (writing the
@@ -25,6 +26,11 @@ export interface RecordBatch {
   /** Creates the run when the store has no run with this id yet; leaves an existing run as it is (attaching, joining). */
   run?: NewRun & { id: string };
   update?: RunUpdate;
+  /**
+   * A joined run's member (`run --join`): created or changed with this batch. The run's status, end, exit code and
+   * energy are then worked out again from all its members (run-members.ts joinedRunState).
+   */
+  member?: MemberUpdate;
   /** Merged into the run's params. */
   params?: Record<string, unknown>;
   /** Added to the run's tags (those it has already are not repeated). */

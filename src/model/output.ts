@@ -7,4 +7,6 @@ export interface OutputChunk {
   offset: number;
   length: number;
   time: number;
+  /** In a joined run, the member whose output this is (RunMember.key): each member's streams are its own. */
+  member?: string;
 }

@@ -1,5 +1,6 @@
 import type { EnergySummary } from './energy-types.js';
 import { redactCommand, redactParams, type SecretPatterns } from './redact.js';
+import type { RunMember } from './run-member-types.js';
 
 /** Where a run stands. `lost` means runmeter itself died while the job ran; it is found and marked at the next start. */
 export type RunStatus = 'running' | 'succeeded' | 'failed' | 'killed' | 'lost';
@@ -47,6 +48,10 @@ export interface Run {
   system?: MachineInfo;
   /** The energy the run used (GPUs' counters, CPU packages' RAPL), and the CO2e it stands for, when it could be read. */
   energy?: EnergySummary;
+  /** `run --join KEY`: the key that several agents (one per node) record this run under. */
+  joinKey?: string;
+  /** A joined run's agents, in the order they joined; the run's status, end and exit code are the whole of theirs. */
+  members?: RunMember[];
 }
 
 /** A GPU the job could see. */

@@ -1,11 +1,14 @@
 import os from 'node:os';
 import path from 'node:path';
 import type { RecordBatch } from '../model/batch.js';
+import type { OutputStream } from '../model/output.js';
 import type { NewRun } from '../model/run.js';
+import type { MemberUpdate } from '../model/run-members.js';
 import { processIdentity } from '../store/agent-process.js';
 import { runmeterHome, storeLocation } from '../store/location.js';
 import { storeFolderProblem } from '../store/make-directory.js';
 import { openStore } from '../store/open.js';
+import { memberOutputFile } from '../store/sqlite/output-files.js';
 import type { Store } from '../store/store.js';
 import { BatchQueue } from './batch-queue.js';
 import { newProducerId } from './producer.js';
@@ -39,8 +42,8 @@ export function openSink(spec: string | undefined, env: NodeJS.ProcessEnv = proc
     location: location.kind === 'sqlite' ? location.dbFile : location.url.replace(/\/\/[^@/]*@/, '//'),
     open: () => openStore(spec, env),
     // Not in a folder the store refuses (a link, another user's): the output then travels in the batches.
-    outputFile: (runId, stream) =>
-      filesDir === undefined || storeFolderProblem(filesDir) !== undefined ? undefined : path.join(filesDir, 'runs', runId, `${stream}.log`),
+    outputFile: (runId: string, stream: OutputStream, member?: string) =>
+      filesDir === undefined || storeFolderProblem(filesDir) !== undefined ? undefined : memberOutputFile(path.join(filesDir, 'runs', runId), stream, member),
   });
 }
 
@@ -56,6 +59,10 @@ export interface StartRecorderOptions {
   run?: NewRun & { id: string };
   warn(message: string): void;
   env?: NodeJS.ProcessEnv;
+  /** A member of a joined run (`run --join`): see RecorderOptions.member. */
+  member?: MemberUpdate;
+  /** The node series without one are labelled with (see RecorderOptions.node). */
+  node?: string;
   /** Spool every batch before sending it (the remote sink). */
   spoolFirst?: boolean;
   producer?: string;
@@ -94,5 +101,11 @@ export function startRecorder(options: StartRecorderOptions): Recorder {
     spoolFirst: options.spoolFirst === true,
     ...(options.onApplied ? { onApplied: options.onApplied } : {}),
   });
-  return new Recorder(queue, { runId: options.runId, producer, ...(options.run === undefined ? {} : { run: options.run }) });
+  return new Recorder(queue, {
+    runId: options.runId,
+    producer,
+    ...(options.run === undefined ? {} : { run: options.run }),
+    ...(options.member === undefined ? {} : { member: options.member }),
+    ...(options.node === undefined ? {} : { node: options.node }),
+  });
 }

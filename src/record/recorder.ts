@@ -1,6 +1,7 @@
 import type { OutputPiece, RecordBatch } from '../model/batch.js';
 import { ColumnsBuilder, type SeriesColumns } from '../model/columns.js';
 import type { NewRun, RunUpdate } from '../model/run.js';
+import type { MemberUpdate } from '../model/run-members.js';
 import { type SeriesKey, seriesKeyString } from '../model/series.js';
 import type { BatchQueue, QueueLeftovers } from './batch-queue.js';
 
@@ -13,7 +14,17 @@ export interface RecorderOptions {
    * to a run another recorder creates, and its batches wait (retried) until that run exists.
    */
   run?: NewRun & { id: string };
+  /**
+   * A member of a joined run (`run --join`): sent with the first batch; every series without a node gets its node,
+   * every output piece its key, and the run's end (status, exit code, end time, machine, energy) becomes the member's.
+   */
+  member?: MemberUpdate;
+  /** The node every series without one is labelled with (a member's node; the SDK inside a joined agent's job). */
+  node?: string;
 }
+
+/** The run fields that belong to a joined run's member rather than to the run. */
+const memberFields = ['status', 'exitCode', 'signal', 'reason', 'cause', 'endTime', 'system', 'energy'] as const;
 
 /** Series kept at hand by key object; past this many the table starts over (a log with endless distinct names). */
 const MAX_SERIES = 10_000;
@@ -39,6 +50,9 @@ export class Recorder {
   private params: Record<string, unknown> | undefined;
   private tags: string[] | undefined;
   private heartbeat: number | undefined;
+  private readonly memberKey: string | undefined;
+  private readonly node: string | undefined;
+  private member: MemberUpdate | undefined;
   private last: Promise<void> = Promise.resolve();
 
   constructor(
@@ -48,6 +62,9 @@ export class Recorder {
     this.runId = options.runId;
     this.producer = options.producer;
     this.run = options.run;
+    this.member = options.member;
+    this.memberKey = options.member?.key;
+    this.node = options.member?.node ?? options.node;
   }
 
   /** Points and output waiting for the next batch. */
@@ -76,6 +93,7 @@ export class Recorder {
 
   /** Records where a piece of the job's output is (and its bytes, when the sink does not have them). */
   outputPiece(piece: OutputPiece): void {
+    if (this.memberKey !== undefined) piece.member = this.memberKey;
     const last = this.output[this.output.length - 1];
     // Neighbouring index entries of one stream that arrived close together become one, as the store keeps them.
     if (
@@ -94,7 +112,19 @@ export class Recorder {
 
   /** Changes to the run (its end, git state, the machine's description), applied with the next batch. */
   updateRun(update: RunUpdate): void {
-    this.update = { ...this.update, ...update };
+    if (this.memberKey === undefined || this.node === undefined) {
+      this.update = { ...this.update, ...update };
+      return;
+    }
+    const rest: RunUpdate = { ...update };
+    const member: MemberUpdate = { ...this.member, key: this.memberKey, node: this.node };
+    for (const field of memberFields) {
+      if (rest[field] === undefined) continue;
+      Object.assign(member, { [field]: rest[field] });
+      delete rest[field];
+    }
+    this.member = member;
+    if (Object.keys(rest).length > 0) this.update = { ...this.update, ...rest };
   }
 
   setParams(params: Record<string, unknown>): void {
@@ -133,6 +163,7 @@ export class Recorder {
       this.pendingPoints > 0 ||
       this.output.length > 0 ||
       this.run !== undefined ||
+      this.member !== undefined ||
       this.update !== undefined ||
       this.params !== undefined ||
       this.tags !== undefined ||
@@ -145,12 +176,13 @@ export class Recorder {
     const batch: RecordBatch = { runId: this.runId, producer: this.producer, seq: ++this.seq };
     if (this.run !== undefined) batch.run = this.run;
     if (this.update !== undefined) batch.update = this.update;
+    if (this.member !== undefined) batch.member = this.member;
     if (this.params !== undefined) batch.params = this.params;
     if (this.tags !== undefined) batch.tags = this.tags;
     if (this.pendingPoints > 0) batch.series = this.active.map((builder) => builder.take());
     if (this.output.length > 0) batch.output = this.output;
     if (this.heartbeat !== undefined) batch.heartbeat = this.heartbeat;
-    this.run = this.update = this.params = this.tags = this.heartbeat = undefined;
+    this.run = this.update = this.member = this.params = this.tags = this.heartbeat = undefined;
     this.active = [];
     this.output = [];
     this.pendingPoints = 0;
@@ -160,11 +192,12 @@ export class Recorder {
   private builder(series: SeriesKey): ColumnsBuilder {
     let builder = this.byKey.get(series);
     if (builder !== undefined) return builder;
-    const key = seriesKeyString(series);
+    const labelled = this.node !== undefined && series.node === undefined ? { ...series, node: this.node } : series;
+    const key = seriesKeyString(labelled);
     builder = this.byString.get(key);
     if (builder === undefined) {
       if (this.byString.size >= MAX_SERIES) this.forgetSeries();
-      builder = new ColumnsBuilder(series);
+      builder = new ColumnsBuilder(labelled);
       this.byString.set(key, builder);
     }
     if (this.byKey.size >= MAX_SERIES) this.byKey.clear();

@@ -13,14 +13,15 @@ export interface PointSink {
   write(batch: RecordBatch): Promise<BatchResult>;
   /**
    * The file where the sink keeps a run's output stream, when the recorder may append to it directly (a local
-   * store): batches then carry index entries only. Undefined: output bytes travel in the batches.
+   * store): batches then carry index entries only. Undefined: output bytes travel in the batches. `member`: a joined
+   * run's member's stream.
    */
-  outputFile(runId: string, stream: OutputStream): string | undefined;
+  outputFile(runId: string, stream: OutputStream, member?: string): string | undefined;
   close(): Promise<void>;
 }
 
 /** How a StoreSink gets its store: one already open, or how to open it (tried again on each write until it opens). */
-export type StoreSource = Store | { open(): Store; location: string; outputFile?(runId: string, stream: OutputStream): string | undefined };
+export type StoreSource = Store | { open(): Store; location: string; outputFile?(runId: string, stream: OutputStream, member?: string): string | undefined };
 
 /**
  * A sink writing into a Store (SQLite or PostgreSQL) in this process. Given a way to open the store rather than a
@@ -61,9 +62,9 @@ export class StoreSink implements PointSink {
     return store.applyBatch(batch);
   }
 
-  outputFile(runId: string, stream: OutputStream): string | undefined {
-    if (this.opened !== undefined) return this.opened.outputFile(runId, stream);
-    return isStore(this.source) ? undefined : this.source.outputFile?.(runId, stream);
+  outputFile(runId: string, stream: OutputStream, member?: string): string | undefined {
+    if (this.opened !== undefined) return this.opened.outputFile(runId, stream, member);
+    return isStore(this.source) ? undefined : this.source.outputFile?.(runId, stream, member);
   }
 
   async close(): Promise<void> {

@@ -105,7 +105,9 @@ export async function startRun(options: StartRunOptions = {}, internal: StartInt
   }
   if (record !== undefined) {
     // Joined: params and tags are added to the agent's run by this program's own recorder.
-    const recorder = startRecorder({ sink, runId: record.id, warn, env, spoolFirst });
+    // Inside a joined run's agent (run --join), the SDK's series carry that agent's node as the agent's do.
+    const node = env.RUNMETER_NODE || undefined;
+    const recorder = startRecorder({ sink, runId: record.id, warn, env, spoolFirst, ...(node === undefined ? {} : { node }) });
     if (Object.keys(params).length > 0) recorder.setParams(params);
     const added = tags.filter((tag) => !record?.tags.includes(tag));
     if (added.length > 0) recorder.addTags(added);

@@ -11,11 +11,12 @@ async function errorLineIn(
   store: Store,
   runId: string,
   stream: OutputStream,
+  member?: string,
 ): Promise<{ text: string; kind: 'traceback' | 'error'; offset: number } | undefined> {
-  const size = await store.outputSize(runId, stream);
+  const size = await store.outputSize(runId, stream, member);
   if (size === 0) return undefined;
   const from = Math.max(0, size - TAIL_BYTES);
-  let bytes = Buffer.from(await store.readOutput(runId, stream, from, size - from));
+  let bytes = Buffer.from(await store.readOutput(runId, stream, from, size - from, member));
   let start = from;
   // Start on a whole line, so that no character is cut and byte offsets stay exact.
   if (from > 0) {
@@ -37,8 +38,10 @@ async function errorLineIn(
 export async function findEndCause(store: Store, run: Run): Promise<EndCause | undefined> {
   if (run.status === 'running' || run.status === 'succeeded') return undefined;
   let found: { stream: OutputStream; text: string; kind: 'traceback' | 'error'; offset: number } | undefined;
+  // A joined run ended as its worst member did: the error line is in that member's output.
+  const member = run.members?.find((m) => m.status === run.status)?.key;
   for (const stream of ['stderr', 'stdout'] as const) {
-    const line = await errorLineIn(store, run.id, stream).catch(() => undefined);
+    const line = await errorLineIn(store, run.id, stream, member).catch(() => undefined);
     if (line) {
       found = { stream, ...line };
       break;

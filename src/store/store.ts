@@ -145,17 +145,21 @@ export interface Store {
   /** Points from index `fromIndex` on, in order, a batch at a time. */
   readPoints(seriesId: number, fromIndex?: number): AsyncIterable<IndexedPoints>;
 
-  /** Where this store keeps a run's output stream as a file the agent may append to directly, if it does. */
-  outputFile(runId: string, stream: OutputStream): string | undefined;
+  /**
+   * Where this store keeps a run's output stream as a file the agent may append to directly, if it does. `member`: a
+   * joined run's member's stream (RunMember.key); each member of a joined run has streams of its own.
+   */
+  outputFile(runId: string, stream: OutputStream, member?: string): string | undefined;
   /** Appends bytes to a run's output stream. */
   appendOutput(runId: string, stream: OutputStream, bytes: Uint8Array, time: number): Promise<void>;
   /** Records index entries for bytes already appended to `outputFile` by the agent. */
   indexOutput(runId: string, chunks: OutputChunk[]): Promise<void>;
   /** The output index, in arrival order; with `page`, only entries [offset, offset + limit) of it. */
   outputChunks(runId: string, page?: { offset: number; limit: number }): Promise<OutputChunk[]>;
-  outputSize(runId: string, stream: OutputStream): Promise<number>;
-  /** `length` bytes of a stream from `offset` (fewer at its end). */
-  readOutput(runId: string, stream: OutputStream, offset: number, length: number): Promise<Uint8Array>;
+  /** A stream's size; with `member`, that member's stream; without, the run's own and all its members' together. */
+  outputSize(runId: string, stream: OutputStream, member?: string): Promise<number>;
+  /** `length` bytes of a stream from `offset` (fewer at its end); with `member`, of that member's stream. */
+  readOutput(runId: string, stream: OutputStream, offset: number, length: number, member?: string): Promise<Uint8Array>;
 
   addArtifact(artifact: Artifact): Promise<void>;
   listArtifacts(runId: string): Promise<Artifact[]>;

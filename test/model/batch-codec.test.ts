@@ -59,5 +59,23 @@ describe('the batch codec', () => {
     expect(() => decodeBatch(badSeq)).toThrow(/seq 0/);
     const badRun = encodeBatch({ runId: '../etc', producer: 'p', seq: 1 });
     expect(() => decodeBatch(badRun)).toThrow(/not a run id/);
+    const badMember = encodeBatch({ runId: 'r1', producer: 'p', seq: 1, output: [{ stream: 'stdout', offset: 0, length: 0, time: 1, member: '../x' }] });
+    expect(() => decodeBatch(badMember)).toThrow(/output member "..\/x" is not a member key/);
+    const badStatus = encodeBatch({ runId: 'r1', producer: 'p', seq: 1, member: { key: 'a.1', node: 'a', status: 'odd' as 'failed' } });
+    expect(() => decodeBatch(badStatus)).toThrow(/member status "odd"/);
+  });
+
+  it("keeps a joined run's member and whose output each piece is", () => {
+    const member = { key: 'gpu07.0a1b', node: 'gpu07', host: 'gpu07', command: ['train.py'], cwd: '/w', status: 'failed' as const, exitCode: 1, startTime: 5 };
+    const batch: RecordBatch = {
+      runId: 'r1',
+      producer: 'p',
+      seq: 2,
+      member,
+      output: [{ stream: 'stdout', offset: 0, length: 2, time: 5, bytes: new Uint8Array([0x68, 0x0a]), member: member.key }],
+    };
+    const back = decodeBatch(encodeBatch(batch));
+    expect(back.member).toEqual(member);
+    expect(back.output?.[0]).toMatchObject({ member: 'gpu07.0a1b', bytes: new Uint8Array([0x68, 0x0a]) });
   });
 });

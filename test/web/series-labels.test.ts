@@ -23,6 +23,14 @@ describe('legend labels on the run page', () => {
       { name: 'job/cpu_percent_max', kind: 'job', rank: 1 },
       { name: 'job/cpu_percent', kind: 'job', rank: 1 },
     ],
+    [
+      { name: 'system/cpu_percent_max', kind: 'system', node: 'gpu07' },
+      { name: 'system/cpu_percent', kind: 'system', node: 'gpu07' },
+    ],
+    [
+      { name: 'system/memory_percent_max', kind: 'system', node: 'max' },
+      { name: 'system/memory_percent', kind: 'system', node: 'max' },
+    ],
   ])('draws the max series %j in the colour of its mean %j', (max, mean) => {
     expect(label(max)).not.toBe(label(mean));
     expect(meanLabel(label(max))).toBe(label(mean));
@@ -36,6 +44,16 @@ describe('legend labels on the run page', () => {
     ] as SeriesKey[]) {
       expect(meanLabel(label(key))).toBe(label(key));
     }
+  });
+});
+
+describe('a joined run (run --join) on the run page', () => {
+  it("draws each node's system metrics on one chart, as lines labelled with the node", () => {
+    const [a, b] = ['a', 'b'].map((node) => placeSeries({ name: 'system/cpu_percent', kind: 'system', node }));
+    expect(a?.key).toBe(b?.key);
+    expect([a?.label, b?.label]).toEqual(['machine (a)', 'machine (b)']);
+    const rank = placeSeries({ name: 'loss', kind: 'training', rank: 1, node: 'b' });
+    expect(rank.label).toBe('loss (rank 1, b)');
   });
 });
 

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { UsageError } from '../../model/errors.js';
 import { formatDuration, formatValue } from '../../model/format.js';
 import { type RunStatus, runStatuses } from '../../model/run.js';
+import type { RunMember } from '../../model/run-members.js';
 import { type Field, schemaOf, sortRuns } from '../../model/run-query/index.js';
 import { escapeControl } from '../../model/text.js';
 import { runView } from '../../server/views.js';
@@ -31,7 +32,8 @@ interface LsFlags {
 function defaultRows(runs: LoadedRun[]): { header: string[]; rows: string[][]; right: number[] } {
   const rows = runs.map((r) => [
     r.id,
-    truncate(r.name, 28),
+    // A joined run says how many nodes it has, and while it runs, how many still do.
+    r.run.members === undefined ? truncate(r.name, 28) : `${truncate(r.name, 28)} ${nodesNote(r.run.members)}`,
     r.status,
     formatTime(r.startTime),
     formatDuration(r.durationMs),
@@ -41,6 +43,13 @@ function defaultRows(runs: LoadedRun[]): { header: string[]; rows: string[][]; r
       .join(' '),
   ]);
   return { header: ['ID', 'NAME', 'STATUS', 'STARTED', 'DURATION', 'METRICS'], rows, right: [4] };
+}
+
+/** `[2 nodes]`, or `[1/2 nodes running]` while some members of a joined run still run. */
+function nodesNote(members: readonly RunMember[]): string {
+  const running = members.filter((member) => member.status === 'running').length;
+  const nodes = `${members.length} node${members.length === 1 ? '' : 's'}`;
+  return running > 0 && running < members.length ? `[${running}/${nodes} running]` : `[${nodes}]`;
 }
 
 /** A table of the columns asked for. */

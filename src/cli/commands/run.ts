@@ -6,6 +6,7 @@ import { defaultRunName } from '../../agent/metadata.js';
 import { runJob } from '../../agent/run-job.js';
 import { jsonText } from '../../model/json-shape.js';
 import type { CliContext } from '../context.js';
+import { joinFromFlags } from '../join-option.js';
 import { collect, integerOption, keyValues, secondsOption } from '../options.js';
 import { addParseFlags, type ParseFlags, parseOptionsFromFlags } from '../parse-flags.js';
 import { recordingServer } from '../recording-server.js';
@@ -32,6 +33,8 @@ interface RunFlags extends ParseFlags, ModelFlags {
   tag?: string[];
   quiet?: boolean;
   json?: boolean;
+  join?: string;
+  node?: string;
 }
 
 /** A flag taking seconds, parsed to milliseconds, whose help shows its default in seconds. */
@@ -51,6 +54,11 @@ export function register(program: Command, context: CliContext): void {
     .option('--store <store>', 'store: a folder, a .db file or postgres:// URL (default: $RUNMETER_STORE or ~/.runmeter)')
     .option('--server <url>', 'record on this runmeter server instead of a store (default: $RUNMETER_SERVER unless --store is given)')
     .option('--token <token>', 'the token for --server (default: $RUNMETER_TOKEN)')
+    .option(
+      '--join <key>',
+      'record one run with every agent given this key, one per node (torchrun, SLURM): the first creates it, the others attach, also after it ended; "auto": the key is $SLURM_JOB_ID, else $TORCHELASTIC_RUN_ID (never joined without this flag)',
+    )
+    .option('--node <name>', "this agent's node in a --join run, on its series and output (default: $RUNMETER_NODE, else the host name)")
     .option(
       '--spool-limit <MB>',
       'the most the spool may hold while the store or server does not take writes; past it the oldest output goes, never a point (default: $RUNMETER_SPOOL_LIMIT_MB, else 1024)',
@@ -82,6 +90,7 @@ export function register(program: Command, context: CliContext): void {
     .passThroughOptions()
     .action(async (command: string[], flags: RunFlags) => {
       const parse = parseOptionsFromFlags(flags, process.cwd());
+      const join = joinFromFlags(flags, context.env);
       const stderr = lineAwareStream(context.stderr);
       const counted = await countRunModel(flags, (message) => {
         if (flags.quiet !== true && flags.json !== true) stderr.stream.write(`runmeter: warning: ${message}\n`);
@@ -91,6 +100,7 @@ export function register(program: Command, context: CliContext): void {
         ...(flags.name !== undefined ? { name: flags.name } : {}),
         ...(flags.store !== undefined ? { store: flags.store } : {}),
         ...withServer(recordingServer(flags, context.env)),
+        ...(join === undefined ? {} : { join }),
         env: context.env,
         reportIntervalMs: flags.interval,
         sampleIntervalMs: flags.sampleInterval,

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { formatEnergy } from '../../model/energy.js';
 import { formatBytes, formatDuration, formatSeriesValue } from '../../model/format.js';
 import type { Run } from '../../model/run.js';
+import type { RunMember } from '../../model/run-members.js';
 import { type SeriesKind, type SeriesSummary, seriesLabel } from '../../model/series.js';
 import { escapeControl } from '../../model/text.js';
 import type { Artifact } from '../../store/store.js';
@@ -21,7 +22,8 @@ export function orderSeries(series: readonly SeriesSummary[]): SeriesSummary[] {
       kindOrder[a.kind] - kindOrder[b.kind] ||
       a.name.localeCompare(b.name) ||
       (a.context ?? '').localeCompare(b.context ?? '') ||
-      (a.rank ?? -1) - (b.rank ?? -1),
+      (a.rank ?? -1) - (b.rank ?? -1) ||
+      (a.node ?? '').localeCompare(b.node ?? ''),
   );
 }
 
@@ -29,14 +31,14 @@ export function orderSeries(series: readonly SeriesSummary[]): SeriesSummary[] {
 function metadataText(run: Run, output: { stdout: number; stderr: number }, durationMs: number, paint: Paint): string {
   const safe = escapeControl;
   const ended = `${run.exitCode !== undefined ? ` (exit ${run.exitCode})` : ''}${run.signal ? ` (${run.signal})` : ''}${run.reason ? `: ${safe(run.reason)}` : ''}`;
-  const lines = [
-    `run       ${run.id}  ${safe(run.name)}`,
-    `status    ${paint.status(run.status)}${ended}`,
-    `command   ${formatCommand(run.command)}`,
-    `directory ${safe(run.cwd)}`,
-    `host      ${safe(run.user)}@${safe(run.host)}`,
-    `started   ${formatTime(run.startTime)}   duration ${formatDuration(durationMs)}`,
-  ];
+  const lines = [`run       ${run.id}  ${safe(run.name)}`, `status    ${paint.status(run.status)}${ended}`];
+  if (run.members === undefined) {
+    lines.push(`command   ${formatCommand(run.command)}`, `directory ${safe(run.cwd)}`, `host      ${safe(run.user)}@${safe(run.host)}`);
+  } else {
+    lines.push(`joined    key ${safe(JSON.stringify(run.joinKey ?? ''))}, ${run.members.length} node${run.members.length === 1 ? '' : 's'}`);
+    lines.push(...memberLines(run.members, paint), `user      ${safe(run.user)}`);
+  }
+  lines.push(`started   ${formatTime(run.startTime)}   duration ${formatDuration(durationMs)}`);
   if (run.cause) lines.push(`cause     ${safe(run.cause)}`);
   if (run.gitCommit) lines.push(`git       ${safe(run.gitCommit.slice(0, 12))}${run.gitDirty ? ' (uncommitted changes)' : ''}`);
   if (run.energy) lines.push(`energy    ${formatEnergy(run.energy)}`);
@@ -47,6 +49,18 @@ function metadataText(run: Run, output: { stdout: number; stderr: number }, dura
   if (run.note) lines.push(`note      ${safe(run.note)}`);
   lines.push(`output    ${formatBytes(output.stdout)} stdout, ${formatBytes(output.stderr)} stderr   (runmeter logs ${run.id})`);
   return `${lines.join('\n')}\n\n`;
+}
+
+/** A joined run's members, one line each: node, status, duration, host and command. */
+function memberLines(members: readonly RunMember[], paint: Paint): string[] {
+  const safe = escapeControl;
+  const width = Math.max(...members.map((member) => member.node.length));
+  return members.map((member) => {
+    const how = `${member.exitCode !== undefined ? ` (exit ${member.exitCode})` : ''}${member.signal ? ` (${member.signal})` : ''}`;
+    const took = member.endTime === undefined ? '' : ` after ${formatDuration(member.endTime - member.startTime)}`;
+    const reason = member.reason ? `: ${safe(member.reason)}` : '';
+    return `node      ${safe(member.node).padEnd(width)}  ${paint.status(member.status)}${how}${took}${reason}  on ${safe(member.host)}: ${formatCommand(member.command)}`;
+  });
 }
 
 /** Every series: count, last, min and max in its unit, and its step range. */

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import type { OutputStream, Store } from '../../store/store.js';
-import { choiceParam, numberParam } from '../errors.js';
+import { ApiError, choiceParam, numberParam } from '../errors.js';
 
 /** The most bytes one log read returns. */
 export const MAX_LOG_BYTES = 4 * 1024 * 1024;
@@ -27,13 +27,17 @@ export function logRoutes(store: Store): Hono {
   app.get('/runs/:run/logs', async (c) => {
     const run = await store.resolveRun(c.req.param('run'));
     const stream = choiceParam(c, 'stream', streams) ?? 'stdout';
-    const size = await store.outputSize(run.id, stream);
+    // A joined run's output is per node: ?node=NAME picks one (its latest member), else the first node's.
+    const node = c.req.query('node');
+    const member = node === undefined ? run.members?.[0] : run.members?.findLast((m) => m.node === node);
+    if (node !== undefined && member === undefined) throw new ApiError(404, 'E_NODE_NOT_FOUND', `run ${run.id} has no node "${node.slice(0, 64)}"`);
+    const size = await store.outputSize(run.id, stream, member?.key);
     const tail = numberParam(c, 'tail', { min: 0, max: MAX_LOG_BYTES, integer: true });
     const offsetParam = numberParam(c, 'offset', { min: 0, integer: true });
     const length = numberParam(c, 'length', { min: 0, max: MAX_LOG_BYTES, integer: true }) ?? tail ?? DEFAULT_TAIL;
     const fromTail = offsetParam === undefined;
     let offset = fromTail ? Math.max(0, size - length) : Math.min(offsetParam, size);
-    let bytes = await store.readOutput(run.id, stream, offset, fromTail ? size - offset : length);
+    let bytes = await store.readOutput(run.id, stream, offset, fromTail ? size - offset : length, member?.key);
     if (fromTail && offset > 0) {
       // Start the tail on a whole line.
       const newline = bytes.indexOf(0x0a);
@@ -45,9 +49,9 @@ export function logRoutes(store: Store): Hono {
     bytes = bytes.subarray(0, wholeUtf8Length(bytes));
     const end = offset + bytes.length;
     const chunks = (await store.outputChunks(run.id))
-      .filter((chunk) => chunk.stream === stream && chunk.offset + chunk.length > offset && chunk.offset < end)
+      .filter((chunk) => chunk.stream === stream && chunk.member === member?.key && chunk.offset + chunk.length > offset && chunk.offset < end)
       .map(({ offset, length, time }) => ({ offset, length, time }));
-    return c.json({ runId: run.id, stream, offset, end, size, text: decoder.decode(bytes), chunks });
+    return c.json({ runId: run.id, stream, ...(member === undefined ? {} : { node: member.node }), offset, end, size, text: decoder.decode(bytes), chunks });
   });
 
   return app;

@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { type RunStatus, runStatuses } from '../../model/run.js';
 import { encodePoints, STORE_PAGE, toWireJson } from '../../store/http/wire.js';
 import type { OutputStream, Store, XAxis } from '../../store/store.js';
@@ -15,6 +15,15 @@ function wire(value: unknown): Response {
 function streamParam(raw: string): OutputStream {
   if (!(streams as readonly string[]).includes(raw)) throw new ApiError(400, 'E_USAGE', `output stream must be stdout or stderr, got "${raw}"`);
   return raw as OutputStream;
+}
+
+/** `?member=`: a joined run's member key, checked before it reaches a file path or a query. */
+function memberParam(c: Context): string | undefined {
+  const raw = c.req.query('member');
+  if (raw === undefined || raw === '') return undefined;
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,80}$/.test(raw))
+    throw new ApiError(400, 'E_USAGE', `member must be a member key (letters, digits, ".", "_", "-"), got "${raw}"`);
+  return raw;
 }
 
 /**
@@ -53,12 +62,15 @@ export function storeApiRoutes(store: Store): Hono {
     return wire({ chunks: await store.outputChunks(c.req.param('id'), { offset, limit }) });
   });
 
-  app.get('/store/runs/:id/output/:stream/size', async (c) => wire({ size: await store.outputSize(c.req.param('id'), streamParam(c.req.param('stream'))) }));
+  // ?member=KEY: a joined run's member's stream (without: the run's own, or for the size, all of them together).
+  app.get('/store/runs/:id/output/:stream/size', async (c) =>
+    wire({ size: await store.outputSize(c.req.param('id'), streamParam(c.req.param('stream')), memberParam(c)) }),
+  );
 
   app.get('/store/runs/:id/output/:stream', async (c) => {
     const offset = numberParam(c, 'offset', { min: 0, integer: true }) ?? 0;
     const length = numberParam(c, 'length', { min: 0, max: STORE_PAGE.bytes, integer: true }) ?? STORE_PAGE.bytes;
-    const bytes = await store.readOutput(c.req.param('id'), streamParam(c.req.param('stream')), offset, length);
+    const bytes = await store.readOutput(c.req.param('id'), streamParam(c.req.param('stream')), offset, length, memberParam(c));
     return new Response(bytes, { headers: { 'content-type': 'application/octet-stream' } });
   });
 

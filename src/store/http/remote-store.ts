@@ -116,21 +116,21 @@ export class RemoteStore implements Store {
     }
   }
 
-  async outputSize(runId: string, stream: OutputStream): Promise<number> {
-    return (await this.client.json<{ size: number }>(`runs/${encodeURIComponent(runId)}/output/${stream}/size`)).size;
+  async outputSize(runId: string, stream: OutputStream, member?: string): Promise<number> {
+    return (await this.client.json<{ size: number }>(`runs/${encodeURIComponent(runId)}/output/${stream}/size`, { member })).size;
   }
 
-  readOutput(runId: string, stream: OutputStream, offset: number, length: number): Promise<Uint8Array> {
-    return this.readAhead.read(`${runId}\n${stream}`, offset, length, (from, size) => this.readPages(runId, stream, from, size));
+  readOutput(runId: string, stream: OutputStream, offset: number, length: number, member?: string): Promise<Uint8Array> {
+    return this.readAhead.read(`${runId}\n${stream}\n${member ?? ''}`, offset, length, (from, size) => this.readPages(runId, stream, from, size, member));
   }
 
   /** Bytes of a stream, a page (one request) at a time. */
-  private async readPages(runId: string, stream: OutputStream, offset: number, length: number): Promise<Uint8Array> {
+  private async readPages(runId: string, stream: OutputStream, offset: number, length: number, member?: string): Promise<Uint8Array> {
     const pieces: Uint8Array[] = [];
     let read = 0;
     while (read < length) {
       const want = Math.min(STORE_PAGE.bytes, length - read);
-      const { bytes } = await this.client.bytes(`runs/${encodeURIComponent(runId)}/output/${stream}`, { offset: offset + read, length: want });
+      const { bytes } = await this.client.bytes(`runs/${encodeURIComponent(runId)}/output/${stream}`, { offset: offset + read, length: want, member });
       pieces.push(bytes);
       read += bytes.length;
       if (bytes.length < want) break;

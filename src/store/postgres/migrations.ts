@@ -152,4 +152,19 @@ export const migrations: ReadonlyArray<{ version: number; sql: string }> = [
       ALTER TABLE runs ADD COLUMN energy TEXT;
     `,
   },
+  {
+    version: 3,
+    sql: `
+      -- run --join KEY: the key several agents record one run under (its id is made from the key, so the first
+      -- batch creates the run and the others attach), the agents as members (JSON: model/run-members.ts), and
+      -- whose output each piece is (a member's streams are its own; '' and NULL: the run's own).
+      ALTER TABLE runs ADD COLUMN join_key TEXT;
+      ALTER TABLE runs ADD COLUMN members TEXT;
+      CREATE UNIQUE INDEX runs_by_join_key ON runs (join_key) WHERE join_key IS NOT NULL;
+      ALTER TABLE output_chunks ADD COLUMN member TEXT;
+      ALTER TABLE output_bytes ADD COLUMN member TEXT COLLATE "C" NOT NULL DEFAULT '';
+      ALTER TABLE output_bytes DROP CONSTRAINT output_bytes_pkey;
+      ALTER TABLE output_bytes ADD PRIMARY KEY (run_id, stream, member, byte_offset);
+    `,
+  },
 ];

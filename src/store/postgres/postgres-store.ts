@@ -3,6 +3,7 @@ import { columnsOf, type SeriesColumns } from '../../model/columns.js';
 import { RunmeterError } from '../../model/errors.js';
 import type { SeriesPoint } from '../../model/point.js';
 import { completeRun, type NewRun, type Run, type RunUpdate } from '../../model/run.js';
+import { checkJoinAttach, LOST_REASON, lostMembersOf } from '../../model/run-members.js';
 import type { SeriesKind } from '../../model/series.js';
 import { OutputReadAhead } from '../read-ahead.js';
 import { type RunRow, runFromRow, type SeriesRow, seriesFromRow } from '../sqlite/rows.js';
@@ -23,7 +24,7 @@ import type {
 import { Database, redactedUrl } from './connection.js';
 import { indexOutput, outputChunks, outputSize, readOutput, writeOutput } from './output.js';
 import { resolveRun } from './resolve-run.js';
-import { addTags, insertRun, mergeParams, touchRun, updateRun } from './run-writer.js';
+import { addTags, applyMember, insertRun, joinKeyOf, mergeParams, touchRun, updateRun } from './run-writer.js';
 import { querySeries, readPoints } from './series-query.js';
 import { SeriesWriter } from './series-writer.js';
 
@@ -94,9 +95,11 @@ export class PostgresStore implements Store {
         values: [batch.runId, batch.producer, batch.seq],
       });
       if (claim.rowCount === 0) return false;
-      if (batch.run !== undefined) await insertRun(client, completeRun(batch.run));
+      if (batch.run !== undefined && !(await insertRun(client, completeRun(batch.run))))
+        checkJoinAttach(batch.runId, await joinKeyOf(client, batch.runId), batch.run.joinKey, this.location);
       await touchRun(client, batch.runId, batch.heartbeat ?? null);
       if (batch.update !== undefined) await updateRun(client, batch.runId, batch.update);
+      if (batch.member !== undefined) await applyMember(client, batch.runId, batch.member);
       if (batch.params !== undefined) await mergeParams(client, batch.runId, batch.params);
       if (batch.tags !== undefined) await addTags(client, batch.runId, batch.tags);
       if (batch.series !== undefined) committed = await this.writer.append(client, batch.runId, batch.series);
@@ -164,16 +167,29 @@ export class PostgresStore implements Store {
   }
 
   async markLostRuns(host: string, isAlive: (pid: number, agentId?: string) => boolean): Promise<Run[]> {
-    const rows = await this.db.query<RunRow & { heartbeat: number | null }>("SELECT * FROM runs WHERE status = 'running' AND host = $1", [host]);
-    const lost = rows.filter((row) => row.agent_pid === null || !isAlive(row.agent_pid, row.agent_id ?? undefined));
+    const rows = await this.db.query<RunRow & { heartbeat: number | null }>(
+      "SELECT * FROM runs WHERE status = 'running' AND (host = $1 OR join_key IS NOT NULL)",
+      [host],
+    );
+    const lostMembers = lostMembersOf(rows.map(runFromRow), host, isAlive);
+    for (const { run, members } of lostMembers) {
+      const heartbeat = rows.find((row) => row.id === run.id)?.heartbeat ?? Date.now();
+      await this.db.transaction(async (client) => {
+        await touchRun(client, run.id);
+        for (const member of members)
+          await applyMember(client, run.id, { key: member.key, node: member.node, status: 'lost', endTime: heartbeat, reason: LOST_REASON }, true);
+      });
+    }
+    const lost = rows.filter((row) => !row.join_key && (row.agent_pid === null || !isAlive(row.agent_pid, row.agent_id ?? undefined)));
     for (const row of lost) {
       await this.updateRun(row.id, {
         status: 'lost',
         endTime: row.heartbeat ?? row.start_time,
-        reason: 'the runmeter process recording this run stopped before the job ended',
+        reason: LOST_REASON,
       });
     }
-    return lost.map((row) => ({ ...runFromRow(row), status: 'lost' as const }));
+    const joined = await Promise.all(lostMembers.map(async ({ run }) => (await this.getRun(run.id)) as Run));
+    return [...lost.map((row) => ({ ...runFromRow(row), status: 'lost' as const })), ...joined];
   }
 
   async appendPoints(runId: string, points: SeriesPoint[]): Promise<void> {
@@ -233,7 +249,7 @@ export class PostgresStore implements Store {
     this.readAhead.forget();
     await this.db.transaction(async (client) => {
       await touchRun(client, runId);
-      const offset = await outputSize(client, runId, stream);
+      const offset = await outputSize(client, runId, stream, '');
       await writeOutput(client, runId, [{ stream, offset, length: bytes.byteLength, time, bytes }]);
     });
   }
@@ -250,12 +266,12 @@ export class PostgresStore implements Store {
     return outputChunks(this.db, runId, page);
   }
 
-  outputSize(runId: string, stream: OutputStream): Promise<number> {
-    return outputSize(this.db, runId, stream);
+  outputSize(runId: string, stream: OutputStream, member?: string): Promise<number> {
+    return outputSize(this.db, runId, stream, member);
   }
 
-  readOutput(runId: string, stream: OutputStream, offset: number, length: number): Promise<Uint8Array> {
-    return this.readAhead.read(`${runId}\n${stream}`, offset, length, (from, size) => readOutput(this.db, runId, stream, from, size));
+  readOutput(runId: string, stream: OutputStream, offset: number, length: number, member?: string): Promise<Uint8Array> {
+    return this.readAhead.read(`${runId}\n${stream}\n${member ?? ''}`, offset, length, (from, size) => readOutput(this.db, runId, stream, from, size, member));
   }
 
   async addArtifact(artifact: Artifact): Promise<void> {

@@ -1,5 +1,6 @@
 import { RunmeterError } from '../../model/errors.js';
 import type { Run, RunUpdate } from '../../model/run.js';
+import { joinedRunState, type MemberUpdate, mergeMember, type RunMember } from '../../model/run-members.js';
 import type { Client } from './connection.js';
 
 /** The transaction's id, as a number: what marks a run changed (see PostgresStore.changes). */
@@ -28,8 +29,8 @@ export async function insertRun(client: Client, run: Run): Promise<boolean> {
   const result = await client.query({
     name: 'rm_insert_run',
     text: `INSERT INTO runs (id, name, project, command, cwd, host, "user", git_commit, git_dirty, status, exit_code, signal, reason, cause, note,
-             start_time, end_time, heartbeat, version, agent_pid, agent_id, params, tags, source, system, change_xid)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $16, $18, $19, $20, $21, $22, $23, $24, ${CURRENT_XID})
+             start_time, end_time, heartbeat, version, agent_pid, agent_id, params, tags, source, system, join_key, members, change_xid)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $16, $18, $19, $20, $21, $22, $23, $24, $25, $26, ${CURRENT_XID})
            ON CONFLICT (id) DO NOTHING`,
     values: [
       run.id,
@@ -56,9 +57,47 @@ export async function insertRun(client: Client, run: Run): Promise<boolean> {
       JSON.stringify(run.tags),
       run.source,
       run.system === undefined ? null : JSON.stringify(run.system),
+      run.joinKey ?? null,
+      run.members === undefined ? null : JSON.stringify(run.members),
     ],
   });
   return (result.rowCount ?? 0) > 0;
+}
+
+/** The join key of an existing run (null: it has none); undefined when there is no such run. */
+export async function joinKeyOf(client: Client, id: string): Promise<string | null | undefined> {
+  const rows = (await client.query('SELECT join_key FROM runs WHERE id = $1', [id])).rows as Array<{ join_key: string | null }>;
+  return rows[0]?.join_key;
+}
+
+/**
+ * Merges a member into the run's members (its row locked) and sets the run's status, end, exit code and energy from
+ * all of them. `onlyIfRunning`: change the member only while it is still running (marking it lost).
+ */
+export async function applyMember(client: Client, id: string, update: MemberUpdate, onlyIfRunning = false): Promise<void> {
+  const rows = (await client.query('SELECT members FROM runs WHERE id = $1 FOR UPDATE', [id])).rows as Array<{ members: string | null }>;
+  if (rows[0] === undefined) throw new RunmeterError('E_RUN_NOT_FOUND', `no run with id ${id}`);
+  const current = rows[0].members === null ? [] : (JSON.parse(rows[0].members) as RunMember[]);
+  if (onlyIfRunning && current.find((member) => member.key === update.key)?.status !== 'running') return;
+  const members = mergeMember(current, update);
+  const state = joinedRunState(members);
+  await client.query(
+    `UPDATE runs SET members = $2, status = $3, exit_code = $4, signal = $5, reason = $6, cause = $7, end_time = $8,
+       energy = coalesce($9, energy), system = coalesce(system, $10), start_time = least(start_time, coalesce($11::float8, start_time)) WHERE id = $1`,
+    [
+      id,
+      JSON.stringify(members),
+      state.status,
+      state.exitCode ?? null,
+      state.signal ?? null,
+      state.reason ?? null,
+      state.cause ?? null,
+      state.endTime ?? null,
+      state.energy === undefined ? null : JSON.stringify(state.energy),
+      update.system === undefined ? null : JSON.stringify(update.system),
+      state.startTime ?? null,
+    ],
+  );
 }
 
 /**

@@ -150,6 +150,18 @@ export const migrations: ReadonlyArray<{ version: number; sql: string }> = [
       ALTER TABLE runs ADD COLUMN energy TEXT;
     `,
   },
+  {
+    version: 6,
+    sql: `
+      -- run --join KEY: the key several agents record one run under (its id is made from the key, so the first
+      -- batch creates the run and the others attach), the agents as members (JSON: model/run-members.ts), and
+      -- whose output each index entry is (a member's streams are its own; NULL: the run's own).
+      ALTER TABLE runs ADD COLUMN join_key TEXT;
+      ALTER TABLE runs ADD COLUMN members TEXT;
+      CREATE UNIQUE INDEX runs_by_join_key ON runs (join_key) WHERE join_key IS NOT NULL;
+      ALTER TABLE output_chunks ADD COLUMN member TEXT;
+    `,
+  },
 ];
 
 /** Applies the migrations the database has not seen yet, each in its own transaction. */

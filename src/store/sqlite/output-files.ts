@@ -1,7 +1,7 @@
 // The files beside the database: each run's output as append-only files, read back byte-exact.
 import fs from 'node:fs';
 import path from 'node:path';
-import { isErrnoError } from '../../model/errors.js';
+import { isErrnoError, RunmeterError } from '../../model/errors.js';
 import { makeDirectory } from '../make-directory.js';
 
 /** Up to `length` bytes of a file from `offset`; none when the file does not exist. */
@@ -60,5 +60,25 @@ export function writeAt(file: string, bytes: Uint8Array, offset: number): void {
     while (done < bytes.byteLength) done += fs.writeSync(fd, bytes, done, bytes.byteLength - done, offset + done);
   } finally {
     fs.closeSync(fd);
+  }
+}
+
+/**
+ * Where a run's stream is kept: `<run>/<stream>.log`, or a joined run's member's `<run>/members/<member>/<stream>.log`.
+ * A member key that is not a plain file name is refused (it comes from batches, which a server receives).
+ */
+export function memberOutputFile(runDir: string, stream: 'stdout' | 'stderr', member?: string): string {
+  if (member === undefined) return path.join(runDir, `${stream}.log`);
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,80}$/.test(member)) throw new RunmeterError('E_BAD_MEMBER', `output member ${JSON.stringify(member)} is not a member key`);
+  return path.join(runDir, 'members', member, `${stream}.log`);
+}
+
+/** The names in a folder, none when it does not exist. */
+export function listDirectory(dir: string): string[] {
+  try {
+    return fs.readdirSync(dir);
+  } catch (error) {
+    if (isErrnoError(error, 'ENOENT')) return [];
+    throw error;
   }
 }

@@ -1,5 +1,6 @@
 import type { EnergySummary } from '../../model/energy-types.js';
 import type { MachineInfo, Run, RunStatus } from '../../model/run.js';
+import type { RunMember } from '../../model/run-members.js';
 import type { SeriesKind } from '../../model/series.js';
 import type { SeriesSummary } from '../store.js';
 
@@ -30,6 +31,8 @@ export interface RunRow {
   source: string;
   system: string | null;
   energy?: string | null;
+  join_key?: string | null;
+  members?: string | null;
 }
 
 export function runFromRow(row: RunRow): Run {
@@ -60,6 +63,8 @@ export function runFromRow(row: RunRow): Run {
   if (row.agent_id !== null) run.agentId = row.agent_id;
   if (row.system !== null) run.system = JSON.parse(row.system) as MachineInfo;
   if (row.energy !== null && row.energy !== undefined) run.energy = JSON.parse(row.energy) as EnergySummary;
+  if (row.join_key !== null && row.join_key !== undefined) run.joinKey = row.join_key;
+  if (row.members !== null && row.members !== undefined) run.members = JSON.parse(row.members) as RunMember[];
   return run;
 }
 

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { RunmeterError } from '../../model/errors.js';
 import type { Run, RunUpdate } from '../../model/run.js';
+import { joinedRunState, type MemberUpdate, mergeMember, type RunMember } from '../../model/run-members.js';
 
 /** The runs table's writes, as synchronous steps to run inside a transaction: the public calls and applyBatch share them. */
 export class RunWriter {
@@ -10,12 +11,19 @@ export class RunWriter {
     this.statements = {
       insert: db.prepare(
         `INSERT INTO runs (id, name, project, command, cwd, host, user, git_commit, git_dirty, status, exit_code, signal, reason, cause, note,
-           start_time, end_time, heartbeat, version, agent_pid, agent_id, params, tags, source, system)
+           start_time, end_time, heartbeat, version, agent_pid, agent_id, params, tags, source, system, join_key, members)
          VALUES (@id, @name, @project, @command, @cwd, @host, @user, @gitCommit, @gitDirty, @status, @exitCode, @signal, @reason, @cause, @note,
-           @startTime, @endTime, @startTime, @version, @agentPid, @agentId, @params, @tags, @source, @system)
+           @startTime, @endTime, @startTime, @version, @agentPid, @agentId, @params, @tags, @source, @system, @joinKey, @members)
          ON CONFLICT (id) DO NOTHING`,
       ),
       exists: db.prepare('SELECT 1 FROM runs WHERE id = ?').pluck(),
+      joinKey: db.prepare('SELECT join_key FROM runs WHERE id = ?').pluck(),
+      members: db.prepare('SELECT members FROM runs WHERE id = ?').pluck(),
+      setMembers: db.prepare(
+        `UPDATE runs SET members = @members, status = @status, exit_code = @exitCode, signal = @signal, reason = @reason, cause = @cause,
+           end_time = @endTime, start_time = min(start_time, coalesce(@startTime, start_time)), energy = coalesce(@energy, energy),
+           system = coalesce(system, @system) WHERE id = @id`,
+      ),
       params: db.prepare('SELECT params FROM runs WHERE id = ?').pluck(),
       setParams: db.prepare('UPDATE runs SET params = ? WHERE id = ?'),
       tags: db.prepare('SELECT tags FROM runs WHERE id = ?').pluck(),
@@ -53,8 +61,42 @@ export class RunWriter {
       tags: JSON.stringify(run.tags),
       source: run.source,
       system: run.system === undefined ? null : JSON.stringify(run.system),
+      joinKey: run.joinKey ?? null,
+      members: run.members === undefined ? null : JSON.stringify(run.members),
     });
     return result.changes > 0;
+  }
+
+  /** The join key of an existing run (null: it has none); undefined when there is no such run. */
+  joinKey(id: string): string | null | undefined {
+    return this.statements.joinKey.get(id) as string | null | undefined;
+  }
+
+  /** A run's members, none when it has none. */
+  members(id: string): RunMember[] {
+    const current = this.statements.members.get(id) as string | null | undefined;
+    return current === null || current === undefined ? [] : (JSON.parse(current) as RunMember[]);
+  }
+
+  /** Merges a member into the run's members and sets the run's status, end and exit code from all of them. */
+  applyMember(id: string, update: MemberUpdate): void {
+    const current = this.statements.members.get(id) as string | null | undefined;
+    if (current === undefined) throw new RunmeterError('E_RUN_NOT_FOUND', `no run with id ${id}`);
+    const members = mergeMember(current === null ? [] : (JSON.parse(current) as RunMember[]), update);
+    const state = joinedRunState(members);
+    this.statements.setMembers.run({
+      id,
+      members: JSON.stringify(members),
+      status: state.status,
+      exitCode: state.exitCode ?? null,
+      signal: state.signal ?? null,
+      reason: state.reason ?? null,
+      cause: state.cause ?? null,
+      endTime: state.endTime ?? null,
+      startTime: state.startTime ?? null,
+      energy: state.energy === undefined ? null : JSON.stringify(state.energy),
+      system: update.system === undefined ? null : JSON.stringify(update.system),
+    });
   }
 
   exists(id: string): boolean {

@@ -6,6 +6,7 @@ import { columnsOf, type SeriesColumns } from '../../model/columns.js';
 import { RunmeterError } from '../../model/errors.js';
 import type { SeriesPoint } from '../../model/point.js';
 import { completeRun, type NewRun, type Run, type RunUpdate } from '../../model/run.js';
+import { checkJoinAttach, LOST_REASON, lostMembersOf } from '../../model/run-members.js';
 import type { SeriesKind } from '../../model/series.js';
 import { testFault } from '../../model/test-faults.js';
 import { clip, closestMatches } from '../../model/text.js';
@@ -26,7 +27,7 @@ import type {
 } from '../store.js';
 import { createPrivateFile, isMissingBinding, missingBindingError, openDatabase } from './database-file.js';
 import { migrate } from './migrations.js';
-import { directorySize, fileSize, readFileRange, writeAt } from './output-files.js';
+import { directorySize, fileSize, listDirectory, memberOutputFile, readFileRange, writeAt } from './output-files.js';
 import { type RunRow, runFromRow, type SeriesRow, seriesFromRow } from './rows.js';
 import { listProjects, listRuns, listSeriesOfRuns } from './run-list.js';
 import { RunWriter } from './run-writer.js';
@@ -136,23 +137,26 @@ export class SqliteStore implements Store {
 
   async applyBatch(batch: RecordBatch): Promise<BatchResult> {
     // Output bytes go to their files first, at their offsets: writing them again on a retry changes nothing.
-    for (const piece of batch.output ?? []) if (piece.bytes !== undefined) writeAt(this.outputFile(batch.runId, piece.stream), piece.bytes, piece.offset);
+    for (const piece of batch.output ?? [])
+      if (piece.bytes !== undefined) writeAt(this.outputFile(batch.runId, piece.stream, piece.member), piece.bytes, piece.offset);
     try {
       return this.write(() => {
         const last = this.statement('SELECT last_seq FROM producers WHERE run_id = ? AND producer = ?').pluck().get(batch.runId, batch.producer) as
           | number
           | undefined;
         if (last !== undefined && batch.seq <= last) return { applied: false };
-        if (batch.run !== undefined) this.runs.insert(completeRun(batch.run));
-        else if (!this.runs.exists(batch.runId)) throw new RunmeterError('E_RUN_NOT_FOUND', `no run with id ${batch.runId} in ${this.location}`);
+        if (batch.run !== undefined) {
+          if (!this.runs.insert(completeRun(batch.run))) checkJoinAttach(batch.runId, this.runs.joinKey(batch.runId), batch.run.joinKey, this.location);
+        } else if (!this.runs.exists(batch.runId)) throw new RunmeterError('E_RUN_NOT_FOUND', `no run with id ${batch.runId} in ${this.location}`);
         if (batch.update !== undefined) this.runs.update(batch.runId, batch.update);
+        if (batch.member !== undefined) this.runs.applyMember(batch.runId, batch.member);
         if (batch.params !== undefined) this.runs.mergeParams(batch.runId, batch.params);
         if (batch.tags !== undefined) this.runs.addTags(batch.runId, batch.tags);
         if (batch.series !== undefined) this.writer.appendColumns(batch.runId, batch.series);
         this.fault?.();
         if (batch.output !== undefined) {
-          const insert = this.statement('INSERT INTO output_chunks (run_id, stream, offset, length, time) VALUES (?, ?, ?, ?, ?)');
-          for (const piece of batch.output) insert.run(batch.runId, streamCode[piece.stream], piece.offset, piece.length, piece.time);
+          const insert = this.statement('INSERT INTO output_chunks (run_id, stream, offset, length, time, member) VALUES (?, ?, ?, ?, ?, ?)');
+          for (const piece of batch.output) insert.run(batch.runId, streamCode[piece.stream], piece.offset, piece.length, piece.time, piece.member ?? null);
         }
         if (batch.heartbeat !== undefined) this.runs.heartbeat(batch.runId, batch.heartbeat);
         this.statement(
@@ -234,8 +238,27 @@ export class SqliteStore implements Store {
   }
 
   async markLostRuns(host: string, isAlive: (pid: number, agentId?: string) => boolean): Promise<Run[]> {
-    const rows = this.db.prepare("SELECT * FROM runs WHERE status = 'running' AND host = ?").all(host) as Array<RunRow & { heartbeat: number | null }>;
-    const lost = rows.filter((row) => row.agent_pid === null || !isAlive(row.agent_pid, row.agent_id ?? undefined));
+    const rows = this.db.prepare("SELECT * FROM runs WHERE status = 'running' AND (host = ? OR join_key IS NOT NULL)").all(host) as Array<
+      RunRow & { heartbeat: number | null }
+    >;
+    const lostMembers = lostMembersOf(
+      rows.map((row) => runFromRow(row)),
+      host,
+      isAlive,
+    );
+    for (const { run, members } of lostMembers) {
+      const heartbeat = rows.find((row) => row.id === run.id)?.heartbeat ?? Date.now();
+      this.write(() => {
+        // Read again under the write lock: a member that ended meanwhile keeps its own status.
+        const running = new Set(this.runs.members(run.id).flatMap((member) => (member.status === 'running' ? [member.key] : [])));
+        for (const member of members) {
+          if (running.has(member.key))
+            this.runs.applyMember(run.id, { key: member.key, node: member.node, status: 'lost', endTime: heartbeat, reason: LOST_REASON });
+        }
+        this.runs.bumpChange(run.id);
+      });
+    }
+    const lost = rows.filter((row) => !row.join_key && (row.agent_pid === null || !isAlive(row.agent_pid, row.agent_id ?? undefined)));
     // A lost run ended when it was last heard of: its last heartbeat, point or piece of output, whichever is latest.
     const lastHeard = this.db.prepare(
       `SELECT MAX(COALESCE((SELECT MAX(last_time) FROM series WHERE run_id = $id), 0),
@@ -246,10 +269,11 @@ export class SqliteStore implements Store {
       await this.updateRun(row.id, {
         status: 'lost',
         endTime: Math.max(row.heartbeat ?? row.start_time, Math.round(heard)),
-        reason: 'the runmeter process recording this run stopped before the job ended',
+        reason: LOST_REASON,
       });
     }
-    return lost.map((row) => ({ ...runFromRow(row), status: 'lost' as const }));
+    const joined = await Promise.all(lostMembers.map(async ({ run }) => (await this.getRun(run.id)) as Run));
+    return [...lost.map((row) => ({ ...runFromRow(row), status: 'lost' as const })), ...joined];
   }
 
   async appendPoints(runId: string, points: SeriesPoint[]): Promise<void> {
@@ -289,8 +313,8 @@ export class SqliteStore implements Store {
     return path.join(this.filesDir, 'runs', runId);
   }
 
-  outputFile(runId: string, stream: OutputStream): string {
-    return path.join(this.runDir(runId), `${stream}.log`);
+  outputFile(runId: string, stream: OutputStream, member?: string): string {
+    return memberOutputFile(this.runDir(runId), stream, member);
   }
 
   async appendOutput(runId: string, stream: OutputStream, bytes: Uint8Array, time: number): Promise<void> {
@@ -303,30 +327,34 @@ export class SqliteStore implements Store {
   async indexOutput(runId: string, chunks: OutputChunk[]): Promise<void> {
     if (chunks.length === 0) return;
     this.write(() => {
-      const insert = this.statement('INSERT INTO output_chunks (run_id, stream, offset, length, time) VALUES (?, ?, ?, ?, ?)');
-      for (const chunk of chunks) insert.run(runId, streamCode[chunk.stream], chunk.offset, chunk.length, chunk.time);
+      const insert = this.statement('INSERT INTO output_chunks (run_id, stream, offset, length, time, member) VALUES (?, ?, ?, ?, ?, ?)');
+      for (const chunk of chunks) insert.run(runId, streamCode[chunk.stream], chunk.offset, chunk.length, chunk.time, chunk.member ?? null);
       this.runs.bumpChange(runId);
     });
   }
 
   async outputChunks(runId: string, page?: { offset: number; limit: number }): Promise<OutputChunk[]> {
     const rows = this.db
-      .prepare('SELECT stream, offset, length, time FROM output_chunks WHERE run_id = ? ORDER BY seq LIMIT ? OFFSET ?')
+      .prepare('SELECT stream, offset, length, time, member FROM output_chunks WHERE run_id = ? ORDER BY seq LIMIT ? OFFSET ?')
       .all(runId, page?.limit ?? -1, page?.offset ?? 0) as Array<{
       stream: number;
       offset: number;
       length: number;
       time: number;
+      member: string | null;
     }>;
-    return rows.map((row) => ({ ...row, stream: streamName(row.stream) }));
+    return rows.map(({ member, ...row }) => ({ ...row, stream: streamName(row.stream), ...(member === null ? {} : { member }) }));
   }
 
-  async outputSize(runId: string, stream: OutputStream): Promise<number> {
-    return fileSize(this.outputFile(runId, stream));
+  async outputSize(runId: string, stream: OutputStream, member?: string): Promise<number> {
+    if (member !== undefined) return fileSize(this.outputFile(runId, stream, member));
+    let size = fileSize(this.outputFile(runId, stream));
+    for (const key of listDirectory(path.join(this.runDir(runId), 'members'))) size += fileSize(this.outputFile(runId, stream, key));
+    return size;
   }
 
-  async readOutput(runId: string, stream: OutputStream, offset: number, length: number): Promise<Uint8Array> {
-    return readFileRange(this.outputFile(runId, stream), offset, length);
+  async readOutput(runId: string, stream: OutputStream, offset: number, length: number, member?: string): Promise<Uint8Array> {
+    return readFileRange(this.outputFile(runId, stream, member), offset, length);
   }
 
   async addArtifact(artifact: Artifact): Promise<void> {
