@@ -86,8 +86,8 @@ describe('runmeter compare', () => {
       key: 'val_loss',
       better: 'lower',
       values: [
-        { last: 0.15, min: 0.15, max: 1.5, best: 0.15, count: 10 },
-        { last: 0.25, min: 0.25, max: 2.5, best: 0.25, count: 10 },
+        { last: 0.15, min: 0.15, max: 1.5, best: 0.15, count: 10, seriesId: expect.any(Number) },
+        { last: 0.25, min: 0.25, max: 2.5, best: 0.25, count: 10, seriesId: expect.any(Number) },
       ],
     });
   });

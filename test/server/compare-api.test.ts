@@ -50,8 +50,12 @@ describe('GET /api/v1/compare', () => {
       ['accuracy', 'higher'],
     ]);
     // The final value is the last point's; the best the min of a loss (a dip at step 2), the max of an accuracy.
-    expect(body.metrics[0]?.values[0]).toEqual({ last: 0.2, min: 0.05, max: 1, best: 0.05, count: 5 });
-    expect(body.metrics[1]?.values[1]).toEqual({ last: 'NaN', min: 0.6, max: 0.63, best: 0.63, count: 5 });
+    expect(body.metrics[0]?.values[0]).toEqual({ last: 0.2, min: 0.05, max: 1, best: 0.05, count: 5, seriesId: expect.any(Number) });
+    expect(body.metrics[1]?.values[1]).toMatchObject({ last: 'NaN', min: 0.6, max: 0.63, best: 0.63, count: 5 });
+    // The series id reads the metric's points.
+    const loss = body.metrics[0]?.values[2]?.seriesId as number;
+    const points = await json<{ value: number[] }>(`/api/v1/runs/${ids[2]}/series/${loss}/points`);
+    expect(points.body.value).toEqual([3, 1.5, 0.05, 0.75, 0.6]);
   });
 
   it('reports refs that name no run in `missing` and compares the rest; a run named twice comes once', async () => {

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { RunmeterError } from '../../model/errors.js';
-import { compareStoredRuns, comparisonJson } from '../../model/run-query/compare.js';
+import { comparisonJson } from '../../model/run-query/compare.js';
+import { compareStoredRuns } from '../../model/run-query/compare-stored.js';
 import { comparisonTable } from '../compare-runs.js';
 import type { CliContext } from '../context.js';
 import { writeJson } from '../json-output.js';

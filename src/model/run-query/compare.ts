@@ -1,19 +1,8 @@
 // Runs side by side: what sets them apart and how they finished. Shared by `runmeter compare` and GET /api/v1/compare.
-import { RunmeterError } from '../errors.js';
 import type { JsonValue } from '../json-shape.js';
 import { encodeValue } from '../point.js';
-import type { Run } from '../run.js';
 import { differenceLabels, paramsDiff } from './params-diff.js';
-import {
-  betterDirection,
-  compareMetricKeys,
-  findMetric,
-  type MetricStat,
-  type ParamValue,
-  type RunRecord,
-  runRecord,
-  type SeriesStatSource,
-} from './record.js';
+import { betterDirection, compareMetricKeys, findMetric, type MetricStat, type ParamValue, type RunRecord } from './record.js';
 
 /** Compared runs side by side: labels by what differs, the params diff, and each metric's final and best value. */
 export interface Comparison {
@@ -62,6 +51,8 @@ export interface MetricStatJson {
   max: JsonValue | null;
   best?: JsonValue | null;
   count: number;
+  /** The series it summarises (GET /api/v1/runs/:run/series/:id/data reads its points). */
+  seriesId?: number;
 }
 
 /** A comparison as JSON (`runmeter compare --json`, GET /api/v1/compare): refs that named no run in `missing`. */
@@ -91,54 +82,9 @@ export function comparisonJson(comparison: Comparison, missing: string[]): Compa
         if (s === undefined) return null;
         const stat: MetricStatJson = { last: encodeValue(s.last), min: encode(s.min), max: encode(s.max), count: s.count };
         if (m.better !== undefined) stat.best = encode(bestValue(s, m.better));
+        if (s.seriesId !== undefined) stat.seriesId = s.seriesId;
         return stat;
       }),
     })),
   };
-}
-
-/** What a comparison reads from a store (the Store interface fits). */
-export interface ComparisonSource {
-  resolveRun(ref: string): Promise<Run>;
-  listSeriesOfRuns(runIds: readonly string[], kinds?: readonly 'training'[]): Promise<ReadonlyArray<SeriesStatSource & { runId: string }>>;
-}
-
-/** A ref that named no run, and why (the store's message: the closest names, or the runs it could be). */
-export interface MissingRun {
-  ref: string;
-  message: string;
-}
-
-/**
- * Reads the runs that refs name and compares them. A ref that names no run (or several) is left out and reported
- * in `missing`, so one typo never hides the others; a run named twice is compared once.
- */
-export async function compareStoredRuns(source: ComparisonSource, refs: readonly string[]): Promise<{ comparison: Comparison; missing: MissingRun[] }> {
-  const runs: Run[] = [];
-  const missing: MissingRun[] = [];
-  for (const ref of refs) {
-    try {
-      const run = await source.resolveRun(ref);
-      if (!runs.some((r) => r.id === run.id)) runs.push(run);
-    } catch (error) {
-      if (!(error instanceof RunmeterError) || (error.code !== 'E_RUN_NOT_FOUND' && error.code !== 'E_RUN_AMBIGUOUS')) throw error;
-      missing.push({ ref, message: error.message });
-    }
-  }
-  const series =
-    runs.length === 0
-      ? []
-      : await source.listSeriesOfRuns(
-          runs.map((r) => r.id),
-          ['training'],
-        );
-  const now = Date.now();
-  const records = runs.map((run) =>
-    runRecord(
-      run,
-      series.filter((s) => s.runId === run.id),
-      now,
-    ),
-  );
-  return { comparison: compareRuns(records), missing };
 }

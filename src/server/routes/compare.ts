@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
-import { compareStoredRuns, comparisonJson } from '../../model/run-query/compare.js';
+import { comparisonJson } from '../../model/run-query/compare.js';
+import { compareStoredRuns } from '../../model/run-query/compare-stored.js';
 import type { Store } from '../../store/store.js';
 import type { CompareResponse } from '../api-types.js';
 import { ApiError } from '../errors.js';
