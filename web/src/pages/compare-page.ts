@@ -356,7 +356,12 @@ export function comparePage(runRefs: string[]): Page {
         h(
           'section',
           { class: 'compare-section metrics-section' },
-          h('header', { class: 'section-head' }, h('h2', {}, 'Final metrics'), h('span', { class: 'section-count' }, 'last value; best below, highlighted')),
+          h(
+            'header',
+            { class: 'section-head' },
+            h('h2', {}, 'Final metrics'),
+            h('span', { class: 'section-count' }, 'the last value, the best reached below it where that differs; ★ marks the best run'),
+          ),
           metricsBody,
         ),
       ),

@@ -137,16 +137,19 @@ export class GroupChart {
       const swatch = h('span', { class: 'legend-swatch' });
       swatch.style.color = this.colors[g] as string;
       const runs = `${group.runs.length} ${group.runs.length === 1 ? 'run' : 'runs'}`;
-      const value =
-        mean === null || mean === undefined || !column || at === null
-          ? '—'
-          : `${formatNumber(mean)} (${formatNumber(column.min[at] as number)} – ${formatNumber(column.max[at] as number)}, ${column.count[at]} of ${runs})`;
+      let value = `— · ${runs}`;
+      if (mean !== null && mean !== undefined && column && at !== null) {
+        const min = column.min[at] as number;
+        const max = column.max[at] as number;
+        const range = min === max ? '' : `${formatNumber(min)} – ${formatNumber(max)}, `;
+        value = `${formatNumber(mean)} (${range}${column.count[at]} of ${runs})`;
+      }
       return h(
         'span',
         { class: 'legend-item', title: group.label },
         swatch,
         h('span', { class: 'legend-label' }, group.label),
-        h('span', { class: 'legend-value' }, mean === null || mean === undefined ? `— · ${runs}` : value),
+        h('span', { class: 'legend-value' }, value),
       );
     });
     this.legend.replaceChildren(...items);

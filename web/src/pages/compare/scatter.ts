@@ -23,7 +23,7 @@ function svg<K extends keyof SVGElementTagNameMap>(tag: K, attributes: Record<st
 }
 
 /** About `count` round ticks between min and max. */
-function linearTicks(min: number, max: number, count = 5): number[] {
+function linearTicks(min: number, max: number, count = 6): number[] {
   if (min === max) return [min];
   const raw = (max - min) / count;
   const power = 10 ** Math.floor(Math.log10(raw));
@@ -43,10 +43,12 @@ function xAxis(values: ReadonlyArray<ScatterPoint['x']>, width: number) {
     const min = Math.min(...xs);
     const max = Math.max(...xs);
     if (min > 0 && max / min >= 20) {
-      const lo = Math.floor(Math.log10(min));
-      const hi = Math.ceil(Math.log10(max));
-      const place = (v: number) => left + ((Math.log10(v) - lo) / (hi - lo || 1)) * (right - left);
-      const ticks = Array.from({ length: hi - lo + 1 }, (_, i) => 10 ** (lo + i));
+      // A quarter decade either side, so that no point sits on the plot's edge.
+      const lo = Math.log10(min) - 0.25;
+      const hi = Math.log10(max) + 0.25;
+      const place = (v: number) => left + ((Math.log10(v) - lo) / (hi - lo)) * (right - left);
+      const first = Math.ceil(lo);
+      const ticks = Array.from({ length: Math.floor(hi) - first + 1 }, (_, i) => 10 ** (first + i));
       return { kind: 'log' as const, place: (v: ScatterPoint['x']) => place(v as number), ticks: ticks.map((t) => ({ at: place(t), text: formatCompact(t) })) };
     }
     const pad = (max - min) * 0.06 || Math.abs(max) * 0.1 || 1;

@@ -83,7 +83,7 @@ export function metricsTable(comparison: Comparison, colors: readonly string[]):
                 'td',
                 { class: isBest ? 'best' : '', title: isBest ? `the best ${metric.key} of these runs` : '' },
                 h('span', { class: 'final' }, valueText(value.last)),
-                value.best === undefined ? null : h('span', { class: 'best-value' }, `best ${valueText(value.best)}`),
+                value.best === undefined || value.best === value.last ? null : h('span', { class: 'best-value' }, `best ${valueText(value.best)}`),
               );
             }),
           );
