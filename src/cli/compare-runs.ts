@@ -7,11 +7,12 @@ import { renderTable, truncate } from './table.js';
 /** A param's value for the terminal. */
 export const paramCell = (value: string | number | boolean | null | undefined) => (value === undefined ? '-' : paramText(value));
 
-/** Per run, whether its best value of a metric is the best of all the runs (ties all count); none without a direction. */
+/** Per run, whether its best value of a metric is the best of the runs that have one (ties all count); none without a direction. */
 export function bestRuns(metric: Comparison['metrics'][number]): boolean[] {
   const bests = metric.values.map((stat) => (stat === undefined ? undefined : bestValue(stat, metric.better)));
   const finite = bests.filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
-  if (finite.length === 0 || metric.better === undefined) return bests.map(() => false);
+  // A best run only among two or more: a metric one run has is nobody's win.
+  if (finite.length < 2 || metric.better === undefined) return bests.map(() => false);
   const winner = metric.better === 'lower' ? Math.min(...finite) : Math.max(...finite);
   return bests.map((v) => v === winner);
 }

@@ -92,6 +92,18 @@ describe('runmeter compare', () => {
     });
   });
 
+  it('marks no best run for a metric only one of the runs has', async () => {
+    const home = tempHome();
+    const ids = await recordSweep(home);
+    const out = await runCli(['compare', ids[0] as string, ids[4] as string], { home });
+    const lines = text(out.stdout).split('\n');
+    expect(lines).toContainEqual(expect.stringMatching(/^auc\s+-\s+0\.91$/));
+    expect(lines).toContainEqual(expect.stringMatching(/^loss\s+0\.1\s+-$/));
+    // Params neither shares differ: each run shows — for the other's.
+    expect(lines).toContainEqual(expect.stringMatching(/^lr\s+0\.1\s+-$/));
+    expect(lines).toContainEqual(expect.stringMatching(/^max_depth\s+-\s+6$/));
+  });
+
   it('fails naming every ref when none of them is a run', async () => {
     const home = tempHome();
     await recordSweep(home);

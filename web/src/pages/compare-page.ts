@@ -55,9 +55,11 @@ function choice(label: string, onChange: (value: string) => void): { element: HT
   return { element: h('label', { class: 'toolbar-group' }, h('span', { class: 'control-label' }, label), select), select };
 }
 
+/** Fills a select, leaving its options alone when they are the same (a live refresh must not close an open list). */
 function setOptions(select: HTMLSelectElement, options: ReadonlyArray<{ value: string; text: string }>, value: string): void {
-  select.replaceChildren(...options.map((o) => h('option', { value: o.value }, o.text)));
-  select.value = value;
+  const same = select.options.length === options.length && options.every((o, i) => select.options[i]?.value === o.value && select.options[i]?.text === o.text);
+  if (!same) select.replaceChildren(...options.map((o) => h('option', { value: o.value }, o.text)));
+  if (select.value !== value) select.value = value;
 }
 
 const bandNote =
@@ -176,6 +178,13 @@ export function comparePage(runRefs: string[]): Page {
       value: view.scatterValue,
       onChange: (value) => change({ ...view, scatterValue: value }),
     });
+    const scatterControls = h(
+      'div',
+      { class: 'scatter-controls' },
+      scatterParam.element,
+      scatterMetric.element,
+      h('div', { class: 'toolbar-group' }, h('span', { class: 'control-label' }, 'Value'), scatterValue),
+    );
     const scatterBody = h('div', { class: 'scatter-body' });
     let scatterWidth = 0;
     const scatterResize = new ResizeObserver(() => {
@@ -192,7 +201,7 @@ export function comparePage(runRefs: string[]): Page {
     function renderParams(): void {
       const { differing, same } = comparison.params;
       const total = differing.length + same.length;
-      setText(paramsCount, `${differing.length} of ${total} differ`);
+      setText(paramsCount, total === 0 ? '' : `${differing.length} of ${total} differ`);
       paramsToggle.hidden = same.length === 0;
       setText(paramsToggle, view.allParams ? 'Only the params that differ' : `Show all ${total} params`);
       paramsToggle.setAttribute('aria-pressed', String(view.allParams));
@@ -200,7 +209,7 @@ export function comparePage(runRefs: string[]): Page {
     }
 
     /** The group-by choices, and the charts for the chosen one: a line per run when none. */
-    function renderCharts(): void {
+    function renderCharts(reloadGroups = false): void {
       const choices = groupChoices(comparison);
       const group = choices.some((c) => c.key === view.group) ? view.group : '';
       setOptions(groupBy.select, [{ value: '', text: 'None (a line per run)' }, ...choices.map((c) => ({ value: c.key, text: c.text }))], group);
@@ -212,7 +221,11 @@ export function comparePage(runRefs: string[]): Page {
       toolbar.hidden = group !== '';
       grid.element.hidden = group !== '';
       groupGrid.hidden = group === '';
-      if (group === '' || key === groupedBy) return;
+      if (group === '') return;
+      if (key === groupedBy) {
+        if (reloadGroups) for (const chart of groupCharts) void chart.load();
+        return;
+      }
       groupedBy = key;
       for (const chart of groupCharts) chart.destroy();
       const groups = groupRuns(comparison, group);
@@ -252,6 +265,7 @@ export function comparePage(runRefs: string[]): Page {
         metricKey,
       );
       scatterValue.setValue(view.scatterValue);
+      scatterControls.hidden = param === '' || metricKey === '';
       scatterWidth = scatterBody.clientWidth;
       if (param === '' || metricKey === '') {
         replaceChildren(scatterBody, h('p', { class: 'compare-note' }, param === '' ? 'These runs have no params.' : 'These runs have no training metrics.'));
@@ -292,11 +306,13 @@ export function comparePage(runRefs: string[]): Page {
         void api
           .compare(runRefs)
           .then((fresh) => {
-            if (destroyed) return;
+            // The same runs only: a ref that now names a run (created since) shows on the next load of the page.
+            if (destroyed || fresh.runs.map((r) => r.id).join(',') !== comparison.runs.map((r) => r.id).join(',')) return;
             comparison = fresh;
             replaceChildren(metricsBody, metricsTable(comparison, colors));
-            groupedBy = undefined;
-            applyView(view);
+            renderParams();
+            renderCharts(true);
+            renderScatter();
           })
           .catch(() => {});
       }, 2000);
@@ -378,15 +394,7 @@ export function comparePage(runRefs: string[]): Page {
       h(
         'section',
         { class: 'compare-section scatter-section' },
-        h(
-          'header',
-          { class: 'section-head' },
-          h('h2', {}, 'Scatter'),
-          h('div', { class: 'toolbar-spacer' }),
-          scatterParam.element,
-          scatterMetric.element,
-          h('div', { class: 'toolbar-group' }, h('span', { class: 'control-label' }, 'Value'), scatterValue),
-        ),
+        h('header', { class: 'section-head' }, h('h2', {}, 'Scatter'), h('div', { class: 'toolbar-spacer' }), scatterControls),
         scatterBody,
       ),
     );

@@ -65,7 +65,8 @@ export function metricsTable(comparison: Comparison, colors: readonly string[]):
         ...comparison.metrics.map((metric) => {
           const bests = metric.values.map((v) => (v?.best === undefined || v.best === null ? Number.NaN : decodeValue(v.best)));
           const finite = bests.filter(Number.isFinite);
-          const winner = finite.length === 0 ? undefined : metric.better === 'lower' ? Math.min(...finite) : Math.max(...finite);
+          // A best run only among two or more: a metric one run has is nobody's win.
+          const winner = finite.length < 2 ? undefined : metric.better === 'lower' ? Math.min(...finite) : Math.max(...finite);
           const direction = metric.better === 'lower' ? 'lower is better' : metric.better === 'higher' ? 'higher is better' : '';
           return h(
             'tr',
