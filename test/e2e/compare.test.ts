@@ -32,9 +32,17 @@ async function seed(): Promise<void> {
     });
     // The third run stops at step 14: a group's mean after that comes from its other run only.
     const steps = i === 2 ? 15 : 30;
+    // val_acc is logged per epoch without a step, as Keras does: grouped, it is aligned on epoch.
+    const epochs = Array.from({ length: 5 }, (_, e) => ({
+      series: { name: 'val_acc', kind: 'training' as const },
+      time: t0 + e * 1000,
+      epoch: e + 1,
+      value: 0.5 + e * lr,
+    }));
     await store.appendPoints(run.id, [
       ...metricPoints('loss', steps, (s) => 1 / (1 + s * lr * 10) + i * 0.02),
       ...metricPoints('val_loss', steps, (s) => 1.2 / (1 + s * lr * 8) + i * 0.03),
+      ...epochs,
     ]);
     await store.updateRun(run.id, { status: 'succeeded', exitCode: 0, endTime: t0 + i * 60_000 + 30_000 });
     ids.push(run.id);
@@ -113,6 +121,8 @@ describe.skipIf(chromiumMissing && !onCi)('the compare page in a real browser', 
     // The legend, without hover, shows each group's last step: bs=64's two runs, one of which stopped early.
     expect(await page.locator('.group-chart[data-chart="loss"] .legend-value').first().textContent()).toMatch(/of 2 runs/);
     expect(await hash()).toContain('group=param%3Abs');
+    // A metric logged per epoch only is grouped on epoch rather than left empty.
+    await expect.poll(() => page.getAttribute('.group-chart[data-chart="val_acc"]', 'data-groups')).toBe('2');
     await page.selectOption('.charts-section select', 'tag:baseline');
     await expect.poll(() => texts('.group-chart[data-chart="val_loss"] .legend-label')).toEqual(['tag baseline', 'not tag baseline']);
   });
@@ -181,5 +191,19 @@ describe.skipIf(chromiumMissing && !onCi)('the compare page in a real browser', 
       }
     }
     await page.emulateMedia({ colorScheme: 'light' });
+  });
+
+  it('follows the runs live: a new best loss moves the highlight', async () => {
+    await page.goto(compareUrl(ids));
+    const best = () => page.locator('.final-metrics tr[data-metric="loss"] td.best').evaluate((cell) => (cell as unknown as { cellIndex: number }).cellIndex);
+    await expect.poll(best, { timeout: 10_000 }).toBe(1);
+    const store = openStore(undefined, { RUNMETER_HOME: home });
+    await store.appendPoints(
+      ids[3] as string,
+      metricPoints('loss', 1, () => 0.001, { from: 30 }),
+    );
+    await store.close();
+    await expect.poll(best, { timeout: 15_000 }).toBe(4);
+    expect(await page.locator('.final-metrics tr[data-metric="loss"] td').nth(3).textContent()).toBe('0.001');
   });
 });

@@ -64,7 +64,8 @@ function setOptions(select: HTMLSelectElement, options: ReadonlyArray<{ value: s
 
 const bandNote =
   'Each line is the mean of a group’s runs at each step; its band spans their min to max there. Runs are aligned on step ' +
-  '(between a run’s logged steps its value is interpolated) and count only from their first to their last step.';
+  '(on epoch for a metric logged without steps): between two steps a run logged its value is interpolated, and a run ' +
+  'counts only from its first to its last step.';
 
 /**
  * Compare: the runs' params diff, their final metrics, a chart per metric with a line per run (or a mean line and a
@@ -230,17 +231,15 @@ export function comparePage(runRefs: string[]): Page {
       for (const chart of groupCharts) chart.destroy();
       const groups = groupRuns(comparison, group);
       const groupColors = groups.map((_, g) => paletteColor(g));
-      groupCharts = comparison.metrics.map(
-        (metric) =>
-          new GroupChart(
-            metric.key,
-            groups,
-            metric.values.map((value, i) =>
-              value?.seriesId === undefined ? undefined : { runId: comparison.runs[i]?.id as string, seriesId: value.seriesId },
-            ),
-            groupColors,
-          ),
-      );
+      groupCharts = comparison.metrics.map((metric) => {
+        const sources = metric.values.map((value, i) =>
+          value?.seriesId === undefined ? undefined : { runId: comparison.runs[i]?.id as string, seriesId: value.seriesId },
+        );
+        // Keras logs epochs without steps: such a metric is aligned on epoch.
+        const summaries = sources.map((source, i) => (source === undefined ? undefined : runs[i]?.series.get(source.seriesId)));
+        const axis = summaries.some((s) => s?.firstStep !== undefined) || !summaries.some((s) => s?.firstEpoch !== undefined) ? 'step' : 'epoch';
+        return new GroupChart(metric.key, groups, sources, groupColors, axis);
+      });
       groupGrid.replaceChildren(...groupCharts.map((chart) => chart.element));
       for (const chart of groupCharts) void chart.load();
     }

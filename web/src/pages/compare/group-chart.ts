@@ -6,6 +6,8 @@ import { themeColors, withAlpha } from '../../theme.js';
 import { type GroupSeries, groupSeries, type RunGroup, type RunPoints } from './groups.js';
 
 const HEIGHT = 220;
+/** Steps and epochs are whole numbers: ticks at 1, 2, 5, 10, ... never at 2.5. */
+const integerIncrs = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].flatMap((k) => [1, 2, 5].map((m) => m * 10 ** k));
 const font = '11px system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
 
 /** Where one run's series of this metric is, or undefined when the run lacks the metric. */
@@ -13,7 +15,7 @@ export type MetricSource = { runId: string; seriesId: number } | undefined;
 
 /**
  * A metric's chart with one line per group of runs: the group's mean at each step, and a band from its runs' min to
- * max (uPlot bands). Runs are aligned on step; the readout under the cursor names each group's mean, range and runs.
+ * max (uPlot bands). Runs are aligned on step (epoch when none has steps); the legend names each group's mean, range and runs.
  */
 export class GroupChart {
   readonly element: HTMLElement;
@@ -30,6 +32,8 @@ export class GroupChart {
     private readonly groups: readonly RunGroup[],
     private readonly sources: readonly MetricSource[],
     private readonly colors: readonly string[],
+    /** What runs are aligned on: their steps, or their epochs when none of them logged steps. */
+    private readonly axis: 'step' | 'epoch' = 'step',
   ) {
     this.body = h('div', { class: 'chart-body' }, h('div', { class: 'chart-skeleton' }));
     this.readout = h('span', { class: 'chart-readout' });
@@ -49,7 +53,7 @@ export class GroupChart {
     this.resizeObserver.observe(this.body);
   }
 
-  /** Reads every run's points of the metric by step (about two buckets per pixel) and draws the groups. */
+  /** Reads every run's points of the metric by step or epoch (about two buckets per pixel) and draws the groups. */
   async load(): Promise<void> {
     this.loading?.abort();
     const loading = new AbortController();
@@ -59,7 +63,7 @@ export class GroupChart {
       const points = await Promise.all(
         this.sources.map(async (source): Promise<RunPoints | undefined> => {
           if (source === undefined) return undefined;
-          const data = await api.data(source.runId, source.seriesId, { x: 'step', buckets }, loading.signal);
+          const data = await api.data(source.runId, source.seriesId, { x: this.axis, buckets }, loading.signal);
           return { xs: data.xs, values: data.last.map(decodeValue) };
         }),
       );
@@ -75,7 +79,7 @@ export class GroupChart {
     if (series.xs.length === 0) {
       this.plot?.destroy();
       this.plot = undefined;
-      replaceChildren(this.body, h('div', { class: 'chart-empty' }, 'No steps recorded for this metric: runs are grouped on step.'));
+      replaceChildren(this.body, h('div', { class: 'chart-empty' }, 'No steps or epochs recorded for this metric: runs are grouped on them.'));
       return;
     }
     const data: uPlot.AlignedData = [series.xs, ...series.groups.flatMap((g) => [g.mean, g.min, g.max])];
@@ -112,7 +116,7 @@ export class GroupChart {
       bands,
       scales: { x: { time: false, range: (_u, min, max) => (min === max ? [min - 1, max + 1] : [min, max]) } },
       axes: [
-        { ...axis, space: 70, size: 28, values: (_u, splits) => splits.map(formatCompact) },
+        { ...axis, space: 70, size: 28, incrs: integerIncrs, values: (_u, splits) => splits.map(formatCompact) },
         { ...axis, space: 28, size: 52, values: (_u, splits) => splits.map(formatCompact) },
       ],
       cursor: { drag: { x: false, y: false }, points: { show: false } },
@@ -153,7 +157,7 @@ export class GroupChart {
       );
     });
     this.legend.replaceChildren(...items);
-    setText(this.readout, index === null || !series ? '' : `step ${formatNumber(series.xs[index] as number)}`);
+    setText(this.readout, index === null || !series ? '' : `${this.axis} ${formatNumber(series.xs[index] as number)}`);
   }
 
   /** Redraws with the theme's current colours. */
