@@ -18,6 +18,9 @@ let ui: ReturnType<typeof startCli>;
 let url: string;
 let ids: string[] = [];
 
+/** A param value that would run script if the page parsed it as HTML. */
+const hostile = '<img src=x onerror="globalThis.__pwned=1">';
+
 /** A sweep of four runs over lr and bs (the optimizer the same in all), with loss and val_loss per step. */
 async function seed(): Promise<void> {
   const store = openStore(undefined, { RUNMETER_HOME: home });
@@ -26,7 +29,7 @@ async function seed(): Promise<void> {
     const run = await createRun(store, {
       name: 'train_mlp.py',
       command: ['python', 'train_mlp.py', '--lr', String(lr)],
-      params: { lr, bs: i % 2 === 0 ? 64 : 128, optimizer: 'sgd' },
+      params: { lr, bs: i % 2 === 0 ? 64 : 128, optimizer: 'sgd', comment: hostile },
       tags: i === 3 ? ['sweep', 'baseline'] : ['sweep'],
       startTime: t0 + i * 60_000,
     });
@@ -99,9 +102,13 @@ describe.skipIf(chromiumMissing && !onCi)('the compare page in a real browser', 
       .poll(() => texts('.chart-card[data-chart="loss"] .legend-label'))
       .toEqual(['bs=64, lr=0.1', 'bs=128, lr=0.01', 'bs=64, lr=0.001', 'bs=128, lr=0.0001']);
     await page.click('.params-toggle');
-    await expect.poll(() => texts('.params-diff tbody th')).toEqual(['bs', 'lr', 'optimizer']);
+    await expect.poll(() => texts('.params-diff tbody th')).toEqual(['bs', 'lr', 'comment', 'optimizer']);
     expect(await hash()).toContain('all=1');
     expect(await texts('.params-diff tr[data-param="optimizer"] td')).toEqual(['sgd', 'sgd', 'sgd', 'sgd']);
+    // What a job recorded is text: the param shows as written, and no element came of it.
+    expect(await texts('.params-diff tr[data-param="comment"] td')).toEqual([hostile, hostile, hostile, hostile]);
+    expect(await page.locator('.compare-page img').count()).toBe(0);
+    expect(await page.evaluate(() => (globalThis as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
     // The final metrics: one best run per metric, the lowest loss (lr=0.1 learns fastest).
     const lossCells = page.locator('.final-metrics tr[data-metric="loss"] td');
     expect(await lossCells.count()).toBe(4);
@@ -153,11 +160,11 @@ describe.skipIf(chromiumMissing && !onCi)('the compare page in a real browser', 
 
   it('keeps its settings in the URL: a reload gives the same view, Back undoes a change', async () => {
     await page.goto(compareUrl(ids, '&all=1&group=param%3Abs&sx=bs&sy=val_loss'));
-    await expect.poll(() => texts('.params-diff tbody th'), { timeout: 10_000 }).toEqual(['bs', 'lr', 'optimizer']);
+    await expect.poll(() => texts('.params-diff tbody th'), { timeout: 10_000 }).toEqual(['bs', 'lr', 'comment', 'optimizer']);
     expect(await page.locator('.charts-section select').inputValue()).toBe('param:bs');
     await page.reload();
     await expect.poll(() => page.getAttribute('.group-chart[data-chart="loss"]', 'data-groups'), { timeout: 10_000 }).toBe('2');
-    expect(await texts('.params-diff tbody th')).toEqual(['bs', 'lr', 'optimizer']);
+    expect(await texts('.params-diff tbody th')).toEqual(['bs', 'lr', 'comment', 'optimizer']);
     expect(await page.locator('.scatter-section select').first().inputValue()).toBe('bs');
     expect(await page.locator('.scatter-section select').nth(1).inputValue()).toBe('val_loss');
     // A change is a history entry: Back undoes it, Forward brings it back, without reloading the page.
@@ -169,7 +176,7 @@ describe.skipIf(chromiumMissing && !onCi)('the compare page in a real browser', 
     await page.click('.params-toggle');
     await expect.poll(() => texts('.params-diff tbody th')).toEqual(['bs', 'lr']);
     await page.goBack();
-    await expect.poll(() => texts('.params-diff tbody th')).toEqual(['bs', 'lr', 'optimizer']);
+    await expect.poll(() => texts('.params-diff tbody th')).toEqual(['bs', 'lr', 'comment', 'optimizer']);
     await page.goForward();
     await expect.poll(() => texts('.params-diff tbody th')).toEqual(['bs', 'lr']);
   });

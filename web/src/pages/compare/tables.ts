@@ -12,6 +12,9 @@ function runHead(run: Comparison['runs'][number], color: string): HTMLElement {
   return h('th', { scope: 'col', class: 'run-col', title: `${run.name} · ${run.id}` }, swatch, h('span', { class: 'run-col-label' }, run.label));
 }
 
+/** Long text cut with an ellipsis so that every run's column stays in view; the whole text is its tooltip. */
+const clipped = (text: string) => h('span', { class: 'clip', title: text }, text);
+
 const paramText = (value: unknown) => (value === null || value === undefined ? '—' : typeof value === 'string' ? value : String(value));
 
 /** The params that differ between the runs (every param when `all`), one row each; a run without one shows —. */
@@ -35,8 +38,8 @@ export function paramsTable(comparison: Comparison, colors: readonly string[], a
           h(
             'tr',
             { class: differing.includes(name) ? 'differs' : 'same', 'data-param': name },
-            h('th', { scope: 'row' }, name),
-            ...(values[name] ?? []).map((value) => h('td', { class: value === null ? 'absent' : '' }, paramText(value))),
+            h('th', { scope: 'row' }, clipped(name)),
+            ...(values[name] ?? []).map((value) => h('td', { class: value === null ? 'absent' : '' }, clipped(paramText(value)))),
           ),
         ),
       ),
