@@ -219,7 +219,8 @@ describe.skipIf(chromiumMissing && !onCi)('dashboard in a real browser', () => {
   });
 
   it('shows why a failed run ended in its header, as text, with its logs a click away', { timeout: 60_000 }, async () => {
-    const script = "import sys\nprint('<img src=x onerror=globalThis.__pwned=1>', file=sys.stderr)\n1 / 0\n";
+    // Enough output before the error that the log must scroll to show it.
+    const script = "import sys\nfor i in range(3000): print(f'epoch {i} working')\nprint('<img src=x onerror=globalThis.__pwned=1>', file=sys.stderr)\n1 / 0\n";
     const failed = await runCli(['run', '--name', 'diverged', '--', '/usr/bin/python3', '-c', script], { home });
     expect(failed.code).toBe(1);
     const { run } = JSON.parse((await runCli(['show', 'diverged', '--json'], { home })).stdout.toString());
@@ -228,6 +229,10 @@ describe.skipIf(chromiumMissing && !onCi)('dashboard in a real browser', () => {
     expect(await page.locator('.run-cause-text').textContent()).toBe('ZeroDivisionError: division by zero');
     await page.locator('.run-cause a').click();
     await page.waitForSelector('.tab[data-tab="logs"].active, .tab[data-tab="logs"][aria-selected="true"]');
+    // The link names the line: it is marked and scrolled into view.
+    await page.waitForSelector('.log-line.log-target');
+    expect(await page.locator('.log-line.log-target .log-text').textContent()).toBe('ZeroDivisionError: division by zero');
+    expect(await page.locator('.log-line.log-target').isVisible()).toBe(true);
     await page.screenshot({ path: path.join(artifacts, 'run-page-failed.png') });
     expect(await notInjected()).toBe(true);
   });

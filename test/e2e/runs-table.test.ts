@@ -135,6 +135,55 @@ describe.skipIf(chromiumMissing && !onCi)('runs table in a real browser', () => 
     expect(body.runs.map((r) => r.name)).not.toContain('pythn');
   });
 
+  it('renames, tags, notes and deletes a run from its page; a note is Markdown shown as text; a running run is kept', async () => {
+    const store = openStore(undefined, { RUNMETER_HOME: home });
+    const target = await createRun(store, { name: 'organise-me', command: ['python', 'train.py'], tags: ['old'] });
+    await store.updateRun(target.id, { status: 'succeeded', exitCode: 0, endTime: Date.now() });
+    const running = await createRun(store, { name: 'still-going', command: ['python', 'train.py'] });
+    await store.close();
+    await page.goto(`${url}/#/runs/${target.id}/overview`);
+    await page.waitForSelector('.run-title');
+    await page.click('.run-actions [data-action="rename"]');
+    await page.fill('.dialog-input', 'resnet baseline');
+    await page.click('.dialog .button-primary');
+    await expect.poll(() => page.locator('.run-title').textContent()).toBe('resnet baseline');
+    await page.click('.run-actions [data-action="tag"]');
+    await page.fill('.dialog-input', 'best -old');
+    await page.click('.dialog .button-primary');
+    await expect.poll(() => page.locator('.run-header .run-tags .tag').allTextContents()).toEqual(['best']);
+    // The Params & info tab shows the same tags.
+    expect(await page.locator('.tab-panel:not([hidden]) .tag').allTextContents()).toEqual(['best']);
+    await page.click('.run-actions [data-action="note"]');
+    await page.fill('.dialog-textarea', 'Baseline with **warmup**.\n\n<img src=x onerror="window.__pwned=1"> stays text');
+    await page.click('.dialog .button-primary');
+    await page.waitForSelector('.run-header .run-note strong');
+    expect(await page.locator('.run-header .run-note strong').textContent()).toBe('warmup');
+    expect(await page.locator('.run-header .run-note').textContent()).toContain('<img src=x onerror="window.__pwned=1"> stays text');
+    expect(await page.locator('.run-header .run-note img').count()).toBe(0);
+    await page.screenshot({ path: path.join(artifacts, 'run-organise.png') });
+    // What the page changed is what the API has.
+    const stored = (await (await fetch(`${url}/api/v1/runs/${target.id}`)).json()) as { run: { name: string; tags: string[]; note?: string } };
+    expect(stored.run).toMatchObject({ name: 'resnet baseline', tags: ['best'] });
+    expect(stored.run.note).toContain('**warmup**');
+    // The tag's own x removes it.
+    await page.click('.run-header .run-tags .tag-remove');
+    await expect.poll(() => page.locator('.run-header .run-tags .tag').count()).toBe(0);
+    // A running run is not deleted.
+    await page.goto(`${url}/#/runs/${running.id}/overview`);
+    await page.waitForSelector('.run-title:has-text("still-going")');
+    await page.click('.run-actions [data-action="delete"]');
+    expect(await page.locator('.dialog').textContent()).toContain('still running');
+    await page.click('.dialog .button-primary');
+    expect((await fetch(`${url}/api/v1/runs/${running.id}`)).status).toBe(200);
+    // A finished one is, after the confirmation, and the page goes back to the runs.
+    await page.goto(`${url}/#/runs/${target.id}/overview`);
+    await page.waitForSelector('.run-title:has-text("resnet baseline")');
+    await page.click('.run-actions [data-action="delete"]');
+    await page.click('.dialog .button-danger');
+    await page.waitForFunction(() => (globalThis as unknown as { location: { hash: string } }).location.hash === '#/');
+    expect((await fetch(`${url}/api/v1/runs/${target.id}`)).status).toBe(404);
+  });
+
   it('refuses a write from another origin, even with the token', async () => {
     const session = (await (await fetch(`${url}/api/v1/session`)).json()) as { token?: string };
     expect(session.token).toBeDefined();

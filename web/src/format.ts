@@ -8,6 +8,22 @@ export function decodeValue(value: number | string | null | undefined): number {
   return Number.NaN;
 }
 
+// Intl formatters are made once: `toLocaleString(locale, options)` builds one per call, which made formatting the
+// runs table's cells most of the time a keystroke in its filter took.
+const integers = new Intl.NumberFormat('en-US');
+const decimals = new Intl.NumberFormat('en-US', { maximumFractionDigits: 8 });
+const dateTimes = new Intl.DateTimeFormat(undefined, {
+  year: 'numeric',
+  month: 'short',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+});
+const clocks = new Intl.DateTimeFormat(undefined, { hour12: false, hour: '2-digit', minute: '2-digit', second: '2-digit' });
+const dates = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
+const days = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' });
+
 /** A metric value with enough digits to be exact for the eye: 0.2314, 1.25e-5, 12,345. */
 export function formatNumber(value: number, digits = 4): string {
   if (Number.isNaN(value)) return 'NaN';
@@ -15,8 +31,8 @@ export function formatNumber(value: number, digits = 4): string {
   if (value === 0) return '0';
   const abs = Math.abs(value);
   if (abs >= 1e6 || abs < 1e-4) return value.toExponential(digits - 2).replace('e+', 'e');
-  if (Number.isInteger(value)) return value.toLocaleString('en-US');
-  return Number(value.toPrecision(digits)).toLocaleString('en-US', { maximumFractionDigits: 8 });
+  if (Number.isInteger(value)) return integers.format(value);
+  return decimals.format(Number(value.toPrecision(digits)));
 }
 
 /** A short axis tick: 1.5k, 2M, 0.25. */
@@ -84,6 +100,10 @@ export function formatTicks(ticks: number[], unit: string): string[] {
     const largest = Math.max(...ticks.map(Math.abs));
     let i = 0;
     while (largest >= scale.base ** (i + 1) && i < scale.names.length - 1) i++;
+    // Binary axes tick at powers of two: a step under a quarter of the prefix reads better one prefix down
+    // (1088 MiB, not 1.062 GiB).
+    const step = ticks.length > 1 ? Math.abs((ticks[1] as number) - (ticks[0] as number)) : 0;
+    while (scale.base === 1024 && i > 0 && step > 0 && step < scale.base ** i / 4) i--;
     const divisor = scale.base ** i;
     return ticks.map((t) => (t === 0 ? '0' : `${Number((t / divisor).toPrecision(4))} ${scale.names[i]}${scale.suffix ?? ''}`));
   }
@@ -106,7 +126,7 @@ export function formatTimeTicks(ticks: number[], step: number): string[] {
         .slice(0, step < 0.1 ? 3 : 1)}`;
     if (step < 60) return `${clock}:${pad2(d.getSeconds())}`;
     if (step < 86_400) return clock;
-    return d.toLocaleDateString(undefined, { month: 'short', day: 'numeric' });
+    return days.format(d);
   });
 }
 
@@ -136,12 +156,12 @@ export function formatElapsed(seconds: number): string {
 
 /** A moment as local date and time, for titles. */
 export function formatDateTime(ms: number): string {
-  return new Date(ms).toLocaleString(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  return dateTimes.format(ms);
 }
 
 /** A clock time with seconds, for the log's gutter: 14:03:07. */
 export function formatClock(ms: number): string {
-  return new Date(ms).toLocaleTimeString(undefined, { hour12: false, hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  return clocks.format(ms);
 }
 
 /** How long ago: just now, 5 min ago, 3 h ago, then the date. */
@@ -152,7 +172,7 @@ export function formatAgo(ms: number, now = Date.now()): string {
   if (s < 3600) return `${Math.floor(s / 60)} min ago`;
   if (s < 86_400) return `${Math.floor(s / 3600)} h ago`;
   if (s < 7 * 86_400) return `${Math.floor(s / 86_400)} d ago`;
-  return new Date(ms).toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
+  return dates.format(ms);
 }
 
 /** A command line as one string, quoting arguments that need it. */

@@ -3,6 +3,12 @@ import { h, setText } from '../dom.js';
 import { formatClock, formatElapsed, formatNumber, formatUnit } from '../format.js';
 import type { SeriesBuffer } from './series-buffer.js';
 
+/** What a click on a legend entry does: hide or show that line, or (Alt-click) show it alone. */
+export interface LegendActions {
+  toggle(label: string): void;
+  solo(label: string): void;
+}
+
 /** A chart's legend: one entry per line with its value at the cursor (or its latest), and the x under the cursor. */
 export class ChartLegend {
   readonly element: HTMLElement;
@@ -12,32 +18,54 @@ export class ChartLegend {
   constructor(
     private readonly unit: string,
     private readonly xMode: XMode,
+    private readonly actions?: LegendActions,
   ) {
     this.element = h('div', { class: 'chart-legend' });
     this.readout = h('span', { class: 'chart-readout' });
   }
 
-  /** Builds the entries for the chart's lines. */
-  setLines(lines: ReadonlyArray<{ label: string; color: string; dashed?: boolean }>): void {
+  /** Builds the entries for the chart's lines; hidden lines are shown struck through, a click brings them back. */
+  setLines(lines: ReadonlyArray<{ label: string; color: string; dashed?: boolean }>, hidden: ReadonlySet<string> = new Set()): void {
     this.element.textContent = '';
+    const actions = this.actions;
     this.entries = lines.map((line) => {
       const value = h('span', { class: 'legend-value' });
       const range = h('span', { class: 'legend-range' });
       const swatch = h('span', { class: line.dashed ? 'legend-swatch dashed' : 'legend-swatch' });
       swatch.style.color = line.color;
-      this.element.append(h('span', { class: 'legend-item', title: line.label }, swatch, h('span', { class: 'legend-label' }, line.label), value, range));
+      const off = hidden.has(line.label);
+      const parts = [swatch, h('span', { class: 'legend-label' }, line.label), value, range];
+      const item =
+        actions && lines.length > 1
+          ? h(
+              'button',
+              {
+                type: 'button',
+                class: off ? 'legend-item legend-toggle off' : 'legend-item legend-toggle',
+                'aria-pressed': String(!off),
+                title: `${line.label}\nClick to ${off ? 'show' : 'hide'} this line; Alt-click to show it alone (again: all)`,
+                onclick: (event: Event) => {
+                  const { altKey, metaKey, ctrlKey } = event as MouseEvent;
+                  if (altKey || metaKey || ctrlKey) actions.solo(line.label);
+                  else actions.toggle(line.label);
+                },
+              },
+              ...parts,
+            )
+          : h('span', { class: 'legend-item', title: line.label }, ...parts);
+      this.element.append(item);
       return { value, range };
     });
   }
 
-  /** Shows each line's value nearest to `x`, or its latest when `x` is null (no hover). */
+  /** Shows each line's value nearest to `x` where the line has points, or its latest when `x` is null (no hover). */
   show(buffers: ReadonlyArray<SeriesBuffer | undefined>, x: number | null): void {
     // The readout names the x of the point shown, not the cursor's position between points.
     let shownX: number | null = null;
     buffers.forEach((buffer, i) => {
       const entry = this.entries[i];
       if (!entry) return;
-      const index = buffer === undefined ? -1 : x === null ? buffer.values.length - 1 : buffer.nearest(x);
+      const index = buffer === undefined ? -1 : x === null ? buffer.values.length - 1 : buffer.indexAt(x);
       if (buffer === undefined || index < 0) {
         setText(entry.value, '—');
         setText(entry.range, '');

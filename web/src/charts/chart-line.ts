@@ -17,17 +17,6 @@ export interface ChartLine {
   hasEpoch?: boolean;
 }
 
-/** What the charts of one grid share: the x mode, smoothing, hover sync and zoom. */
-export interface ChartContext {
-  xMode: XMode;
-  /** EMA weight, 0 (off) to 0.99. */
-  smoothing: number;
-  syncKey: string;
-  /** The zoomed x range in chart units, or null for everything. */
-  zoom: [number, number] | null;
-  setZoom(range: [number, number] | null): void;
-}
-
 /**
  * The x mode a chart can show: the one asked for, else the nearest its series have. Keras prints epochs without
  * steps, system metrics have neither: such a chart shows epochs, or time since the start, rather than nothing.

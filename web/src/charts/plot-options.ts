@@ -1,4 +1,4 @@
-import type uPlot from 'uplot';
+import uPlot from 'uplot';
 import type { XMode } from '../api.js';
 import { formatCompact, formatElapsed, formatTicks, formatTimeTicks } from '../format.js';
 import { themeColors, withAlpha } from '../theme.js';
@@ -9,6 +9,8 @@ export interface PlotLine {
   label: string;
   color: string;
   dashed?: boolean;
+  /** Hidden from its legend: not drawn, and the y axis fits the others. */
+  hidden?: boolean;
 }
 
 /** The role of each uPlot series after x: per line `value`, `min`, `max`, then `smooth` when smoothing. */
@@ -19,10 +21,10 @@ export function lineRoles(smoothing: boolean): SeriesRole[] {
   return smoothing ? ['value', 'min', 'max', 'smooth'] : ['value', 'min', 'max'];
 }
 
-/** Tick steps for byte axes: round numbers of KiB, MiB, GiB..., so ticks read 0.25 GiB, 0.5 GiB. */
-const byteIncrs = [0, 1, 2, 3, 4, 5]
-  .flatMap((k) => [0.1, 0.2, 0.25, 0.5, 1, 2, 2.5, 5, 10, 20, 25, 50, 100, 200, 250, 500].map((m) => m * 1024 ** k))
-  .filter((v) => v >= 1);
+/** Tick steps for byte axes: powers of two, so ticks read 256 MiB, 0.5 GiB, 4 GiB and never 0.1953 GiB. */
+const byteIncrs = Array.from({ length: 61 }, (_, i) => 2 ** i);
+/** Tick steps for step and epoch axes whose points all sit at whole numbers: no tick at epoch 1.5. */
+const integerIncrs = Array.from({ length: 16 }, (_, i) => [1, 2, 5].map((m) => m * 10 ** i)).flat();
 /** Tick steps for wall-clock axes, in seconds. */
 const timeIncrs = [
   0.001, 0.01, 0.1, 0.25, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10_800, 21_600, 43_200, 86_400, 172_800, 604_800, 2_592_000,
@@ -37,6 +39,14 @@ function hoverPoint(): HTMLElement {
   const point = document.createElement('div');
   point.className = 'chart-hover-point';
   return point;
+}
+
+/** Labels for ticks that may have gaps (a log axis leaves out crowded ones as null): the gaps get no label. */
+function withGaps(splits: ReadonlyArray<number | null>, format: (ticks: number[]) => string[]): string[] {
+  const ticks = splits.filter((t): t is number => t !== null && Number.isFinite(t));
+  const labels = format(ticks);
+  let next = 0;
+  return splits.map((t) => (t !== null && Number.isFinite(t) ? (labels[next++] as string) : ''));
 }
 
 /** Label width for a y axis, from the longest tick label. */
@@ -57,11 +67,21 @@ export function plotOptions(args: {
   unit: string;
   lines: PlotLine[];
   smoothing: boolean;
+  /** A logarithmic y axis (values at or below zero are not drawn). */
+  log?: boolean;
+  /** The x values are all whole numbers (steps, epochs): the axis ticks only at whole numbers. */
+  integerX?: boolean;
   syncKey: string;
   zoomRange: () => [number, number] | null;
   hooks: uPlot.Hooks.Arrays;
   onDoubleClick: () => void;
+  /** Told the tick labels each axis drew (0: x, 1: y), which uPlot paints on a canvas where no one can read them. */
+  onTicks?: (axis: 0 | 1, labels: string[]) => void;
 }): uPlot.Options {
+  const told = <T extends string[]>(axis: 0 | 1, labels: T): T => {
+    args.onTicks?.(axis, labels);
+    return labels;
+  };
   const roles = lineRoles(args.smoothing);
   const series: uPlot.Series[] = [{}];
   const bands: uPlot.Band[] = [];
@@ -69,10 +89,12 @@ export function plotOptions(args: {
   const pointColors = new Map<number, string>();
   args.lines.forEach((line, i) => {
     const base = 1 + i * roles.length;
+    const show = !line.hidden;
     for (const [offset, role] of roles.entries()) {
       const index = base + offset;
       if (role === 'value') {
         series.push({
+          show,
           label: line.label,
           stroke: args.smoothing ? withAlpha(line.color, 0.28) : line.color,
           width: args.smoothing ? 1 : 1.6,
@@ -81,16 +103,16 @@ export function plotOptions(args: {
           // uPlot draws the points themselves only when they are far apart: a lone point stays visible.
           points: { size: 5, fill: line.color, stroke: line.color },
         });
-        if (!args.smoothing) pointColors.set(index, line.color);
+        if (!args.smoothing && show) pointColors.set(index, line.color);
       } else if (role === 'smooth') {
-        series.push({ label: `${line.label} (smoothed)`, stroke: line.color, width: 2, spanGaps: true, points: { show: false } });
-        pointColors.set(index, line.color);
+        series.push({ show, label: `${line.label} (smoothed)`, stroke: line.color, width: 2, spanGaps: true, points: { show: false } });
+        if (show) pointColors.set(index, line.color);
       } else {
         // The band's edges get a hairline of their own: a one-bucket spike is too thin for the fill alone to show.
-        series.push({ label: `${line.label} ${role}`, stroke: withAlpha(line.color, 0.35), width: 1, spanGaps: true, points: { show: false } });
+        series.push({ show, label: `${line.label} ${role}`, stroke: withAlpha(line.color, 0.35), width: 1, spanGaps: true, points: { show: false } });
       }
     }
-    bands.push({ series: [base + 2, base + 1], fill: withAlpha(line.color, args.smoothing ? 0.1 : 0.16) });
+    if (show) bands.push({ series: [base + 2, base + 1], fill: withAlpha(line.color, args.smoothing ? 0.1 : 0.16) });
   });
   const axisCommon = {
     stroke: () => themeColors().axis,
@@ -101,10 +123,10 @@ export function plotOptions(args: {
   };
   const xValues: uPlot.Axis['values'] =
     args.xMode === 'relative'
-      ? (_u, splits) => splits.map(formatElapsed)
+      ? (_u, splits) => told(0, splits.map(formatElapsed))
       : args.xMode === 'time'
-        ? (_u, splits, _axis, _space, step) => formatTimeTicks(splits, step)
-        : (_u, splits) => splits.map(formatCompact);
+        ? (_u, splits, _axis, _space, step) => told(0, formatTimeTicks(splits, step))
+        : (_u, splits) => told(0, splits.map(formatCompact));
   return {
     width: args.width,
     height: args.height,
@@ -118,15 +140,21 @@ export function plotOptions(args: {
         time: args.xMode === 'time',
         range: (u, min, max) => xScaleRange(u.data[0] ?? [], min, max, { time: args.xMode === 'time', zoom: args.zoomRange() }),
       },
-      y: {
-        range: (_u, min, max) => {
-          if (min === null || max === null || !Number.isFinite(min)) return [0, 1];
-          if (zeroBased.has(args.unit) && min >= 0) return [0, args.unit === 'percent' ? Math.max(100, max * 1.05) : max * 1.08 || 1];
-          const pad = (max - min) * 0.06 || Math.abs(max) * 0.1 || 1;
-          const low = min >= 0 && min - pad < 0 ? 0 : min - pad;
-          return [low, max + pad];
-        },
-      },
+      y: args.log
+        ? {
+            distr: 3,
+            log: 10,
+            range: (_u, min, max) => (min === null || max === null || !(min > 0) ? [1, 10] : uPlot.rangeLog(min, max, 10, true)),
+          }
+        : {
+            range: (_u, min, max) => {
+              if (min === null || max === null || !Number.isFinite(min)) return [0, 1];
+              if (zeroBased.has(args.unit) && min >= 0) return [0, args.unit === 'percent' ? Math.max(100, max * 1.05) : max * 1.08 || 1];
+              const pad = (max - min) * 0.06 || Math.abs(max) * 0.1 || 1;
+              const low = min >= 0 && min - pad < 0 ? 0 : min - pad;
+              return [low, max + pad];
+            },
+          },
     },
     axes: [
       {
@@ -134,14 +162,18 @@ export function plotOptions(args: {
         space: 70,
         size: 28,
         values: xValues,
-        ...(args.xMode === 'relative' ? { incrs: elapsedIncrs } : args.xMode === 'time' ? { incrs: timeIncrs } : {}),
+        ...(args.xMode === 'relative' ? { incrs: elapsedIncrs } : args.xMode === 'time' ? { incrs: timeIncrs } : args.integerX ? { incrs: integerIncrs } : {}),
       },
       {
         ...axisCommon,
         space: 28,
         size: yAxisSize,
-        values: (_u, splits) => formatTicks(splits, args.unit),
-        ...(args.unit === 'bytes' || args.unit === 'bytes_per_s' ? { incrs: byteIncrs } : {}),
+        values: (_u, splits) =>
+          told(
+            1,
+            withGaps(splits, (ticks) => formatTicks(ticks, args.unit)),
+          ),
+        ...(!args.log && (args.unit === 'bytes' || args.unit === 'bytes_per_s') ? { incrs: byteIncrs } : {}),
       },
     ],
     cursor: {

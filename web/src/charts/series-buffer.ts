@@ -85,6 +85,21 @@ export class SeriesBuffer {
     return [this.xs, this.values.map(finiteOrNull), this.mins.map(finiteOrNull), this.maxs.map(finiteOrNull)];
   }
 
+  /**
+   * The index of the point shown at `x`: the nearest, but only where the line has points. A run that finished at
+   * step 200 shows nothing at step 500, rather than its last value.
+   */
+  indexAt(x: number): number {
+    const xs = this.xs;
+    if (xs.length === 0) return -1;
+    const first = xs[0] as number;
+    const last = xs[xs.length - 1] as number;
+    // Half a mean gap of slack at the ends, so a cursor just beside the first or last point still reads it.
+    const slack = xs.length > 1 ? (last - first) / (xs.length - 1) / 2 : 0;
+    if (x < first - slack || x > last + slack) return -1;
+    return this.nearest(x);
+  }
+
   /** The index of the point nearest to `x`, or -1 when empty. */
   nearest(x: number): number {
     const xs = this.xs;

@@ -8,6 +8,8 @@ export interface LogLine {
   text: string;
   /** Arrival order, to keep lines of the same millisecond in order. */
   seq: number;
+  /** Where the line starts in its stream, in bytes: links name a line by it. */
+  offset?: number;
 }
 
 // CSI sequences (colours, cursor moves), OSC sequences (titles, links) and the other two-byte escapes.
@@ -65,7 +67,7 @@ export function splitLog(response: LogResponse, nextSeq: () => number): { lines:
   let start = 0;
   for (let newline = text.indexOf('\n', start); newline !== -1; newline = text.indexOf('\n', start)) {
     const raw = text.slice(start, newline);
-    lines.push({ stream: response.stream, time: timeAt(offset), text: terminalText(raw), seq: nextSeq() });
+    lines.push({ stream: response.stream, time: timeAt(offset), text: terminalText(raw), seq: nextSeq(), offset });
     offset += utf8Length(raw) + 1;
     start = newline + 1;
   }

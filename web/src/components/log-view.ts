@@ -90,15 +90,30 @@ export class LogView {
     );
   }
 
-  /** Reads the last part of both streams. */
-  async start(sizes: Record<Stream, number>): Promise<void> {
+  /**
+   * Reads the last part of both streams, and follows the end; or, given a line (`stderr` at byte 12345, from a link),
+   * reads back until it is loaded, then marks it and scrolls to it.
+   */
+  async start(sizes: Record<Stream, number>, target?: { stream: Stream; offset: number }): Promise<void> {
     for (const stream of ['stdout', 'stderr'] as const) {
       const state = this.streams[stream];
       state.size = sizes[stream];
       state.start = state.next = Math.max(0, sizes[stream] - TAIL_BYTES);
     }
     await Promise.all([this.read('stdout', true), this.read('stderr', true)]);
-    this.list.follow();
+    if (target === undefined) this.list.follow();
+    else await this.reveal(target);
+  }
+
+  /** Marks a line (a stream and the byte it starts at) and scrolls to it, reading back as far as it takes. */
+  async reveal(target: { stream: Stream; offset: number }): Promise<void> {
+    // Read back a bounded number of times: a log of gigabytes is not loaded whole to reach its first line.
+    for (let reads = 0; reads < 64 && this.streams[target.stream].start > target.offset; reads++) await this.loadEarlier();
+    const line = this.lines.find((l) => l.stream === target.stream && l.offset === target.offset);
+    if (!line || !this.list.show(line)) {
+      setText(this.info, `The linked line (${target.stream}, byte ${formatNumber(target.offset)}) is not in this log`);
+      this.list.follow();
+    }
   }
 
   /** The live stream says how long each stream now is: read what is new. */

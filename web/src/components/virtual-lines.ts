@@ -33,6 +33,8 @@ export class VirtualLines {
   private needle = '';
   private following = true;
   private frame = 0;
+  /** The line a link pointed at: marked wherever it scrolls. */
+  private target: LogLine | undefined;
   onFollowChange: (following: boolean) => void = () => {};
 
   constructor() {
@@ -58,6 +60,18 @@ export class VirtualLines {
     if (this.following) this.element.scrollTop = this.element.scrollHeight;
     else if (grewAtTop > 0) this.element.scrollTop += grewAtTop * LINE_HEIGHT;
     this.render();
+  }
+
+  /** Marks a line and scrolls it to the middle of the view; following stops, so new output does not carry it away. */
+  show(line: LogLine): boolean {
+    const index = this.lines.indexOf(line);
+    if (index === -1) return false;
+    this.target = line;
+    this.following = false;
+    this.onFollowChange(false);
+    this.element.scrollTop = Math.max(0, index * LINE_HEIGHT - (this.element.clientHeight || 600) / 2);
+    this.render();
+    return true;
   }
 
   /** Scrolls to the end and follows new lines. */
@@ -92,7 +106,7 @@ export class VirtualLines {
       rows.push(
         h(
           'div',
-          { class: `log-line log-${line.stream}` },
+          { class: line === this.target ? `log-line log-${line.stream} log-target` : `log-line log-${line.stream}` },
           h('span', { class: 'log-time', title: new Date(line.time).toISOString() }, formatClock(line.time)),
           text,
         ),

@@ -2,6 +2,7 @@ import { api, type RunResponse, type RunView } from '../api.js';
 import { statusBadge, updateStatusBadge } from '../components/status.js';
 import { h, icon, replaceChildren, setText } from '../dom.js';
 import { formatCommand, formatDateTime, formatDuration } from '../format.js';
+import { runOrganise } from './run-organise.js';
 
 function exitText(run: RunView): string {
   if (run.status === 'running') return 'running';
@@ -28,7 +29,11 @@ const exportFormats = [
 ] as const;
 
 /** The run page's header: name, status, command, exit, duration, host, git commit; it follows the run live. */
-export function runHeader(detail: RunResponse): { element: HTMLElement; update(run: RunView): void; destroy(): void } {
+export function runHeader(
+  detail: RunResponse,
+  /** Told when the user renamed, tagged or noted the run here. */
+  onChange: (run: RunView) => void = () => {},
+): { element: HTMLElement; update(run: RunView): void; destroy(): void } {
   let run = detail.run;
   const badge = statusBadge(run.status);
   const duration = h('dd', {});
@@ -43,7 +48,16 @@ export function runHeader(detail: RunResponse): { element: HTMLElement; update(r
         { class: 'run-cause' },
         h('span', { class: 'run-cause-label' }, 'Ended: '),
         h('span', { class: 'run-cause-text' }, cause.text),
-        ...(cause.stream ? [' ', h('a', { href: `#/runs/${encodeURIComponent(run.id)}/logs` }, `in the ${cause.stream} log`)] : []),
+        ...(cause.stream
+          ? [
+              ' ',
+              h(
+                'a',
+                { href: `#/runs/${encodeURIComponent(run.id)}/logs${cause.offset !== undefined ? `?line=${cause.stream}:${cause.offset}` : ''}` },
+                `in the ${cause.stream} log`,
+              ),
+            ]
+          : []),
       )
     : undefined;
   const exportMenu = h(
@@ -58,22 +72,31 @@ export function runHeader(detail: RunResponse): { element: HTMLElement; update(r
   );
   const field = (label: string, value: HTMLElement | string, title?: string) =>
     h('div', { class: 'meta-field' }, h('dt', {}, label), typeof value === 'string' ? h('dd', title ? { title } : {}, value) : value);
+  const title = h('h1', { class: 'run-title' }, run.name);
+  const crumb = h('span', {}, run.name);
+  const organise = runOrganise(run, (changed) => {
+    update(changed);
+    onChange(changed);
+  });
   const command = formatCommand(run.command);
   const gpus = run.system?.gpus ?? [];
   const element = h(
     'header',
     { class: 'run-header' },
-    h('nav', { class: 'breadcrumb' }, h('a', { href: '#/' }, 'Runs'), h('span', { class: 'breadcrumb-sep' }, '/'), h('span', {}, run.id)),
+    h('nav', { class: 'breadcrumb' }, h('a', { href: '#/' }, 'Runs'), h('span', { class: 'breadcrumb-sep' }, '/'), crumb),
     h(
       'div',
       { class: 'run-title-row' },
-      h('h1', { class: 'run-title' }, run.name),
+      title,
       badge,
       h('span', { class: 'run-id' }, run.id),
       h('div', { class: 'toolbar-spacer' }),
+      organise.actions,
       exportMenu,
     ),
+    organise.tags,
     h('pre', { class: 'run-command', title: command }, command),
+    organise.note,
     reason,
     ...(causeLine ? [causeLine] : []),
     h(
@@ -104,6 +127,10 @@ export function runHeader(detail: RunResponse): { element: HTMLElement; update(r
   function update(next: RunView): void {
     run = next;
     updateStatusBadge(badge, run.status);
+    setText(title, run.name);
+    setText(crumb, run.name);
+    document.title = `${run.name} · runmeter`;
+    organise.update(run);
     setText(exit, exitText(run));
     setText(ended, run.endTime ? formatDateTime(run.endTime) : '—');
     setText(duration, formatDuration(run.status === 'running' ? Date.now() - run.startTime : run.durationMs));

@@ -7,6 +7,7 @@ import { h, replaceChildren, setText } from '../dom.js';
 import { connectLive } from '../live.js';
 import type { Page } from '../page.js';
 import { href, type RunTab } from '../router.js';
+import { viewParams, withParams } from '../view-state.js';
 import { flopsSummary } from './flops-summary.js';
 import { runChartSpecs } from './run-charts.js';
 import { runHeader } from './run-header.js';
@@ -14,11 +15,19 @@ import { runOverview } from './run-overview.js';
 
 const tabLabels: Record<RunTab, string> = { charts: 'Metrics', system: 'System', logs: 'Logs', overview: 'Params & info' };
 
+/** The log line a link names (`#/runs/ID/logs?line=stderr:12345`: the stream and the byte it starts at). */
+function linkedLine(): { stream: 'stdout' | 'stderr'; offset: number } | undefined {
+  const match = /^(stdout|stderr):(\d+)$/.exec(viewParams().get('line') ?? '');
+  return match ? { stream: match[1] as 'stdout' | 'stderr', offset: Number(match[2]) } : undefined;
+}
+
 /** A run: header, then tabs for training metrics and FLOPs, system metrics, the output log, and params. All live. */
 export function runPage(runRef: string, initialTab: RunTab): Page {
   const element = h('div', { class: 'page run-page' }, h('div', { class: 'page-loading' }, 'Loading run…'));
   const cleanups: Array<() => void> = [];
   let showTab: (tab: RunTab) => void = () => {};
+  let rereadViews: () => void = () => {};
+  let logView: LogView | undefined;
   let runId = runRef;
   let destroyed = false;
 
@@ -28,7 +37,7 @@ export function runPage(runRef: string, initialTab: RunTab): Page {
     runId = detail.run.id;
     document.title = `${detail.run.name} · runmeter`;
     const series = new Map(list.series.map((s) => [s.id, s]));
-    const header = runHeader(detail);
+    const header = runHeader(detail, (changed) => replaceChildren(panels.overview, runOverview({ ...detail, run: changed })));
     cleanups.push(header.destroy);
 
     const trainingPrefs = chartPrefs('run', ['time', 'relative', 'step', 'epoch'], 'step');
@@ -43,6 +52,10 @@ export function runPage(runRef: string, initialTab: RunTab): Page {
       () => system.destroy(),
     );
     const trainingBar = chartToolbar({ page: 'run', modes: ['time', 'relative', 'step', 'epoch'], ...trainingPrefs, grids: () => [training, flops] });
+    rereadViews = () => {
+      trainingPrefs.view.reread();
+      systemPrefs.view.reread();
+    };
     const systemBar = chartToolbar({ page: 'system', modes: ['time', 'relative'], ...systemPrefs, grids: () => [system] });
 
     const flopsStats = h('div', {});
@@ -70,10 +83,24 @@ export function runPage(runRef: string, initialTab: RunTab): Page {
       overview: h('div', { class: 'tab-panel' }, runOverview(detail)),
     };
     const counts: Partial<Record<RunTab, HTMLElement>> = { charts: h('span', { class: 'tab-count' }), system: h('span', { class: 'tab-count' }) };
+    // A tab's link keeps the view's settings (the URL's query), so the charts are as they were on coming back.
     const tabs = (Object.keys(tabLabels) as RunTab[]).map((tab) =>
-      h('a', { class: 'tab', role: 'tab', 'data-tab': tab, href: href({ page: 'run', runId, tab }) }, tabLabels[tab], counts[tab] ?? null),
+      h(
+        'a',
+        {
+          class: 'tab',
+          role: 'tab',
+          'data-tab': tab,
+          href: href({ page: 'run', runId, tab }),
+          onclick: (event: Event) => {
+            event.preventDefault();
+            location.hash = withParams(href({ page: 'run', runId, tab }), viewParams());
+          },
+        },
+        tabLabels[tab],
+        counts[tab] ?? null,
+      ),
     );
-    let logView: LogView | undefined;
     let logSizes = detail.output;
     const shown = new Set<RunTab>();
 
@@ -119,7 +146,7 @@ export function runPage(runRef: string, initialTab: RunTab): Page {
           logView = new LogView(runId);
           cleanups.push(() => logView?.destroy());
           panels.logs.append(logView.element);
-          void logView.start(logSizes);
+          void logView.start(logSizes, linkedLine());
         }
         refreshCharts();
       }
@@ -194,7 +221,11 @@ export function runPage(runRef: string, initialTab: RunTab): Page {
     element,
     update(route) {
       if (route.page !== 'run' || (route.runId !== runRef && route.runId !== runId)) return false;
+      // A link to a log line when the log is already open: go to that line.
+      const reveal = route.tab === 'logs' && logView !== undefined ? linkedLine() : undefined;
       showTab(route.tab);
+      rereadViews();
+      if (reveal) void logView?.reveal(reveal);
       return true;
     },
     destroy() {

@@ -22,6 +22,9 @@ export class RunsTable {
   private sort: { id: string; descending: boolean } | undefined;
   private frame = 0;
   private template = '';
+  /** The scroll box's geometry, read when nothing is waiting to be laid out (scroll, resize): reading it after the
+   * rows changed would make the browser lay the page out there and then. */
+  private view = { scrollTop: 0, height: 800, header: 36 };
 
   constructor(
     private readonly selected: Set<string>,
@@ -44,8 +47,15 @@ export class RunsTable {
     this.rowsLayer = h('div', { class: 'runs-grid-rows' });
     this.body = h('div', { class: 'runs-grid-body' }, this.rowsLayer);
     this.element = h('div', { class: 'runs-grid', role: 'table', 'aria-label': 'Runs' }, this.header, this.body);
-    this.element.addEventListener('scroll', () => this.schedule());
-    new ResizeObserver(() => this.schedule()).observe(this.element);
+    this.element.addEventListener('scroll', () => {
+      this.measure();
+      this.schedule();
+    });
+    new ResizeObserver(() => {
+      this.measure();
+      this.schedule();
+    }).observe(this.element);
+    new ResizeObserver(() => this.measure()).observe(this.header);
   }
 
   /** Shows these columns, sorted by this key. */
@@ -79,11 +89,18 @@ export class RunsTable {
     this.render();
   }
 
+  private measure(): void {
+    this.view = { scrollTop: this.element.scrollTop, height: this.element.clientHeight || 800, header: this.header.offsetHeight || 36 };
+  }
+
   /** Shows these runs (already filtered and sorted). */
   setRuns(runs: readonly TableRun[]): void {
     this.runs = runs;
     this.body.style.height = `${runs.length * ROW_HEIGHT}px`;
-    if (this.element.scrollTop > runs.length * ROW_HEIGHT) this.element.scrollTop = 0;
+    if (this.view.scrollTop > runs.length * ROW_HEIGHT) {
+      this.element.scrollTop = 0;
+      this.view.scrollTop = 0;
+    }
     this.render();
   }
 
@@ -106,10 +123,9 @@ export class RunsTable {
     const chosen = this.runs.reduce((n, run) => n + (this.selected.has(run.id) ? 1 : 0), 0);
     this.selectAll.checked = shownIds > 0 && chosen === shownIds;
     this.selectAll.indeterminate = chosen > 0 && chosen < shownIds;
-    const headerHeight = this.header.offsetHeight || 36;
-    const top = Math.max(0, this.element.scrollTop - headerHeight);
+    const top = Math.max(0, this.view.scrollTop - this.view.header);
     const first = Math.max(0, Math.floor(top / ROW_HEIGHT) - OVERSCAN);
-    const last = Math.min(this.runs.length, Math.ceil((top + (this.element.clientHeight || 800)) / ROW_HEIGHT) + OVERSCAN);
+    const last = Math.min(this.runs.length, Math.ceil((top + this.view.height) / ROW_HEIGHT) + OVERSCAN);
     const now = Date.now();
     const rows: HTMLElement[] = [];
     for (let i = first; i < last; i++) rows.push(this.row(this.runs[i] as TableRun, now));
