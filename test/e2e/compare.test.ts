@@ -118,8 +118,8 @@ describe.skipIf(chromiumMissing && !onCi)('the compare page in a real browser', 
 
   it('groups runs by a param: one mean line and band per group, and says what the band spans', async () => {
     await page.goto(compareUrl(ids));
-    await page.locator('.charts-section select').waitFor();
-    await page.selectOption('.charts-section select', 'param:bs');
+    await page.locator('.charts-section select.group-by').waitFor();
+    await page.selectOption('.charts-section select.group-by', 'param:bs');
     await expect.poll(() => page.getAttribute('.group-chart[data-chart="loss"]', 'data-groups'), { timeout: 10_000 }).toBe('2');
     expect(await texts('.group-chart[data-chart="loss"] .legend-label')).toEqual(['bs=64', 'bs=128']);
     expect(await page.locator('.group-chart[data-chart="loss"] canvas').count()).toBe(1);
@@ -130,7 +130,7 @@ describe.skipIf(chromiumMissing && !onCi)('the compare page in a real browser', 
     expect(await hash()).toContain('group=param%3Abs');
     // A metric logged per epoch only is grouped on epoch rather than left empty.
     await expect.poll(() => page.getAttribute('.group-chart[data-chart="val_acc"]', 'data-groups')).toBe('2');
-    await page.selectOption('.charts-section select', 'tag:baseline');
+    await page.selectOption('.charts-section select.group-by', 'tag:baseline');
     await expect.poll(() => texts('.group-chart[data-chart="val_loss"] .legend-label')).toEqual(['tag baseline', 'not tag baseline']);
   });
 
@@ -138,10 +138,10 @@ describe.skipIf(chromiumMissing && !onCi)('the compare page in a real browser', 
     await page.goto(compareUrl(ids));
     await expect.poll(() => page.locator('.scatter-point').count(), { timeout: 10_000 }).toBe(4);
     // The param with the most values is the default: lr (four), not bs (two).
-    expect(await page.locator('.scatter-section select').first().inputValue()).toBe('lr');
+    expect(await page.locator('.scatter-section select.scatter-param').inputValue()).toBe('lr');
     // lr spans three decades: a log axis.
     expect(await page.locator('.scatter-axis-name').first().textContent()).toBe('lr (log scale)');
-    await page.selectOption('.scatter-section select >> nth=1', 'val_loss');
+    await page.selectOption('.scatter-section select.scatter-metric', 'val_loss');
     await page.click('.scatter-section .segment[data-value="best"]');
     await expect.poll(() => page.locator('.scatter-axis-name').nth(1).textContent()).toBe('val_loss (best)');
     expect(await page.locator('.scatter-point').count()).toBe(4);
@@ -161,17 +161,17 @@ describe.skipIf(chromiumMissing && !onCi)('the compare page in a real browser', 
   it('keeps its settings in the URL: a reload gives the same view, Back undoes a change', async () => {
     await page.goto(compareUrl(ids, '&all=1&group=param%3Abs&sx=bs&sy=val_loss'));
     await expect.poll(() => texts('.params-diff tbody th'), { timeout: 10_000 }).toEqual(['bs', 'lr', 'comment', 'optimizer']);
-    expect(await page.locator('.charts-section select').inputValue()).toBe('param:bs');
+    expect(await page.locator('.charts-section select.group-by').inputValue()).toBe('param:bs');
     await page.reload();
     await expect.poll(() => page.getAttribute('.group-chart[data-chart="loss"]', 'data-groups'), { timeout: 10_000 }).toBe('2');
     expect(await texts('.params-diff tbody th')).toEqual(['bs', 'lr', 'comment', 'optimizer']);
-    expect(await page.locator('.scatter-section select').first().inputValue()).toBe('bs');
-    expect(await page.locator('.scatter-section select').nth(1).inputValue()).toBe('val_loss');
+    expect(await page.locator('.scatter-section select.scatter-param').inputValue()).toBe('bs');
+    expect(await page.locator('.scatter-section select.scatter-metric').inputValue()).toBe('val_loss');
     // A change is a history entry: Back undoes it, Forward brings it back, without reloading the page.
-    await page.selectOption('.charts-section select', '');
+    await page.selectOption('.charts-section select.group-by', '');
     await expect.poll(() => page.locator('.group-grid').isHidden()).toBe(true);
     await page.goBack();
-    await expect.poll(() => page.locator('.charts-section select').inputValue()).toBe('param:bs');
+    await expect.poll(() => page.locator('.charts-section select.group-by').inputValue()).toBe('param:bs');
     expect(await page.locator('.group-grid').isVisible()).toBe(true);
     await page.click('.params-toggle');
     await expect.poll(() => texts('.params-diff tbody th')).toEqual(['bs', 'lr']);
@@ -179,6 +179,13 @@ describe.skipIf(chromiumMissing && !onCi)('the compare page in a real browser', 
     await expect.poll(() => texts('.params-diff tbody th')).toEqual(['bs', 'lr', 'comment', 'optimizer']);
     await page.goForward();
     await expect.poll(() => texts('.params-diff tbody th')).toEqual(['bs', 'lr']);
+    // The charts' own settings share the URL: Back undoes an x axis change too.
+    await page.goto(compareUrl(ids, '&x=step'));
+    await page.locator('.chart-toolbar .segment[data-value="time"]').waitFor();
+    await page.click('.chart-toolbar .segment[data-value="time"]');
+    await expect.poll(hash).toContain('x=time');
+    await page.goBack();
+    await expect.poll(() => page.getAttribute('.chart-toolbar .segment[data-value="step"]', 'aria-checked')).toBe('true');
   });
 
   it('leaves screenshots in light and dark at 1024 and 1440 px', async () => {

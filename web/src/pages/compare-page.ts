@@ -55,6 +55,7 @@ export function comparePage(runRefs: string[]): Page {
   const cleanups: Array<() => void> = [];
   let destroyed = false;
   let apply: ((view: CompareView) => void) | undefined;
+  let rereadCharts: () => void = () => {};
 
   async function init(): Promise<void> {
     if (runRefs.length === 0) throw new Error('no runs were selected: pick runs on the Runs page, then Compare');
@@ -101,6 +102,7 @@ export function comparePage(runRefs: string[]): Page {
     const metricsBody = h('div', {});
     const charts = new CompareCharts(runs, (group) => change({ ...view, group }));
     const scatter = new CompareScatter((choice) => change({ ...view, ...choice }));
+    rereadCharts = () => charts.reread();
     cleanups.push(
       () => charts.destroy(),
       () => scatter.destroy(),
@@ -227,6 +229,7 @@ export function comparePage(runRefs: string[]): Page {
       // Back and Forward between this page's own settings: the same runs, another view.
       if (route.page !== 'compare' || route.runIds.join(',') !== runRefs.join(',') || apply === undefined) return false;
       apply(readCompareView());
+      rereadCharts();
       return true;
     },
     destroy() {

@@ -1,3 +1,4 @@
+import { metricKey } from '../../../../src/model/run-query/record.js';
 import type { CompareResponse, SeriesView } from '../../api.js';
 import { ChartGrid, type ChartSpec } from '../../charts/chart-grid.js';
 import { chartPrefs, chartToolbar } from '../../components/chart-toolbar.js';
@@ -17,14 +18,18 @@ export interface ComparedRun {
   color: string;
 }
 
-/** One chart per training metric name, with one line per run named by what sets it apart (`lr=0.1, bs=64`). */
+/**
+ * One chart per training metric, keyed as the final-metrics table keys it (`loss` logged with the validation context
+ * is `validation/loss`, apart from the training loss), with one line per run named by what sets it apart (`lr=0.1`).
+ */
 function compareSpecs(runs: readonly ComparedRun[]): ChartSpec[] {
   const byName = new Map<string, ChartSpec>();
   for (const run of runs) {
     for (const s of run.series.values()) {
       if (s.kind !== 'training' && s.kind !== 'flops') continue;
-      const key = `${s.kind}:${s.name}`;
-      const spec = byName.get(key) ?? { key, title: s.kind === 'training' ? s.name : s.chart.title, unit: s.chart.unit, lines: [] };
+      const name = s.kind === 'training' ? metricKey(s.name, s.context) : s.name;
+      const key = `${s.kind}:${name}`;
+      const spec = byName.get(key) ?? { key, title: s.kind === 'training' ? name : s.chart.title, unit: s.chart.unit, lines: [] };
       byName.set(key, spec);
       spec.lines.push({
         id: `${run.id}:${s.id}`,
@@ -54,7 +59,7 @@ export class CompareCharts {
   readonly element: HTMLElement;
   readonly grid: ChartGrid;
   private readonly toolbar: ReturnType<typeof chartToolbar>;
-  private readonly groupBy = labelledSelect('Group by', (value) => this.onGroup(value));
+  private readonly groupBy = labelledSelect('Group by', (value) => this.onGroup(value), 'group-by');
   private readonly groupGrid = h('div', { class: 'chart-grid group-grid' });
   private readonly groupNote = h('p', { class: 'compare-note group-note' }, bandNote);
   private readonly empty = h(
@@ -67,12 +72,14 @@ export class CompareCharts {
   /** The grouping and metrics the group charts were built for. */
   private groupedBy: string | undefined;
   private readonly stopTheme: () => void;
+  private readonly view: ReturnType<typeof chartPrefs>['view'];
 
   constructor(
     private readonly runs: readonly ComparedRun[],
     private readonly onGroup: (group: string) => void,
   ) {
     const prefs = chartPrefs('compare', ['time', 'relative', 'step', 'epoch'], 'step');
+    this.view = prefs.view;
     this.grid = new ChartGrid({ syncKey: 'compare', ...prefs, onZoomChange: (zoomed) => this.toolbar.setZoomed(zoomed) });
     this.toolbar = chartToolbar({ page: 'compare', modes: ['time', 'relative', 'step', 'epoch'], ...prefs, grids: () => [this.grid] });
     this.stopTheme = onThemeChange(() => {
@@ -123,6 +130,11 @@ export class CompareCharts {
     });
     this.groupGrid.replaceChildren(...this.groupCharts.map((chart) => chart.element));
     for (const chart of this.groupCharts) void chart.load();
+  }
+
+  /** Shows what the URL now says of the charts' own view (x axis, zoom, log scale...): after Back or Forward. */
+  reread(): void {
+    this.view.reread();
   }
 
   destroy(): void {

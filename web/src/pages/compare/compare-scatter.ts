@@ -10,8 +10,8 @@ type ScatterChoice = Pick<CompareView, 'scatterParam' | 'scatterMetric' | 'scatt
 /** The scatter section: its param, metric and final-or-best choices, and the plot, redrawn when its width changes. */
 export class CompareScatter {
   readonly element: HTMLElement;
-  private readonly param = labelledSelect('Param', (value) => this.onChange({ scatterParam: value }));
-  private readonly metric = labelledSelect('Metric', (value) => this.onChange({ scatterMetric: value }));
+  private readonly param = labelledSelect('Param', (value) => this.onChange({ scatterParam: value }), 'scatter-param');
+  private readonly metric = labelledSelect('Metric', (value) => this.onChange({ scatterMetric: value }), 'scatter-metric');
   private readonly value: ReturnType<typeof segmented<'final' | 'best'>>;
   private readonly controls: HTMLElement;
   private readonly body = h('div', { class: 'scatter-body' });

@@ -1,8 +1,8 @@
 import { h } from '../../dom.js';
 
 /** A labelled native select that reports the chosen value. */
-export function labelledSelect(label: string, onChange: (value: string) => void): { element: HTMLElement; select: HTMLSelectElement } {
-  const select = h('select', { class: 'select', 'aria-label': label, onchange: () => onChange(select.value) });
+export function labelledSelect(label: string, onChange: (value: string) => void, name = ''): { element: HTMLElement; select: HTMLSelectElement } {
+  const select = h('select', { class: name === '' ? 'select' : `select ${name}`, 'aria-label': label, onchange: () => onChange(select.value) });
   return { element: h('label', { class: 'toolbar-group' }, h('span', { class: 'control-label' }, label), select), select };
 }
 
