@@ -194,7 +194,7 @@ describe.skipIf(chromiumMissing && !onCi)('the compare page in a real browser', 
       for (const width of [1024, 1440]) {
         await page.setViewportSize({ width, height: 900 });
         for (const [name, settings] of [
-          ['lines', ''],
+          ['lines', '&x=step'],
           ['grouped', '&group=param%3Abs&all=1'],
         ] as const) {
           await page.goto(compareUrl(ids, settings));
