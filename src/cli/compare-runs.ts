@@ -1,65 +1,52 @@
-import { encodeValue } from '../model/point.js';
-import {
-  betterDirection,
-  compareMetricKeys,
-  differenceLabels,
-  findMetric,
-  type MetricStat,
-  paramsDiff,
-  paramText,
-  type RunRecord,
-} from '../model/run-query/index.js';
-
-/** Compared runs side by side: labels by what differs, the params diff, and each metric's final and best value. */
-export interface Comparison {
-  runs: Array<{ id: string; name: string; status: string; project?: string; label: string }>;
-  /** Params whose values differ between the runs (or that some lack), then those they share. */
-  params: { differing: string[]; same: string[]; values: Record<string, Array<string | number | boolean | null | undefined>> };
-  /** Metrics any run has, losses first; per run its stat, or undefined where the run lacks it. */
-  metrics: Array<{ key: string; better?: 'lower' | 'higher'; values: Array<MetricStat | undefined> }>;
-}
-
-/** Compares runs: what sets them apart and how they finished. */
-export function compareRuns(records: readonly RunRecord[]): Comparison {
-  const labels = differenceLabels(records);
-  const { differing, same } = paramsDiff(records);
-  const values: Comparison['params']['values'] = {};
-  for (const name of [...differing, ...same]) values[name] = records.map((r) => (Object.hasOwn(r.params, name) ? r.params[name] : undefined));
-  const keys = [...new Set(records.flatMap((r) => r.metrics.map((m) => m.key)))].sort(compareMetricKeys);
-  return {
-    runs: records.map((r, i) => ({ id: r.id, name: r.name, status: r.status, ...(r.project ? { project: r.project } : {}), label: labels[i] as string })),
-    params: { differing, same, values },
-    metrics: keys.map((key) => {
-      const better = betterDirection(key);
-      return { key, ...(better ? { better } : {}), values: records.map((r) => findMetric(r, key)) };
-    }),
-  };
-}
-
-/** The best value of a metric by its direction: the min of a loss, the max of an accuracy; else none. */
-export function bestValue(stat: MetricStat, better: 'lower' | 'higher' | undefined): number | null | undefined {
-  if (better === undefined) return undefined;
-  return better === 'lower' ? stat.min : stat.max;
-}
-
-/** The comparison as JSON: camelCase, NaN and ±Infinity as strings, a missing value as null. */
-export function comparisonJson(comparison: Comparison, missing: string[]): Record<string, unknown> {
-  const encode = (v: number | null | undefined) => (v === null || v === undefined ? null : encodeValue(v));
-  return {
-    runs: comparison.runs,
-    missing,
-    params: {
-      differing: comparison.params.differing,
-      same: comparison.params.same,
-      values: Object.fromEntries(Object.entries(comparison.params.values).map(([k, vs]) => [k, vs.map((v) => (v === undefined ? null : v))])),
-    },
-    metrics: comparison.metrics.map((m) => ({
-      key: m.key,
-      ...(m.better ? { better: m.better } : {}),
-      values: m.values.map((s) => (s === undefined ? null : { last: encode(s.last), min: encode(s.min), max: encode(s.max), count: s.count })),
-    })),
-  };
-}
+// `runmeter compare` for the terminal: the comparison (src/model/run-query/compare.ts) as a table.
+import { formatValue } from '../model/format.js';
+import { bestValue, type Comparison } from '../model/run-query/compare.js';
+import { paramText } from '../model/run-query/index.js';
+import { renderTable, truncate } from './table.js';
 
 /** A param's value for the terminal. */
 export const paramCell = (value: string | number | boolean | null | undefined) => (value === undefined ? '-' : paramText(value));
+
+/** Per run, whether its best value of a metric is the best of the runs that have one (ties all count); none without a direction. */
+export function bestRuns(metric: Comparison['metrics'][number]): boolean[] {
+  const bests = metric.values.map((stat) => (stat === undefined ? undefined : bestValue(stat, metric.better)));
+  const finite = bests.filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+  // A best run only among two or more: a metric one run has is nobody's win.
+  if (finite.length < 2 || metric.better === undefined) return bests.map(() => false);
+  const winner = metric.better === 'lower' ? Math.min(...finite) : Math.max(...finite);
+  return bests.map((v) => v === winner);
+}
+
+/**
+ * The comparison as a table: a column per run; its name and status, the params that differ (every param with
+ * `all`), then each metric's last value, its best in brackets where that differs, and `*` on the best run.
+ */
+export function comparisonTable(comparison: Comparison, options: { all?: boolean } = {}): string {
+  const header = ['', ...comparison.runs.map((r) => r.id)];
+  const rows: string[][] = [
+    ['name', ...comparison.runs.map((r) => truncate(r.name, 24))],
+    ['status', ...comparison.runs.map((r) => r.status)],
+  ];
+  const { differing, same, values } = comparison.params;
+  const total = differing.length + same.length;
+  const shown = options.all ? [...differing, ...same] : differing;
+  rows.push(
+    [''],
+    [options.all ? `params (${differing.length} of ${total} differ)` : `params that differ (${differing.length} of ${total}; --all shows every one)`],
+  );
+  for (const name of shown) rows.push([`${differing.includes(name) ? '' : '  '}${name}`, ...(values[name] ?? []).map(paramCell)]);
+  rows.push([''], ['final metrics: last (best), * best run']);
+  for (const metric of comparison.metrics) {
+    const winners = bestRuns(metric);
+    rows.push([
+      metric.key,
+      ...metric.values.map((stat, i) => {
+        if (stat === undefined) return '-';
+        const best = bestValue(stat, metric.better);
+        const text = best === undefined || best === null || best === stat.last ? formatValue(stat.last) : `${formatValue(stat.last)} (${formatValue(best)})`;
+        return winners[i] ? `${text} *` : text;
+      }),
+    ]);
+  }
+  return renderTable(header, rows);
+}

@@ -1,4 +1,5 @@
 import type { JsonValue, RunJson, SeriesJson } from '../model/json-shape.js';
+import type { ComparisonJson } from '../model/run-query/compare.js';
 import type { Artifact, OutputStream, SeriesData } from '../store/store.js';
 import type { ChartPlacement } from './charts.js';
 import type { FlopsThroughput } from './throughput.js';
@@ -113,6 +114,9 @@ export type SeriesDataResponse = Omit<SeriesData, 'min' | 'max' | 'last'> & {
 
 /** GET /api/v1/runs/:run/series/:series/points */
 export type PointsResponse = PointsView & { seriesId: number; seriesCount: number };
+
+/** GET /api/v1/compare?runs=a,b: the runs' labels by what differs, the params diff, each metric's final and best value. */
+export type CompareResponse = ComparisonJson;
 
 /** GET /api/v1/runs/:run/logs: bytes [offset, end) of a stream as text, with the arrival time of each piece. */
 export interface LogResponse {

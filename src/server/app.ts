@@ -3,6 +3,7 @@ import { type Context, Hono } from 'hono';
 import { jsonDocument } from '../model/json-shape.js';
 import { ApiError, errorResponse } from './errors.js';
 import { ChangeFeed } from './live.js';
+import { compareRoutes } from './routes/compare.js';
 import { exportRoutes } from './routes/export.js';
 import { liveRoutes } from './routes/live.js';
 import { logRoutes } from './routes/logs.js';
@@ -64,6 +65,7 @@ export function createApp(options: AppOptions): Hono & { feed: ChangeFeed; write
   const api = new Hono();
   api.route('/', organiseRoutes(store, feed, access, options.handOutToken ?? false));
   api.route('/', runRoutes(store));
+  api.route('/', compareRoutes(store));
   api.route('/', seriesRoutes(store));
   api.route('/', logRoutes(store));
   api.route('/', exportRoutes(store, options.exporters ?? {}));

@@ -60,8 +60,10 @@ describe('runmeter compare', () => {
     expect(lines).toContainEqual(expect.stringMatching(/^bs\s+64\s+64\s+128$/));
     expect(lines).toContainEqual(expect.stringMatching(/^lr\s+0\.1\s+0\.001\s+0\.0001$/));
     expect(lines).not.toContainEqual(expect.stringMatching(/optimizer/));
-    expect(lines).toContainEqual(expect.stringMatching(/^val_loss\s+0\.15\s+0\.35\s+0\.45$/));
-    expect(lines).toContainEqual(expect.stringMatching(/^loss\s+0\.1\s+NaN \(0\.3333\)\s+0\.4$/));
+    expect(lines).toContainEqual('final metrics: last (best), * best run');
+    // The lowest loss is marked: a loss's best is its min, shown in brackets where the last value is not it (NaN).
+    expect(lines).toContainEqual(expect.stringMatching(/^val_loss\s+0\.15 \*\s+0\.35\s+0\.45$/));
+    expect(lines).toContainEqual(expect.stringMatching(/^loss\s+0\.1 \*\s+NaN \(0\.3333\)\s+0\.4$/));
     const all = text((await runCli(['compare', '--all', ids[0] as string, ids[1] as string], { home })).stdout);
     expect(all).toMatch(/\n {2}optimizer\s+sgd\s+sgd\n/);
   });
@@ -74,16 +76,41 @@ describe('runmeter compare', () => {
     expect(text(out.stderr)).toContain('no run matches "nope"');
     expect(text(out.stderr)).toContain('left out of the comparison');
     const json = JSON.parse(text(out.stdout));
+    // The shape of GET /api/v1/compare, schemaVersion first as in every --json.
+    expect(Object.keys(json)).toEqual(['schemaVersion', 'runs', 'missing', 'params', 'metrics']);
     expect(json.missing).toEqual(['nope']);
+    expect(json.runs[0]).toMatchObject({ id: ids[0], name: 'train_mlp.py', status: 'succeeded', project: 'mnist', tags: ['sweep'] });
     expect(json.runs.map((r: { label: string }) => r.label)).toEqual(['lr=0.1', 'lr=0.01']);
     expect(json.params).toMatchObject({ differing: ['lr'], same: ['bs', 'optimizer'], values: { lr: [0.1, 0.01] } });
     expect(json.metrics[0]).toEqual({
       key: 'val_loss',
       better: 'lower',
       values: [
-        { last: 0.15, min: 0.15, max: 1.5, count: 10 },
-        { last: 0.25, min: 0.25, max: 2.5, count: 10 },
+        { last: 0.15, min: 0.15, max: 1.5, best: 0.15, count: 10, seriesId: expect.any(Number) },
+        { last: 0.25, min: 0.25, max: 2.5, best: 0.25, count: 10, seriesId: expect.any(Number) },
       ],
     });
+  });
+
+  it('marks no best run for a metric only one of the runs has', async () => {
+    const home = tempHome();
+    const ids = await recordSweep(home);
+    const out = await runCli(['compare', ids[0] as string, ids[4] as string], { home });
+    const lines = text(out.stdout).split('\n');
+    expect(lines).toContainEqual(expect.stringMatching(/^auc\s+-\s+0\.91$/));
+    expect(lines).toContainEqual(expect.stringMatching(/^loss\s+0\.1\s+-$/));
+    // Params neither shares differ: each run shows — for the other's.
+    expect(lines).toContainEqual(expect.stringMatching(/^lr\s+0\.1\s+-$/));
+    expect(lines).toContainEqual(expect.stringMatching(/^max_depth\s+-\s+6$/));
+  });
+
+  it('fails naming every ref when none of them is a run', async () => {
+    const home = tempHome();
+    await recordSweep(home);
+    const out = await runCli(['compare', 'nope', 'zilch'], { home });
+    expect(out.code).not.toBe(0);
+    expect(text(out.stdout)).toBe('');
+    expect(text(out.stderr)).toContain('no run matches "nope"');
+    expect(text(out.stderr)).toContain('none of nope, zilch is a run; runmeter ls lists them');
   });
 });

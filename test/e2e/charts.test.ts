@@ -252,6 +252,8 @@ describe.skipIf(chromiumMissing && !onCi)('charts people can shape, in a real br
     await page.goto(`${url}/#/compare?runs=${runId},${shortRunId}&x=step`);
     await page.waitForSelector('.chart-card[data-chart="loss"][data-points]');
     const over = card('loss').locator('.u-over');
+    // The compare page shows its params and final metrics above the charts: bring the chart into view to hover it.
+    await over.scrollIntoViewIfNeeded();
     const box = await over.boundingBox();
     if (!box) throw new Error('no plot area');
     // Near the right end: step ~45, where the short run (steps 0–20) has nothing.

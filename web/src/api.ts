@@ -1,4 +1,5 @@
 import type {
+  CompareResponse,
   LogResponse,
   PointsResponse,
   ProjectsResponse,
@@ -66,6 +67,7 @@ export const api = {
   session: () => get<SessionResponse>('/session'),
   changeRun: (runId: string, change: RunChangeRequest) => send<{ run: RunResponse['run'] }>('PATCH', `/runs/${enc(runId)}`, change),
   deleteRun: (runId: string) => send<RunDeletedResponse>('DELETE', `/runs/${enc(runId)}`),
+  compare: (refs: readonly string[]) => get<CompareResponse>('/compare', { runs: refs.join(',') }),
   run: (runId: string) => get<RunResponse>(`/runs/${enc(runId)}`),
   series: (runId: string) => get<SeriesListResponse>(`/runs/${enc(runId)}/series`),
   data: (runId: string, seriesId: number, query: { x: 'time' | 'step' | 'epoch'; from?: number; to?: number; buckets: number }, signal?: AbortSignal) =>

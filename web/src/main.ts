@@ -6,6 +6,7 @@ import './styles/run.css';
 import './styles/charts.css';
 import './styles/logs.css';
 import './styles/organise.css';
+import './styles/compare.css';
 import { h, icon } from './dom.js';
 import { onConnectionState } from './live.js';
 import type { Page } from './page.js';
