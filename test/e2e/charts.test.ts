@@ -144,6 +144,17 @@ describe.skipIf(chromiumMissing && !onCi)('charts people can shape, in a real br
     await page.waitForSelector('.chart-section.folded[data-section="grad_norm"]');
   });
 
+  it('goes Back to the x axis shown before, when it came from the remembered default and not from the URL', async () => {
+    await openRun();
+    const shown = await page.locator('.chart-toolbar .segment.active').first().getAttribute('data-value');
+    const other = shown === 'time' ? 'relative' : 'time';
+    await page.locator(`.chart-toolbar .segment[data-value="${other}"]`).first().click();
+    await expect.poll(() => setting('x')).toBe(other);
+    await page.goBack();
+    await page.waitForSelector(`.chart-toolbar .segment.active[data-value="${shown}"]`);
+    expect(await setting('x')).toBe(shown);
+  });
+
   it('filters charts by title or line, and says so when none match', async () => {
     await openRun();
     const filter = page.locator('.chart-toolbar input[type="search"]').first();

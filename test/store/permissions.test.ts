@@ -36,7 +36,7 @@ describe('a new store is private', () => {
     expect(mode(path.join(runDir, 'stdout.log'))).toBe(0o600);
   });
 
-  it('refuses a database path that is a symbolic link, even the user\'s own (only the store folder may be one)', () => {
+  it("refuses a database path that is a symbolic link, even the user's own (only the store folder may be one)", () => {
     const home = tempHome();
     const target = path.join(tempHome(), 'victim');
     fs.writeFileSync(target, '');

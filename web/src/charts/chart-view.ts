@@ -35,6 +35,8 @@ export class ChartView {
   /** Per chart key, the charts whose lines it also draws. */
   readonly merged = new Map<string, string[]>();
   private readonly listeners = new Set<() => void>();
+  /** The x axis shown from the remembered default, until a change writes the view into the URL. */
+  private unpinned: XMode | undefined;
 
   constructor(
     /** The page's name for remembered defaults: `run`, `system`, `compare`. */
@@ -53,7 +55,11 @@ export class ChartView {
     const params = viewParams();
     const get = (key: (typeof keys)[number]) => params.get(this.prefix + key);
     const x = get('x');
-    this.xMode = x !== null && (this.modes as readonly string[]).includes(x) ? (x as XMode) : loadChoice(`${this.page}.x`, this.modes, this.fallback);
+    const fromUrl = x !== null && (this.modes as readonly string[]).includes(x);
+    this.xMode = fromUrl ? (x as XMode) : loadChoice(`${this.page}.x`, this.modes, this.fallback);
+    // Shown from the remembered default: the first change pins it in the URL it leaves, so Back returns to it even
+    // after the default has changed.
+    this.unpinned = fromUrl ? undefined : this.xMode;
     const smooth = Number(get('smooth'));
     this.smoothing = get('smooth') !== null && smooth >= 0 && smooth <= 0.99 ? smooth : loadNumber(`${this.page}.smoothing`, 0, 0, 0.99);
     const zoom = (get('zoom') ?? '').split(',').map(Number);
@@ -82,6 +88,10 @@ export class ChartView {
 
   /** Writes the whole view into the URL: `push` when Back should undo the change. */
   write(mode: 'push' | 'replace'): void {
+    if (mode === 'push' && this.unpinned !== undefined) {
+      writeView({ [`${this.prefix}x`]: this.unpinned }, 'replace');
+      this.unpinned = undefined;
+    }
     const log = [...(this.logAll ? ['*'] : []), ...this.logFlipped];
     const hide = [...this.hidden].flatMap(([chart, labels]) => [...labels].map((label) => encodePair(chart, label)));
     const merge = [...this.merged].flatMap(([host, others]) => others.map((other) => encodePair(host, other)));

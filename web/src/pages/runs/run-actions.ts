@@ -102,7 +102,9 @@ export function selectionActions(options: { selected: Set<string>; runs: () => r
     element,
     update() {
       const n = options.selected.size;
-      compare.disabled = n < 2;
+      // GET /api/v1/compare takes at most 50 runs.
+      compare.disabled = n < 2 || n > 50;
+      compare.title = n > 50 ? 'Compare takes at most 50 runs: select fewer' : 'Select two or more runs to compare';
       setText(compareLabel, n >= 2 ? `Compare ${n} runs` : 'Compare');
       const writable = canWrite();
       for (const button of [tag, remove]) {
