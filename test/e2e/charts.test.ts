@@ -1,16 +1,12 @@
-import fs from 'node:fs';
 import path from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SeriesPoint } from '../../src/model/point.js';
 import { openStore } from '../../src/store/open.js';
-import { root, startCli, tempHome } from '../helpers/cli.js';
+import { type startCli, tempHome } from '../helpers/cli.js';
 import { createRun, metricPoints, t0 } from '../server/helpers.js';
+import { artifacts, checkBrowserTests, chromiumMissing, launchBrowser, onCi, startUi } from './browser.js';
 
-const chromiumPath = process.env.RUNMETER_E2E_CHROMIUM || '/usr/bin/chromium';
-const chromiumMissing = !fs.existsSync(chromiumPath);
-const onCi = !['', '0', 'false'].includes((process.env.CI ?? '').toLowerCase());
-const artifacts = path.join(root, 'test-artifacts');
 const layers = 12;
 
 let browser: Browser;
@@ -56,22 +52,6 @@ async function seed(): Promise<void> {
   await store.close();
 }
 
-async function startUi(): Promise<string> {
-  ui = startCli(['ui', '--port', '0'], { home });
-  let stderr = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`runmeter ui printed no URL: ${stderr}`)), 15_000);
-    ui.child.stderr?.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-      const match = /dashboard at (http:\/\/\S+?)\/? /.exec(stderr);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1] as string);
-      }
-    });
-  });
-}
-
 const card = (title: string) => page.locator(`.chart-card[data-chart="${title}"]`);
 
 /** The y axis's tick labels of a chart, as drawn (uPlot paints them; the chart tells them in an attribute). */
@@ -99,13 +79,11 @@ async function setting(name: string): Promise<string | null> {
 
 describe.skipIf(chromiumMissing && !onCi)('charts people can shape, in a real browser', () => {
   beforeAll(async () => {
-    if (chromiumMissing) throw new Error(`no browser at ${chromiumPath}`);
-    if (!fs.existsSync(path.join(root, 'dist', 'web', 'index.html'))) throw new Error('the dashboard is not built: run npm run build first');
+    checkBrowserTests();
     home = tempHome();
-    fs.mkdirSync(artifacts, { recursive: true });
     await seed();
-    url = await startUi();
-    browser = await chromium.launch({ executablePath: chromiumPath, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'] });
+    ({ url, ui } = await startUi(home));
+    browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.on('pageerror', (error) => pageErrors.push(String(error.stack ?? error)));
   }, 60_000);

@@ -1,15 +1,10 @@
-import fs from 'node:fs';
 import path from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/open.js';
-import { root, startCli, tempHome } from '../helpers/cli.js';
+import { type startCli, tempHome } from '../helpers/cli.js';
 import { createRun, metricPoints, t0 } from '../server/helpers.js';
-
-const chromiumPath = process.env.RUNMETER_E2E_CHROMIUM || '/usr/bin/chromium';
-const chromiumMissing = !fs.existsSync(chromiumPath);
-const onCi = !['', '0', 'false'].includes((process.env.CI ?? '').toLowerCase());
-const artifacts = path.join(root, 'test-artifacts');
+import { artifacts, checkBrowserTests, chromiumMissing, launchBrowser, onCi, startUi } from './browser.js';
 
 let browser: Browser;
 let page: Page;
@@ -53,37 +48,18 @@ async function seed(): Promise<void> {
   await store.close();
 }
 
-/** Starts `runmeter ui --port 0` and reads the URL it prints. */
-async function startUi(): Promise<string> {
-  ui = startCli(['ui', '--port', '0'], { home });
-  let stderr = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`runmeter ui printed no URL: ${stderr}`)), 15_000);
-    ui.child.stderr?.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-      const match = /dashboard at (http:\/\/\S+?)\/? /.exec(stderr);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1] as string);
-      }
-    });
-  });
-}
-
 const texts = (selector: string) => page.locator(selector).allTextContents();
 const hash = () => page.evaluate(() => (globalThis as unknown as { location: { hash: string } }).location.hash);
 const compareUrl = (refs: string[], settings = '') => `${url}/#/compare?runs=${refs.join(',')}${settings}`;
 
 describe.skipIf(chromiumMissing && !onCi)('the compare page in a real browser', () => {
   beforeAll(async () => {
-    if (chromiumMissing) throw new Error(`no browser at ${chromiumPath}`);
-    if (!fs.existsSync(path.join(root, 'dist', 'web', 'index.html'))) throw new Error('the dashboard is not built: run npm run build first');
+    checkBrowserTests();
     home = tempHome();
     ids = [];
-    fs.mkdirSync(artifacts, { recursive: true });
     await seed();
-    url = await startUi();
-    browser = await chromium.launch({ executablePath: chromiumPath, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'] });
+    ({ url, ui } = await startUi(home));
+    browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   });
 

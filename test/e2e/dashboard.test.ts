@@ -1,15 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { root, runCli, startCli, tempHome } from '../helpers/cli.js';
+import { artifacts, checkBrowserTests, chromiumMissing, launchBrowser, onCi, startUi } from './browser.js';
 
-// Debian's chromium, which CI installs; RUNMETER_E2E_CHROMIUM names another build.
-const chromiumPath = process.env.RUNMETER_E2E_CHROMIUM || '/usr/bin/chromium';
-const chromiumMissing = !fs.existsSync(chromiumPath);
-// On CI a missing browser is a broken install: fail rather than skip, so the browser tests cannot silently vanish.
-const onCi = !['', '0', 'false'].includes((process.env.CI ?? '').toLowerCase());
-const artifacts = path.join(root, 'test-artifacts');
 const job = path.join(root, 'test', 'e2e', 'fixtures', 'live-job.mjs');
 const baselineJob = path.join(root, 'test', 'e2e', 'fixtures', 'baseline-job.mjs');
 const baselineSteps = 40;
@@ -22,23 +17,6 @@ let home: string;
 let ui: ReturnType<typeof startCli>;
 let url: string;
 let steps = 0;
-
-/** Starts `runmeter ui --port 0` and reads the URL it prints. */
-async function startUi(): Promise<string> {
-  ui = startCli(['ui', '--port', '0'], { home });
-  let stderr = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`runmeter ui printed no URL: ${stderr}`)), 15_000);
-    ui.child.stderr?.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-      const match = /dashboard at (http:\/\/\S+?)\/? /.exec(stderr);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1] as string);
-      }
-    });
-  });
-}
 
 /** Points drawn on a chart, as the chart reports them. */
 async function chartPoints(title: string, within = ''): Promise<number> {
@@ -63,24 +41,10 @@ async function notInjected(): Promise<boolean> {
 
 describe.skipIf(chromiumMissing && !onCi)('dashboard in a real browser', () => {
   beforeAll(async () => {
-    if (chromiumMissing) throw new Error(`no browser at ${chromiumPath}: CI (CI=${process.env.CI}) installs Debian's chromium there, so the install is broken`);
-    if (!fs.existsSync(path.join(root, 'dist', 'web', 'index.html'))) throw new Error('the dashboard is not built: run npm run build first');
+    checkBrowserTests();
     home = tempHome();
-    fs.mkdirSync(artifacts, { recursive: true });
-    url = await startUi();
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    ({ url, ui } = await startUi(home));
+    browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   });
 

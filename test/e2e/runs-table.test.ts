@@ -1,15 +1,10 @@
-import fs from 'node:fs';
 import path from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/open.js';
-import { root, startCli, tempHome } from '../helpers/cli.js';
+import { type startCli, tempHome } from '../helpers/cli.js';
 import { createRun, metricPoints } from '../server/helpers.js';
-
-const chromiumPath = process.env.RUNMETER_E2E_CHROMIUM || '/usr/bin/chromium';
-const chromiumMissing = !fs.existsSync(chromiumPath);
-const onCi = !['', '0', 'false'].includes((process.env.CI ?? '').toLowerCase());
-const artifacts = path.join(root, 'test-artifacts');
+import { artifacts, checkBrowserTests, chromiumMissing, launchBrowser, onCi, startUi } from './browser.js';
 
 let browser: Browser;
 let page: Page;
@@ -39,36 +34,17 @@ async function seed(): Promise<void> {
   await store.close();
 }
 
-/** Starts `runmeter ui --port 0` and reads the URL it prints. */
-async function startUi(): Promise<string> {
-  ui = startCli(['ui', '--port', '0'], { home });
-  let stderr = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`runmeter ui printed no URL: ${stderr}`)), 15_000);
-    ui.child.stderr?.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-      const match = /dashboard at (http:\/\/\S+?)\/? /.exec(stderr);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1] as string);
-      }
-    });
-  });
-}
-
 async function rowCount(): Promise<number> {
   return page.locator('.run-row').count();
 }
 
 describe.skipIf(chromiumMissing && !onCi)('runs table in a real browser', () => {
   beforeAll(async () => {
-    if (chromiumMissing) throw new Error(`no browser at ${chromiumPath}`);
-    if (!fs.existsSync(path.join(root, 'dist', 'web', 'index.html'))) throw new Error('the dashboard is not built: run npm run build first');
+    checkBrowserTests();
     home = tempHome();
-    fs.mkdirSync(artifacts, { recursive: true });
     await seed();
-    url = await startUi();
-    browser = await chromium.launch({ executablePath: chromiumPath, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'] });
+    ({ url, ui } = await startUi(home));
+    browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   });
 

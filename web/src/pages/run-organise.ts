@@ -3,7 +3,7 @@ import { askText, confirmAction } from '../components/dialog.js';
 import { h, icon, replaceChildren, setText } from '../dom.js';
 import { markdownView } from '../markdown-view.js';
 import { canWrite, loadSession, whyReadOnly } from '../session.js';
-import { readTags } from './runs/run-actions.js';
+import { askTagChange } from './runs/run-actions.js';
 
 /**
  * A run's name, tags and note, and the buttons that change them or delete the run. Changes go through the API with
@@ -41,19 +41,8 @@ export function runOrganise(
   }
 
   async function tag(): Promise<void> {
-    const answer = await askText({
-      title: 'Tag this run',
-      label: 'Tags (a leading - removes one: best -old)',
-      placeholder: 'sweep best',
-      confirm: 'Apply',
-      check: (text) => readTags(text.replace(/(^|[\s,])-/g, '$1')).problem,
-    });
-    if (answer === undefined) return;
-    const words = answer.split(/[\s,]+/).filter((w) => w !== '');
-    await change(
-      { addTags: words.filter((w) => !w.startsWith('-')), removeTags: words.filter((w) => w.startsWith('-')).map((w) => w.slice(1)) },
-      'Tags changed',
-    );
+    const answer = await askTagChange('Tag this run');
+    if (answer !== undefined) await change(answer, 'Tags changed');
   }
 
   async function editNote(): Promise<void> {

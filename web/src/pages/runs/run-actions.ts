@@ -13,6 +13,20 @@ export function readTags(text: string): { tags: string[]; problem?: string } {
   return long ? { tags, problem: `“${long.slice(0, 20)}…” is longer than 64 characters.` } : { tags };
 }
 
+/** Asks for tags to add and (with a leading -) to remove: `best -old`. Undefined when the dialog was dismissed. */
+export async function askTagChange(title: string): Promise<{ addTags: string[]; removeTags: string[] } | undefined> {
+  const answer = await askText({
+    title,
+    label: 'Tags (a leading - removes one: best -old)',
+    placeholder: 'sweep best',
+    confirm: 'Apply',
+    check: (text) => readTags(text.replace(/(^|[\s,])-/g, '$1')).problem,
+  });
+  if (answer === undefined) return undefined;
+  const words = answer.split(/[\s,]+/).filter((w) => w !== '');
+  return { addTags: words.filter((w) => !w.startsWith('-')), removeTags: words.filter((w) => w.startsWith('-')).map((w) => w.slice(1)) };
+}
+
 /** What the selected runs can have done to them: compare, tag, delete. */
 export function selectionActions(options: { selected: Set<string>; runs: () => readonly TableRun[]; reload(): void }): {
   element: HTMLElement;
@@ -39,17 +53,9 @@ export function selectionActions(options: { selected: Set<string>; runs: () => r
 
   async function tagSelected(): Promise<void> {
     const runs = chosen();
-    const answer = await askText({
-      title: `Tag ${runs.length} ${runs.length === 1 ? 'run' : 'runs'}`,
-      label: 'Tags (a leading - removes one: best -old)',
-      placeholder: 'sweep best',
-      confirm: 'Apply',
-      check: (text) => readTags(text.replace(/(^|[\s,])-/g, '$1')).problem,
-    });
+    const answer = await askTagChange(`Tag ${runs.length} ${runs.length === 1 ? 'run' : 'runs'}`);
     if (answer === undefined) return;
-    const words = answer.split(/[\s,]+/).filter((w) => w !== '');
-    const add = words.filter((w) => !w.startsWith('-'));
-    const removeTags = words.filter((w) => w.startsWith('-')).map((w) => w.slice(1));
+    const { addTags: add, removeTags } = answer;
     const failures: string[] = [];
     for (const run of runs) {
       await api.changeRun(run.id, { addTags: add, removeTags }).catch((error: Error) => failures.push(`${run.name}: ${error.message}`));
