@@ -7,6 +7,30 @@ const isDigitAt = (text: string, at: number) => {
   return c >= 0x30 && c <= 0x39;
 };
 
+/** Whether `buf[i]` is an ASCII digit (false past `end`). */
+const digitAt = (buf: Uint8Array, i: number, end: number) => i < end && (buf[i] as number) >= 0x30 && (buf[i] as number) <= 0x39;
+
+/** `isJsonNumber` of the text `buf[start, end)` (ASCII), read from its bytes. */
+export function isJsonNumberAt(buf: Uint8Array, start: number, end: number): boolean {
+  let i = start;
+  if (i < end && buf[i] === 0x2d) i++;
+  if (i < end && buf[i] === 0x30) i++;
+  else if (digitAt(buf, i, end)) while (digitAt(buf, i, end)) i++;
+  else return false;
+  if (i < end && buf[i] === 0x2e) {
+    if (!digitAt(buf, ++i, end)) return false;
+    while (digitAt(buf, i, end)) i++;
+  }
+  if (i < end && (buf[i] === 0x65 || buf[i] === 0x45)) {
+    i++;
+    if (i < end && (buf[i] === 0x2b || buf[i] === 0x2d)) i++;
+    const from = i;
+    while (digitAt(buf, i, end)) i++;
+    if (i === from || i - from > 2) return false;
+  }
+  return i === end;
+}
+
 /** True when `text` is a JSON number as it stands (strict grammar, no more than two exponent digits, so finite). */
 export function isJsonNumber(text: string): boolean {
   let i = text.charCodeAt(0) === 0x2d ? 1 : 0;

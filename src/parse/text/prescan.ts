@@ -54,3 +54,35 @@ export function prescan(buf: Uint8Array, start: number, end: number): number {
   }
   return flags;
 }
+
+/**
+ * HAS_DIGIT and HAS_BRACE of `buf[start, end)` as `prescan` finds them (digits inside words do not count), without
+ * looking words up: what the text reader needs of a line it tokenizes whatever its words (while its no-metrics
+ * hint is active), when the line has digits.
+ */
+export function digitsAndBraces(buf: Uint8Array, start: number, end: number): number {
+  let flags = 0;
+  for (let i = start; i < end; i++)
+    if (buf[i] === 0x7b) {
+      flags = HAS_BRACE;
+      break;
+    }
+  // Up to the first digit outside a word.
+  let i = start;
+  while (i < end) {
+    const b = buf[i] as number;
+    if (WORD_START[b] === 1) {
+      i++;
+      while (i < end) {
+        const c = buf[i] as number;
+        if (WORD_BYTE[c] === 1) i++;
+        else if ((c === 0x2e || c === 0x2d || c === 0x2f) && i + 1 < end && WORD_BYTE[buf[i + 1] as number] === 1) i += 2;
+        else break;
+      }
+      continue;
+    }
+    if (b >= 0x30 && b <= 0x39) return flags | HAS_DIGIT;
+    i++;
+  }
+  return flags;
+}

@@ -10,7 +10,7 @@ import { BoxTable } from './box-table.js';
 import type { HintTracker } from './hint.js';
 import { type LineMarkers, readMarkers } from './markers.js';
 import { COLON_PAIR, EQUALS_PAIR, Pairs, readPairs, SPACE_PAIR, UNNAMED } from './pairs.js';
-import { HAS_BRACE, HAS_DIGIT, HAS_HASH, prescan, WORDS_IN_A_ROW } from './prescan.js';
+import { digitsAndBraces, HAS_BRACE, HAS_DIGIT, HAS_HASH, prescan, WORDS_IN_A_ROW } from './prescan.js';
 import { Tables } from './tables.js';
 import { Tokens, tokenize } from './tokens.js';
 import { skipLogPrefix, unitOfName, unnamedName } from './wording.js';
@@ -36,6 +36,28 @@ export type TextVerdict =
   | 'a configuration'
   | 'pairs without an epoch/step marker or a metric word';
 
+/** Prints the text reader's points itself, in place of point objects (`runmeter parse --jsonl`, jsonl-printer.ts). */
+export interface TextPointPrinter {
+  /**
+   * A point: `buf[valueStart, valueEnd)` is its value as printed (valueStart -1 when the value is not printed as
+   * such: a percentage worked out, or a number with its unit glued on); `unit` the unit it goes with, if any.
+   */
+  textPoint(
+    name: string,
+    /** The point's place on its line (names repeat at their places line after line). */
+    slot: number,
+    value: number,
+    buf: Buffer,
+    valueStart: number,
+    valueEnd: number,
+    context: string,
+    epoch: number | undefined,
+    step: number | undefined,
+    unit: string | undefined,
+    at: LineContext,
+  ): void;
+}
+
 const MAX_RANKS = 1024;
 const MAX_GLUED = 8;
 
@@ -51,6 +73,9 @@ export class TextReader {
   private readonly carried = new Map<number, Carried>();
   private readonly names = new NameSlots();
   private readonly units = new NameSlots();
+  /** Per place on a line, the name last read there and the unit that name gives (names repeat line after line). */
+  private readonly unitNames: Array<string | undefined> = [];
+  private readonly nameUnits: Array<string | undefined> = [];
   private depth = 0;
 
   constructor(
@@ -60,6 +85,8 @@ export class TextReader {
     private readonly readPiece: (buf: Buffer, start: number, end: number) => void,
     /** Which of its readers are on: name/value lines, tables. Epoch headers are followed either way (for patterns). */
     private readonly use: { lines: boolean; tables: boolean },
+    /** When given, prints the points of name/value lines itself. */
+    private readonly printer?: TextPointPrinter,
   ) {
     this.tables = new Tables(out);
     this.box = new BoxTable(out);
@@ -81,7 +108,9 @@ export class TextReader {
   line(buf: Buffer, start: number, end: number, at: LineContext): boolean {
     if (this.use.tables && BoxTable.mayBe(buf[start]) && this.box.line(buf.toString('utf8', start, end), at)) return this.done('points');
     const from = skipLogPrefix(buf, start, end);
-    const scan = prescan(buf, from, end);
+    // While the hint is active every line with digits is tokenized: its words are looked up only when it has none.
+    let scan = this.hint.active ? digitsAndBraces(buf, from, end) : prescan(buf, from, end);
+    if (this.hint.active && !(scan & HAS_DIGIT)) scan = prescan(buf, from, end);
     if (!(scan & (HAS_DIGIT | HAS_BRACE))) {
       // A table's header names its epoch or step column (`epoch`, `Epoch`, spaCy's `E` and `#`).
       if (this.use.tables && scan & (EPOCH | STEP | HAS_HASH) && this.tables.header(buf.toString('utf8', from, end))) return this.done('header');
@@ -114,7 +143,7 @@ export class TextReader {
     }
     if (p.notNumbers >= 2 && p.notNumbers >= p.count) return this.done('a configuration');
     if (!marked && !p.metricNames) {
-      if (this.hint.active) this.hint.offer(buf.toString('utf8', start, end), at.line, p.count, this.separators());
+      if (this.hint.active && this.hint.keeping) this.hint.offer(buf.toString('utf8', start, end), at.line, p.count, this.separators());
       return this.done('pairs without an epoch/step marker or a metric word');
     }
     this.emit(buf, at);
@@ -186,6 +215,7 @@ export class TextReader {
     const t = this.t;
     const { epoch, step, context } = this.lineX(at.rank, contextOf(p.labelFlags));
     const keepText = this.out.keepsValueText === true;
+    const printer = this.printer;
     for (let i = 0; i < p.count; i++) {
       const token = p.token[i] as number;
       const unitStart = t.unitStart[token] as number;
@@ -195,13 +225,32 @@ export class TextReader {
       else name = this.names.name(buf, p.nameStart[i] as number, p.nameEnd[i] as number, i);
       if (name === undefined) continue;
       const nameContext = contextOf((p.nameFlags[i] as number) & CONTEXTS);
+      const pointUnit = unit ?? this.unitOfName(name, i);
+      if (printer !== undefined) {
+        const printed = !p.percent[i] && unitStart < 0;
+        const start = printed ? (t.start[token] as number) : -1;
+        const end = printed ? (t.end[token] as number) : -1;
+        printer.textPoint(name, i, p.value[i] as number, buf, start, end, nameContext ?? context ?? 'training', epoch, step, pointUnit, at);
+        continue;
+      }
       const text = keepText && !p.percent[i] && unitStart < 0 ? buf.toString('latin1', t.start[token] as number, t.end[token] as number) : undefined;
       const point = metricOn(at, 'text', name, p.value[i] as number, nameContext ?? context ?? 'training', text);
       if (epoch !== undefined) point.epoch = epoch;
       if (step !== undefined) point.step = step;
-      point.unit = unit ?? unitOfName(name);
+      point.unit = pointUnit;
       this.out.metric(point);
     }
+  }
+
+  /** `unitOfName(name)`, kept per place on a line. */
+  private unitOfName(name: string, slot: number): string | undefined {
+    if (this.unitNames[slot] === name) return this.nameUnits[slot];
+    const unit = unitOfName(name);
+    if (slot < 64) {
+      this.unitNames[slot] = name;
+      this.nameUnits[slot] = unit;
+    }
+    return unit;
   }
 
   /** `epoch 0: {'accuracy': 0.75, 'f1': 0.83}` (accelerate), `| INFO | train_inner | {"epoch": 1, "loss": "4.5"}` (fairseq). */

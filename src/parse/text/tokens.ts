@@ -68,7 +68,7 @@ export class Tokens {
 }
 
 /** Splits `buf[start, end)` into tokens. */
-export function tokenize(buf: Uint8Array, start: number, end: number, t: Tokens): void {
+export function tokenize(buf: Buffer, start: number, end: number, t: Tokens): void {
   t.count = 0;
   t.wordFlags = 0;
   t.numbers = 0;
@@ -228,7 +228,7 @@ function pushNumber(t: Tokens, start: number, end: number, gap: number, value: n
 }
 
 /** A number, and what is printed right after it: a unit, `/total`; or, when it is a date, time or version, an OTHER token. */
-function scanNumber(buf: Uint8Array, i: number, end: number, t: Tokens, gap: number): number {
+function scanNumber(buf: Buffer, i: number, end: number, t: Tokens, gap: number): number {
   const from = i;
   let j = i;
   if (buf[j] === 0x2d || buf[j] === 0x2b) j++;
@@ -266,9 +266,7 @@ function scanNumber(buf: Uint8Array, i: number, end: number, t: Tokens, gap: num
   const next = byteAt(buf, j, end);
   // Versions (2.1.0), dates (2024-01-02, 01/02/2024), times (12:00:00), ranges, hexadecimal: not values.
   if ((next === 0x2e || next === 0x2d || next === 0x3a) && isDigit(byteAt(buf, j + 1, end))) return pushOther(t, buf, from, end, gap);
-  const value = thousands
-    ? Number(Buffer.from(buf.subarray(from, numberEnd)).toString('latin1').replace(/,/g, ''))
-    : metricNumberAt(asBuffer(buf), from, numberEnd);
+  const value = thousands ? Number(Buffer.from(buf.subarray(from, numberEnd)).toString('latin1').replace(/,/g, '')) : metricNumberAt(buf, from, numberEnd);
   if (value === undefined) return pushOther(t, buf, from, end, gap);
   const leadingZero = integer && buf[intStart] === 0x30 && numberEnd - intStart > 1 ? LEADING_ZERO : 0;
   pushNumber(t, from, numberEnd, gap, value, (integer ? INTEGER : 0) | leadingZero);
@@ -286,10 +284,6 @@ function scanNumber(buf: Uint8Array, i: number, end: number, t: Tokens, gap: num
   if (isLetter(next) || next === 0x25 || isMicro(buf, j, end)) return unitSuffix(t, k, buf, j, end);
   if (next === SPACE && j + 1 < end) unitWord(t, k, buf, j + 1, end);
   return j;
-}
-
-function asBuffer(buf: Uint8Array): Buffer {
-  return Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
 }
 
 /** Turns number token `k` back into an OTHER token reaching to the next blank. */
