@@ -1,6 +1,6 @@
 // A first look at a line, cheaper than its tokens: which of the reader's words it holds, whether it has digits, and
 // whether it has words in a row (as sentences do). Most lines of a log are ruled out here.
-import { EPOCH, keyWordFlags, LEVEL, STEP, UNIT } from './words.js';
+import { CONTEXTS, EPOCH, keyWordFlags, LEVEL, METRIC, STEP, UNIT, wordFlags } from './words.js';
 
 export const HAS_DIGIT = 1 << 16;
 export const HAS_BRACE = 1 << 17;
@@ -85,4 +85,32 @@ export function digitsAndBraces(buf: Uint8Array, start: number, end: number): nu
     i++;
   }
   return flags;
+}
+
+const isLetter = (b: number) => (b >= 0x61 && b <= 0x7a) || (b >= 0x41 && b <= 0x5a);
+
+/**
+ * Whether tokenizing `buf[start, end)` can give the text reader anything: false only when no run of letters (with
+ * the digits right after it: `top1`) is an epoch or step word, a context word or a metric word. Exact, unlike
+ * `prescan`'s word flags: every marker word, every context word before a timm position, every metric part of a
+ * pair's name (nameFlags) and every word glued to a number (`0.5epoch`) is such a run. A line without one, and
+ * without a `{`, gives no point, no header, no glued or embedded pieces, whatever its tokens.
+ */
+export function mayGiveText(buf: Uint8Array, start: number, end: number): boolean {
+  let i = start;
+  while (i < end) {
+    if (!isLetter(buf[i] as number)) {
+      i++;
+      continue;
+    }
+    const from = i;
+    i++;
+    while (i < end && isLetter(buf[i] as number)) i++;
+    let flags = wordFlags(buf, from, i);
+    const letters = i;
+    while (i < end && (buf[i] as number) >= 0x30 && (buf[i] as number) <= 0x39) i++;
+    if (i > letters) flags |= wordFlags(buf, from, i);
+    if (flags & (EPOCH | STEP | CONTEXTS | METRIC)) return true;
+  }
+  return false;
 }

@@ -10,7 +10,7 @@ import { BoxTable } from './box-table.js';
 import type { HintTracker } from './hint.js';
 import { type LineMarkers, readMarkers } from './markers.js';
 import { COLON_PAIR, EQUALS_PAIR, Pairs, readPairs, SPACE_PAIR, UNNAMED } from './pairs.js';
-import { digitsAndBraces, HAS_BRACE, HAS_DIGIT, HAS_HASH, prescan, WORDS_IN_A_ROW } from './prescan.js';
+import { digitsAndBraces, HAS_BRACE, HAS_DIGIT, HAS_HASH, mayGiveText, prescan, WORDS_IN_A_ROW } from './prescan.js';
 import { Tables } from './tables.js';
 import { Tokens, tokenize } from './tokens.js';
 import { skipLogPrefix, unitOfName, unnamedName } from './wording.js';
@@ -108,9 +108,16 @@ export class TextReader {
   line(buf: Buffer, start: number, end: number, at: LineContext): boolean {
     if (this.use.tables && BoxTable.mayBe(buf[start]) && this.box.line(buf.toString('utf8', start, end), at)) return this.done('points');
     const from = skipLogPrefix(buf, start, end);
-    // While the hint is active every line with digits is tokenized: its words are looked up only when it has none.
-    let scan = this.hint.active ? digitsAndBraces(buf, from, end) : prescan(buf, from, end);
-    if (this.hint.active && !(scan & HAS_DIGIT)) scan = prescan(buf, from, end);
+    let scan: number;
+    if (!this.hint.active) scan = prescan(buf, from, end);
+    else {
+      // While the hint is active every line with digits is tokenized: its words are looked up only when it has none.
+      scan = digitsAndBraces(buf, from, end);
+      if (!(scan & HAS_DIGIT)) scan = prescan(buf, from, end);
+      // Where no hint is kept, a line that cannot give anything is not tokenized (its verdict is for --explain,
+      // which keeps the hint).
+      else if (!this.hint.keeping && !(scan & HAS_BRACE) && !mayGiveText(buf, from, end)) return this.done('no marker or metric word');
+    }
     if (!(scan & (HAS_DIGIT | HAS_BRACE))) {
       // A table's header names its epoch or step column (`epoch`, `Epoch`, spaCy's `E` and `#`).
       if (this.use.tables && scan & (EPOCH | STEP | HAS_HASH) && this.tables.header(buf.toString('utf8', from, end))) return this.done('header');
