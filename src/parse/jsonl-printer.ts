@@ -10,7 +10,7 @@ import type { ExactNames } from './formats/exact-names.js';
 import { dictRanges, scanDictLine } from './formats/hf-bytes.js';
 import { decodeName, isBlankRange, type MetricLineRanges, newMetricLineRanges, numberValue, scanMetricLine } from './formats/json-bytes.js';
 import type { LineContext } from './formats/line.js';
-import { encodeMetricJson, isJsonNumberAt } from './jsonl.js';
+import { encodeMetricJson, isJsonNumberAt, isShortestNumberAt } from './jsonl.js';
 import { MetricRouter } from './router.js';
 import { LineAssembler } from './terminal/assembler.js';
 import type { TextPointPrinter } from './text/reader.js';
@@ -48,6 +48,14 @@ const TEXT_END = new FixedBytes(',"format":"text"}\n');
 type Piece = FixedBytes | string;
 
 const piece = (text: string): Piece => (/^[\x00-\x7f]*$/.test(text) ? new FixedBytes(text) : text);
+
+/** A context's or unit's JSON, alone and with the `,"line":` that follows it when no rank or timestamp comes between. */
+interface Pieces {
+  plain: Piece;
+  line: Piece;
+}
+
+const pieces = (text: string): Pieces => ({ plain: piece(text), line: piece(`${text},"line":`) });
 
 /** The fixed text of a text point's name: `{"name":"loss","value":`. */
 interface TextName {
@@ -91,11 +99,11 @@ class JsonlOutput implements TextPointPrinter {
   /** The same, kept by place on a line, and for the context of the point before. */
   private readonly textSlots: Array<TextName | undefined> = [];
   private readonly slotUnits: Array<string | undefined> = [];
-  private readonly slotUnitPieces: Array<Piece | undefined> = [];
+  private readonly slotUnitPieces: Array<Pieces | undefined> = [];
   private lastContext = '';
-  private lastContextPiece: Piece = '';
-  private readonly contexts = new Map<string, Piece>();
-  private readonly units = new Map<string, Piece>();
+  private lastContextPieces: Pieces = pieces('');
+  private readonly contexts = new Map<string, Pieces>();
+  private readonly units = new Map<string, Pieces>();
 
   constructor(private readonly onWarning: (warning: ParseWarning) => void) {}
 
@@ -119,6 +127,8 @@ class JsonlOutput implements TextPointPrinter {
     buf: Buffer,
     valueStart: number,
     valueEnd: number,
+    numberStart: number,
+    numberEnd: number,
     context: string,
     epoch: number | undefined,
     step: number | undefined,
@@ -140,25 +150,27 @@ class JsonlOutput implements TextPointPrinter {
     const head = entry.head;
     if (context !== this.lastContext) {
       this.lastContext = context;
-      this.lastContextPiece = this.contextPiece(context);
+      this.lastContextPieces = this.contextPieces(context);
     }
-    const contextPiece = this.lastContextPiece;
-    let unitPiece: Piece | undefined;
+    const contextPieces = this.lastContextPieces;
+    let unitPieces: Pieces | undefined;
     if (unit !== undefined) {
-      if (this.slotUnits[slot] === unit) unitPiece = this.slotUnitPieces[slot];
+      if (this.slotUnits[slot] === unit) unitPieces = this.slotUnitPieces[slot];
       else {
-        unitPiece = this.unitPiece(unit);
+        unitPieces = this.unitPieces(unit);
         if (slot < 64) {
           this.slotUnits[slot] = unit;
-          this.slotUnitPieces[slot] = unitPiece;
+          this.slotUnitPieces[slot] = unitPieces;
         }
       }
     }
-    out.reserve(pieceBytes(head) + pieceBytes(contextPiece) + (unitPiece === undefined ? 0 : pieceBytes(unitPiece) + 10) + 160);
+    out.reserve(pieceBytes(head) + pieceBytes(contextPieces.line) + (unitPieces === undefined ? 0 : pieceBytes(unitPieces.line)) + 160);
     this.put(head);
     if (!Number.isFinite(value)) out.ascii(`"${encodeValue(value)}"`);
     else if (valueStart >= 0 && isJsonNumberAt(buf, valueStart, valueEnd)) out.copy(buf, valueStart, valueEnd);
     else if (value === 0 && 1 / value < 0) out.ascii('-0');
+    // A number printed as String() would print it (a value with a unit glued on) is copied as well.
+    else if (numberStart >= 0 && isShortestNumberAt(buf, numberStart, numberEnd)) out.copy(buf, numberStart, numberEnd);
     else out.ascii(JSON.stringify(value));
     if (step !== undefined) {
       out.fixed(STEP);
@@ -168,18 +180,25 @@ class JsonlOutput implements TextPointPrinter {
       out.fixed(EPOCH);
       writeNumber(out, epoch);
     }
-    this.put(contextPiece);
-    if (unitPiece !== undefined) this.put(unitPiece);
-    if (at.rank !== undefined) {
-      out.fixed(RANK);
-      writeNumber(out, at.rank);
-    }
     const timestamp = at.timestamp();
-    if (timestamp !== undefined) {
-      out.fixed(TIMESTAMP);
-      out.ascii(String(timestamp));
+    // The fixed text up to the line number goes in one piece where nothing comes between.
+    const lineNext = at.rank === undefined && timestamp === undefined;
+    if (unitPieces === undefined) this.put(lineNext ? contextPieces.line : contextPieces.plain);
+    else {
+      this.put(contextPieces.plain);
+      this.put(lineNext ? unitPieces.line : unitPieces.plain);
     }
-    out.fixed(LINE);
+    if (!lineNext) {
+      if (at.rank !== undefined) {
+        out.fixed(RANK);
+        writeNumber(out, at.rank);
+      }
+      if (timestamp !== undefined) {
+        out.fixed(TIMESTAMP);
+        out.ascii(String(timestamp));
+      }
+      out.fixed(LINE);
+    }
     out.integer(at.line);
     out.fixed(TEXT_END);
     this.points++;
@@ -200,20 +219,20 @@ class JsonlOutput implements TextPointPrinter {
     return kept;
   }
 
-  private contextPiece(context: string): Piece {
+  private contextPieces(context: string): Pieces {
     let kept = this.contexts.get(context);
     if (kept === undefined) {
-      kept = piece(`,"context":${jsonString(context)}`);
+      kept = pieces(`,"context":${jsonString(context)}`);
       if (this.contexts.size >= 1024) this.contexts.clear();
       this.contexts.set(context, kept);
     }
     return kept;
   }
 
-  private unitPiece(unit: string): Piece {
+  private unitPieces(unit: string): Pieces {
     let kept = this.units.get(unit);
     if (kept === undefined) {
-      kept = piece(`,"unit":${JSON.stringify(unit)}`);
+      kept = pieces(`,"unit":${JSON.stringify(unit)}`);
       if (this.units.size >= 1024) this.units.clear();
       this.units.set(unit, kept);
     }

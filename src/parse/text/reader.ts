@@ -39,8 +39,8 @@ export type TextVerdict =
 /** Prints the text reader's points itself, in place of point objects (`runmeter parse --jsonl`, jsonl-printer.ts). */
 export interface TextPointPrinter {
   /**
-   * A point: `buf[valueStart, valueEnd)` is its value as printed (valueStart -1 when the value is not printed as
-   * such: a percentage worked out, or a number with its unit glued on); `unit` the unit it goes with, if any.
+   * A point: `buf[valueStart, valueEnd)` is its value's text as the point keeps it (valueStart -1 when it keeps
+   * none: a percentage worked out, or a number with a unit); `unit` the unit it goes with, if any.
    */
   textPoint(
     name: string,
@@ -50,6 +50,9 @@ export interface TextPointPrinter {
     buf: Buffer,
     valueStart: number,
     valueEnd: number,
+    /** The number as printed, without its unit (-1 for a percentage worked out). */
+    numberStart: number,
+    numberEnd: number,
     context: string,
     epoch: number | undefined,
     step: number | undefined,
@@ -237,7 +240,23 @@ export class TextReader {
         const printed = !p.percent[i] && unitStart < 0;
         const start = printed ? (t.start[token] as number) : -1;
         const end = printed ? (t.end[token] as number) : -1;
-        printer.textPoint(name, i, p.value[i] as number, buf, start, end, nameContext ?? context ?? 'training', epoch, step, pointUnit, at);
+        const numberStart = p.percent[i] ? -1 : (t.start[token] as number);
+        const numberEnd = unitStart >= 0 && unitStart < (t.end[token] as number) ? unitStart : (t.end[token] as number);
+        printer.textPoint(
+          name,
+          i,
+          p.value[i] as number,
+          buf,
+          start,
+          end,
+          numberStart,
+          numberEnd,
+          nameContext ?? context ?? 'training',
+          epoch,
+          step,
+          pointUnit,
+          at,
+        );
         continue;
       }
       const text = keepText && !p.percent[i] && unitStart < 0 ? buf.toString('latin1', t.start[token] as number, t.end[token] as number) : undefined;
