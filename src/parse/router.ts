@@ -164,6 +164,8 @@ export class MetricRouter implements LineConsumer {
         }
       }
     }
+    // Keras lines start with a digit or `Epoch` (after blanks): a line starting with another printable byte is not one.
+    if (!mayStartKeras(buf[at] as number)) kerasDone = true;
     if (!this.read(buf.toString('utf8', at, end), this.current, kerasDone, buf, at, end)) this.readText(buf, at, end, info);
   }
 

@@ -79,6 +79,8 @@ export class TextReader {
   /** Per place on a line, the name last read there and the unit that name gives (names repeat line after line). */
   private readonly unitNames: Array<string | undefined> = [];
   private readonly nameUnits: Array<string | undefined> = [];
+  /** `unitOfName` of each name seen ('' for none), for names that move from place to place. */
+  private readonly unitsOfNames = new Map<string, string>();
   private depth = 0;
 
   constructor(
@@ -271,12 +273,18 @@ export class TextReader {
   /** `unitOfName(name)`, kept per place on a line. */
   private unitOfName(name: string, slot: number): string | undefined {
     if (this.unitNames[slot] === name) return this.nameUnits[slot];
-    const unit = unitOfName(name);
+    let unit = this.unitsOfNames.get(name);
+    if (unit === undefined) {
+      unit = unitOfName(name) ?? '';
+      if (this.unitsOfNames.size >= 4096) this.unitsOfNames.clear();
+      this.unitsOfNames.set(name, unit);
+    }
+    const found = unit === '' ? undefined : unit;
     if (slot < 64) {
       this.unitNames[slot] = name;
-      this.nameUnits[slot] = unit;
+      this.nameUnits[slot] = found;
     }
-    return unit;
+    return found;
   }
 
   /** `epoch 0: {'accuracy': 0.75, 'f1': 0.83}` (accelerate), `| INFO | train_inner | {"epoch": 1, "loss": "4.5"}` (fairseq). */
