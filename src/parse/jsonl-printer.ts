@@ -44,10 +44,10 @@ const RANK = new FixedBytes(',"rank":');
 const TIMESTAMP = new FixedBytes(',"timestamp":');
 const TEXT_END = new FixedBytes(',"format":"text"}\n');
 
-/** Fixed text as encodeMetricJson writes it: as words when it is ASCII, else the string (written as UTF-8). */
-type Piece = FixedBytes | string;
+/** Fixed text as encodeMetricJson writes it. */
+type Piece = FixedBytes;
 
-const piece = (text: string): Piece => (/^[\x00-\x7f]*$/.test(text) ? new FixedBytes(text) : text);
+const piece = (text: string): Piece => new FixedBytes(text);
 
 /** A context's or unit's JSON, alone and with the `,"line":` that follows it when no rank or timestamp comes between. */
 interface Pieces {
@@ -205,8 +205,7 @@ class JsonlOutput implements TextPointPrinter {
   }
 
   private put(piece: Piece): void {
-    if (typeof piece === 'string') this.out.text(piece);
-    else this.out.fixed(piece);
+    this.out.fixed(piece);
   }
 
   private textName(name: string): TextName {
@@ -371,7 +370,7 @@ class JsonlOutput implements TextPointPrinter {
 
 /** The most bytes a piece writes. */
 function pieceBytes(piece: Piece): number {
-  return typeof piece === 'string' ? piece.length * 3 : piece.length;
+  return piece.length;
 }
 
 /** A finite number as String() writes it (as JSON.stringify does too), integers without making a string. */
