@@ -4,15 +4,16 @@
 /** Bytes past the end that a write may touch (and the next write overwrites). */
 const SLACK = 8;
 
-/** ASCII text, as the little-endian 32-bit words that write it (the last one padded). */
+/** Text as UTF-8, in the little-endian 32-bit words that write it (the last one padded); `length` counts bytes. */
 export class FixedBytes {
   readonly length: number;
   readonly words: Uint32Array;
 
   constructor(readonly text: string) {
-    this.length = text.length;
-    const bytes = new Uint8Array(Math.ceil(text.length / 4) * 4);
-    for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+    const utf8 = Buffer.from(text, 'utf8');
+    this.length = utf8.length;
+    const bytes = new Uint8Array(Math.ceil(utf8.length / 4) * 4);
+    bytes.set(utf8);
     const view = new DataView(bytes.buffer);
     this.words = Uint32Array.from({ length: bytes.length / 4 }, (_, k) => view.getUint32(k * 4, true));
   }

@@ -3,14 +3,17 @@
 // output is the same contract either way (a number may keep the digits it was printed with: 1e-05, 0.50).
 import { contextFromName } from '../model/context.js';
 import type { ParsedMetric } from '../model/point.js';
+import { encodeValue } from '../model/point.js';
+import { jsonString } from '../model/text.js';
 import { ByteWriter, FixedBytes } from './byte-writer.js';
 import type { ExactNames } from './formats/exact-names.js';
 import { dictRanges, scanDictLine } from './formats/hf-bytes.js';
 import { decodeName, isBlankRange, type MetricLineRanges, newMetricLineRanges, numberValue, scanMetricLine } from './formats/json-bytes.js';
 import type { LineContext } from './formats/line.js';
-import { encodeMetricJson } from './jsonl.js';
+import { encodeMetricJson, isJsonNumberAt, isShortestNumberAt } from './jsonl.js';
 import { MetricRouter } from './router.js';
 import { LineAssembler } from './terminal/assembler.js';
+import type { TextPointPrinter } from './text/reader.js';
 import type { ParseOptions, ParseWarning } from './types.js';
 
 const CAPACITY = 64 * 1024;
@@ -37,6 +40,31 @@ const CLOSE_RANK = new FixedBytes('","rank":');
 const CLOSE_LINE = new FixedBytes('","line":');
 const JSON_END = new FixedBytes(',"format":"json"}\n');
 const HF_END = new FixedBytes(',"format":"hf"}\n');
+const RANK = new FixedBytes(',"rank":');
+const TIMESTAMP = new FixedBytes(',"timestamp":');
+const TEXT_END = new FixedBytes(',"format":"text"}\n');
+
+/** Fixed text as encodeMetricJson writes it. */
+type Piece = FixedBytes;
+
+const piece = (text: string): Piece => new FixedBytes(text);
+
+/** A context's or unit's JSON, alone and with the `,"line":` that follows it when no rank or timestamp comes between. */
+interface Pieces {
+  plain: Piece;
+  line: Piece;
+}
+
+const pieces = (text: string): Pieces => ({ plain: piece(text), line: piece(`${text},"line":`) });
+
+/** The fixed text of a text point's name: `{"name":"loss","value":`. */
+interface TextName {
+  text: string;
+  head: Piece;
+  /** The rank, and ExactNames' generation, at which the name was last added to the names printed exactly. */
+  exactRank: number | undefined;
+  exactGeneration: number;
+}
 
 /** The fixed text around a name's points: everything up to the value, and the context that follows it. */
 interface NameBytes {
@@ -53,9 +81,11 @@ interface NameBytes {
 /** Names longer than this are written piece by piece, not kept. */
 const MAX_KEPT_NAME = 128;
 
-class JsonlOutput {
+class JsonlOutput implements TextPointPrinter {
   points = 0;
   readonly keepsValueText = true;
+  /** The text reader's points are printed here (see textPoint). */
+  readonly textPoints: TextPointPrinter = this;
   /** The router's record of names printed exactly (see formats/exact-names.ts). */
   exact: ExactNames | undefined;
   private readonly out = new ByteWriter(CAPACITY);
@@ -64,6 +94,16 @@ class JsonlOutput {
   /** Per name, its fixed text; per position on a line, the name last printed there (lines repeat their names). */
   private readonly names = new Map<string, NameBytes>();
   private readonly slots: Array<NameBytes | undefined> = [];
+  /** Text points' names', contexts' and units' JSON, by their text. */
+  private readonly textNameMap = new Map<string, TextName>();
+  /** The same, kept by place on a line, and for the context of the point before. */
+  private readonly textSlots: Array<TextName | undefined> = [];
+  private readonly slotUnits: Array<string | undefined> = [];
+  private readonly slotUnitPieces: Array<Pieces | undefined> = [];
+  private lastContext = '';
+  private lastContextPieces: Pieces = pieces('');
+  private readonly contexts = new Map<string, Pieces>();
+  private readonly units = new Map<string, Pieces>();
 
   constructor(private readonly onWarning: (warning: ParseWarning) => void) {}
 
@@ -74,6 +114,128 @@ class JsonlOutput {
 
   warning(line: number, message: string): void {
     this.onWarning({ line, message });
+  }
+
+  /**
+   * A text point, printed as encodeMetricJson prints it (same bytes) without making the point or its JSON string:
+   * its name's, context's and unit's JSON are kept, and its value is copied from the line when it is JSON as printed.
+   */
+  textPoint(
+    name: string,
+    slot: number,
+    value: number,
+    buf: Buffer,
+    valueStart: number,
+    valueEnd: number,
+    numberStart: number,
+    numberEnd: number,
+    context: string,
+    epoch: number | undefined,
+    step: number | undefined,
+    unit: string | undefined,
+    at: LineContext,
+  ): void {
+    const out = this.out;
+    let entry = this.textSlots[slot];
+    if (entry === undefined || entry.text !== name) {
+      entry = this.textName(name);
+      if (slot < 64) this.textSlots[slot] = entry;
+    }
+    const exact = this.exact;
+    if (exact !== undefined && (entry.exactGeneration !== exact.generation || entry.exactRank !== at.rank)) {
+      exact.add(at.rank, name);
+      entry.exactRank = at.rank;
+      entry.exactGeneration = exact.generation;
+    }
+    const head = entry.head;
+    if (context !== this.lastContext) {
+      this.lastContext = context;
+      this.lastContextPieces = this.contextPieces(context);
+    }
+    const contextPieces = this.lastContextPieces;
+    let unitPieces: Pieces | undefined;
+    if (unit !== undefined) {
+      if (this.slotUnits[slot] === unit) unitPieces = this.slotUnitPieces[slot];
+      else {
+        unitPieces = this.unitPieces(unit);
+        if (slot < 64) {
+          this.slotUnits[slot] = unit;
+          this.slotUnitPieces[slot] = unitPieces;
+        }
+      }
+    }
+    out.reserve(pieceBytes(head) + pieceBytes(contextPieces.line) + (unitPieces === undefined ? 0 : pieceBytes(unitPieces.line)) + 160);
+    this.put(head);
+    if (!Number.isFinite(value)) out.ascii(`"${encodeValue(value)}"`);
+    else if (valueStart >= 0 && isJsonNumberAt(buf, valueStart, valueEnd)) out.copy(buf, valueStart, valueEnd);
+    else if (value === 0 && 1 / value < 0) out.ascii('-0');
+    // A number printed as String() would print it (a value with a unit glued on) is copied as well.
+    else if (numberStart >= 0 && isShortestNumberAt(buf, numberStart, numberEnd)) out.copy(buf, numberStart, numberEnd);
+    else out.ascii(JSON.stringify(value));
+    if (step !== undefined) {
+      out.fixed(STEP);
+      writeNumber(out, step);
+    }
+    if (epoch !== undefined) {
+      out.fixed(EPOCH);
+      writeNumber(out, epoch);
+    }
+    const timestamp = at.timestamp();
+    // The fixed text up to the line number goes in one piece where nothing comes between.
+    const lineNext = at.rank === undefined && timestamp === undefined;
+    if (unitPieces === undefined) this.put(lineNext ? contextPieces.line : contextPieces.plain);
+    else {
+      this.put(contextPieces.plain);
+      this.put(lineNext ? unitPieces.line : unitPieces.plain);
+    }
+    if (!lineNext) {
+      if (at.rank !== undefined) {
+        out.fixed(RANK);
+        writeNumber(out, at.rank);
+      }
+      if (timestamp !== undefined) {
+        out.fixed(TIMESTAMP);
+        out.ascii(String(timestamp));
+      }
+      out.fixed(LINE);
+    }
+    out.integer(at.line);
+    out.fixed(TEXT_END);
+    this.points++;
+  }
+
+  private put(piece: Piece): void {
+    this.out.fixed(piece);
+  }
+
+  private textName(name: string): TextName {
+    let kept = this.textNameMap.get(name);
+    if (kept === undefined) {
+      kept = { text: name, head: piece(`{"name":${jsonString(name)},"value":`), exactRank: undefined, exactGeneration: -1 };
+      if (this.textNameMap.size >= 1024) this.textNameMap.clear();
+      this.textNameMap.set(name, kept);
+    }
+    return kept;
+  }
+
+  private contextPieces(context: string): Pieces {
+    let kept = this.contexts.get(context);
+    if (kept === undefined) {
+      kept = pieces(`,"context":${jsonString(context)}`);
+      if (this.contexts.size >= 1024) this.contexts.clear();
+      this.contexts.set(context, kept);
+    }
+    return kept;
+  }
+
+  private unitPieces(unit: string): Pieces {
+    let kept = this.units.get(unit);
+    if (kept === undefined) {
+      kept = pieces(`,"unit":${JSON.stringify(unit)}`);
+      if (this.units.size >= 1024) this.units.clear();
+      this.units.set(unit, kept);
+    }
+    return kept;
   }
 
   /** Prints a JSON metric line by copying its bytes; false when it is not of the common shape (the router reads it then). */
@@ -206,10 +368,23 @@ class JsonlOutput {
   }
 }
 
+/** The most bytes a piece writes. */
+function pieceBytes(piece: Piece): number {
+  return piece.length;
+}
+
+/** A finite number as String() writes it (as JSON.stringify does too), integers without making a string. */
+function writeNumber(out: ByteWriter, value: number): void {
+  if (Number.isInteger(value)) out.integer(value);
+  else out.ascii(String(value));
+}
+
 /** A JSON Lines printer for one stream; warnings about rejected lines go to `onWarning`. */
 export function createJsonlPrinter(options: ParseOptions, onWarning: (warning: ParseWarning) => void): JsonlPrinter {
   const output = new JsonlOutput(onWarning);
   const router = new MetricRouter(output, options, output);
+  // Nothing here asks for the no-metrics hint: lines are not kept for it.
+  router.hint.keeping = false;
   const assembler = new LineAssembler(router);
   return {
     push(chunk) {

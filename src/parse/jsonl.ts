@@ -7,6 +7,60 @@ const isDigitAt = (text: string, at: number) => {
   return c >= 0x30 && c <= 0x39;
 };
 
+/** Whether `buf[i]` is an ASCII digit (false past `end`). */
+const digitAt = (buf: Uint8Array, i: number, end: number) => i < end && (buf[i] as number) >= 0x30 && (buf[i] as number) <= 0x39;
+
+/** `isJsonNumber` of the text `buf[start, end)` (ASCII), read from its bytes. */
+export function isJsonNumberAt(buf: Uint8Array, start: number, end: number): boolean {
+  let i = start;
+  if (i < end && buf[i] === 0x2d) i++;
+  if (i < end && buf[i] === 0x30) i++;
+  else if (digitAt(buf, i, end)) while (digitAt(buf, i, end)) i++;
+  else return false;
+  if (i < end && buf[i] === 0x2e) {
+    if (!digitAt(buf, ++i, end)) return false;
+    while (digitAt(buf, i, end)) i++;
+  }
+  if (i < end && (buf[i] === 0x65 || buf[i] === 0x45)) {
+    i++;
+    if (i < end && (buf[i] === 0x2b || buf[i] === 0x2d)) i++;
+    const from = i;
+    while (digitAt(buf, i, end)) i++;
+    if (i === from || i - from > 2) return false;
+  }
+  return i === end;
+}
+
+/**
+ * True when `buf[start, end)` is a number printed as String() prints the double nearest to it, so it can be copied
+ * in place of String(value): an optional `-`, an integer part without leading zeros, a fraction without trailing
+ * zeros, no exponent, at most 15 significant digits (then the shortest digits that read back the same double are
+ * these digits), at most 15 integer digits, at most 5 zeros after `0.` (String writes 1e-7 with an exponent), and
+ * not -0.
+ */
+export function isShortestNumberAt(buf: Uint8Array, start: number, end: number): boolean {
+  let i = start;
+  if (i < end && buf[i] === 0x2d) i++;
+  const intStart = i;
+  while (digitAt(buf, i, end)) i++;
+  const intDigits = i - intStart;
+  if (intDigits === 0 || intDigits > 15 || (intDigits > 1 && buf[intStart] === 0x30)) return false;
+  const zeroInt = intDigits === 1 && buf[intStart] === 0x30;
+  if (i === end) return !(zeroInt && intStart > start);
+  if (buf[i] !== 0x2e) return false;
+  const fracStart = ++i;
+  while (digitAt(buf, i, end)) i++;
+  if (i !== end || i === fracStart || buf[i - 1] === 0x30) return false;
+  let significant = end - fracStart + (zeroInt ? 0 : intDigits);
+  if (zeroInt) {
+    let zeros = fracStart;
+    while (buf[zeros] === 0x30) zeros++;
+    if (zeros - fracStart > 5) return false;
+    significant -= zeros - fracStart;
+  }
+  return significant <= 15;
+}
+
 /** True when `text` is a JSON number as it stands (strict grammar, no more than two exponent digits, so finite). */
 export function isJsonNumber(text: string): boolean {
   let i = text.charCodeAt(0) === 0x2d ? 1 : 0;

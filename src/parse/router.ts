@@ -18,7 +18,7 @@ import { TqdmBytesReader } from './formats/tqdm-bytes.js';
 import { CurrentLine, endsWithBracket, gluedMetricObject, isDigit, isEpochWord, mayBeTableRow, mayStartKeras } from './line-tests.js';
 import type { AssembledLine, LineConsumer } from './terminal/assembler.js';
 import { HintTracker } from './text/hint.js';
-import { embeddedMetricObject, objectEnd, TextReader } from './text/reader.js';
+import { embeddedMetricObject, objectEnd, type TextPointPrinter, TextReader } from './text/reader.js';
 import { type FormatName, formatNames, type ParseOptions } from './types.js';
 
 const SPACE = 0x20;
@@ -67,6 +67,8 @@ export class MetricRouter implements LineConsumer {
     private readonly direct?: {
       jsonLine(buf: Buffer, start: number, end: number, at: LineContext): boolean;
       dictLine(buf: Buffer, start: number, end: number, at: LineContext): boolean;
+      /** Prints the generic text reader's points. */
+      textPoints?: TextPointPrinter;
       exact?: ExactNames;
     },
     readBytes = true,
@@ -92,7 +94,13 @@ export class MetricRouter implements LineConsumer {
       keepsValueText: out.keepsValueText,
     };
     if (direct !== undefined) direct.exact = exact;
-    this.text = new TextReader(this.out, this.hint, (buf, start, end) => this.piece(buf, start, end), { lines: this.use.text, tables: this.use.table });
+    this.text = new TextReader(
+      this.out,
+      this.hint,
+      (buf, start, end) => this.piece(buf, start, end),
+      { lines: this.use.text, tables: this.use.table },
+      direct?.textPoints,
+    );
     this.keras = new KerasParser(this.out, this.perBatch, (epoch, at) => this.text.startEpoch(at.rank, epoch));
     this.bars = new BarTracker(barOut, this.perBatch);
     this.patterns = options.patterns !== undefined && options.patterns.length > 0 ? new PatternMatcher(options.patterns) : undefined;
@@ -156,6 +164,8 @@ export class MetricRouter implements LineConsumer {
         }
       }
     }
+    // Keras lines start with a digit or `Epoch` (after blanks): a line starting with another printable byte is not one.
+    if (!mayStartKeras(buf[at] as number)) kerasDone = true;
     if (!this.read(buf.toString('utf8', at, end), this.current, kerasDone, buf, at, end)) this.readText(buf, at, end, info);
   }
 

@@ -51,4 +51,15 @@ describe('the byte writer', () => {
       { numRuns: 500 },
     );
   });
+
+  it('writes fixed text that is not ASCII as UTF-8', () => {
+    const writer = new ByteWriter(16);
+    for (const text of ['{"name":"é_loss","value":', ',"unit":"µs"', '"日本"', 'a']) {
+      const fixed = new FixedBytes(text);
+      expect(fixed.length).toBe(Buffer.byteLength(text));
+      writer.reserve(fixed.length);
+      writer.fixed(fixed);
+      expect(writer.take().toString('utf8')).toBe(text);
+    }
+  });
 });

@@ -9,6 +9,8 @@ export class ExactNames {
   private readonly byRank = new Map<number, Set<string>>();
   private lastRank: number | undefined = Number.NaN;
   private lastName = '';
+  /** Goes up whenever names may have been forgotten: a name added at the same generation is still known. */
+  generation = 0;
 
   /** `name` was printed exactly on rank `rank`'s lines. */
   add(rank: number | undefined, name: string): void {
@@ -19,11 +21,17 @@ export class ExactNames {
     const key = rank ?? -1;
     let names = this.byRank.get(key);
     if (names === undefined) {
-      if (this.byRank.size >= 1024) this.byRank.clear();
+      if (this.byRank.size >= 1024) {
+        this.byRank.clear();
+        this.generation++;
+      }
       names = new Set();
       this.byRank.set(key, names);
     }
-    if (names.size >= MAX_NAMES) names.clear();
+    if (names.size >= MAX_NAMES) {
+      names.clear();
+      this.generation++;
+    }
     names.add(name);
   }
 

@@ -32,6 +32,11 @@ function shapeOf(text: string): string {
 export class HintTracker {
   /** False once a point has been found: then nothing is kept, and the text reader stops offering lines. */
   active = true;
+  /**
+   * Whether lines offered are kept. Off where nothing asks for the hint (`runmeter parse --jsonl`); the text reader
+   * reads lines as while `active` either way.
+   */
+  keeping = true;
   private readonly shapes = new Map<string, number>();
   private best: { line: number; text: string; score: number; separators: string } | undefined;
 

@@ -1,6 +1,6 @@
 // A first look at a line, cheaper than its tokens: which of the reader's words it holds, whether it has digits, and
 // whether it has words in a row (as sentences do). Most lines of a log are ruled out here.
-import { EPOCH, keyWordFlags, LEVEL, STEP, UNIT } from './words.js';
+import { CONTEXTS, EPOCH, keyWordFlags, LEVEL, METRIC, STEP, UNIT, wordFlags } from './words.js';
 
 export const HAS_DIGIT = 1 << 16;
 export const HAS_BRACE = 1 << 17;
@@ -53,4 +53,64 @@ export function prescan(buf: Uint8Array, start: number, end: number): number {
     else if (b === 0x23) flags |= HAS_HASH;
   }
   return flags;
+}
+
+/**
+ * HAS_DIGIT and HAS_BRACE of `buf[start, end)` as `prescan` finds them (digits inside words do not count), without
+ * looking words up: what the text reader needs of a line it tokenizes whatever its words (while its no-metrics
+ * hint is active), when the line has digits.
+ */
+export function digitsAndBraces(buf: Uint8Array, start: number, end: number): number {
+  let flags = 0;
+  for (let i = start; i < end; i++)
+    if (buf[i] === 0x7b) {
+      flags = HAS_BRACE;
+      break;
+    }
+  // Up to the first digit outside a word.
+  let i = start;
+  while (i < end) {
+    const b = buf[i] as number;
+    if (WORD_START[b] === 1) {
+      i++;
+      while (i < end) {
+        const c = buf[i] as number;
+        if (WORD_BYTE[c] === 1) i++;
+        else if ((c === 0x2e || c === 0x2d || c === 0x2f) && i + 1 < end && WORD_BYTE[buf[i + 1] as number] === 1) i += 2;
+        else break;
+      }
+      continue;
+    }
+    if (b >= 0x30 && b <= 0x39) return flags | HAS_DIGIT;
+    i++;
+  }
+  return flags;
+}
+
+const isLetter = (b: number) => (b >= 0x61 && b <= 0x7a) || (b >= 0x41 && b <= 0x5a);
+
+/**
+ * Whether tokenizing `buf[start, end)` can give the text reader anything: false only when no run of letters (with
+ * the digits right after it: `top1`) is an epoch or step word, a context word or a metric word. Exact, unlike
+ * `prescan`'s word flags: every marker word, every context word before a timm position, every metric part of a
+ * pair's name (nameFlags) and every word glued to a number (`0.5epoch`) is such a run. A line without one, and
+ * without a `{`, gives no point, no header, no glued or embedded pieces, whatever its tokens.
+ */
+export function mayGiveText(buf: Uint8Array, start: number, end: number): boolean {
+  let i = start;
+  while (i < end) {
+    if (!isLetter(buf[i] as number)) {
+      i++;
+      continue;
+    }
+    const from = i;
+    i++;
+    while (i < end && isLetter(buf[i] as number)) i++;
+    let flags = wordFlags(buf, from, i);
+    const letters = i;
+    while (i < end && (buf[i] as number) >= 0x30 && (buf[i] as number) <= 0x39) i++;
+    if (i > letters) flags |= wordFlags(buf, from, i);
+    if (flags & (EPOCH | STEP | CONTEXTS | METRIC)) return true;
+  }
+  return false;
 }

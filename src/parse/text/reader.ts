@@ -10,7 +10,7 @@ import { BoxTable } from './box-table.js';
 import type { HintTracker } from './hint.js';
 import { type LineMarkers, readMarkers } from './markers.js';
 import { COLON_PAIR, EQUALS_PAIR, Pairs, readPairs, SPACE_PAIR, UNNAMED } from './pairs.js';
-import { HAS_BRACE, HAS_DIGIT, HAS_HASH, prescan, WORDS_IN_A_ROW } from './prescan.js';
+import { digitsAndBraces, HAS_BRACE, HAS_DIGIT, HAS_HASH, mayGiveText, prescan, WORDS_IN_A_ROW } from './prescan.js';
 import { Tables } from './tables.js';
 import { Tokens, tokenize } from './tokens.js';
 import { skipLogPrefix, unitOfName, unnamedName } from './wording.js';
@@ -36,6 +36,31 @@ export type TextVerdict =
   | 'a configuration'
   | 'pairs without an epoch/step marker or a metric word';
 
+/** Prints the text reader's points itself, in place of point objects (`runmeter parse --jsonl`, jsonl-printer.ts). */
+export interface TextPointPrinter {
+  /**
+   * A point: `buf[valueStart, valueEnd)` is its value's text as the point keeps it (valueStart -1 when it keeps
+   * none: a percentage worked out, or a number with a unit); `unit` the unit it goes with, if any.
+   */
+  textPoint(
+    name: string,
+    /** The point's place on its line (names repeat at their places line after line). */
+    slot: number,
+    value: number,
+    buf: Buffer,
+    valueStart: number,
+    valueEnd: number,
+    /** The number as printed, without its unit (-1 for a percentage worked out). */
+    numberStart: number,
+    numberEnd: number,
+    context: string,
+    epoch: number | undefined,
+    step: number | undefined,
+    unit: string | undefined,
+    at: LineContext,
+  ): void;
+}
+
 const MAX_RANKS = 1024;
 const MAX_GLUED = 8;
 
@@ -51,6 +76,11 @@ export class TextReader {
   private readonly carried = new Map<number, Carried>();
   private readonly names = new NameSlots();
   private readonly units = new NameSlots();
+  /** Per place on a line, the name last read there and the unit that name gives (names repeat line after line). */
+  private readonly unitNames: Array<string | undefined> = [];
+  private readonly nameUnits: Array<string | undefined> = [];
+  /** `unitOfName` of each name seen ('' for none), for names that move from place to place. */
+  private readonly unitsOfNames = new Map<string, string>();
   private depth = 0;
 
   constructor(
@@ -60,6 +90,8 @@ export class TextReader {
     private readonly readPiece: (buf: Buffer, start: number, end: number) => void,
     /** Which of its readers are on: name/value lines, tables. Epoch headers are followed either way (for patterns). */
     private readonly use: { lines: boolean; tables: boolean },
+    /** When given, prints the points of name/value lines itself. */
+    private readonly printer?: TextPointPrinter,
   ) {
     this.tables = new Tables(out);
     this.box = new BoxTable(out);
@@ -81,7 +113,16 @@ export class TextReader {
   line(buf: Buffer, start: number, end: number, at: LineContext): boolean {
     if (this.use.tables && BoxTable.mayBe(buf[start]) && this.box.line(buf.toString('utf8', start, end), at)) return this.done('points');
     const from = skipLogPrefix(buf, start, end);
-    const scan = prescan(buf, from, end);
+    let scan: number;
+    if (!this.hint.active) scan = prescan(buf, from, end);
+    else {
+      // While the hint is active every line with digits is tokenized: its words are looked up only when it has none.
+      scan = digitsAndBraces(buf, from, end);
+      if (!(scan & HAS_DIGIT)) scan = prescan(buf, from, end);
+      // Where no hint is kept, a line that cannot give anything is not tokenized (its verdict is for --explain,
+      // which keeps the hint).
+      else if (!this.hint.keeping && !(scan & HAS_BRACE) && !mayGiveText(buf, from, end)) return this.done('no marker or metric word');
+    }
     if (!(scan & (HAS_DIGIT | HAS_BRACE))) {
       // A table's header names its epoch or step column (`epoch`, `Epoch`, spaCy's `E` and `#`).
       if (this.use.tables && scan & (EPOCH | STEP | HAS_HASH) && this.tables.header(buf.toString('utf8', from, end))) return this.done('header');
@@ -114,7 +155,7 @@ export class TextReader {
     }
     if (p.notNumbers >= 2 && p.notNumbers >= p.count) return this.done('a configuration');
     if (!marked && !p.metricNames) {
-      if (this.hint.active) this.hint.offer(buf.toString('utf8', start, end), at.line, p.count, this.separators());
+      if (this.hint.active && this.hint.keeping) this.hint.offer(buf.toString('utf8', start, end), at.line, p.count, this.separators());
       return this.done('pairs without an epoch/step marker or a metric word');
     }
     this.emit(buf, at);
@@ -186,6 +227,7 @@ export class TextReader {
     const t = this.t;
     const { epoch, step, context } = this.lineX(at.rank, contextOf(p.labelFlags));
     const keepText = this.out.keepsValueText === true;
+    const printer = this.printer;
     for (let i = 0; i < p.count; i++) {
       const token = p.token[i] as number;
       const unitStart = t.unitStart[token] as number;
@@ -195,13 +237,54 @@ export class TextReader {
       else name = this.names.name(buf, p.nameStart[i] as number, p.nameEnd[i] as number, i);
       if (name === undefined) continue;
       const nameContext = contextOf((p.nameFlags[i] as number) & CONTEXTS);
+      const pointUnit = unit ?? this.unitOfName(name, i);
+      if (printer !== undefined) {
+        const printed = !p.percent[i] && unitStart < 0;
+        const start = printed ? (t.start[token] as number) : -1;
+        const end = printed ? (t.end[token] as number) : -1;
+        const numberStart = p.percent[i] ? -1 : (t.start[token] as number);
+        const numberEnd = unitStart >= 0 && unitStart < (t.end[token] as number) ? unitStart : (t.end[token] as number);
+        printer.textPoint(
+          name,
+          i,
+          p.value[i] as number,
+          buf,
+          start,
+          end,
+          numberStart,
+          numberEnd,
+          nameContext ?? context ?? 'training',
+          epoch,
+          step,
+          pointUnit,
+          at,
+        );
+        continue;
+      }
       const text = keepText && !p.percent[i] && unitStart < 0 ? buf.toString('latin1', t.start[token] as number, t.end[token] as number) : undefined;
       const point = metricOn(at, 'text', name, p.value[i] as number, nameContext ?? context ?? 'training', text);
       if (epoch !== undefined) point.epoch = epoch;
       if (step !== undefined) point.step = step;
-      point.unit = unit ?? unitOfName(name);
+      point.unit = pointUnit;
       this.out.metric(point);
     }
+  }
+
+  /** `unitOfName(name)`, kept per place on a line. */
+  private unitOfName(name: string, slot: number): string | undefined {
+    if (this.unitNames[slot] === name) return this.nameUnits[slot];
+    let unit = this.unitsOfNames.get(name);
+    if (unit === undefined) {
+      unit = unitOfName(name) ?? '';
+      if (this.unitsOfNames.size >= 4096) this.unitsOfNames.clear();
+      this.unitsOfNames.set(name, unit);
+    }
+    const found = unit === '' ? undefined : unit;
+    if (slot < 64) {
+      this.unitNames[slot] = name;
+      this.nameUnits[slot] = found;
+    }
+    return found;
   }
 
   /** `epoch 0: {'accuracy': 0.75, 'f1': 0.83}` (accelerate), `| INFO | train_inner | {"epoch": 1, "loss": "4.5"}` (fairseq). */

@@ -21,12 +21,17 @@ export const DECO = 10;
 export const BRACE = 11;
 /** A token a marker or a pair has used. */
 export const USED = 0;
+/** Past the line's last token. */
+export const END = 12;
 
 /** Number flags. */
 export const INTEGER = 1;
 export const LEADING_ZERO = 2;
 
 const MAX_TOKENS = 256;
+/** How far past the last token the readers look (markers.ts, pairs.ts) without checking the count. */
+const LOOKAHEAD = 8;
+const SIZE = MAX_TOKENS + LOOKAHEAD;
 
 const SPACE = 0x20;
 const TAB = 0x09;
@@ -41,19 +46,19 @@ const byteAt = (buf: Uint8Array, i: number, end: number) => (i < end ? buf[i] : 
 /** A line's tokens, in parallel arrays reused from line to line. */
 export class Tokens {
   count = 0;
-  readonly kind = new Uint8Array(MAX_TOKENS);
-  readonly start = new Int32Array(MAX_TOKENS);
-  readonly end = new Int32Array(MAX_TOKENS);
+  readonly kind = new Uint8Array(SIZE);
+  readonly start = new Int32Array(SIZE);
+  readonly end = new Int32Array(SIZE);
   /** Blank before the token: 0 none, 1 a space, 2 more (or a tab). */
-  readonly gap = new Uint8Array(MAX_TOKENS);
+  readonly gap = new Uint8Array(SIZE);
   /** A word's flags (words.ts), a number's (INTEGER, LEADING_ZERO). */
-  readonly flags = new Int32Array(MAX_TOKENS);
-  readonly value = new Float64Array(MAX_TOKENS);
+  readonly flags = new Int32Array(SIZE);
+  readonly value = new Float64Array(SIZE);
   /** The `b` of a number printed `a/b`; NaN otherwise. */
-  readonly total = new Float64Array(MAX_TOKENS);
+  readonly total = new Float64Array(SIZE);
   /** The unit printed after a number (`45ms`, `12.3 GiB`), or -1. */
-  readonly unitStart = new Int32Array(MAX_TOKENS);
-  readonly unitEnd = new Int32Array(MAX_TOKENS);
+  readonly unitStart = new Int32Array(SIZE);
+  readonly unitEnd = new Int32Array(SIZE);
   /** The flags of all words together. */
   wordFlags = 0;
   numbers = 0;
@@ -68,7 +73,7 @@ export class Tokens {
 }
 
 /** Splits `buf[start, end)` into tokens. */
-export function tokenize(buf: Uint8Array, start: number, end: number, t: Tokens): void {
+export function tokenize(buf: Buffer, start: number, end: number, t: Tokens): void {
   t.count = 0;
   t.wordFlags = 0;
   t.numbers = 0;
@@ -121,6 +126,8 @@ export function tokenize(buf: Uint8Array, start: number, end: number, t: Tokens)
     } else i = pushOther(t, buf, i, end, gap);
     gap = 0;
   }
+  // Past the last token the readers find END, never a token of an earlier line.
+  for (let k = t.count; k < t.count + LOOKAHEAD; k++) t.kind[k] = END;
 }
 
 /** The word just pushed is the unit of the number before it (`12.3 GiB`): used. */
@@ -228,7 +235,7 @@ function pushNumber(t: Tokens, start: number, end: number, gap: number, value: n
 }
 
 /** A number, and what is printed right after it: a unit, `/total`; or, when it is a date, time or version, an OTHER token. */
-function scanNumber(buf: Uint8Array, i: number, end: number, t: Tokens, gap: number): number {
+function scanNumber(buf: Buffer, i: number, end: number, t: Tokens, gap: number): number {
   const from = i;
   let j = i;
   if (buf[j] === 0x2d || buf[j] === 0x2b) j++;
@@ -266,9 +273,7 @@ function scanNumber(buf: Uint8Array, i: number, end: number, t: Tokens, gap: num
   const next = byteAt(buf, j, end);
   // Versions (2.1.0), dates (2024-01-02, 01/02/2024), times (12:00:00), ranges, hexadecimal: not values.
   if ((next === 0x2e || next === 0x2d || next === 0x3a) && isDigit(byteAt(buf, j + 1, end))) return pushOther(t, buf, from, end, gap);
-  const value = thousands
-    ? Number(Buffer.from(buf.subarray(from, numberEnd)).toString('latin1').replace(/,/g, ''))
-    : metricNumberAt(asBuffer(buf), from, numberEnd);
+  const value = thousands ? Number(Buffer.from(buf.subarray(from, numberEnd)).toString('latin1').replace(/,/g, '')) : metricNumberAt(buf, from, numberEnd);
   if (value === undefined) return pushOther(t, buf, from, end, gap);
   const leadingZero = integer && buf[intStart] === 0x30 && numberEnd - intStart > 1 ? LEADING_ZERO : 0;
   pushNumber(t, from, numberEnd, gap, value, (integer ? INTEGER : 0) | leadingZero);
@@ -286,10 +291,6 @@ function scanNumber(buf: Uint8Array, i: number, end: number, t: Tokens, gap: num
   if (isLetter(next) || next === 0x25 || isMicro(buf, j, end)) return unitSuffix(t, k, buf, j, end);
   if (next === SPACE && j + 1 < end) unitWord(t, k, buf, j + 1, end);
   return j;
-}
-
-function asBuffer(buf: Uint8Array): Buffer {
-  return Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
 }
 
 /** Turns number token `k` back into an OTHER token reaching to the next blank. */
