@@ -8,6 +8,12 @@ function read(text: string): string[] {
 }
 
 describe('the generic metric-line reader on what users printed (issue 13)', () => {
+  it('reads a metric word inside a name, and a timm position, after the stream gave its first point, as parse --jsonl does', () => {
+    // The agent's parser ruled lines out by whole words once a stream had given a point, so `total_loss` and timm's
+    // `Train: 0 [ 5/10 ( 50%)]` lines were dropped by `runmeter run` while `runmeter parse` read them.
+    expect(read('epoch 1 loss 0.5\ntotal_loss: 0.3\nTrain: 0 [ 5/10 ( 50%)]  foo: 3\n')).toEqual(['loss@e1=0.5', 'total_loss@e1=0.3', 'foo@e0=3']);
+  });
+
   it('reads a plain print: epoch 1 loss 1.6989', () => {
     expect(read('epoch 1 loss 1.6989\nepoch 2 loss 1.2\n')).toEqual(['loss@e1=1.6989', 'loss@e2=1.2']);
   });
