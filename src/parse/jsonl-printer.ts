@@ -11,6 +11,27 @@ import { dictRanges, scanDictLine } from './formats/hf-bytes.js';
 import { decodeName, isBlankRange, type MetricLineRanges, newMetricLineRanges, numberValue, scanMetricLine } from './formats/json-bytes.js';
 import type { LineContext } from './formats/line.js';
 import { encodeMetricJson, isJsonNumberAt, isShortestNumberAt } from './jsonl.js';
+import {
+  CLOSE_LINE,
+  CLOSE_RANK,
+  CONTEXT,
+  EPOCH,
+  HF_END,
+  JSON_END,
+  LINE,
+  NAME,
+  type NameBytes,
+  type Piece,
+  type Pieces,
+  piece,
+  pieces,
+  RANK,
+  STEP,
+  TEXT_END,
+  type TextName,
+  TIMESTAMP,
+  VALUE,
+} from './jsonl-pieces.js';
 import { MetricRouter } from './router.js';
 import { LineAssembler } from './terminal/assembler.js';
 import type { TextPointPrinter } from './text/reader.js';
@@ -28,54 +49,6 @@ export interface JsonlPrinter {
 
 function negativeZero(src: Buffer, start: number, end: number): boolean {
   return start >= 0 && src[start] === 0x2d && src[start + 1] === 0x30 && numberValue(src, start, end) === 0;
-}
-
-const NAME = new FixedBytes('{"name":"');
-const VALUE = new FixedBytes('","value":');
-const STEP = new FixedBytes(',"step":');
-const EPOCH = new FixedBytes(',"epoch":');
-const CONTEXT = new FixedBytes(',"context":"');
-const LINE = new FixedBytes(',"line":');
-const CLOSE_RANK = new FixedBytes('","rank":');
-const CLOSE_LINE = new FixedBytes('","line":');
-const JSON_END = new FixedBytes(',"format":"json"}\n');
-const HF_END = new FixedBytes(',"format":"hf"}\n');
-const RANK = new FixedBytes(',"rank":');
-const TIMESTAMP = new FixedBytes(',"timestamp":');
-const TEXT_END = new FixedBytes(',"format":"text"}\n');
-
-/** Fixed text as encodeMetricJson writes it. */
-type Piece = FixedBytes;
-
-const piece = (text: string): Piece => new FixedBytes(text);
-
-/** A context's or unit's JSON, alone and with the `,"line":` that follows it when no rank or timestamp comes between. */
-interface Pieces {
-  plain: Piece;
-  line: Piece;
-}
-
-const pieces = (text: string): Pieces => ({ plain: piece(text), line: piece(`${text},"line":`) });
-
-/** The fixed text of a text point's name: `{"name":"loss","value":`. */
-interface TextName {
-  text: string;
-  head: Piece;
-  /** The rank, and ExactNames' generation, at which the name was last added to the names printed exactly. */
-  exactRank: number | undefined;
-  exactGeneration: number;
-}
-
-/** The fixed text around a name's points: everything up to the value, and the context that follows it. */
-interface NameBytes {
-  /** The name, and its bytes. */
-  text: string;
-  name: Buffer;
-  /** `{"name":"loss","value":` */
-  head: FixedBytes;
-  /** `,"context":"training","line":` and `,"context":"training","rank":` */
-  contextLine: FixedBytes;
-  contextRank: FixedBytes;
 }
 
 /** Names longer than this are written piece by piece, not kept. */

@@ -25,6 +25,7 @@ import type {
   Store,
   StoreChanges,
 } from '../store.js';
+import { artifactsOf, insertArtifact } from './artifact-rows.js';
 import { createPrivateFile, isMissingBinding, missingBindingError, openDatabase } from './database-file.js';
 import { migrate } from './migrations.js';
 import { directorySize, fileSize, listDirectory, memberOutputFile, readFileRange, writeAt } from './output-files.js';
@@ -33,6 +34,7 @@ import { listProjects, listRuns, listSeriesOfRuns } from './run-list.js';
 import { RunWriter } from './run-writer.js';
 import { querySeries, readPoints } from './series-query.js';
 import { SeriesWriter } from './series-writer.js';
+import { deleteToken, insertToken, tokensOf } from './token-rows.js';
 
 const streamCode = { stdout: 1, stderr: 2 } as const;
 
@@ -359,41 +361,13 @@ export class SqliteStore implements Store {
 
   async addArtifact(artifact: Artifact): Promise<void> {
     this.write(() => {
-      this.db
-        .prepare('INSERT INTO artifacts (run_id, name, kind, path, source_path, sha256, size, context, time, meta) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
-        .run(
-          artifact.runId,
-          artifact.name,
-          artifact.kind,
-          artifact.path,
-          artifact.sourcePath,
-          artifact.sha256,
-          artifact.size,
-          artifact.context ?? null,
-          artifact.time,
-          JSON.stringify(artifact.meta),
-        );
+      insertArtifact(this.db, artifact);
       this.runs.bumpChange(artifact.runId);
     });
   }
 
   async listArtifacts(runId: string): Promise<Artifact[]> {
-    const rows = this.db.prepare('SELECT * FROM artifacts WHERE run_id = ? ORDER BY time, rowid').all(runId) as Array<Record<string, unknown>>;
-    return rows.map((row) => {
-      const artifact: Artifact = {
-        runId: row.run_id as string,
-        name: row.name as string,
-        kind: row.kind as Artifact['kind'],
-        path: row.path as string,
-        sourcePath: row.source_path as string,
-        sha256: row.sha256 as string,
-        size: row.size as number,
-        time: row.time as number,
-        meta: JSON.parse(row.meta as string) as Record<string, unknown>,
-      };
-      if (row.context !== null) artifact.context = row.context as string;
-      return artifact;
-    });
+    return artifactsOf(this.db, runId);
   }
 
   artifactDir(runId: string): string {
@@ -407,24 +381,16 @@ export class SqliteStore implements Store {
   }
 
   async addToken(name: string, hash: string, createdAt: number): Promise<void> {
-    const added = this.write(() =>
-      this.db.prepare('INSERT INTO tokens (name, hash, created_at) VALUES (?, ?, ?) ON CONFLICT (name) DO NOTHING').run(name, hash, createdAt),
-    );
-    if (added.changes === 0)
+    if (!this.write(() => insertToken(this.db, name, hash, createdAt)))
       throw new RunmeterError('E_TOKEN_EXISTS', `a token named "${name}" exists already in ${this.location}; revoke it first or pick another name`);
   }
 
   async listTokens(): Promise<ApiToken[]> {
-    const rows = this.db.prepare('SELECT name, hash, created_at FROM tokens ORDER BY created_at, name').all() as Array<{
-      name: string;
-      hash: string;
-      created_at: number;
-    }>;
-    return rows.map((row) => ({ name: row.name, hash: row.hash, createdAt: row.created_at }));
+    return tokensOf(this.db);
   }
 
   async revokeToken(name: string): Promise<boolean> {
-    return this.write(() => this.db.prepare('DELETE FROM tokens WHERE name = ?').run(name)).changes > 0;
+    return this.write(() => deleteToken(this.db, name));
   }
 
   async close(): Promise<void> {
