@@ -182,6 +182,29 @@ describe.skipIf(chromiumMissing && !onCi)('dashboard in a real browser', () => {
     expect(await notInjected()).toBe(true);
   });
 
+  it('shows each node of a joined run in its log, picked from a list that the URL keeps', { timeout: 60_000 }, async () => {
+    for (const node of ['alpha', 'beta']) {
+      const result = await runCli(
+        ['run', '--join', 'e2e-join', '--node', node, '--no-system', '--', process.execPath, '-e', `console.log('hello from ${node}')`],
+        {
+          home,
+        },
+      );
+      expect(result.code).toBe(0);
+    }
+    const { run } = JSON.parse((await runCli(['show', 'last', '--json'], { home })).stdout.toString());
+    await page.goto(`${url}/#/runs/${run.id}/logs`);
+    await page.waitForSelector('.log-node-select');
+    expect(await page.locator('.log-node-select option').allTextContents()).toEqual(['alpha', 'beta']);
+    await expect.poll(() => page.locator('.log-text').allTextContents()).toContain('hello from alpha');
+    await page.selectOption('.log-node-select', 'beta');
+    await expect.poll(() => page.locator('.log-text').allTextContents()).toContain('hello from beta');
+    expect(await page.locator('.log-text').allTextContents()).not.toContain('hello from alpha');
+    await page.reload();
+    await expect.poll(() => page.locator('.log-text').allTextContents()).toContain('hello from beta');
+    expect(await page.locator('.log-node-select').inputValue()).toBe('beta');
+  });
+
   it('shows why a failed run ended in its header, as text, with its logs a click away', { timeout: 60_000 }, async () => {
     // Enough output before the error that the log must scroll to show it.
     const script = "import sys\nfor i in range(3000): print(f'epoch {i} working')\nprint('<img src=x onerror=globalThis.__pwned=1>', file=sys.stderr)\n1 / 0\n";

@@ -74,7 +74,8 @@ export const api = {
     get<SeriesDataResponse>(`/runs/${enc(runId)}/series/${seriesId}/data`, query, signal),
   points: (runId: string, seriesId: number, from: number, signal?: AbortSignal) =>
     get<PointsResponse>(`/runs/${enc(runId)}/series/${seriesId}/points`, { from }, signal),
-  logs: (runId: string, stream: 'stdout' | 'stderr', range: { offset?: number; length?: number; tail?: number }) =>
+  /** A stream's bytes; `node` picks a joined run's node (else its first node's output). */
+  logs: (runId: string, stream: 'stdout' | 'stderr', range: { offset?: number; length?: number; tail?: number; node?: string }) =>
     get<LogResponse>(`/runs/${enc(runId)}/logs`, { stream, ...range }),
   exportUrl: (runId: string, format: string) => `/api/v1/runs/${enc(runId)}/export?format=${enc(format)}`,
 };

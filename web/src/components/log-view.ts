@@ -41,7 +41,15 @@ export class LogView {
   private readonly info = h('span', { class: 'log-info' });
   private readonly earlier: HTMLButtonElement;
 
-  constructor(private readonly runId: string) {
+  /** While showing a node other than the first of a joined run: the live stream's sizes are the first node's, so
+   * this node's output is polled. */
+  private poll: number | undefined;
+
+  constructor(
+    private readonly runId: string,
+    /** A joined run's node to show (undefined: the run's own output, or its first node's). */
+    private readonly node?: string,
+  ) {
     this.list = new VirtualLines();
     this.earlier = h(
       'button',
@@ -101,6 +109,11 @@ export class LogView {
       state.start = state.next = Math.max(0, sizes[stream] - TAIL_BYTES);
     }
     await Promise.all([this.read('stdout', true), this.read('stderr', true)]);
+    if (this.node !== undefined && this.poll === undefined) {
+      this.poll = window.setInterval(() => {
+        for (const stream of ['stdout', 'stderr'] as const) void this.read(stream, false);
+      }, 2000);
+    }
     if (target === undefined) this.list.follow();
     else await this.reveal(target);
   }
@@ -118,6 +131,7 @@ export class LogView {
 
   /** The live stream says how long each stream now is: read what is new. */
   onSizes(sizes: Record<Stream, number>): void {
+    if (this.node !== undefined) return;
     for (const stream of ['stdout', 'stderr'] as const) {
       this.streams[stream].size = sizes[stream];
       if (sizes[stream] > this.streams[stream].next || this.streams[stream].partial) void this.read(stream, false);
@@ -132,7 +146,11 @@ export class LogView {
     }
     state.reading = true;
     try {
-      const response = tail ? await api.logs(this.runId, stream, { tail: TAIL_BYTES }) : await api.logs(this.runId, stream, { offset: state.next });
+      const node = this.node === undefined ? {} : { node: this.node };
+      const response = tail
+        ? await api.logs(this.runId, stream, { tail: TAIL_BYTES, ...node })
+        : await api.logs(this.runId, stream, { offset: state.next, ...node });
+      state.size = Math.max(state.size, response.size);
       if (tail) state.start = response.offset;
       const { lines, partial, partialOffset } = splitLog(response, () => this.seq++);
       state.next = partialOffset;
@@ -162,7 +180,11 @@ export class LogView {
       const state = this.streams[stream];
       if (state.start === 0) continue;
       const from = Math.max(0, state.start - TAIL_BYTES);
-      const response = await api.logs(this.runId, stream, { offset: from, length: state.start - from });
+      const response = await api.logs(this.runId, stream, {
+        offset: from,
+        length: state.start - from,
+        ...(this.node === undefined ? {} : { node: this.node }),
+      });
       const { lines } = splitLog(response, () => this.seq++);
       // A read from the middle of the stream starts inside a line: that part belongs to the next read back.
       if (from > 0) lines.shift();
@@ -194,6 +216,7 @@ export class LogView {
   }
 
   destroy(): void {
+    clearInterval(this.poll);
     this.list.destroy();
   }
 }

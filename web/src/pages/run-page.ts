@@ -7,7 +7,7 @@ import { h, replaceChildren, setText } from '../dom.js';
 import { connectLive } from '../live.js';
 import type { Page } from '../page.js';
 import { href, type RunTab } from '../router.js';
-import { viewParams, withParams } from '../view-state.js';
+import { viewParams, withParams, writeView } from '../view-state.js';
 import { flopsSummary } from './flops-summary.js';
 import { runChartSpecs } from './run-charts.js';
 import { runHeader } from './run-header.js';
@@ -143,10 +143,38 @@ export function runPage(runRef: string, initialTab: RunTab): Page {
       if (!shown.has(tab)) {
         shown.add(tab);
         if (tab === 'logs') {
-          logView = new LogView(runId);
+          // A joined run (run --join) keeps each node's output apart: a picker chooses whose is shown.
+          const nodes = [...new Set((detail.run.members ?? []).map((m) => m.node))];
+          const asked = viewParams().get('node');
+          let node = asked !== null && nodes.includes(asked) ? asked : nodes.length > 1 ? nodes[0] : undefined;
+          const open = () => {
+            logView?.destroy();
+            logView = new LogView(runId, node === nodes[0] ? undefined : node);
+            replaceChildren(panels.logs, picker, logView.element);
+            void logView.start(logSizes, linkedLine());
+          };
+          const picker =
+            nodes.length > 1
+              ? h(
+                  'label',
+                  { class: 'log-node' },
+                  h('span', { class: 'control-label' }, 'Node'),
+                  h(
+                    'select',
+                    {
+                      class: 'log-node-select',
+                      onchange: (event: Event) => {
+                        node = (event.target as HTMLSelectElement).value;
+                        writeView({ node }, 'push');
+                        open();
+                      },
+                    },
+                    ...nodes.map((name) => h('option', { value: name, selected: name === node }, name)),
+                  ),
+                )
+              : null;
           cleanups.push(() => logView?.destroy());
-          panels.logs.append(logView.element);
-          void logView.start(logSizes, linkedLine());
+          open();
         }
         refreshCharts();
       }
