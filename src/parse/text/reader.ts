@@ -10,7 +10,7 @@ import { BoxTable } from './box-table.js';
 import type { HintTracker } from './hint.js';
 import { type LineMarkers, readMarkers } from './markers.js';
 import { COLON_PAIR, EQUALS_PAIR, Pairs, readPairs, SPACE_PAIR, UNNAMED } from './pairs.js';
-import { digitsAndBraces, HAS_BRACE, HAS_DIGIT, HAS_HASH, mayGiveText, prescan } from './prescan.js';
+import { digitsAndBraces, HAS_BRACE, HAS_DIGIT, HAS_HASH, mayGiveText, prescan, WORDS_IN_A_ROW } from './prescan.js';
 import { Tables } from './tables.js';
 import { Tokens, tokenize } from './tokens.js';
 import { skipLogPrefix, unitOfName, unnamedName } from './wording.js';
@@ -131,6 +131,8 @@ export class TextReader {
     // Only lines that can give something are worth their tokens: the same exact check as for `parse --jsonl`, so
     // that a run records what `parse` reads (`total_loss: 0.3`, timm's `Train: 0 [ 5/10 ( 50%)]` lines). While the
     // stream has given no point, every line with digits is tokenized, for the hint.
+    // A line without a metric word whose words run on (`worker 3 prefetched batch 12`) is a sentence, as before.
+    if (!this.hint.active && !(scan & (METRIC | HAS_BRACE)) && scan & WORDS_IN_A_ROW) return this.done('a sentence');
     if (!this.hint.active && !(scan & HAS_BRACE) && !mayGiveText(buf, from, end)) return this.done('no marker or metric word');
     const t = this.t;
     tokenize(buf, from, end, t);
