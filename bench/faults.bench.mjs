@@ -41,7 +41,8 @@ function watched(command, args, { stdout = 'ignore', settleMs = 1500 } = {}) {
         const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
         cpu = (Number(fields[11]) + Number(fields[12])) / ticks;
         let ns = 0;
-        for (const task of fs.readdirSync(`/proc/${child.pid}/task`)) ns += Number(fs.readFileSync(`/proc/${child.pid}/task/${task}/schedstat`, 'utf8').split(' ')[0]);
+        for (const task of fs.readdirSync(`/proc/${child.pid}/task`))
+          ns += Number(fs.readFileSync(`/proc/${child.pid}/task/${task}/schedstat`, 'utf8').split(' ')[0]);
         cpuPrecise = Math.max(cpuPrecise, ns / 1e9);
         const hwm = Number(/VmHWM:\s+(\d+)/.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
         peak = Math.max(peak, hwm);
