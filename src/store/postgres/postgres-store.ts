@@ -5,6 +5,7 @@ import type { SeriesPoint } from '../../model/point.js';
 import { completeRun, type NewRun, type Run, type RunUpdate } from '../../model/run.js';
 import { checkJoinAttach, LOST_REASON, lostMembersOf } from '../../model/run-members.js';
 import type { SeriesKind } from '../../model/series.js';
+import { artifactColumns, artifactFromRow, artifactValues } from '../artifact-row.js';
 import { OutputReadAhead } from '../read-ahead.js';
 import { type RunRow, runFromRow, type SeriesRow, seriesFromRow } from '../sqlite/rows.js';
 import type {
@@ -277,41 +278,13 @@ export class PostgresStore implements Store {
   async addArtifact(artifact: Artifact): Promise<void> {
     await this.db.transaction(async (client) => {
       await touchRun(client, artifact.runId);
-      await client.query(
-        'INSERT INTO artifacts (run_id, name, kind, path, source_path, sha256, size, context, time, meta) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)',
-        [
-          artifact.runId,
-          artifact.name,
-          artifact.kind,
-          artifact.path,
-          artifact.sourcePath,
-          artifact.sha256,
-          artifact.size,
-          artifact.context ?? null,
-          artifact.time,
-          JSON.stringify(artifact.meta),
-        ],
-      );
+      await client.query(`INSERT INTO artifacts (${artifactColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, artifactValues(artifact));
     });
   }
 
   async listArtifacts(runId: string): Promise<Artifact[]> {
     const rows = await this.db.query<Record<string, unknown>>('SELECT * FROM artifacts WHERE run_id = $1 ORDER BY time, row_no', [runId]);
-    return rows.map((row) => {
-      const artifact: Artifact = {
-        runId: row.run_id as string,
-        name: row.name as string,
-        kind: row.kind as Artifact['kind'],
-        path: row.path as string,
-        sourcePath: row.source_path as string,
-        sha256: row.sha256 as string,
-        size: row.size as number,
-        time: row.time as number,
-        meta: JSON.parse(row.meta as string) as Record<string, unknown>,
-      };
-      if (row.context !== null) artifact.context = row.context as string;
-      return artifact;
-    });
+    return rows.map(artifactFromRow);
   }
 
   /** PostgreSQL keeps no files: artifacts are recorded (name, hash, size), not copied. */
