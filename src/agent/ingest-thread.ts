@@ -26,6 +26,7 @@ export class IngestThread {
     // has churned through: runmeter's whole RSS stays under ~150 MB on a job printing hundreds of MB.
     this.worker = new Worker(entry.url, {
       workerData: config,
+      transferList: config.outputPort === undefined ? [] : [config.outputPort],
       execArgv: entry.execArgv,
       env,
       resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 256 },

@@ -7,7 +7,7 @@ import { gitState, HttpSink, isAgentAlive, mergeSpools, openSink, type PointSink
 import { describeMachine } from '../sample/index.js';
 import { ChannelListener, type ChannelServer } from './client-channel.js';
 import { Ingest } from './ingest.js';
-import type { FromWorker, ToWorker, WorkerConfig } from './messages.js';
+import type { FromPumpToWorker, FromWorker, OutputEntry, ToWorker, WorkerConfig } from './messages.js';
 
 const config = workerData as WorkerConfig;
 const port = parentPort;
@@ -89,13 +89,35 @@ setTimeout(() => {
   }
 }, 200).unref();
 
-port.on('message', (message: ToWorker) => {
-  if (message.type === 'output') ingest.output(message.entries);
-  else if (message.type === 'points') ingest.points(message.points);
-  else void finish(message.update, message.energy);
+// The pump thread's ranges come on their own channel; should the main thread take the pipes over, its ranges (which
+// follow the pump's) wait for the pump's last word, as messages on two channels are not ordered between them.
+let pumpEnded = config.outputPort === undefined;
+let pumpDone: () => void = () => {};
+const pumpOver = new Promise<void>((resolve) => (pumpDone = resolve));
+const heldOutput: OutputEntry[][] = [];
+config.outputPort?.on('message', (message: FromPumpToWorker) => {
+  if (message.type === 'output') ingest.output(message.entries, true);
+  else {
+    pumpEnded = true;
+    for (const entries of heldOutput.splice(0)) ingest.output(entries);
+    pumpDone();
+  }
 });
 
-async function finish(update: RunUpdate, energy: Extract<ToWorker, { type: 'end' }>['energy']): Promise<void> {
+port.on('message', (message: ToWorker) => {
+  if (message.type === 'output') {
+    if (pumpEnded) ingest.output(message.entries);
+    else heldOutput.push(message.entries);
+  } else if (message.type === 'points') ingest.points(message.points);
+  else void finish(message.update, message.pumped === true, message.energy);
+});
+
+async function finish(update: RunUpdate, pumped: boolean, energy: Extract<ToWorker, { type: 'end' }>['energy']): Promise<void> {
+  // The pump said its last word before it ended: it is on its way (never raced against a timer, which a store
+  // holding this thread up would let fire first, closing the channel with the pump's ranges still in it).
+  if (pumped) await pumpOver;
+  for (const entries of heldOutput.splice(0)) ingest.output(entries);
+  config.outputPort?.close();
   let waited: NodeJS.Timeout | undefined;
   await Promise.race([described, new Promise((resolve) => (waited = setTimeout(resolve, DESCRIBE_WAIT_MS)))]);
   clearTimeout(waited);

@@ -88,8 +88,11 @@ export class Ingest {
     }, this.config.flushMs);
   }
 
-  /** The job's output: parsed, and indexed (with its bytes when the sink does not have them). */
-  output(entries: readonly OutputEntry[]): void {
+  /**
+   * The job's output: parsed, and indexed (with its bytes when the sink does not have them). `batched`: the sender
+   * gathered it for a while already (the pump thread), so the batch is cut now rather than a timer's wake-up later.
+   */
+  output(entries: readonly OutputEntry[], batched = false): void {
     let i = 0;
     while (i < entries.length) {
       const first = entries[i] as OutputEntry;
@@ -122,7 +125,7 @@ export class Ingest {
       }
       i = j;
     }
-    if (this.recorder.pending >= FLUSH_POINTS) this.flush();
+    if (batched || this.recorder.pending >= FLUSH_POINTS) void this.flush();
     else this.soon();
   }
 

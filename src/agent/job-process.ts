@@ -4,13 +4,21 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { createPipe } from './os-pipe.js';
+import type { MessagePort } from 'node:worker_threads';
+import type { OutputStream } from '../model/output.js';
+import { createPipe, growPipe } from './os-pipe.js';
+import { Pump, type PumpResult } from './pump.js';
 
 /** A running job, however it was started (pipes or a pseudo-terminal). */
 export interface JobProcess {
   pid: number;
-  /** Output as it arrives; with a terminal, everything comes as stdout. */
-  onOutput(listener: (stream: 'stdout' | 'stderr', chunk: Buffer) => void): void;
+  /**
+   * Output as it arrives; with a terminal, everything comes as stdout. With a pump, only what the main thread reads
+   * should the pump thread fail, after `resume` is told where the pump left off.
+   */
+  onOutput(listener: (stream: 'stdout' | 'stderr', chunk: Buffer) => void, resume?: (offsets: Record<OutputStream, number>, tail: string) => void): void;
+  /** With a pump: how it ended, once the output is over. */
+  pumped?: Promise<PumpResult>;
   /** Resolves when the job's own process has exited: the end of the run, whatever its children still do. */
   exited: Promise<{ exitCode: number | null; signal: NodeJS.Signals | null }>;
   /** Resolves when every writer of the job's output has closed it (children that outlive the job keep it open). */
@@ -30,7 +38,15 @@ export interface JobSpawnOptions {
   cwd: string;
   env: NodeJS.ProcessEnv;
   stdin: NodeJS.ReadStream | undefined;
+  /**
+   * Pass the output on from a pump thread straight to these descriptors, recording it in `files` and telling the
+   * ingest worker through `ingest` (Linux): the main thread never touches it. Without, it comes through `onOutput`.
+   */
+  pump?: { to: Record<OutputStream, number>; files: Record<OutputStream, string>; ingest: MessagePort; warn: (message: string) => void };
 }
+
+/** How much a job's pipe holds (Linux's default is 64 KB; 1 MB is what any user may ask for). */
+const PIPE_BYTES = 1 << 20;
 
 /** Why a job could not start: the exit status a shell would give (127 not found, 126 not executable). */
 export class JobStartError extends Error {
@@ -93,10 +109,18 @@ export function spawnWithPipes(options: JobSpawnOptions): Promise<JobProcess> {
   }
   // The job has its copies of the write ends now; ours would keep the pipes from ever ending.
   closeWriteEnds();
-  const readers: Record<'stdout' | 'stderr', Readable | null> = {
-    stdout: pipes.stdout === undefined ? child.stdout : new net.Socket({ fd: pipes.stdout.read, readable: true, writable: false }),
-    stderr: pipes.stderr === undefined ? child.stderr : new net.Socket({ fd: pipes.stderr.read, readable: true, writable: false }),
-  };
+  let listener: (stream: OutputStream, chunk: Buffer) => void = () => {};
+  let resume: (offsets: Record<OutputStream, number>, tail: string) => void = () => {};
+  const pump =
+    options.pump !== undefined && pipes.stdout !== undefined && pipes.stderr !== undefined
+      ? startPump({ stdout: pipes.stdout.read, stderr: pipes.stderr.read }, options.pump, (offsets, tail) => {
+          resume(offsets, tail);
+          return (stream, chunk) => listener(stream, chunk);
+        })
+      : undefined;
+  const socket = (pipe: { read: number } | undefined, own: Readable | null) =>
+    pipe === undefined ? own : pump === undefined ? new net.Socket({ fd: pipe.read, readable: true, writable: false }) : null;
+  const readers: Record<'stdout' | 'stderr', Readable | null> = { stdout: socket(pipes.stdout, child.stdout), stderr: socket(pipes.stderr, child.stderr) };
   const ended = (reader: Readable | null) =>
     new Promise<void>((resolve) => {
       if (reader === null) resolve();
@@ -104,6 +128,7 @@ export function spawnWithPipes(options: JobSpawnOptions): Promise<JobProcess> {
     });
   return new Promise((resolve, reject) => {
     child.once('error', (error) => {
+      pump?.stop();
       for (const reader of Object.values(readers)) reader?.destroy();
       reject(startError(options.command[0] as string, error, options.env));
     });
@@ -118,13 +143,17 @@ export function spawnWithPipes(options: JobSpawnOptions): Promise<JobProcess> {
       });
       resolve({
         pid,
-        onOutput(listener) {
-          readers.stdout?.on('data', (chunk: Buffer) => listener('stdout', chunk));
-          readers.stderr?.on('data', (chunk: Buffer) => listener('stderr', chunk));
+        onOutput(take, resumeAt) {
+          listener = take;
+          if (resumeAt !== undefined) resume = resumeAt;
+          readers.stdout?.on('data', (chunk: Buffer) => take('stdout', chunk));
+          readers.stderr?.on('data', (chunk: Buffer) => take('stderr', chunk));
         },
+        ...(pump === undefined ? {} : { pumped: pump.done }),
         exited,
-        outputEnded: Promise.all([ended(readers.stdout), ended(readers.stderr)]).then(() => {}),
+        outputEnded: pump?.ended ?? Promise.all([ended(readers.stdout), ended(readers.stderr)]).then(() => {}),
         stopReading() {
+          pump?.stop();
           readers.stdout?.destroy();
           readers.stderr?.destroy();
         },
@@ -141,6 +170,21 @@ export function spawnWithPipes(options: JobSpawnOptions): Promise<JobProcess> {
       });
     });
   });
+}
+
+/** The pump thread on the job's pipes (grown so that a burst of output never waits on it); undefined if it cannot start. */
+function startPump(
+  from: Record<OutputStream, number>,
+  options: NonNullable<JobSpawnOptions['pump']>,
+  takeOver: ConstructorParameters<typeof Pump>[2],
+): Pump | undefined {
+  growPipe(from.stdout, PIPE_BYTES);
+  growPipe(from.stderr, PIPE_BYTES);
+  try {
+    return new Pump({ from, to: options.to, files: options.files, ingest: options.ingest }, options.warn, takeOver);
+  } catch {
+    return undefined;
+  }
 }
 
 function startError(command: string, error: unknown, env: NodeJS.ProcessEnv): Error {

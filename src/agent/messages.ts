@@ -1,3 +1,4 @@
+import type { MessagePort } from 'node:worker_threads';
 import type { EnergyUse, GridIntensity } from '../model/energy.js';
 import type { SeriesPoint } from '../model/point.js';
 import type { NewRun, RunUpdate } from '../model/run.js';
@@ -22,8 +23,14 @@ export interface OutputEntry {
 export type ToWorker =
   | { type: 'output'; entries: OutputEntry[] }
   | { type: 'points'; points: SeriesPoint[] }
-  /** The job is over (or never started): record how it ended, once everything before this is recorded. */
-  | { type: 'end'; update: RunUpdate; energy?: { uses: EnergyUse[]; gridIntensity: GridIntensity } };
+  /**
+   * The job is over (or never started): record how it ended, once everything before this is recorded; `pumped`: once
+   * the pump thread's last word (`output-end` on `outputPort`) is in too.
+   */
+  | { type: 'end'; update: RunUpdate; pumped?: boolean; energy?: { uses: EnergyUse[]; gridIntensity: GridIntensity } };
+
+/** What the pump thread tells the ingest worker (on `WorkerConfig.outputPort`). */
+export type FromPumpToWorker = { type: 'output'; entries: OutputEntry[] } | { type: 'output-end' };
 
 /** What the ingest worker tells the main thread. */
 export type FromWorker =
@@ -61,8 +68,10 @@ export interface WorkerConfig {
   /** Where to look up the git commit, and whether to describe the machine (GPUs, CPU). */
   cwd: string;
   describeMachine: boolean;
-  /** Where the main thread appends each stream. */
+  /** Where the main thread (or the pump thread) appends each stream. */
   files: Record<OutputStream, string>;
+  /** The pump thread's channel, when it moves the output: ranges of the files as they arrive, then `output-end`. */
+  outputPort?: MessagePort;
   /** Whether those files are the store's own (batches index them) or a local copy (batches carry the bytes). */
   outputInStore: boolean;
   parse: ParseOptions;

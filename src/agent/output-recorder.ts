@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { makeDirectory, type OutputStream } from '../record/index.js';
+import type { OutputStream } from '../model/output.js';
+import { makeDirectory } from '../record/folders.js';
 import type { OutputEntry } from './messages.js';
 
 /** Bytes carried to the worker in messages (their file write failed) before further ones are only passed through. */
@@ -37,6 +38,8 @@ export class OutputRecorder {
     private readonly send: (entries: OutputEntry[]) => void,
     /** Told when writes to a stream's file start failing, and when they work again. */
     private readonly onProblem: (message: string) => void,
+    /** Sends each turn of the event loop; false: only when `flush` is called (the pump thread has no event loop turns). */
+    private readonly autoFlush = true,
   ) {
     const stream = (file: string): StreamFile => ({ path: file, fd: undefined, offset: 0, failing: undefined });
     this.streams = { stdout: stream(files.stdout), stderr: stream(files.stderr) };
@@ -57,10 +60,21 @@ export class OutputRecorder {
       entry.bytes = Uint8Array.from(chunk);
     }
     this.batch.push(entry);
-    if (!this.scheduled) {
+    if (this.autoFlush && !this.scheduled) {
       this.scheduled = true;
       setImmediate(() => this.flush());
     }
+  }
+
+  /** Where each stream's next chunk goes: the pump thread's figures, when this recorder takes over from it. */
+  get offsets(): Record<OutputStream, number> {
+    return { stdout: this.streams.stdout.offset, stderr: this.streams.stderr.offset };
+  }
+
+  /** Continues each stream at `offsets` (what the pump thread recorded before it stopped). */
+  resumeAt(offsets: Record<OutputStream, number>): void {
+    this.streams.stdout.offset = offsets.stdout;
+    this.streams.stderr.offset = offsets.stderr;
   }
 
   /** Writes the whole chunk at `offset` of the stream's file; false when it could not. */

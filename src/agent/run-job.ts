@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { MessageChannel } from 'node:worker_threads';
 import { endCause } from '../model/end-cause.js';
 import { type GridIntensity, gridIntensityFromEnv, worldAverageGridIntensity } from '../model/energy.js';
 import { formatDuration, formatValue } from '../model/format.js';
@@ -58,6 +59,11 @@ export interface RunJobOptions {
   stdin?: NodeJS.ReadStream;
   stdout?: NodeJS.WritableStream;
   stderr?: NodeJS.WritableStream;
+  /**
+   * The job's output goes straight to this process's own stdout and stderr (descriptors 1 and 2), moved by a thread
+   * of its own at the speed of `cat` (Linux; elsewhere, and with a terminal, through `stdout` and `stderr`).
+   */
+  directOutput?: boolean;
   /** Forward SIGINT, SIGTERM and SIGHUP sent to this process (default true). */
   forwardSignals?: boolean;
   /** `--spool-limit`: the most the spool may hold, in bytes (default: $RUNMETER_SPOOL_LIMIT_MB, else 1 GB). */
@@ -84,6 +90,8 @@ export interface JobResult {
   summary?: RecordingSummary;
   /** Set when some of the recording could not be stored yet: the spool the next runmeter command merges. */
   spoolDir?: string;
+  /** Whether the job's stderr ended at the start of a line (or was empty): what a line printed after it needs. */
+  stderrAtLineStart: boolean;
 }
 
 /** How much output passes between the collections that free its read buffers (see youngGenerationCollector). */
@@ -164,12 +172,20 @@ export async function runJob(options: RunJobOptions): Promise<JobResult> {
   let startError: Error | undefined;
   const wantsTerminal = options.tty === true;
   const hasTerminal = (stdout as NodeJS.WriteStream).isTTY === true;
+  // The pump thread's word to the ingest worker: which ranges of the files arrived when.
+  const pumpChannel = options.directOutput === true && !(wantsTerminal && hasTerminal) ? new MessageChannel() : undefined;
   try {
     const spawnOptions = { command: options.command, cwd, env: jobEnv, stdin: options.stdin ?? process.stdin };
-    job = wantsTerminal && hasTerminal ? await spawnWithTerminal(spawnOptions, stdout as NodeJS.WriteStream) : await spawnWithPipes(spawnOptions);
+    const pump = pumpChannel === undefined ? undefined : { to: { stdout: 1, stderr: 2 }, files: files.paths, ingest: pumpChannel.port1, warn };
+    job =
+      wantsTerminal && hasTerminal
+        ? await spawnWithTerminal(spawnOptions, stdout as NodeJS.WriteStream)
+        : await spawnWithPipes({ ...spawnOptions, ...(pump === undefined ? {} : { pump }) });
   } catch (error) {
     startError = error as Error;
   }
+  const outputPort = job?.pumped === undefined ? undefined : pumpChannel?.port2;
+  if (outputPort === undefined) pumpChannel?.port2.close();
   if (wantsTerminal && !hasTerminal) warn("--tty needs runmeter's stdout to be a terminal; the job gets pipes");
 
   // Everything that touches the store happens in the worker: this thread only moves the job's bytes along.
@@ -185,6 +201,7 @@ export async function runJob(options: RunJobOptions): Promise<JobResult> {
     outputInStore: files.inStore,
     parse: options.parse ?? {},
     flushMs: 100,
+    ...(outputPort === undefined ? {} : { outputPort }),
     ...(client === undefined ? {} : { channel: client.channel }),
     ...(options.model === undefined ? {} : { model: options.model }),
     ...(options.spoolLimitBytes === undefined ? {} : { spoolLimitBytes: options.spoolLimitBytes }),
@@ -200,16 +217,25 @@ export async function runJob(options: RunJobOptions): Promise<JobResult> {
   let sinceCollection = 0;
   // The output's last 32 KB, both streams (a --tty job has one): where a traceback or an OOM message is.
   const stderrTail = new OutputTail();
-  job?.onOutput((stream, chunk) => {
-    (stream === 'stdout' ? stdout : stderr).write(chunk);
-    stderrTail.push(chunk);
-    recorder.record(stream, chunk, Date.now());
-    sinceCollection += chunk.length;
-    if (sinceCollection >= COLLECT_EVERY_BYTES) {
-      sinceCollection = 0;
-      collect();
-    }
-  });
+  let stderrAtLineStart = true;
+  // Without a pump, and should the pump fail (then from where it left off), the output passes through this thread.
+  job?.onOutput(
+    (stream, chunk) => {
+      (stream === 'stdout' ? stdout : stderr).write(chunk);
+      stderrTail.push(chunk);
+      if (stream === 'stderr' && chunk.length > 0) stderrAtLineStart = chunk[chunk.length - 1] === 0x0a;
+      recorder.record(stream, chunk, Date.now());
+      sinceCollection += chunk.length;
+      if (sinceCollection >= COLLECT_EVERY_BYTES) {
+        sinceCollection = 0;
+        collect();
+      }
+    },
+    (offsets, tail) => {
+      recorder.resumeAt(offsets);
+      stderrTail.push(Buffer.from(tail));
+    },
+  );
 
   if (job === undefined) {
     const exitCode = startError instanceof JobStartError ? startError.exitCode : 126;
@@ -218,7 +244,7 @@ export async function runJob(options: RunJobOptions): Promise<JobResult> {
     ingest.post({ type: 'end', update: { status: 'failed', exitCode, reason, endTime: Date.now() } });
     const summary = await ingest.done;
     await ingest.terminate();
-    return withSpool({ runId, status: 'failed', exitCode, reason, durationMs: Date.now() - startTime }, summary);
+    return withSpool({ runId, status: 'failed', exitCode, reason, durationMs: Date.now() - startTime, stderrAtLineStart }, summary);
   }
   const running = job;
   const listen = options.forwardSignals !== false;
@@ -247,6 +273,11 @@ export async function runJob(options: RunJobOptions): Promise<JobResult> {
   const unguard = guardRecording(say, () => process.exit(exitCode), listen);
   running.detachInput();
   await waitForOutput(running, options.outputGraceMs ?? 2000);
+  const pumped = await running.pumped;
+  if (pumped?.completed === true) {
+    stderrTail.push(Buffer.from(pumped.tail));
+    stderrAtLineStart = pumped.lastByte.stderr === 0x0a;
+  }
   const seen = await (await sampling)?.finish(endTime);
 
   const status: RunStatus = ended.signal !== null || (signals.forwarded !== undefined && exitCode !== 0) ? 'killed' : exitCode === 0 ? 'succeeded' : 'failed';
@@ -265,6 +296,8 @@ export async function runJob(options: RunJobOptions): Promise<JobResult> {
   const energy = seen !== undefined && seen.energy.length > 0 ? { uses: seen.energy, gridIntensity: gridIntensity(env, warn) } : undefined;
   ingest.post({
     type: 'end',
+    // The pump's ranges come to the worker on their own channel: it waits for the pump's last word there, if said.
+    pumped: outputPort !== undefined && pumped?.lost !== true,
     update: { status, exitCode, endTime, ...(signal ? { signal } : {}), ...(cause ? { cause } : {}) },
     ...(energy ? { energy } : {}),
   });
@@ -274,8 +307,9 @@ export async function runJob(options: RunJobOptions): Promise<JobResult> {
   await ingest.terminate();
   if (client !== undefined) fs.rmSync(client.dir, { recursive: true, force: true }); // the worker removes it, unless it died
   unguard();
-  const result = withSpool({ runId, status, exitCode, durationMs: endTime - startTime, ...(signal ? { signal } : {}) }, summary);
-  if (recorder.unrecorded > 0) warn(`${recorder.unrecorded} bytes of the job's output could not be recorded (the job's own output was not touched)`);
+  const result = withSpool({ runId, status, exitCode, durationMs: endTime - startTime, stderrAtLineStart, ...(signal ? { signal } : {}) }, summary);
+  const unrecorded = recorder.unrecorded + (pumped?.unrecorded ?? 0);
+  if (unrecorded > 0) warn(`${unrecorded} bytes of the job's output could not be recorded (the job's own output was not touched)`);
   say(summaryLine(result, name));
   return result;
 }

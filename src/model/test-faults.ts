@@ -3,21 +3,23 @@
 //   parse:N   the parser throws while it handles line N of a stream (the first stream to reach that line);
 //   sample:N  the system sampler throws while it takes its Nth reading;
 //   store:N   the SQLite store throws inside its Nth batch's transaction, after the batch's points are written and
-//             before it commits, so the transaction rolls back and the batch is retried.
+//             before it commits, so the transaction rolls back and the batch is retried;
+//   pump:N    the pump thread fails before it reads its Nth chunk of the job's output, and the main thread takes the
+//             job's pipes over from there.
 // Unset, as it always is outside tests, it costs one look at the environment when this module loads: testFault()
 // returns undefined, and each call site skips its check with one comparison.
 
-export type FaultPart = 'parse' | 'sample' | 'store';
+export type FaultPart = 'parse' | 'sample' | 'store' | 'pump';
 
-const parts: readonly FaultPart[] = ['parse', 'sample', 'store'];
+const parts: readonly FaultPart[] = ['parse', 'sample', 'store', 'pump'];
 
 /** The error an injected failure throws. */
 export class TestFault extends Error {
   readonly code = 'E_TEST_FAULT';
 
   constructor(part: FaultPart, occurrence: number) {
-    const where = part === 'parse' ? `line ${occurrence}` : part === 'sample' ? `reading ${occurrence}` : `batch ${occurrence}`;
-    super(`runmeter test fault: ${part} failed at ${where} (RUNMETER_TEST_FAIL)`);
+    const where = { parse: 'line', sample: 'reading', store: 'batch', pump: 'chunk' }[part];
+    super(`runmeter test fault: ${part} failed at ${where} ${occurrence} (RUNMETER_TEST_FAIL)`);
     this.name = 'TestFault';
   }
 }
@@ -30,7 +32,7 @@ export function parseTestFaults(value: string | undefined): Map<FaultPart, numbe
     const [part, count, extra] = entry.trim().split(':');
     const occurrence = Number(count);
     if (!parts.includes(part as FaultPart) || extra !== undefined || !Number.isSafeInteger(occurrence) || occurrence < 1) {
-      throw new Error(`RUNMETER_TEST_FAIL expects PART:N entries (PART parse, sample or store; N from 1), comma-separated, got "${entry}"`);
+      throw new Error(`RUNMETER_TEST_FAIL expects PART:N entries (PART parse, sample, store or pump; N from 1), comma-separated, got "${entry}"`);
     }
     const list = wanted.get(part as FaultPart) ?? [];
     list.push(occurrence);

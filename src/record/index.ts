@@ -2,7 +2,7 @@
 // batches a BatchQueue hands to one PointSink (a store here, or a team server), in order and exactly once.
 export { isAgentAlive, isProcessAlive, processIdentity } from '../store/agent-process.js';
 export { runmeterHome, storeLocation } from '../store/location.js';
-export { makeDirectory, storeFolderProblem } from '../store/make-directory.js';
+export { makeDirectory, storeFolderProblem } from './folders.js';
 export type { Artifact, OutputChunk, OutputStream, Store } from '../store/store.js';
 export { BatchQueue, type QueueLeftovers } from './batch-queue.js';
 export { HttpSink } from './http-sink.js';

@@ -1,5 +1,5 @@
 // runmeter's own problems never reach the job: a failure injected (RUNMETER_TEST_FAIL, test only) into the parser,
-// the system sampler or the store leaves the job's streams byte for byte, its exit code, one warning naming the part,
+// the system sampler, the store or the thread that moves the output leaves the job's streams byte for byte, its exit code, one warning naming the part,
 // and every point the failure did not touch stored exactly once.
 import { describe, expect, it } from 'vitest';
 import { runCli, showJson, tempHome } from '../helpers/cli.js';
@@ -72,6 +72,15 @@ describe('a failure inside runmeter (RUNMETER_TEST_FAIL)', () => {
     );
     expect(own.some((line) => line.includes('takes writes again'))).toBe(true);
     // The batch's points were written before the failure and rolled back with it: neither lost nor counted twice.
+    expect(await storedCount(home, 'faulty')).toBe(COUNT);
+  }, 30_000);
+
+  it('in the output thread, before its 5th read: the main thread reads on from there, and every point is stored once', async () => {
+    const { home, result, jobStderr, faultWarnings } = await runWithFault('pump:5');
+    await expectJobUntouched(home, result, jobStderr);
+    expect(faultWarnings).toEqual([
+      "runmeter: warning: runmeter's output thread failed (runmeter test fault: pump failed at chunk 5 (RUNMETER_TEST_FAIL)); the main thread passes the job's output on",
+    ]);
     expect(await storedCount(home, 'faulty')).toBe(COUNT);
   }, 30_000);
 });

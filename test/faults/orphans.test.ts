@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { runCli, showJson, tempHome } from '../helpers/cli.js';
+import { once } from 'node:events';
+import { runCli, showJson, startCli, tempHome } from '../helpers/cli.js';
 
 describe('orphaned children holding the pipe', () => {
   it("ends the run when the main process exits: sh -c 'sleep 20 & exit 3' takes ~0 s and exits 3", async () => {
@@ -28,4 +29,21 @@ describe('orphaned children holding the pipe', () => {
     // What the child wrote within the grace is still passed through and recorded.
     expect(result.stdout.toString()).toContain('child 6');
   }, 20_000);
+
+  it('stops at once on a second interrupt while an orphan holds the output (the output thread is woken to let it go)', async () => {
+    const home = tempHome();
+    const { child, done } = startCli(['run', '--no-system', '--output-grace', '60', '--', 'sh', '-c', 'sleep 60 & echo started; exit 0'], { home });
+    let said = '';
+    child.stderr?.on('data', (chunk: Buffer) => {
+      said += chunk.toString();
+    });
+    while (!said.includes('recording run')) await once(child.stderr as NodeJS.EventEmitter, 'data');
+    child.kill('SIGINT');
+    while (!said.includes('interrupt again')) await once(child.stderr as NodeJS.EventEmitter, 'data');
+    child.kill('SIGINT');
+    // Without the wake-up, Node's exit waits for the output thread, blocked in poll(2) until the orphan's 60 s end.
+    const result = await done;
+    expect(result.code).toBe(0);
+    expect(result.stdout.toString()).toBe('started\n');
+  }, 30_000);
 });

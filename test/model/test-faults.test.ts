@@ -17,7 +17,7 @@ describe('RUNMETER_TEST_FAIL (test only)', () => {
   it('names the variable and the entry it cannot read', () => {
     for (const bad of ['parser:1', 'store:0', 'sample:x', 'store', 'store:1:2']) {
       expect(() => parseTestFaults(bad)).toThrow(
-        `RUNMETER_TEST_FAIL expects PART:N entries (PART parse, sample or store; N from 1), comma-separated, got "${bad}"`,
+        `RUNMETER_TEST_FAIL expects PART:N entries (PART parse, sample, store or pump; N from 1), comma-separated, got "${bad}"`,
       );
     }
   });

@@ -91,6 +91,8 @@ export function register(program: Command, context: CliContext): void {
     .action(async (command: string[], flags: RunFlags) => {
       const parse = parseOptionsFromFlags(flags, process.cwd());
       const join = joinFromFlags(flags, context.env);
+      // The job's output goes straight to our own descriptors when they are what the command writes to.
+      const directOutput = context.stdout === process.stdout && context.stderr === process.stderr;
       const stderr = lineAwareStream(context.stderr);
       const counted = await countRunModel(flags, (message) => {
         if (flags.quiet !== true && flags.json !== true) stderr.stream.write(`runmeter: warning: ${message}\n`);
@@ -120,10 +122,11 @@ export function register(program: Command, context: CliContext): void {
         quiet: flags.quiet === true || flags.json === true,
         stdout: context.stdout,
         stderr: stderr.stream,
+        directOutput,
       });
       if (flags.json) {
         const summary = runSummaryJson(result, flags.name ?? defaultRunName(command));
-        context.stderr.write(`${stderr.atLineStart() ? '' : '\n'}${jsonText(summary, 0)}`);
+        context.stderr.write(`${stderr.atLineStart() && result.stderrAtLineStart ? '' : '\n'}${jsonText(summary, 0)}`);
       }
       context.setExitCode(result.exitCode);
     });
