@@ -2,9 +2,9 @@
 // batches a BatchQueue hands to one PointSink (a store here, or a team server), in order and exactly once.
 export { isAgentAlive, isProcessAlive, processIdentity } from '../store/agent-process.js';
 export { runmeterHome, storeLocation } from '../store/location.js';
-export { makeDirectory, storeFolderProblem } from './folders.js';
 export type { Artifact, OutputChunk, OutputStream, Store } from '../store/store.js';
 export { BatchQueue, type QueueLeftovers } from './batch-queue.js';
+export { makeDirectory, storeFolderProblem } from './folders.js';
 export { HttpSink } from './http-sink.js';
 export { type MergedSpool, mergeSpools } from './merge-spools.js';
 export { openSink, resolvedStoreSpec, spoolBases, startRecorder, storeSink } from './open.js';

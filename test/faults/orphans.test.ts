@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import { once } from 'node:events';
+import { describe, expect, it } from 'vitest';
 import { runCli, showJson, startCli, tempHome } from '../helpers/cli.js';
 
 describe('orphaned children holding the pipe', () => {
