@@ -82,6 +82,22 @@ export function decodePoints(blob: Uint8Array): PointColumns {
   return { time, step, epoch, value };
 }
 
+/** One run of points from several in order (a chunk stored as parts). */
+export function joinPoints(parts: readonly PointColumns[]): PointColumns {
+  if (parts.length === 1) return parts[0] as PointColumns;
+  const n = parts.reduce((sum, part) => sum + part.time.length, 0);
+  const joined: PointColumns = { time: new Float64Array(n), step: new Float64Array(n), epoch: new Float64Array(n), value: new Float64Array(n) };
+  let at = 0;
+  for (const part of parts) {
+    joined.time.set(part.time, at);
+    joined.step.set(part.step, at);
+    joined.epoch.set(part.epoch, at);
+    joined.value.set(part.value, at);
+    at += part.time.length;
+  }
+  return joined;
+}
+
 /** The summary of points [from, to). */
 export function summarize(columns: PointColumns, from: number, to: number): Summary {
   const summary: Summary = {

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import type { SeriesPoint } from '../../src/model/point.js';
 import type { NewRun } from '../../src/model/run.js';
@@ -84,6 +85,42 @@ for (const backend of backends) {
       expect(values).toEqual(Array.from({ length: total }, (_, i) => i * 2));
       const tail = await collect(store, series?.id as number, total - 5);
       expect(tail.steps).toEqual([total - 5, total - 4, total - 3, total - 2, total - 1]);
+    });
+
+    it.skipIf(backend.name !== 'sqlite')('stores the open chunk as parts, a batch its own points, folded every 16 batches and when full (SQLite)', async () => {
+      const home = await backend.location();
+      const first = await newStore(home);
+      const run = await first.createRun(baseRun());
+      const count = async (table: string) => {
+        const db = new BetterSqlite3(path.join(home, 'runmeter.db'), { readonly: true });
+        try {
+          return db.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number;
+        } finally {
+          db.close();
+        }
+      };
+      let next = 0;
+      const append = async (store: Store, n: number) => {
+        await store.appendPoints(
+          run.id,
+          Array.from({ length: n }, () => loss(next, next * 3, next++)),
+        );
+      };
+      for (let i = 0; i < 5; i++) await append(first, 10);
+      expect([await count('chunk_parts'), await count('chunk_points')]).toEqual([5, 0]);
+      // Another writer (a reopened store) reads the parts back and numbers its own after them.
+      const second = await newStore(home);
+      for (let i = 0; i < 11; i++) await append(second, 10);
+      expect([await count('chunk_parts'), await count('chunk_points')]).toEqual([16, 0]);
+      await append(second, 10);
+      expect([await count('chunk_parts'), await count('chunk_points')]).toEqual([0, 1]);
+      await append(second, CHUNK_SIZE - next + 5);
+      expect(await count('chunk_parts')).toBe(1);
+      const [series] = await second.listSeries(run.id);
+      expect(series?.count).toBe(CHUNK_SIZE + 5);
+      expect((await collect(second, series?.id as number)).values).toEqual(Array.from({ length: CHUNK_SIZE + 5 }, (_, i) => i * 3));
+      const raw = await second.querySeries(series?.id as number, { x: 'step', from: CHUNK_SIZE - 2, to: CHUNK_SIZE + 10, buckets: 100 });
+      expect(raw.max).toEqual([CHUNK_SIZE - 2, CHUNK_SIZE - 1, CHUNK_SIZE, CHUNK_SIZE + 1, CHUNK_SIZE + 2, CHUNK_SIZE + 3, CHUNK_SIZE + 4].map((i) => i * 3));
     });
 
     it('picks up a series whose writer stopped between a full chunk and its summary', async () => {

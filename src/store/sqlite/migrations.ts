@@ -162,6 +162,21 @@ export const migrations: ReadonlyArray<{ version: number; sql: string }> = [
       ALTER TABLE output_chunks ADD COLUMN member TEXT;
     `,
   },
+  {
+    version: 7,
+    sql: `
+      -- The open (last, not yet full) chunk's points as they arrive, one part per batch, after those in its
+      -- chunk_points row (which may not exist yet): a batch writes its own points, not the whole chunk again. The
+      -- parts are folded into the chunk_points row every few batches and when the chunk is full.
+      CREATE TABLE chunk_parts (
+        series_id INTEGER NOT NULL REFERENCES series (id) ON DELETE CASCADE,
+        no INTEGER NOT NULL,
+        part INTEGER NOT NULL,
+        points BLOB NOT NULL,
+        PRIMARY KEY (series_id, no, part)
+      );
+    `,
+  },
 ];
 
 /** Applies the migrations the database has not seen yet, each in its own transaction. */

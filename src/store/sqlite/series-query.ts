@@ -1,8 +1,9 @@
 // Reading a series back: bucketed for charts, or point by point for exports.
 import type Database from 'better-sqlite3';
 import { BucketBuilder, overlaps, summaryRange } from '../buckets.js';
-import { BLOCK_FIELDS, blockColumns, blockRangeFields, decodePoints, type Summary } from '../chunk-codec.js';
+import { BLOCK_FIELDS, blockColumns, blockRangeFields, type Summary } from '../chunk-codec.js';
 import type { IndexedPoints, SeriesData, SeriesQuery } from '../store.js';
+import { ChunkPoints } from './chunk-points.js';
 import { float64FromBlob } from './rows.js';
 
 /** Up to this many points in range, a query reads the points themselves (about 8 MB of chunks). */
@@ -90,8 +91,8 @@ function bucketPoints(
   to: number,
   buckets: number,
 ): SeriesData {
-  const blob = db.prepare('SELECT points FROM chunk_points WHERE series_id = ? AND no = ?').pluck();
-  const columnsList = chunks.map(({ no }) => decodePoints(blob.get(seriesId, no) as Buffer));
+  const points = new ChunkPoints(db);
+  const columnsList = chunks.map(({ no }) => points.read(seriesId, no));
   let inside = 0;
   for (const columns of columnsList) {
     const xs = columns[query.x];
@@ -113,9 +114,9 @@ export function* readPoints(db: Database.Database, seriesId: number, fromIndex: 
   const rows = db
     .prepare('SELECT no, start_index, n FROM chunks WHERE series_id = ? AND start_index + n > ? ORDER BY no')
     .all(seriesId, fromIndex) as ChunkRow[];
-  const blob = db.prepare('SELECT points FROM chunk_points WHERE series_id = ? AND no = ?').pluck();
+  const points = new ChunkPoints(db);
   for (const row of rows) {
-    const columns = decodePoints(blob.get(seriesId, row.no) as Buffer);
+    const columns = points.read(seriesId, row.no);
     const skip = Math.max(0, fromIndex - row.start_index);
     yield {
       start: row.start_index + skip,

@@ -1,8 +1,15 @@
 import type Database from 'better-sqlite3';
 import type { SeriesColumns } from '../../model/columns.js';
 import { type SeriesKey, seriesKeyString } from '../../model/series.js';
-import { CHUNK_SIZE, decodePoints, encodeBlocks, encodePoints, type PointColumns, summarize } from '../chunk-codec.js';
+import { CHUNK_SIZE, encodeBlocks, encodePoints, type PointColumns, summarize } from '../chunk-codec.js';
+import { ChunkPoints } from './chunk-points.js';
 import { float64Blob, nullIfNaN } from './rows.js';
+
+/**
+ * Parts the open chunk gathers before they are folded into its chunk_points row: a batch writes its own points, and
+ * a reader of the open chunk joins at most this many parts.
+ */
+const MAX_PARTS = 16;
 
 /** The open (last, not yet full) chunk of a series, kept in memory so that appends never re-read it. */
 interface SeriesTail {
@@ -15,6 +22,10 @@ interface SeriesTail {
   chunkStart: number;
   n: number;
   columns: PointColumns;
+  /** Points of the open chunk that are stored (in its chunk_points row and its parts). */
+  stored: number;
+  /** The open chunk's next part number; 0 when its points are all in its chunk_points row. */
+  parts: number;
   /** What the points appended since the row was last written add to its summary. */
   pending: PendingSummary;
 }
@@ -79,8 +90,10 @@ export class SeriesWriter {
   private readonly idsByKey = new Map<string, Map<SeriesKey, number>>();
   private readonly tails = new Map<number, SeriesTail>();
   private readonly statements;
+  private readonly points: ChunkPoints;
 
   constructor(db: Database.Database) {
+    this.points = new ChunkPoints(db);
     this.statements = {
       insertSeries: db.prepare(
         `INSERT INTO series (run_id, key, name, kind, context, rank, node, device, unit) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -88,9 +101,10 @@ export class SeriesWriter {
       ),
       seriesId: db.prepare('SELECT id FROM series WHERE run_id = ? AND key = ?').pluck(),
       seriesCount: db.prepare('SELECT count FROM series WHERE id = ?').pluck(),
-      lastChunk: db.prepare(
-        'SELECT c.no, c.start_index, c.n, p.points FROM chunks c JOIN chunk_points p USING (series_id, no) WHERE c.series_id = ? ORDER BY c.no DESC LIMIT 1',
-      ),
+      lastChunk: db.prepare('SELECT no, start_index, n FROM chunks WHERE series_id = ? ORDER BY no DESC LIMIT 1'),
+      nextPart: db.prepare('SELECT coalesce(max(part) + 1, 0) FROM chunk_parts WHERE series_id = ? AND no = ?').pluck(),
+      writePart: db.prepare('INSERT OR REPLACE INTO chunk_parts (series_id, no, part, points) VALUES (?, ?, ?, ?)'),
+      dropParts: db.prepare('DELETE FROM chunk_parts WHERE series_id = ? AND no = ?'),
       writeChunk: db.prepare(
         `INSERT OR REPLACE INTO chunks (series_id, no, start_index, n, t0, t1, s0, s1, e0, e1, vmin, vmax, vlast)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -163,11 +177,22 @@ export class SeriesWriter {
     const stored = this.statements.seriesCount.get(id) as number;
     const cached = this.tails.get(id);
     if (cached !== undefined && cached.written === stored) return cached;
-    const row = this.statements.lastChunk.get(id) as { no: number; start_index: number; n: number; points: Buffer } | undefined;
-    const tail: SeriesTail = { id, count: stored, written: stored, chunkNo: 0, chunkStart: 0, n: 0, columns: emptyColumns(), pending: emptyPending() };
+    const row = this.statements.lastChunk.get(id) as { no: number; start_index: number; n: number } | undefined;
+    const tail: SeriesTail = {
+      id,
+      count: stored,
+      written: stored,
+      chunkNo: 0,
+      chunkStart: 0,
+      n: 0,
+      columns: emptyColumns(),
+      stored: 0,
+      parts: 0,
+      pending: emptyPending(),
+    };
     if (row !== undefined) {
       if (row.n < CHUNK_SIZE) {
-        const decoded = decodePoints(row.points);
+        const decoded = this.points.read(id, row.no);
         tail.columns.time.set(decoded.time);
         tail.columns.step.set(decoded.step);
         tail.columns.epoch.set(decoded.epoch);
@@ -175,6 +200,8 @@ export class SeriesWriter {
         tail.chunkNo = row.no;
         tail.chunkStart = row.start_index;
         tail.n = row.n;
+        tail.stored = row.n;
+        tail.parts = this.statements.nextPart.get(id, row.no) as number;
       } else {
         tail.chunkNo = row.no + 1;
         tail.chunkStart = row.start_index + row.n;
@@ -206,6 +233,8 @@ export class SeriesWriter {
         tail.chunkNo++;
         tail.chunkStart += CHUNK_SIZE;
         tail.n = 0;
+        tail.stored = 0;
+        tail.parts = 0;
       }
     }
     for (let i = 0; i < n; i++) {
@@ -253,6 +282,7 @@ export class SeriesWriter {
     tail.pending = emptyPending();
   }
 
+  /** Writes the chunk's summary row and blocks, and its points: the new ones as a part while the chunk is open. */
   private writeChunk(tail: SeriesTail): void {
     const s = summarize(tail.columns, 0, tail.n);
     this.statements.writeChunk.run(
@@ -271,6 +301,13 @@ export class SeriesWriter {
       float64Blob(s.vlast),
     );
     this.statements.writeBlocks.run(tail.id, tail.chunkNo, encodeBlocks(tail.columns, 0, tail.n));
-    this.statements.writePoints.run(tail.id, tail.chunkNo, encodePoints(tail.columns, 0, tail.n));
+    if (tail.n < CHUNK_SIZE && tail.parts < MAX_PARTS) {
+      if (tail.stored < tail.n) this.statements.writePart.run(tail.id, tail.chunkNo, tail.parts++, encodePoints(tail.columns, tail.stored, tail.n));
+    } else {
+      this.statements.writePoints.run(tail.id, tail.chunkNo, encodePoints(tail.columns, 0, tail.n));
+      if (tail.parts > 0) this.statements.dropParts.run(tail.id, tail.chunkNo);
+      tail.parts = 0;
+    }
+    tail.stored = tail.n;
   }
 }
