@@ -6,7 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { OutputStream } from '../model/output.js';
 import { OutputTail } from '../model/output-tail.js';
 import { testFault } from '../model/test-faults.js';
-import { closeDescriptor, POLLIN, POLLOUT, PollSet } from './os-pipe.js';
+import { closeDescriptor, growPipe, POLLIN, POLLOUT, PollSet } from './os-pipe.js';
 import { OutputRecorder } from './output-recorder.js';
 import type { FromPump, PumpConfig } from './pump.js';
 
@@ -41,6 +41,9 @@ interface Stream {
 }
 
 const streams: Stream[] = (['stdout', 'stderr'] as const).map((name) => ({ name, from: config.from[name], to: config.to[name], writable: true }));
+// Where runmeter's own output is a pipe too (`runmeter run ... | tee log`), it grows like the job's: a megabyte
+// moves in one write, not sixteen wake-ups of the reader. Nothing happens to a terminal or a file.
+for (const stream of streams) growPipe(stream.to, READ_BYTES);
 const buffer = Buffer.allocUnsafe(READ_BYTES);
 const tail = new OutputTail();
 const lastByte: Record<OutputStream, number> = { stdout: 0x0a, stderr: 0x0a };
