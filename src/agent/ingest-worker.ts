@@ -8,14 +8,8 @@ import { describeMachine } from '../sample/index.js';
 import { ChannelListener, type ChannelServer } from './client-channel.js';
 import { Ingest } from './ingest.js';
 import type { FromPumpToWorker, FromWorker, OutputEntry, ToWorker, WorkerConfig } from './messages.js';
-import { lowerThreadPriority } from './thread-priority.js';
 
 const config = workerData as WorkerConfig;
-/** How far this thread's priority is lowered (nice). */
-const INGEST_NICE = 10;
-// Parsing and storing yield the CPU to the job and to the thread passing its output on: on a busy machine a flood of
-// output is parsed after it passed through, never in its way.
-lowerThreadPriority(INGEST_NICE);
 const port = parentPort;
 if (port === null) throw new Error('ingest-worker must run as a worker thread');
 const post = (message: FromWorker) => port.postMessage(message);
