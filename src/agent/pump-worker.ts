@@ -38,9 +38,11 @@ interface Stream {
   to: number;
   /** Whether `to` still takes bytes (its reader went away: EPIPE). */
   writable: boolean;
+  /** Whether the last write to `to` failed otherwise (said once per spell). */
+  failing: boolean;
 }
 
-const streams: Stream[] = (['stdout', 'stderr'] as const).map((name) => ({ name, from: config.from[name], to: config.to[name], writable: true }));
+const streams: Stream[] = (['stdout', 'stderr'] as const).map((name) => ({ name, from: config.from[name], to: config.to[name], writable: true, failing: false }));
 // Where runmeter's own output is a pipe too (`runmeter run ... | tee log`), it grows like the job's: a megabyte
 // moves in one write, not sixteen wake-ups of the reader. Nothing happens to a terminal or a file.
 for (const stream of streams) growPipe(stream.to, READ_BYTES);
@@ -85,7 +87,11 @@ function close(stream: Stream): void {
   say({ type: 'closed', stream: stream.name });
 }
 
-/** Writes all of `bytes` to the stream's destination, waiting while it is full; false once it is gone (EPIPE). */
+/**
+ * Writes all of `bytes` to the stream's destination, waiting while it is full; false once its reader is gone (EPIPE).
+ * Any other failure (a full disk under `> file`) loses these bytes there, as the job's own write would have; they are
+ * still recorded, and the job is not told.
+ */
 function forward(stream: Stream, bytes: Buffer): boolean {
   let done = 0;
   while (done < bytes.length) {
@@ -100,9 +106,15 @@ function forward(stream: Stream, bytes: Buffer): boolean {
         waitOut.wait(-1);
         if ((waitOut.ready(1) & POLLIN) !== 0) readWake();
         if (stopping) return true;
-      } else if (code !== 'EINTR') return false;
+      } else if (code === 'EPIPE') return false;
+      else if (code !== 'EINTR') {
+        if (!stream.failing) say({ type: 'warning', message: `cannot pass the job's ${stream.name} on (${code}); it is still recorded` });
+        stream.failing = true;
+        return true;
+      }
     }
   }
+  stream.failing = false;
   return true;
 }
 
