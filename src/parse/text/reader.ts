@@ -11,6 +11,7 @@ import type { HintTracker } from './hint.js';
 import { type LineMarkers, readMarkers } from './markers.js';
 import { COLON_PAIR, EQUALS_PAIR, Pairs, readPairs, SPACE_PAIR, UNNAMED } from './pairs.js';
 import { digitsAndBraces, HAS_BRACE, HAS_DIGIT, HAS_HASH, mayGiveText, prescan, WORDS_IN_A_ROW } from './prescan.js';
+import { LineShapes } from './shapes.js';
 import { Tables } from './tables.js';
 import { Tokens, tokenize } from './tokens.js';
 import { skipLogPrefix, unitOfName, unnamedName } from './wording.js';
@@ -71,8 +72,10 @@ export class TextReader {
   readonly tables: Tables;
   private readonly box: BoxTable;
   private readonly t = new Tokens();
-  private readonly m: LineMarkers = { epoch: undefined, step: undefined, position: undefined, context: undefined };
+  private readonly m: LineMarkers = { epoch: undefined, step: undefined, position: undefined, context: undefined, epochAt: -1, stepAt: -1, positionAt: -1 };
   private readonly p = new Pairs();
+  /** The shapes of the lines that gave points, by which later lines are read without tokenizing them. */
+  private readonly shapes = new LineShapes();
   private readonly carried = new Map<number, Carried>();
   private readonly names = new NameSlots();
   private readonly units = new NameSlots();
@@ -113,6 +116,16 @@ export class TextReader {
   line(buf: Buffer, start: number, end: number, at: LineContext): boolean {
     if (this.use.tables && BoxTable.mayBe(buf[start]) && this.box.line(buf.toString('utf8', start, end), at)) return this.done('points');
     const from = skipLogPrefix(buf, start, end);
+    // Where the hint keeps lines (and --explain wants each line's verdict) every line is read in full.
+    const shaped = this.use.lines && !(this.hint.active && this.hint.keeping);
+    if (shaped) {
+      const shape = this.shapes.match(buf, from, end, this.t);
+      if (shape !== undefined) {
+        this.shapes.replay(shape, from, this.t, this.m, this.p);
+        this.emit(buf, at);
+        return this.done('points');
+      }
+    }
     let scan: number;
     if (!this.hint.active) scan = prescan(buf, from, end);
     else {
@@ -159,6 +172,7 @@ export class TextReader {
       return this.done('pairs without an epoch/step marker or a metric word');
     }
     this.emit(buf, at);
+    if (shaped && !(scan & HAS_BRACE) && t.glueAt < 0) this.shapes.keep(buf, from, end, t, m, p);
     return this.done('points');
   }
 
