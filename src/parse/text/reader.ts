@@ -10,7 +10,7 @@ import { BoxTable } from './box-table.js';
 import type { HintTracker } from './hint.js';
 import { type LineMarkers, readMarkers } from './markers.js';
 import { COLON_PAIR, EQUALS_PAIR, Pairs, readPairs, SPACE_PAIR, UNNAMED } from './pairs.js';
-import { digitsAndBraces, HAS_BRACE, HAS_DIGIT, HAS_HASH, mayGiveText, prescan, WORDS_IN_A_ROW } from './prescan.js';
+import { digitsAndBraces, firstLook, HAS_BRACE, HAS_DIGIT, HAS_HASH, MAY_GIVE, mayGiveText, prescan, WORDS_IN_A_ROW } from './prescan.js';
 import { LineShapes } from './shapes.js';
 import { Tables } from './tables.js';
 import { Tokens, tokenize } from './tokens.js';
@@ -128,13 +128,17 @@ export class TextReader {
     }
     let scan: number;
     if (!this.hint.active) scan = prescan(buf, from, end);
-    else {
+    else if (this.hint.keeping) {
       // While the hint is active every line with digits is tokenized: its words are looked up only when it has none.
       scan = digitsAndBraces(buf, from, end);
       if (!(scan & HAS_DIGIT)) scan = prescan(buf, from, end);
+    } else {
       // Where no hint is kept, a line that cannot give anything is not tokenized (its verdict is for --explain,
       // which keeps the hint).
-      else if (!this.hint.keeping && !(scan & HAS_BRACE) && !mayGiveText(buf, from, end)) return this.done('no marker or metric word');
+      scan = firstLook(buf, from, end);
+      if (!(scan & HAS_DIGIT)) scan = prescan(buf, from, end);
+      else if (!(scan & (HAS_BRACE | MAY_GIVE))) return this.done('no marker or metric word');
+      else scan &= HAS_DIGIT | HAS_BRACE;
     }
     if (!(scan & (HAS_DIGIT | HAS_BRACE))) {
       // A table's header names its epoch or step column (`epoch`, `Epoch`, spaCy's `E` and `#`).
