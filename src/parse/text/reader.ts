@@ -11,7 +11,7 @@ import type { HintTracker } from './hint.js';
 import { type LineMarkers, readMarkers } from './markers.js';
 import { COLON_PAIR, EQUALS_PAIR, Pairs, readPairs, SPACE_PAIR, UNNAMED } from './pairs.js';
 import { digitsAndBraces, firstLook, HAS_BRACE, HAS_DIGIT, HAS_HASH, MAY_GIVE, mayGiveText, prescan, WORDS_IN_A_ROW } from './prescan.js';
-import { LineShapes } from './shapes.js';
+import { LineShapes, type Shape } from './shapes.js';
 import { Tables } from './tables.js';
 import { Tokens, tokenize } from './tokens.js';
 import { skipLogPrefix, unitOfName, unnamedName } from './wording.js';
@@ -122,7 +122,7 @@ export class TextReader {
       const shape = this.shapes.match(buf, from, end, this.t);
       if (shape !== undefined) {
         this.shapes.replay(shape, from, this.t, this.m, this.p);
-        this.emit(buf, at);
+        this.emit(buf, at, shape);
         return this.done('points');
       }
     }
@@ -240,22 +240,37 @@ export class TextReader {
     return { epoch, step, context };
   }
 
-  private emit(buf: Buffer, at: LineContext): void {
+  /** Gives the points of the line's pairs; `shape`, when the line was read by its shape, keeps what its bytes decide. */
+  private emit(buf: Buffer, at: LineContext, shape?: Shape): void {
     const p = this.p;
     const t = this.t;
     const { epoch, step, context } = this.lineX(at.rank, contextOf(p.labelFlags));
     const keepText = this.out.keepsValueText === true;
     const printer = this.printer;
+    const described = shape?.described === true;
     for (let i = 0; i < p.count; i++) {
       const token = p.token[i] as number;
       const unitStart = t.unitStart[token] as number;
-      const unit = p.percent[i] ? '%' : unitStart >= 0 ? this.units.name(buf, unitStart, t.unitEnd[token] as number, i) : undefined;
       let name: string | undefined;
-      if (p.kind[i] === UNNAMED) name = unnamedName(unit as string);
-      else name = this.names.name(buf, p.nameStart[i] as number, p.nameEnd[i] as number, i);
+      let nameContext: string | undefined;
+      let pointUnit: string | undefined;
+      if (described) {
+        name = shape.names[i];
+        nameContext = shape.nameContexts[i];
+        pointUnit = shape.units[i];
+      } else {
+        const unit = p.percent[i] ? '%' : unitStart >= 0 ? this.units.name(buf, unitStart, t.unitEnd[token] as number, i) : undefined;
+        if (p.kind[i] === UNNAMED) name = unnamedName(unit as string);
+        else name = this.names.name(buf, p.nameStart[i] as number, p.nameEnd[i] as number, i);
+        nameContext = contextOf((p.nameFlags[i] as number) & CONTEXTS);
+        pointUnit = name === undefined ? undefined : (unit ?? this.unitOfName(name, i));
+        if (shape !== undefined) {
+          shape.names[i] = name;
+          shape.nameContexts[i] = nameContext;
+          shape.units[i] = pointUnit;
+        }
+      }
       if (name === undefined) continue;
-      const nameContext = contextOf((p.nameFlags[i] as number) & CONTEXTS);
-      const pointUnit = unit ?? this.unitOfName(name, i);
       if (printer !== undefined) {
         const printed = !p.percent[i] && unitStart < 0;
         const start = printed ? (t.start[token] as number) : -1;
@@ -286,6 +301,7 @@ export class TextReader {
       point.unit = pointUnit;
       this.out.metric(point);
     }
+    if (shape !== undefined) shape.described = true;
   }
 
   /** `unitOfName(name)`, kept per place on a line. */

@@ -32,7 +32,7 @@ const DATE_BYTES = new Uint8Array(256);
 for (const c of '.:-/,+') DATE_BYTES[c.charCodeAt(0)] = 1;
 
 /** A kept line: its bytes, and its numbers and wide gaps (events), in order. */
-class Shape {
+export class Shape {
   length = 0;
   readonly bytes = new Uint8Array(MAX_BYTES);
   events = 0;
@@ -64,6 +64,14 @@ class Shape {
   stepAt = -1;
   positionAt = -1;
   context: string | undefined;
+  /**
+   * Per pair, its point's name (undefined: it gives no point), unit and the context its name gives, which its bytes
+   * decide, so every line of the shape has them: the text reader fills them once (`described`).
+   */
+  described = false;
+  readonly names: Array<string | undefined> = [];
+  readonly units: Array<string | undefined> = [];
+  readonly nameContexts: Array<string | undefined> = [];
 }
 
 /** 0 for no total, 1 for a total of 0 (a count of nothing: no percentage), 2 for another. */
@@ -152,6 +160,7 @@ export class LineShapes {
 /** Fills `shape` from the line; false when the line can have no shape (then `shape` may hold part of it). */
 function describe(shape: Shape, buf: Buffer, from: number, end: number, t: Tokens, m: LineMarkers, p: Pairs): boolean {
   shape.events = 0;
+  shape.described = false;
   let gapFrom = from;
   for (let k = 0; k < t.count; k++) {
     const start = t.start[k] as number;

@@ -252,7 +252,36 @@ describe('the byte tests the text path leans on', () => {
   it('firstLook finds what digitsAndBraces and mayGiveText find, in one pass', () => {
     const line = fc.oneof(
       fc.stringMatching(/^[a-zA-Z0-9_@./{} :=-]{0,40}$/),
-      fc.array(fc.constantFrom('loss', 'Loss', 'top1', 'top15', 'x5', 'epoch', 'ep3', 'Train', 'val', '_', '@', '.', '-', '/', '{', ' ', '3', '0.5', 'é', 'data', 'total_loss', 'a.b', 'f1'), { maxLength: 12 }).map((parts) => parts.join('')),
+      fc
+        .array(
+          fc.constantFrom(
+            'loss',
+            'Loss',
+            'top1',
+            'top15',
+            'x5',
+            'epoch',
+            'ep3',
+            'Train',
+            'val',
+            '_',
+            '@',
+            '.',
+            '-',
+            '/',
+            '{',
+            ' ',
+            '3',
+            '0.5',
+            'é',
+            'data',
+            'total_loss',
+            'a.b',
+            'f1',
+          ),
+          { maxLength: 12 },
+        )
+        .map((parts) => parts.join('')),
     );
     fc.assert(
       fc.property(line, (t) => {
