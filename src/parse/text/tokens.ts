@@ -287,13 +287,21 @@ export function scanNumber(buf: Buffer, i: number, end: number, t: Tokens, gap: 
     while (e < end && isDigit(buf[e])) e++;
     const after = byteAt(buf, e, end);
     if (after === 0x2f || after === 0x2e || after === 0x2d || after === 0x3a || isLetter(after)) return otherFrom(t, k, buf, from, end);
-    t.total[k] = Number(Buffer.from(buf.subarray(j + 1, e)).toString('latin1'));
+    t.total[k] = digitsValue(buf, j + 1, e);
     t.end[k] = e;
     return e;
   }
   if (isLetter(next) || next === 0x25 || isMicro(buf, j, end)) return unitSuffix(t, k, buf, j, end);
   if (next === SPACE && j + 1 < end) unitWord(t, k, buf, j + 1, end);
   return j;
+}
+
+/** The value of the digits `buf[start, end)`, as Number() reads their text: exact up to 15 digits, read from bytes. */
+function digitsValue(buf: Buffer, start: number, end: number): number {
+  if (end - start > 15) return Number(buf.toString('latin1', start, end));
+  let value = 0;
+  for (let i = start; i < end; i++) value = value * 10 + ((buf[i] as number) - 0x30);
+  return value;
 }
 
 /** Turns number token `k` back into an OTHER token reaching to the next blank. */
