@@ -12,9 +12,10 @@
 //   a unit) are the shape's, so the first looks (prescan, mayGiveText) find the same words too.
 // The tokenizer decides from the bytes around numbers, the kinds of the tokens before, and the numbers' flags, so
 // the line tokenizes as the shape did, its markers and pairs are the shape's, and only their values are the line's.
+import { metricNumberAt } from '../number.js';
 import type { LineMarkers } from './markers.js';
 import type { Pairs } from './pairs.js';
-import { MAX_TOKENS, NUMBER, OTHER, scanNumber, type Tokens } from './tokens.js';
+import { INTEGER, LEADING_ZERO, MAX_TOKENS, NUMBER, OTHER, scanNumber, type Tokens } from './tokens.js';
 
 const MAX_BYTES = 512;
 const MAX_EVENTS = 64;
@@ -48,6 +49,8 @@ export class Shape {
   readonly unitLength = new Int32Array(MAX_EVENTS);
   readonly total = new Uint8Array(MAX_EVENTS);
   readonly finite = new Uint8Array(MAX_EVENTS);
+  /** A plain number (see `isPlain`): read without scanNumber. */
+  readonly plain = new Uint8Array(MAX_EVENTS);
   /** Per event, how far the matched line's bytes after it lie from the shape's. */
   readonly shift = new Int32Array(MAX_EVENTS);
   pairs = 0;
@@ -190,6 +193,7 @@ function describe(shape: Shape, buf: Buffer, from: number, end: number, t: Token
     shape.unitLength[e] = unitStart < 0 ? 0 : (t.unitEnd[k] as number) - unitStart;
     shape.total[e] = made === NUMBER ? totalClass(t.total[k] as number) : 0;
     shape.finite[e] = made === NUMBER && Number.isFinite(t.value[k]) ? 1 : 0;
+    shape.plain[e] = made === NUMBER && isPlain(buf, start, tokenEnd, end) && unitStart < 0 && Number.isNaN(t.total[k]) ? 1 : 0;
   }
   if (!addGaps(shape, buf, gapFrom, end, from, p)) return false;
   shape.length = end - from;
@@ -224,6 +228,30 @@ function describe(shape: Shape, buf: Buffer, from: number, end: number, t: Token
   shape.positionAt = m.positionAt;
   shape.context = m.context;
   return true;
+}
+
+/** Bytes that may follow a plain number: none of them goes on a number (`.`, `,`, `e`, `/`, `:`, `-`) or starts a unit. */
+const AFTER_PLAIN = new Uint8Array(256);
+for (const c of ' \t;|)]') AFTER_PLAIN[c.charCodeAt(0)] = 1;
+
+/**
+ * `-12`, `3.25`: a number without unit, total or exponent, followed by a blank, `;`, `|`, `)`, `]` or the line's end.
+ * Whatever its digits, scanNumber makes of it a NUMBER token of its bytes alone, with its value, INTEGER when it has
+ * no `.`, and LEADING_ZERO by its first digits: what `matches` writes for it. (After a space, scanNumber looks for a
+ * unit word; the shape's line had none there, and a line of the shape has the same bytes there, or a wide gap, or a
+ * number, none of which is a unit.)
+ */
+function isPlain(buf: Buffer, start: number, end: number, lineEnd: number): boolean {
+  let i = buf[start] === 0x2d ? start + 1 : start;
+  const intStart = i;
+  while (i < end && isDigit(buf[i])) i++;
+  if (i === intStart) return false;
+  if (i < end && buf[i] === 0x2e) {
+    const fraction = ++i;
+    while (i < end && isDigit(buf[i])) i++;
+    if (i === fraction) return false;
+  }
+  return i === end && (end === lineEnd || AFTER_PLAIN[buf[end] as number] === 1);
 }
 
 /** Adds the wide gaps of `buf[start, end)` (between tokens) that no name holds as events. */
@@ -282,6 +310,12 @@ function matches(shape: Shape, buf: Buffer, from: number, end: number, t: Tokens
           i++;
         }
       }
+      if (shape.plain[e] === 1) {
+        if (!plainToken(t, token, buf, start, i, shape, e)) return false;
+        x = eventEnd;
+        shape.shift[e] = i - from - x;
+        continue;
+      }
       // The tokenizer's own reading of the number, as the token the shape's number made.
       t.count = token;
       t.glueAt = -1;
@@ -304,4 +338,25 @@ function matches(shape: Shape, buf: Buffer, from: number, end: number, t: Tokens
     shape.shift[e] = i - from - x;
   }
   return i === end;
+}
+
+/** Writes token `k` as scanNumber would for the plain number `buf[start, end)` (see `isPlain`); false when its flags or finiteness differ from the shape's. */
+function plainToken(t: Tokens, k: number, buf: Buffer, start: number, end: number, shape: Shape, e: number): boolean {
+  const intStart = buf[start] === 0x2d ? start + 1 : start;
+  const flags = shape.flags[e] as number;
+  const leadingZero = flags & INTEGER && buf[intStart] === 0x30 && end - intStart > 1 ? LEADING_ZERO : 0;
+  if ((flags & LEADING_ZERO) !== leadingZero) return false;
+  const value = metricNumberAt(buf, start, end) as number;
+  if ((Number.isFinite(value) ? 1 : 0) !== shape.finite[e]) return false;
+  t.kind[k] = NUMBER;
+  t.made[k] = NUMBER;
+  t.start[k] = start;
+  t.end[k] = end;
+  t.gap[k] = shape.gap[e] as number;
+  t.flags[k] = flags;
+  t.unitStart[k] = -1;
+  t.unitEnd[k] = -1;
+  t.value[k] = value;
+  t.total[k] = Number.NaN;
+  return true;
 }

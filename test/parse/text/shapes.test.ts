@@ -83,6 +83,8 @@ const templates = [
   'step 8 t 45ms p 85.20% m 3000M r 1.95it/s s 503us/step mem 12.3 GiB wait 0.00 seconds',
   '2026-11-23 14:05:01,123 - INFO - step 4 loss 0.25  acc  0.5',
   'epoch 3 loss -0.35 grad_norm 1.0E+01 lr 2.5e-05 big 1e999',
+  // Numbers beside a comma, which shorter digits would make one thousands group.
+  'step 5 | ids 1234,5678 | loss 0.5 | acc 1234,5',
 ];
 /** Zero-padded numbers and thousands groups: kept only with their own digits (see the last test). */
 const oddTemplate = 'epoch 3 loss 0.5 id 007 n 1,234';
@@ -115,6 +117,20 @@ describe('line shapes', () => {
     );
     // Most pairs of lines are of one shape: the test reads many lines by their shape.
     expect(matched).toBeGreaterThan(200);
+  });
+
+  it('reads numbers beside commas, dots, colons, slashes and units as the tokenizer does, whatever their digits', () => {
+    const cases: Array<[string, string]> = [
+      ['step 5 ids 1234,5678 loss 0.5', 'step 5 ids 123,456 loss 0.5'],
+      ['step 5 x 1234,5 loss 0.5', 'step 5 x 12,5 loss 0.5'],
+      ['step 5 loss 0.5 v 1.2', 'step 5 loss 0.5 v 1.2'],
+      ['step 5 at 10:30 loss 0.5', 'step 5 at 1:3 loss 0.5'],
+      ['step 5 n 3/4 loss 0.5', 'step 5 n 30/40 loss 0.5'],
+      ['step 5 t 12 ms loss 0.5', 'step 5 t 1234 ms loss 0.5'],
+      ['step 5 loss 0.5;acc 7|lr 3)', 'step 15 loss 10.25;acc 70|lr 300)'],
+      ['step 5 loss -0.5 acc 00', 'step 5 loss -10.5 acc 0'],
+    ];
+    for (const [kept, line] of cases) expect(readByShape(kept, line) ?? readInFull(line), `${kept}\n${line}`).toEqual(readInFull(line));
   });
 
   it('does not read a line by a shape whose words, units or number forms differ', () => {
