@@ -29,6 +29,21 @@ export function endsWithBracket(buf: Buffer, start: number, end: number): boolea
   return buf[i] === 0x5d;
 }
 
+/**
+ * A line starting with `[` and digits that only the text reader can take: the digits are not closed by `]` (as
+ * XGBoost's `[3]\t...` are), its last byte is a plain character other than `]` (trimmed, its text does not end as a
+ * bar's does), and it does not start as Lightning's lines do (`Epoch`, a name). detectron2's
+ * `[12/04 10:00:00 d2.utils.events]:  eta: ...` is one: it need not be decoded for the other readers.
+ */
+export function onlyTextReads(buf: Buffer, at: number, end: number): boolean {
+  if (buf[at] !== 0x5b || !isDigit(buf[at + 1])) return false;
+  let i = at + 2;
+  while (i < end && isDigit(buf[i])) i++;
+  if (i < end && buf[i] === 0x5d) return false;
+  const last = buf[end - 1];
+  return end - at > 2 && isPlainAscii(last) && last !== 0x5d;
+}
+
 /** A row of a table may start here: a digit (fastai, spaCy, YOLO's `1/100`), dashes, or YOLO's `Class` and `all`. */
 export function mayBeTableRow(buf: Buffer, at: number): boolean {
   const first = buf[at];

@@ -15,7 +15,7 @@ import { NameSlots } from './formats/names.js';
 import { PatternMatcher } from './formats/pattern.js';
 import { readTqdmBar } from './formats/tqdm.js';
 import { TqdmBytesReader } from './formats/tqdm-bytes.js';
-import { CurrentLine, endsWithBracket, gluedMetricObject, isDigit, isEpochWord, mayBeTableRow, mayStartKeras } from './line-tests.js';
+import { CurrentLine, endsWithBracket, gluedMetricObject, isDigit, isEpochWord, mayBeTableRow, mayStartKeras, onlyTextReads } from './line-tests.js';
 import type { AssembledLine, LineConsumer } from './terminal/assembler.js';
 import { HintTracker } from './text/hint.js';
 import { embeddedMetricObject, objectEnd, type TextPointPrinter, TextReader } from './text/reader.js';
@@ -145,6 +145,9 @@ export class MetricRouter implements LineConsumer {
       const first = buf[at] as number;
       if (first === 0x7b) {
         if (!info.partial && this.readObject(buf, at, end)) return;
+      } else if (first === 0x5b && !info.partial && onlyTextReads(buf, at, end)) {
+        this.readText(buf, at, end, info);
+        return;
       } else if (first !== 0x5b || info.partial) {
         if (this.use.keras && mayStartKeras(first)) {
           const read = this.keras.lineBytes(buf, at, end, this.current);

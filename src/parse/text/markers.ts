@@ -13,6 +13,10 @@ export interface LineMarkers {
   position: number | undefined;
   /** The context a marker names: `Train Epoch`, `Epoch(val)`, `validate step`, `Test: [10/196]`. */
   context: string | undefined;
+  /** The tokens the epoch, step and position were read from (-1 for none): a line of the same shape reads them there (shapes.ts). */
+  epochAt: number;
+  stepAt: number;
+  positionAt: number;
 }
 
 const LEFT_BRACKET = 0x5b;
@@ -25,6 +29,9 @@ export function noMarkers(m: LineMarkers): void {
   m.step = undefined;
   m.position = undefined;
   m.context = undefined;
+  m.epochAt = -1;
+  m.stepAt = -1;
+  m.positionAt = -1;
 }
 
 /** Reads the markers of a tokenized line into `m`; false when it has none. */
@@ -50,6 +57,7 @@ export function readMarkers(t: Tokens, m: LineMarkers): boolean {
       const after = readPosition(t, k + 3, m, true);
       if (after > k + 3 && m.epoch === undefined) {
         m.epoch = t.value[k + 2];
+        m.epochAt = k + 2;
         m.context ??= contextOf(flags);
         found = true;
         use(t, k, after);
@@ -80,6 +88,7 @@ function readMarker(t: Tokens, k: number, flags: number, m: LineMarkers): number
   const bracket = isBracket(t, j);
   if (bracket) j++;
   if (t.kind[j] !== NUMBER || t.unitStart[j] !== -1) return k;
+  const at = j;
   const value = t.value[j] as number;
   // A step counts whole steps; an epoch may be fractional (`epoch 1.5`).
   if (!Number.isFinite(value) || (!(flags & EPOCH) && !((t.flags[j] as number) & INTEGER))) return k;
@@ -99,9 +108,11 @@ function readMarker(t: Tokens, k: number, flags: number, m: LineMarkers): number
   if (flags & EPOCH) {
     if (m.epoch !== undefined) return k;
     m.epoch = value;
+    m.epochAt = at;
   } else {
     if (m.step !== undefined) return k;
     m.step = value;
+    m.stepAt = at;
   }
   m.context ??= context;
   use(t, from, j);
@@ -119,6 +130,7 @@ function readPosition(t: Tokens, k: number, m: LineMarkers, bracketOnly: boolean
   if (bracket) j++;
   else if (bracketOnly) return k;
   if (t.kind[j] !== NUMBER || !((t.flags[j] as number) & INTEGER) || t.unitStart[j] !== -1) return k;
+  const at = j;
   const value = t.value[j] as number;
   if (!Number.isNaN(t.total[j] as number)) j++;
   else if (t.kind[j + 1] === SLASH && t.kind[j + 2] === NUMBER) j += 3;
@@ -130,6 +142,7 @@ function readPosition(t: Tokens, k: number, m: LineMarkers, bracketOnly: boolean
     j++;
   }
   m.position = value;
+  m.positionAt = at;
   use(t, k, j);
   return j;
 }

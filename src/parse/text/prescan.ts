@@ -1,12 +1,14 @@
 // A first look at a line, cheaper than its tokens: which of the reader's words it holds, whether it has digits, and
 // whether it has words in a row (as sentences do). Most lines of a log are ruled out here.
-import { CONTEXTS, EPOCH, keyWordFlags, LEVEL, METRIC, STEP, UNIT, wordFlags } from './words.js';
+import { EPOCH, givingWordFlags, keyWordFlags, LEVEL, STEP, UNIT } from './words.js';
 
 export const HAS_DIGIT = 1 << 16;
 export const HAS_BRACE = 1 << 17;
 export const HAS_HASH = 1 << 18;
 /** A word follows a word (`data loader fetched`): a line without metric words is then prose. */
 export const WORDS_IN_A_ROW = 1 << 19;
+/** `mayGiveText` holds (see `firstLook`). */
+export const MAY_GIVE = 1 << 20;
 
 /** 1 for bytes that go on a word (letters, digits, `_`, `@`). */
 const WORD_BYTE = new Uint8Array(256);
@@ -106,11 +108,55 @@ export function mayGiveText(buf: Uint8Array, start: number, end: number): boolea
     const from = i;
     i++;
     while (i < end && isLetter(buf[i] as number)) i++;
-    let flags = wordFlags(buf, from, i);
+    if (givingWordFlags(buf, from, i) !== 0) return true;
     const letters = i;
     while (i < end && (buf[i] as number) >= 0x30 && (buf[i] as number) <= 0x39) i++;
-    if (i > letters) flags |= wordFlags(buf, from, i);
-    if (flags & (EPOCH | STEP | CONTEXTS | METRIC)) return true;
+    if (i > letters && givingWordFlags(buf, from, i) !== 0) return true;
   }
   return false;
+}
+
+/**
+ * `digitsAndBraces`, with MAY_GIVE when `mayGiveText` holds, in one pass over the line (the first look where no
+ * hint is kept; most lines it rules out). Every letter is inside a word (a word starts at any letter or `_`), and
+ * a run of letters ends where its word does or sooner, so each word's runs of letters, with the digits right
+ * after them, are those mayGiveText looks up.
+ */
+export function firstLook(buf: Uint8Array, start: number, end: number): number {
+  let flags = 0;
+  let i = start;
+  while (i < end) {
+    const b = buf[i] as number;
+    if (WORD_START[b] !== 1) {
+      if (b >= 0x30 && b <= 0x39) flags |= HAS_DIGIT;
+      else if (b === 0x7b) flags |= HAS_BRACE;
+      i++;
+      continue;
+    }
+    // A word; its runs of letters are looked up until one gives.
+    i++;
+    if (!(flags & MAY_GIVE) && isLetter(b)) flags |= givingRun(buf, i - 1, end);
+    while (i < end) {
+      const c = buf[i] as number;
+      if (WORD_BYTE[c] === 1) {
+        if (!(flags & MAY_GIVE) && isLetter(c) && !isLetter(buf[i - 1] as number)) flags |= givingRun(buf, i, end);
+        i++;
+      } else if ((c === 0x2e || c === 0x2d || c === 0x2f) && i + 1 < end && WORD_BYTE[buf[i + 1] as number] === 1) {
+        i++;
+        if (!(flags & MAY_GIVE) && isLetter(buf[i] as number)) flags |= givingRun(buf, i, end);
+        i++;
+      } else break;
+    }
+  }
+  return flags;
+}
+
+/** MAY_GIVE when the run of letters starting at `from` (alone, or with the digits right after it) is a giving word. */
+function givingRun(buf: Uint8Array, from: number, end: number): number {
+  let i = from + 1;
+  while (i < end && isLetter(buf[i] as number)) i++;
+  if (givingWordFlags(buf, from, i) !== 0) return MAY_GIVE;
+  const letters = i;
+  while (i < end && (buf[i] as number) >= 0x30 && (buf[i] as number) <= 0x39) i++;
+  return i > letters && givingWordFlags(buf, from, i) !== 0 ? MAY_GIVE : 0;
 }

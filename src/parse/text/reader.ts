@@ -10,7 +10,8 @@ import { BoxTable } from './box-table.js';
 import type { HintTracker } from './hint.js';
 import { type LineMarkers, readMarkers } from './markers.js';
 import { COLON_PAIR, EQUALS_PAIR, Pairs, readPairs, SPACE_PAIR, UNNAMED } from './pairs.js';
-import { digitsAndBraces, HAS_BRACE, HAS_DIGIT, HAS_HASH, mayGiveText, prescan, WORDS_IN_A_ROW } from './prescan.js';
+import { digitsAndBraces, firstLook, HAS_BRACE, HAS_DIGIT, HAS_HASH, MAY_GIVE, mayGiveText, prescan, WORDS_IN_A_ROW } from './prescan.js';
+import { LineShapes, type Shape } from './shapes.js';
 import { Tables } from './tables.js';
 import { Tokens, tokenize } from './tokens.js';
 import { skipLogPrefix, unitOfName, unnamedName } from './wording.js';
@@ -71,8 +72,10 @@ export class TextReader {
   readonly tables: Tables;
   private readonly box: BoxTable;
   private readonly t = new Tokens();
-  private readonly m: LineMarkers = { epoch: undefined, step: undefined, position: undefined, context: undefined };
+  private readonly m: LineMarkers = { epoch: undefined, step: undefined, position: undefined, context: undefined, epochAt: -1, stepAt: -1, positionAt: -1 };
   private readonly p = new Pairs();
+  /** The shapes of the lines that gave points, by which later lines are read without tokenizing them. */
+  private readonly shapes = new LineShapes();
   private readonly carried = new Map<number, Carried>();
   private readonly names = new NameSlots();
   private readonly units = new NameSlots();
@@ -113,15 +116,29 @@ export class TextReader {
   line(buf: Buffer, start: number, end: number, at: LineContext): boolean {
     if (this.use.tables && BoxTable.mayBe(buf[start]) && this.box.line(buf.toString('utf8', start, end), at)) return this.done('points');
     const from = skipLogPrefix(buf, start, end);
+    // Where the hint keeps lines (and --explain wants each line's verdict) every line is read in full.
+    const shaped = this.use.lines && !(this.hint.active && this.hint.keeping);
+    if (shaped) {
+      const shape = this.shapes.match(buf, from, end, this.t);
+      if (shape !== undefined) {
+        this.shapes.replay(shape, from, this.t, this.m, this.p);
+        this.emit(buf, at, shape);
+        return this.done('points');
+      }
+    }
     let scan: number;
     if (!this.hint.active) scan = prescan(buf, from, end);
-    else {
+    else if (this.hint.keeping) {
       // While the hint is active every line with digits is tokenized: its words are looked up only when it has none.
       scan = digitsAndBraces(buf, from, end);
       if (!(scan & HAS_DIGIT)) scan = prescan(buf, from, end);
+    } else {
       // Where no hint is kept, a line that cannot give anything is not tokenized (its verdict is for --explain,
       // which keeps the hint).
-      else if (!this.hint.keeping && !(scan & HAS_BRACE) && !mayGiveText(buf, from, end)) return this.done('no marker or metric word');
+      scan = firstLook(buf, from, end);
+      if (!(scan & HAS_DIGIT)) scan = prescan(buf, from, end);
+      else if (!(scan & (HAS_BRACE | MAY_GIVE))) return this.done('no marker or metric word');
+      else scan &= HAS_DIGIT | HAS_BRACE;
     }
     if (!(scan & (HAS_DIGIT | HAS_BRACE))) {
       // A table's header names its epoch or step column (`epoch`, `Epoch`, spaCy's `E` and `#`).
@@ -159,6 +176,7 @@ export class TextReader {
       return this.done('pairs without an epoch/step marker or a metric word');
     }
     this.emit(buf, at);
+    if (shaped && !(scan & HAS_BRACE) && t.glueAt < 0) this.shapes.keep(buf, from, end, t, m, p);
     return this.done('points');
   }
 
@@ -222,22 +240,37 @@ export class TextReader {
     return { epoch, step, context };
   }
 
-  private emit(buf: Buffer, at: LineContext): void {
+  /** Gives the points of the line's pairs; `shape`, when the line was read by its shape, keeps what its bytes decide. */
+  private emit(buf: Buffer, at: LineContext, shape?: Shape): void {
     const p = this.p;
     const t = this.t;
     const { epoch, step, context } = this.lineX(at.rank, contextOf(p.labelFlags));
     const keepText = this.out.keepsValueText === true;
     const printer = this.printer;
+    const described = shape?.described === true;
     for (let i = 0; i < p.count; i++) {
       const token = p.token[i] as number;
       const unitStart = t.unitStart[token] as number;
-      const unit = p.percent[i] ? '%' : unitStart >= 0 ? this.units.name(buf, unitStart, t.unitEnd[token] as number, i) : undefined;
       let name: string | undefined;
-      if (p.kind[i] === UNNAMED) name = unnamedName(unit as string);
-      else name = this.names.name(buf, p.nameStart[i] as number, p.nameEnd[i] as number, i);
+      let nameContext: string | undefined;
+      let pointUnit: string | undefined;
+      if (described) {
+        name = shape.names[i];
+        nameContext = shape.nameContexts[i];
+        pointUnit = shape.units[i];
+      } else {
+        const unit = p.percent[i] ? '%' : unitStart >= 0 ? this.units.name(buf, unitStart, t.unitEnd[token] as number, i) : undefined;
+        if (p.kind[i] === UNNAMED) name = unnamedName(unit as string);
+        else name = this.names.name(buf, p.nameStart[i] as number, p.nameEnd[i] as number, i);
+        nameContext = contextOf((p.nameFlags[i] as number) & CONTEXTS);
+        pointUnit = name === undefined ? undefined : (unit ?? this.unitOfName(name, i));
+        if (shape !== undefined) {
+          shape.names[i] = name;
+          shape.nameContexts[i] = nameContext;
+          shape.units[i] = pointUnit;
+        }
+      }
       if (name === undefined) continue;
-      const nameContext = contextOf((p.nameFlags[i] as number) & CONTEXTS);
-      const pointUnit = unit ?? this.unitOfName(name, i);
       if (printer !== undefined) {
         const printed = !p.percent[i] && unitStart < 0;
         const start = printed ? (t.start[token] as number) : -1;
@@ -268,6 +301,7 @@ export class TextReader {
       point.unit = pointUnit;
       this.out.metric(point);
     }
+    if (shape !== undefined) shape.described = true;
   }
 
   /** `unitOfName(name)`, kept per place on a line. */

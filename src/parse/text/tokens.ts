@@ -28,7 +28,7 @@ export const END = 12;
 export const INTEGER = 1;
 export const LEADING_ZERO = 2;
 
-const MAX_TOKENS = 256;
+export const MAX_TOKENS = 256;
 /** How far past the last token the readers look (markers.ts, pairs.ts) without checking the count. */
 const LOOKAHEAD = 8;
 const SIZE = MAX_TOKENS + LOOKAHEAD;
@@ -47,6 +47,8 @@ const byteAt = (buf: Uint8Array, i: number, end: number) => (i < end ? buf[i] : 
 export class Tokens {
   count = 0;
   readonly kind = new Uint8Array(SIZE);
+  /** The kind each token was made with (markers and pairs mark the tokens they use USED in `kind`). */
+  readonly made = new Uint8Array(SIZE);
   readonly start = new Int32Array(SIZE);
   readonly end = new Int32Array(SIZE);
   /** Blank before the token: 0 none, 1 a space, 2 more (or a tab). */
@@ -139,6 +141,7 @@ function usedAsUnit(t: Tokens, from: number): void {
 function push(t: Tokens, kind: number, start: number, end: number, gap: number): number {
   const k = t.count++;
   t.kind[k] = kind;
+  t.made[k] = kind;
   t.start[k] = start;
   t.end[k] = end;
   t.gap[k] = gap;
@@ -235,7 +238,7 @@ function pushNumber(t: Tokens, start: number, end: number, gap: number, value: n
 }
 
 /** A number, and what is printed right after it: a unit, `/total`; or, when it is a date, time or version, an OTHER token. */
-function scanNumber(buf: Buffer, i: number, end: number, t: Tokens, gap: number): number {
+export function scanNumber(buf: Buffer, i: number, end: number, t: Tokens, gap: number): number {
   const from = i;
   let j = i;
   if (buf[j] === 0x2d || buf[j] === 0x2b) j++;
@@ -284,13 +287,21 @@ function scanNumber(buf: Buffer, i: number, end: number, t: Tokens, gap: number)
     while (e < end && isDigit(buf[e])) e++;
     const after = byteAt(buf, e, end);
     if (after === 0x2f || after === 0x2e || after === 0x2d || after === 0x3a || isLetter(after)) return otherFrom(t, k, buf, from, end);
-    t.total[k] = Number(Buffer.from(buf.subarray(j + 1, e)).toString('latin1'));
+    t.total[k] = digitsValue(buf, j + 1, e);
     t.end[k] = e;
     return e;
   }
   if (isLetter(next) || next === 0x25 || isMicro(buf, j, end)) return unitSuffix(t, k, buf, j, end);
   if (next === SPACE && j + 1 < end) unitWord(t, k, buf, j + 1, end);
   return j;
+}
+
+/** The value of the digits `buf[start, end)`, as Number() reads their text: exact up to 15 digits, read from bytes. */
+function digitsValue(buf: Buffer, start: number, end: number): number {
+  if (end - start > 15) return Number(buf.toString('latin1', start, end));
+  let value = 0;
+  for (let i = start; i < end; i++) value = value * 10 + ((buf[i] as number) - 0x30);
+  return value;
 }
 
 /** Turns number token `k` back into an OTHER token reaching to the next blank. */

@@ -23,6 +23,8 @@ export const NOT_NUMBER = 1024;
 export const CONTEXTS = TRAINING | VALIDATION | EVALUATION | TESTING;
 /** The words a first look at a line needs (see prescan.ts). */
 export const KEY_WORDS = EPOCH | STEP | METRIC | UNIT | LEVEL;
+/** The words that let a line give the text reader something (see prescan.ts's mayGiveText). */
+export const GIVING_WORDS = EPOCH | STEP | METRIC | CONTEXTS;
 
 const vocabulary: Array<[number, string]> = [
   [EPOCH, 'epoch ep'],
@@ -83,11 +85,14 @@ class WordTable {
   private readonly lengths = new Uint32Array(256);
   /** The same, for the words a first look at a line needs (KEY_WORDS). */
   private readonly keyLengths = new Uint32Array(256);
+  /** The same, for GIVING_WORDS (whatever the order the vocabulary gives a word its flags in). */
+  private readonly givingLengths = new Uint32Array(256);
 
   add(word: string, flags: number): void {
     const bytes = Buffer.from(word.toLowerCase(), 'utf8');
     const hash = hashOf(bytes, 0, bytes.length);
     const known = this.find(bytes, 0, bytes.length, hash);
+    if (flags & GIVING_WORDS) this.givingLengths[bytes[0] as number] = (this.givingLengths[bytes[0] as number] as number) | (1 << bytes.length);
     if (known >= 0) {
       this.flagsOf[known] = (this.flagsOf[known] as number) | flags;
       return;
@@ -105,6 +110,11 @@ class WordTable {
   /** Like `mayHave`, for the key words only. */
   mayBeKey(buf: Uint8Array, start: number, end: number): boolean {
     return end - start <= MAX_WORD && end > start && ((this.keyLengths[LOWER[buf[start] as number] as number] as number) & (1 << (end - start))) !== 0;
+  }
+
+  /** Like `mayHave`, for GIVING_WORDS only. */
+  mayGive(buf: Uint8Array, start: number, end: number): boolean {
+    return end - start <= MAX_WORD && end > start && ((this.givingLengths[LOWER[buf[start] as number] as number] as number) & (1 << (end - start))) !== 0;
   }
 
   /** Whether the table may hold the word `buf[start, end)`: false rules it out without hashing it. */
@@ -151,6 +161,11 @@ export function wordFlags(buf: Uint8Array, start: number, end: number): number {
 /** The flags of the word `buf[start, end)` when it is a key word (KEY_WORDS), else 0 or its flags: cheaper on other words. */
 export function keyWordFlags(buf: Uint8Array, start: number, end: number): number {
   return table.mayBeKey(buf, start, end) ? table.flags(buf, start, end, hashOf(buf, start, end)) : 0;
+}
+
+/** The GIVING_WORDS flags of the word `buf[start, end)`: cheaper than `wordFlags` on the many words without them. */
+export function givingWordFlags(buf: Uint8Array, start: number, end: number): number {
+  return table.mayGive(buf, start, end) ? table.flags(buf, start, end, hashOf(buf, start, end)) & GIVING_WORDS : 0;
 }
 
 /** The flags of the word `buf[start, end)` whose hash a scan has folded already (`hashStep` from `HASH_START`). */

@@ -7,7 +7,7 @@ import { encodeMetricJson, isJsonNumber, isJsonNumberAt, isShortestNumberAt } fr
 import { createJsonlPrinter } from '../../../src/parse/jsonl-printer.js';
 import { MetricRouter } from '../../../src/parse/router.js';
 import { LineAssembler } from '../../../src/parse/terminal/assembler.js';
-import { digitsAndBraces, HAS_BRACE, HAS_DIGIT, mayGiveText, prescan } from '../../../src/parse/text/prescan.js';
+import { digitsAndBraces, firstLook, HAS_BRACE, HAS_DIGIT, MAY_GIVE, mayGiveText, prescan } from '../../../src/parse/text/prescan.js';
 
 /** The general path: points made by the router (no printer shortcuts, lines kept for the hint), each through encodeMetricJson. */
 function general(text: string): string {
@@ -246,6 +246,50 @@ describe('the byte tests the text path leans on', () => {
         expect(digitsAndBraces(bytes, 0, bytes.length)).toBe(prescan(bytes, 0, bytes.length) & (HAS_DIGIT | HAS_BRACE));
       }),
       { numRuns: 3000 },
+    );
+  });
+
+  it('firstLook finds what digitsAndBraces and mayGiveText find, in one pass', () => {
+    const line = fc.oneof(
+      fc.stringMatching(/^[a-zA-Z0-9_@./{} :=-]{0,40}$/),
+      fc
+        .array(
+          fc.constantFrom(
+            'loss',
+            'Loss',
+            'top1',
+            'top15',
+            'x5',
+            'epoch',
+            'ep3',
+            'Train',
+            'val',
+            '_',
+            '@',
+            '.',
+            '-',
+            '/',
+            '{',
+            ' ',
+            '3',
+            '0.5',
+            'é',
+            'data',
+            'total_loss',
+            'a.b',
+            'f1',
+          ),
+          { maxLength: 12 },
+        )
+        .map((parts) => parts.join('')),
+    );
+    fc.assert(
+      fc.property(line, (t) => {
+        const bytes = Buffer.from(t);
+        const expected = digitsAndBraces(bytes, 0, bytes.length) | (mayGiveText(bytes, 0, bytes.length) ? MAY_GIVE : 0);
+        expect(firstLook(bytes, 0, bytes.length), t).toBe(expected);
+      }),
+      { numRuns: 5000 },
     );
   });
 
