@@ -3,7 +3,8 @@
 // 2. load: 100 runner processes x 10,000 points into one server: wall time, the server's peak RSS, every point once;
 // 3. a 2,000-bucket chart query on a 10M-point series over HTTP, on PostgreSQL beside the SQLite store.
 // PostgreSQL: $RUNMETER_BENCH_POSTGRES or $RUNMETER_TEST_POSTGRES (an admin URL), else a private durable cluster
-// (scripts/postgres-cluster.sh; needs root or the postgres user). BENCH_POINTS scales the 10M series.
+// (scripts/postgres-cluster.sh; needs root or the postgres user). BENCH_POINTS scales the 10M series; BENCH_PARTS
+// (e.g. "1" or "1,3") runs only those parts.
 import { execFileSync, spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -20,6 +21,7 @@ const runner = path.join(root, 'test', 'fixtures', 'server-runner.mjs');
 const bigPoints = Number(process.env.BENCH_POINTS ?? 10_000_000);
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'runmeter-bench-server-'));
 const cleanups = [];
+const parts = new Set((process.env.BENCH_PARTS ?? '1,2,3').split(',').map((part) => part.trim()));
 
 let admin = process.env.RUNMETER_BENCH_POSTGRES || process.env.RUNMETER_TEST_POSTGRES;
 if (!admin) {
@@ -98,7 +100,7 @@ async function storedPoints(url) {
 
 try {
   // 1. Ingest throughput: 10 runners, 2 series each, 200k points per runner, 5,000-point batches.
-  {
+  if (parts.has('1')) {
     const url = await database();
     const server = await startServer(url);
     const perRunner = 200_000;
@@ -139,7 +141,7 @@ try {
   }
 
   // 2. Load: 100 runner processes x 10,000 points, one server.
-  {
+  if (parts.has('2')) {
     const url = await database();
     const server = await startServer(url);
     const { ms, retries } = await runRunners(server.url, 'load', 100, 10_000, 1000, 1);
@@ -159,7 +161,7 @@ try {
   }
 
   // 3. A 2,000-bucket chart query over HTTP on a 10M-point series, PostgreSQL beside SQLite.
-  {
+  if (parts.has('3')) {
     const { openStore } = await import(path.join(root, 'dist', 'store', 'open.js'));
     const fill = async (store) => {
       const run = await store.createRun({
