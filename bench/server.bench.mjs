@@ -6,7 +6,7 @@
 // PostgreSQL: $RUNMETER_BENCH_POSTGRES or $RUNMETER_TEST_POSTGRES (an admin URL), else a private durable cluster
 // (scripts/postgres-cluster.sh; needs root or the postgres user). BENCH_POINTS scales the 10M series; BENCH_PARTS
 // (e.g. "1" or "1,3") runs only those parts.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -76,9 +76,9 @@ const peakRssMiB = (pid) => Number(/VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/pr
 /**
  * Runs `count` runner processes of `points` each at once; resolves with the wall time in ms. With `ready`, each
  * runner encodes its batches first and the clock starts once all are ready (`fromSpawnMs` then also counts their
- * start-up and batch building).
+ * start-up and batch building). `atStart` runs just before the clock starts.
  */
-async function runRunners(url, prefix, count, points, perBatch, series, ready = false) {
+async function runRunners(url, prefix, count, points, perBatch, series, ready = false, atStart = async () => {}) {
   const spawned = performance.now();
   let start = spawned;
   let readyCount = 0;
@@ -112,6 +112,7 @@ async function runRunners(url, prefix, count, points, perBatch, series, ready = 
   );
   if (ready) {
     await Promise.race([readyAll, results]);
+    await atStart();
     start = performance.now();
     for (const child of children) child.stdin.end('go\n');
   }
@@ -120,6 +121,29 @@ async function runRunners(url, prefix, count, points, perBatch, series, ready = 
   const failed = done.filter((r) => r.code !== 0).length;
   if (failed > 0) throw new Error(`${failed} of ${count} runners failed`);
   return { ms: end - start, fromSpawnMs: end - spawned, retries: done.reduce((sum, r) => sum + (r.report.retries ?? 0), 0) };
+}
+
+const ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+/** CPU seconds (user + system) a process has used, from a /proc/PID/stat line; 0 for one that is gone. */
+const cpuSeconds = (stat) => {
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
+};
+const processCpu = (pid) => {
+  try {
+    return cpuSeconds(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return 0;
+  }
+};
+
+/** CPU seconds of a database's PostgreSQL processes (its backends, and the cluster's own: WAL writer, checkpointer...), by pid. */
+async function postgresCpu(url) {
+  const name = new URL(url).pathname.slice(1);
+  const { rows } = await sql(admin, "SELECT pid FROM pg_stat_activity WHERE (datname = $1 AND pid <> pg_backend_pid()) OR backend_type <> 'client backend'", [
+    name,
+  ]);
+  return new Map(rows.map((row) => [row.pid, processCpu(row.pid)]));
 }
 
 /** Points stored per run, from the series summaries. */
@@ -134,7 +158,14 @@ try {
     const url = await database();
     const server = await startServer(url);
     const perRunner = 200_000;
-    const { ms, fromSpawnMs } = await runRunners(server.url, 'ingest', 10, perRunner, 5000, 2, true);
+    let before;
+    const { ms, fromSpawnMs } = await runRunners(server.url, 'ingest', 10, perRunner, 5000, 2, true, async () => {
+      before = { server: processCpu(server.child.pid), postgres: await postgresCpu(url) };
+    });
+    // The server's and PostgreSQL's CPU over the ingest: a figure other load on the machine changes less than wall time.
+    const serverCpu = processCpu(server.child.pid) - before.server;
+    let postgresCpuUsed = 0;
+    for (const [pid, seconds] of await postgresCpu(url)) postgresCpuUsed += seconds - (before.postgres.get(pid) ?? 0);
     const stored = await storedPoints(url);
     const total = [...stored.values()].reduce((a, b) => a + b, 0);
     if (total !== 10 * perRunner) throw new Error(`ingest stored ${total} points of ${10 * perRunner}`);
@@ -156,8 +187,16 @@ try {
     }
     fs.closeSync(out);
     const copyStart = performance.now();
-    execFileSync('psql', [url, '-qc', '\\copy copy_points FROM STDIN WITH (FORMAT csv)'], { input: fs.readFileSync(csv) });
+    // psql's CPU from time(1); its backend's from /proc/self/stat read by the backend itself once the COPY is done.
+    const copyRun = spawnSync(
+      '/usr/bin/time',
+      ['-f', 'CPU %U %S', 'psql', url, '-qAt', '-c', '\\copy copy_points FROM STDIN WITH (FORMAT csv)', '-c', "SELECT pg_read_file('/proc/self/stat')"],
+      { input: fs.readFileSync(csv), encoding: 'utf8', maxBuffer: 1 << 20 },
+    );
     const copyMs = performance.now() - copyStart;
+    if (copyRun.status !== 0) throw new Error(`psql \\copy failed: ${copyRun.stderr}`);
+    const [, psqlUser, psqlSystem] = /CPU (\S+) (\S+)/.exec(copyRun.stderr) ?? [];
+    const copyCpu = Number(psqlUser) + Number(psqlSystem) + cpuSeconds(copyRun.stdout.trim());
     const rate = (10 * perRunner) / (ms / 1000);
     report({
       name: 'ingest from 10 runners (points/s), timed from when all have their batches ready',
@@ -179,6 +218,15 @@ try {
       baseline: Math.round(copyMs),
       ratio: ms / copyMs,
       target: 'reported (COPY stores rows, no chunks or summaries)',
+    });
+    const ingestCpu = serverCpu + postgresCpuUsed;
+    report({
+      name: `ingest CPU: the server ${serverCpu.toFixed(2)} s + PostgreSQL ${postgresCpuUsed.toFixed(2)} s, vs the COPY's (psql + its backend)`,
+      value: Number(ingestCpu.toFixed(2)),
+      unit: 's CPU',
+      baseline: Number(copyCpu.toFixed(2)),
+      ratio: ingestCpu / copyCpu,
+      target: `reported (${Math.round((10 * perRunner) / (ingestCpu / 2) / 1000)}k points/s if that CPU had both cores to itself)`,
     });
   }
 
