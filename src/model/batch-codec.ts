@@ -88,9 +88,14 @@ export function decodeBatch(bytes: Uint8Array): RecordBatch {
   for (const o of header.output) if (o.bytes) outputBytes += o.length;
   const expected = columnsAt + points * 32 + outputBytes;
   if (bytes.byteLength !== expected) throw malformed(`its header describes ${expected} bytes, ${bytes.byteLength} are there`);
-  // One aligned copy of the columns; every series' columns are views into it.
-  const floats = new Float64Array(points * 4);
-  new Uint8Array(floats.buffer).set(bytes.subarray(columnsAt, columnsAt + points * 32));
+  // Every series' columns are views into the bytes when they sit at a multiple of 8 (a body read into a buffer of
+  // its own), else into one aligned copy of them.
+  let floats: Float64Array;
+  if ((bytes.byteOffset + columnsAt) % 8 === 0) floats = new Float64Array(bytes.buffer, bytes.byteOffset + columnsAt, points * 4);
+  else {
+    floats = new Float64Array(points * 4);
+    new Uint8Array(floats.buffer).set(bytes.subarray(columnsAt, columnsAt + points * 32));
+  }
   let at = 0;
   const take = (n: number) => {
     const column = floats.subarray(at, at + n);

@@ -86,13 +86,14 @@ export class Spool {
     const file = path.join(dir, `${String(batch.seq).padStart(12, '0')}.batch`);
     if (this.files.has(file)) return file; // the same batch spooled again (a retry): the same bytes, kept once
     let bytes = encodeBatch(batch);
+    let output = outputBytes(batch);
     if (this.bytes + bytes.byteLength > this.limit.maxBytes) {
       this.makeRoom(bytes.byteLength);
-      // Still too big: this batch's own output goes, its points stay.
       // Still too big (one batch holds more output than the spool has room for): its newest output that fits stays.
-      if (this.bytes + bytes.byteLength > this.limit.maxBytes && outputBytes(batch) > 0) {
-        const room = this.limit.maxBytes - this.bytes - (bytes.byteLength - outputBytes(batch));
+      if (this.bytes + bytes.byteLength > this.limit.maxBytes && output > 0) {
+        const room = this.limit.maxBytes - this.bytes - (bytes.byteLength - output);
         bytes = this.withoutOutput(batch, Math.max(0, room));
+        output = outputBytes(decodeBatch(bytes));
       }
     }
     try {
@@ -105,7 +106,7 @@ export class Spool {
       }
       return file;
     }
-    this.files.set(file, { bytes: bytes.byteLength, output: outputBytes(decodeBatch(bytes)) });
+    this.files.set(file, { bytes: bytes.byteLength, output });
     this.bytes += bytes.byteLength;
     return file;
   }

@@ -45,7 +45,8 @@ export function encodePoints(columns: PointColumns, from: number, to: number): B
     if (!Number.isNaN(columns.epoch[i] as number)) flags |= HAS_EPOCH;
   }
   const columnCount = 2 + (flags & HAS_STEP ? 1 : 0) + (flags & HAS_EPOCH ? 1 : 0);
-  const buffer = Buffer.alloc(HEADER_BYTES + columnCount * n * 8);
+  // Every byte is written below: no zero-filling first (it was a few % of the PostgreSQL server's CPU).
+  const buffer = Buffer.allocUnsafeSlow(HEADER_BYTES + columnCount * n * 8);
   buffer.writeUInt32LE(n, 0);
   buffer.writeUInt32LE(flags, 4);
   const out = new Float64Array(buffer.buffer, buffer.byteOffset + HEADER_BYTES, columnCount * n);

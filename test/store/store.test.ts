@@ -123,6 +123,28 @@ for (const backend of backends) {
       expect(raw.max).toEqual([CHUNK_SIZE - 2, CHUNK_SIZE - 1, CHUNK_SIZE, CHUNK_SIZE + 1, CHUNK_SIZE + 2, CHUNK_SIZE + 3, CHUNK_SIZE + 4].map((i) => i * 3));
     });
 
+    it('appends batches larger than a chunk that overflow the open one: every point once, in order, summaries exact', async () => {
+      const store = await newStore();
+      const run = await store.createRun(baseRun());
+      // 5,000-point batches leave open chunks of every fill, some a quarter full or more (left short), some less (filled).
+      const total = 5000 * 7 + 321;
+      for (let from = 0; from < total; from += 5000) {
+        const n = Math.min(5000, total - from);
+        const time = Float64Array.from({ length: n }, (_, i) => from + i);
+        const value = Float64Array.from({ length: n }, (_, i) => (from + i === 20_000 ? 1e9 : from + i));
+        await store.appendColumns(run.id, [{ series: loss(0, 0).series, n, time, step: time, epoch: new Float64Array(n).fill(Number.NaN), value }]);
+      }
+      const [series] = await store.listSeries(run.id);
+      expect(series).toMatchObject({ count: total, min: 0, max: 1e9, last: total - 1, firstStep: 0, lastStep: total - 1 });
+      const { values, steps } = await collect(store, series?.id as number);
+      expect(steps).toEqual(Array.from({ length: total }, (_, i) => i));
+      expect(values).toEqual(Array.from({ length: total }, (_, i) => (i === 20_000 ? 1e9 : i)));
+      expect((await collect(store, series?.id as number, 9999)).steps.slice(0, 2)).toEqual([9999, 10_000]);
+      const data = await store.querySeries(series?.id as number, { x: 'step', buckets: 10 });
+      expect(data.count.reduce((a, b) => a + b, 0)).toBe(total);
+      expect(Math.max(...data.max)).toBe(1e9);
+    });
+
     it('picks up a series whose writer stopped between a full chunk and its summary', async () => {
       const home = await backend.location();
       const first = await newStore(home);

@@ -25,9 +25,23 @@ import type {
 import { Database, redactedUrl } from './connection.js';
 import { indexOutput, outputChunks, outputSize, readOutput, writeOutput } from './output.js';
 import { resolveRun } from './resolve-run.js';
-import { addTags, applyMember, insertRun, joinKeyOf, mergeParams, touchRun, updateRun } from './run-writer.js';
+import { addTags, applyMember, CURRENT_XID, insertRun, joinKeyOf, mergeParams, touchRun, updateRun } from './run-writer.js';
 import { querySeries, readPoints } from './series-query.js';
 import { SeriesWriter } from './series-writer.js';
+
+const claimSql = `INSERT INTO producers (run_id, producer, last_seq) VALUES ($1, $2, $3)
+  ON CONFLICT (run_id, producer) DO UPDATE SET last_seq = EXCLUDED.last_seq WHERE producers.last_seq < EXCLUDED.last_seq`;
+/** A batch's identity claimed: no row when it was applied before. */
+const claimBatch = { name: 'rm_claim_batch', text: claimSql };
+/** The claim, and when it is new, the run touched as touchRun does: how many rows each changed. */
+const claimAndTouch = {
+  name: 'rm_claim_touch',
+  text: `WITH claim AS (${claimSql} RETURNING 1),
+    touched AS (UPDATE runs SET change_xid = ${CURRENT_XID},
+        heartbeat = CASE WHEN $4::float8 IS NULL THEN heartbeat ELSE greatest(coalesce(heartbeat, 0), $4::float8) END
+      WHERE id = $1 AND EXISTS (SELECT 1 FROM claim) RETURNING 1)
+    SELECT (SELECT count(*) FROM claim)::int AS claimed, (SELECT count(*) FROM touched)::int AS touched`,
+};
 
 /** How to reach PostgreSQL. */
 export interface PostgresOptions {
@@ -89,16 +103,21 @@ export class PostgresStore implements Store {
     let committed: (() => void) | undefined;
     const applied = await this.db.transaction(async (client) => {
       // Claims the identity first: a resend of this batch running at the same time waits here, then finds it applied.
-      const claim = await client.query({
-        name: 'rm_claim_batch',
-        text: `INSERT INTO producers (run_id, producer, last_seq) VALUES ($1, $2, $3)
-               ON CONFLICT (run_id, producer) DO UPDATE SET last_seq = EXCLUDED.last_seq WHERE producers.last_seq < EXCLUDED.last_seq`,
-        values: [batch.runId, batch.producer, batch.seq],
-      });
-      if (claim.rowCount === 0) return false;
-      if (batch.run !== undefined && !(await insertRun(client, completeRun(batch.run))))
-        checkJoinAttach(batch.runId, await joinKeyOf(client, batch.runId), batch.run.joinKey, this.location);
-      await touchRun(client, batch.runId, batch.heartbeat ?? null);
+      if (batch.run === undefined) {
+        // The run exists already (or the batch is refused): the claim and the run's touch in one round trip.
+        const { rows } = await client.query<{ claimed: number; touched: number }>({
+          ...claimAndTouch,
+          values: [batch.runId, batch.producer, batch.seq, batch.heartbeat ?? null],
+        });
+        if (rows[0]?.claimed === 0) return false;
+        if (rows[0]?.touched === 0) throw new RunmeterError('E_RUN_NOT_FOUND', `no run with id ${batch.runId}`);
+      } else {
+        const claim = await client.query({ ...claimBatch, values: [batch.runId, batch.producer, batch.seq] });
+        if (claim.rowCount === 0) return false;
+        if (!(await insertRun(client, completeRun(batch.run))))
+          checkJoinAttach(batch.runId, await joinKeyOf(client, batch.runId), batch.run.joinKey, this.location);
+        await touchRun(client, batch.runId, batch.heartbeat ?? null);
+      }
       if (batch.update !== undefined) await updateRun(client, batch.runId, batch.update);
       if (batch.member !== undefined) await applyMember(client, batch.runId, batch.member);
       if (batch.params !== undefined) await mergeParams(client, batch.runId, batch.params);

@@ -15,26 +15,52 @@ interface SeriesTail {
   columns: PointColumns;
 }
 
+/** The fewest points an open chunk holds to be left short rather than filled by the next batch. */
+const SEAL_AT = CHUNK_SIZE / 4;
+
 const nullIfNaN = (value: number): number | null => (Number.isNaN(value) ? null : value);
 
-const chunkInserts = `
-  c AS (INSERT INTO chunks (series_id, no, start_index, n, t0, t1, s0, s1, e0, e1, vmin, vmax, vlast)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-        ON CONFLICT (series_id, no) DO UPDATE SET start_index = EXCLUDED.start_index, n = EXCLUDED.n, t0 = EXCLUDED.t0, t1 = EXCLUDED.t1,
-          s0 = EXCLUDED.s0, s1 = EXCLUDED.s1, e0 = EXCLUDED.e0, e1 = EXCLUDED.e1, vmin = EXCLUDED.vmin, vmax = EXCLUDED.vmax, vlast = EXCLUDED.vlast),
-  b AS (INSERT INTO chunk_blocks (series_id, no, blocks) VALUES ($1, $2, $14) ON CONFLICT (series_id, no) DO UPDATE SET blocks = EXCLUDED.blocks),
-  p AS (INSERT INTO chunk_points (series_id, no, points) VALUES ($1, $2, $15) ON CONFLICT (series_id, no) DO UPDATE SET points = EXCLUDED.points)`;
+/** Chunks written by one statement at most (each carries up to CHUNK_SIZE points). */
+const CHUNKS_PER_STATEMENT = 4;
+/** Parameters of one chunk in a write statement: its 13 summary columns, its block summaries, its points. */
+const CHUNK_PARAMS = 15;
+
+const chunkWrites = new Map<string, { name: string; text: string }>();
+
+/**
+ * The statement that writes `count` chunks of one series (their summary rows, block summaries and points), and with
+ * `summary` the series row too: the chunks of a batch and its summary go to PostgreSQL in one round trip.
+ */
+function chunkWrite(count: number, summary: boolean): { name: string; text: string } {
+  const name = `rm_write_chunks_${count}${summary ? '_summary' : ''}`;
+  const known = chunkWrites.get(name);
+  if (known !== undefined) return known;
+  const rows = (pick: (at: number) => string) => Array.from({ length: count }, (_, chunk) => `(${pick(chunk * CHUNK_PARAMS)})`).join(', ');
+  const params = (at: number, from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => `$${at + from + i}`).join(', ');
+  const s = count * CHUNK_PARAMS; // summary parameters follow the chunks'
+  const text = `WITH
+    c AS (INSERT INTO chunks (series_id, no, start_index, n, t0, t1, s0, s1, e0, e1, vmin, vmax, vlast)
+          VALUES ${rows((at) => params(at, 1, 13))}
+          ON CONFLICT (series_id, no) DO UPDATE SET start_index = EXCLUDED.start_index, n = EXCLUDED.n, t0 = EXCLUDED.t0, t1 = EXCLUDED.t1,
+            s0 = EXCLUDED.s0, s1 = EXCLUDED.s1, e0 = EXCLUDED.e0, e1 = EXCLUDED.e1, vmin = EXCLUDED.vmin, vmax = EXCLUDED.vmax, vlast = EXCLUDED.vlast),
+    b AS (INSERT INTO chunk_blocks (series_id, no, blocks) VALUES ${rows((at) => `$${at + 1}, $${at + 2}, $${at + 14}`)}
+          ON CONFLICT (series_id, no) DO UPDATE SET blocks = EXCLUDED.blocks),
+    p AS (INSERT INTO chunk_points (series_id, no, points) VALUES ${rows((at) => `$${at + 1}, $${at + 2}, $${at + 15}`)}
+          ON CONFLICT (series_id, no) DO UPDATE SET points = EXCLUDED.points)
+    ${
+      summary
+        ? `UPDATE series SET count = $${s + 1}, min = least(min, $${s + 2}), max = greatest(max, $${s + 3}), last = $${s + 4}, last_time = $${s + 5},
+        first_time = coalesce(first_time, $${s + 6}), first_step = coalesce(first_step, $${s + 7}), last_step = coalesce($${s + 8}, last_step),
+        first_epoch = coalesce(first_epoch, $${s + 9}), last_epoch = coalesce($${s + 10}, last_epoch)
+      WHERE id = $1`
+        : 'SELECT 1'
+    }`;
+  const statement = { name, text };
+  chunkWrites.set(name, statement);
+  return statement;
+}
 
 const statements = {
-  chunk: { name: 'rm_write_chunk', text: `WITH ${chunkInserts} SELECT 1` },
-  chunkAndSummary: {
-    name: 'rm_write_chunk_summary',
-    text: `WITH ${chunkInserts}
-      UPDATE series SET count = $16, min = least(min, $17), max = greatest(max, $18), last = $19, last_time = $20,
-        first_time = coalesce(first_time, $21), first_step = coalesce(first_step, $22), last_step = coalesce($23, last_step),
-        first_epoch = coalesce(first_epoch, $24), last_epoch = coalesce($25, last_epoch)
-      WHERE id = $1`,
-  },
   lock: { name: 'rm_lock_series', text: 'SELECT id, count FROM series WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE' },
   lastChunk: {
     name: 'rm_last_chunk',
@@ -154,6 +180,25 @@ export class SeriesWriter {
 
   private async appendToSeries(client: Client, tail: SeriesTail, batch: SeriesColumns): Promise<void> {
     const n = batch.n;
+    // An open chunk a quarter full or more that these points would overflow stays as it was written, and the points
+    // start a chunk of their own: writing it again to fill it would send its points to PostgreSQL a second time
+    // (with 5,000-point batches, 40% more bytes). Readers take chunks of any size; only the last one grows.
+    if (tail.n >= SEAL_AT && tail.n + n > CHUNK_SIZE) {
+      tail.chunkNo++;
+      tail.chunkStart += tail.n;
+      tail.n = 0;
+    }
+    // Each chunk this batch fills, then the open one with the series summary: in statements of a few chunks each.
+    const pending: unknown[][] = [];
+    const flush = async (summary: unknown[] | undefined) => {
+      for (let at = 0; at < pending.length; at += CHUNKS_PER_STATEMENT) {
+        const group = pending.slice(at, at + CHUNKS_PER_STATEMENT);
+        const last = at + CHUNKS_PER_STATEMENT >= pending.length;
+        const values = group.flat();
+        if (last && summary !== undefined) values.push(...summary);
+        await client.query({ ...chunkWrite(group.length, last && summary !== undefined), values });
+      }
+    };
     let from = 0;
     while (from < n) {
       const count = Math.min(n - from, CHUNK_SIZE - tail.n);
@@ -162,7 +207,7 @@ export class SeriesWriter {
       tail.n += count;
       from = to;
       if (tail.n === CHUNK_SIZE && from < n) {
-        await client.query({ ...statements.chunk, values: this.chunkValues(tail) });
+        pending.push(this.chunkValues(tail));
         tail.chunkNo++;
         tail.chunkStart += CHUNK_SIZE;
         tail.n = 0;
@@ -190,8 +235,9 @@ export class SeriesWriter {
       nullIfNaN(firstNumber(batch.epoch, n)),
       nullIfNaN(lastNumber(batch.epoch, n)),
     ];
-    // The last chunk written is the open one (or the one just filled): it and the summary go in one statement.
-    await client.query({ ...statements.chunkAndSummary, values: [...this.chunkValues(tail), ...summary] });
+    // The last chunk written is the open one (or the one just filled): it goes with the summary.
+    pending.push(this.chunkValues(tail));
+    await flush(summary);
     if (tail.n === CHUNK_SIZE) {
       tail.chunkNo++;
       tail.chunkStart += CHUNK_SIZE;
