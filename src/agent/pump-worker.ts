@@ -42,7 +42,13 @@ interface Stream {
   failing: boolean;
 }
 
-const streams: Stream[] = (['stdout', 'stderr'] as const).map((name) => ({ name, from: config.from[name], to: config.to[name], writable: true, failing: false }));
+const streams: Stream[] = (['stdout', 'stderr'] as const).map((name) => ({
+  name,
+  from: config.from[name],
+  to: config.to[name],
+  writable: true,
+  failing: false,
+}));
 // Where runmeter's own output is a pipe too (`runmeter run ... | tee log`), it grows like the job's: a megabyte
 // moves in one write, not sixteen wake-ups of the reader. Nothing happens to a terminal or a file.
 for (const stream of streams) growPipe(stream.to, READ_BYTES);
