@@ -255,6 +255,24 @@ describe('JobTreeProbe', () => {
       103,
     );
     expect(probe.read(2000, undefined).pids.sort()).toEqual([100, 101, 103]);
+    // A stand-in /proc/loadavg (a sandbox's zeros) tells nothing: /proc is listed at every reading.
+    write(
+      [
+        [100, 1, 10, 0],
+        [104, 100, 0, 0],
+      ],
+      0,
+    );
+    expect(probe.read(3000, undefined).pids.sort()).toEqual([100, 104]);
+    write(
+      [
+        [100, 1, 10, 0],
+        [104, 100, 0, 0],
+        [105, 100, 0, 0],
+      ],
+      0,
+    );
+    expect(probe.read(4000, undefined).pids.sort()).toEqual([100, 104, 105]);
   });
 });
 

@@ -144,7 +144,10 @@ export class JobTreeProbe {
     this.readingsSinceFullScan++;
     const stats = new Map<number, ProcessStat>();
     const lastPid = this.readLastPid();
-    if (lastPid !== undefined && lastPid === this.lastPid) {
+    // A sandbox whose /proc/loadavg is a stand-in (all zeros) cannot tell; and /proc is listed every fullScanEvery readings
+    // whatever the file says, so that a kernel whose count did not move when it should have misses a new process for
+    // half a minute at most.
+    if (lastPid !== undefined && lastPid > 0 && lastPid === this.lastPid && this.readingsSinceFullScan < fullScanEvery) {
       // No pid handed out since the last listing: no process can have joined the tree, and none outside it reused a pid.
       this.listed = false;
       for (const pid of this.lastTree) {
