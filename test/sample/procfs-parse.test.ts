@@ -1,7 +1,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseAuxv, parseCpuTimes, parseDiskstats, parseMeminfo, parseNetDev, parseProcessStat, parseUptime } from '../../src/sample/procfs/parse.js';
+import {
+  meminfoBytes,
+  parseAuxv,
+  parseCpuTimes,
+  parseDiskstats,
+  parseMeminfo,
+  parseNetDev,
+  parseProcessStat,
+  parseUptime,
+} from '../../src/sample/procfs/parse.js';
 
 const recorded = path.join(import.meta.dirname, '../fixtures/proc/job-tree');
 const read = (file: string) => fs.readFileSync(path.join(recorded, file), 'latin1');
@@ -50,6 +59,47 @@ describe('machine files', () => {
     expect(meminfo.get('MemTotal')).toBe(24683656 * 1024);
     expect(meminfo.get('MemAvailable')).toBe(23966036 * 1024);
     expect(meminfo.get('HugePages_Total')).toBe(0);
+  });
+
+  it('finds one /proc/meminfo field in bytes, the first line and unitless ones too, as parseMeminfo reads them all', () => {
+    const text = read('before/proc/meminfo');
+    expect(meminfoBytes(text, 'MemTotal')).toBe(24683656 * 1024);
+    expect(meminfoBytes(text, 'MemAvailable')).toBe(23966036 * 1024);
+    expect(meminfoBytes(text, 'HugePages_Total')).toBe(0);
+    expect(meminfoBytes(text, 'Mem')).toBeUndefined();
+    expect(meminfoBytes(text, 'NoSuchField')).toBeUndefined();
+    for (const [name, value] of parseMeminfo(text)) expect(meminfoBytes(text, name)).toBe(value);
+    // This machine's own file, whatever its kernel prints.
+    const here = fs.readFileSync('/proc/meminfo', 'latin1');
+    for (const [name, value] of parseMeminfo(here)) if (!name.includes('(')) expect(meminfoBytes(here, name)).toBe(value);
+  });
+
+  it("reads this machine's /proc/stat, diskstats and net/dev as splitting each line on white space does", () => {
+    const fields = (line: string) => line.trim().split(/\s+/);
+    const stat = fs.readFileSync('/proc/stat', 'latin1');
+    const cpu = fields(stat.split('\n')[0] as string)
+      .slice(1, 9)
+      .map(Number);
+    const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = cpu;
+    expect(parseCpuTimes(stat)).toEqual({
+      busy: user + nice + system + irq + softirq + steal,
+      total: user + nice + system + irq + softirq + steal + idle + iowait,
+    });
+    const diskstats = fs.readFileSync('/proc/diskstats', 'latin1');
+    const disks = diskstats
+      .split('\n')
+      .map(fields)
+      .filter((f) => f.length >= 10)
+      .map((f) => ({ name: f[2], readBytes: Number(f[5]) * 512, writeBytes: Number(f[9]) * 512 }));
+    expect(parseDiskstats(diskstats)).toEqual(disks);
+    const netDev = fs.readFileSync('/proc/net/dev', 'latin1');
+    const links = netDev
+      .split('\n')
+      .filter((line) => line.includes(':'))
+      .map((line) => ({ name: line.slice(0, line.indexOf(':')).trim(), f: fields(line.slice(line.indexOf(':') + 1)) }))
+      .map(({ name, f }) => ({ name, rxBytes: Number(f[0]), txBytes: Number(f[8]) }));
+    expect(parseNetDev(netDev)).toEqual(links);
+    expect(links.length).toBeGreaterThan(0);
   });
 
   it('reads bytes read and written per device from /proc/diskstats (512-byte sectors)', () => {

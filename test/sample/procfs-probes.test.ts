@@ -207,4 +207,106 @@ describe('JobTreeProbe', () => {
     expect(probe.read(3000, undefined).values).toEqual([{ name: 'job/cpu_percent', value: 0 }]);
     expect(probe.read(4000, undefined)).toEqual({ values: [], pids: [] });
   });
+
+  it('lists /proc only when a pid was handed out since the last reading (the end of /proc/loadavg), and still sees exits between', () => {
+    const write = (processes: [pid: number, ppid: number, utime: number, cutime: number][], lastPid: number) => {
+      fs.rmSync(procDir, { recursive: true, force: true });
+      for (const [pid, ppid, utime, cutime] of processes) {
+        fs.mkdirSync(path.join(procDir, String(pid)), { recursive: true });
+        fs.writeFileSync(
+          path.join(procDir, String(pid), 'stat'),
+          `${pid} (p${pid}) S ${ppid} ${pid} ${pid} 0 -1 0 0 0 0 0 ${utime} 0 ${cutime} 0 20 0 1 0 ${pid} 1000 10`,
+        );
+      }
+      fs.writeFileSync(path.join(procDir, 'uptime'), '10.00 0');
+      fs.writeFileSync(path.join(procDir, 'loadavg'), `0.10 0.20 0.30 1/123 ${lastPid}\n`);
+    };
+    const probe = new JobTreeProbe(procDir, { pageSize: 4096, clockTicks: 100 });
+    probe.setRoot(100, 0, 0);
+    write(
+      [
+        [100, 1, 10, 0],
+        [101, 100, 10, 0],
+        [102, 101, 10, 0],
+      ],
+      102,
+    );
+    expect(probe.read(0, undefined).pids.sort()).toEqual([100, 101, 102]);
+    // No pid handed out: the tree's own files are read again, /proc is not listed (103 is a stand-in for what it would find).
+    // 101 used 100 ticks; 102 exited and 101 reaped it (its 10 ticks, counted before, now in 101's cutime): 100 ticks in 1 s.
+    write(
+      [
+        [100, 1, 10, 0],
+        [101, 100, 110, 10],
+        [103, 101, 0, 0],
+      ],
+      102,
+    );
+    const quiet = probe.read(1000, undefined);
+    expect(quiet.pids.sort()).toEqual([100, 101]);
+    expect(byName(quiet.values)['job/cpu_percent']).toBeCloseTo(100, 9);
+    // A pid handed out since: /proc is listed and the new process found.
+    write(
+      [
+        [100, 1, 10, 0],
+        [101, 100, 110, 10],
+        [103, 101, 0, 0],
+      ],
+      103,
+    );
+    expect(probe.read(2000, undefined).pids.sort()).toEqual([100, 101, 103]);
+    // A stand-in /proc/loadavg (a sandbox's zeros) tells nothing: /proc is listed at every reading.
+    write(
+      [
+        [100, 1, 10, 0],
+        [104, 100, 0, 0],
+      ],
+      0,
+    );
+    expect(probe.read(3000, undefined).pids.sort()).toEqual([100, 104]);
+    write(
+      [
+        [100, 1, 10, 0],
+        [104, 100, 0, 0],
+        [105, 100, 0, 0],
+      ],
+      0,
+    );
+    expect(probe.read(4000, undefined).pids.sort()).toEqual([100, 104, 105]);
+  });
+});
+
+describe('JobTreeProbe on this machine', () => {
+  it('finds a child the job starts between two readings, and misses it no more once it exits', async () => {
+    const { spawn } = await import('node:child_process');
+    // The root starts a child when told to on stdin, and prints its pid; it ends the child when told again.
+    const root = spawn(
+      process.execPath,
+      [
+        '-e',
+        `const { spawn } = require('node:child_process'); let child;
+         process.stdin.on('data', () => { if (child) { child.kill(); child.on('exit', () => console.log('gone')); } else { child = spawn('sleep', ['30']); console.log(child.pid); } });`,
+      ],
+      { stdio: ['pipe', 'pipe', 'inherit'] },
+    );
+    const line = () => new Promise<string>((resolve) => root.stdout.once('data', (data: Buffer) => resolve(data.toString().trim())));
+    try {
+      const probe = new JobTreeProbe('/proc', { pageSize: 4096, clockTicks: 100 });
+      probe.setRoot(root.pid as number, 0, 0);
+      expect(probe.read(0, undefined).pids).toEqual([root.pid]);
+      expect(probe.read(1, undefined).pids).toEqual([root.pid]);
+      const started = line();
+      root.stdin.write('\n');
+      const child = Number(await started);
+      expect(probe.read(2, undefined).pids.sort()).toEqual([root.pid, child].sort());
+      expect(probe.read(3, undefined).pids.sort()).toEqual([root.pid, child].sort());
+      const gone = line();
+      root.stdin.write('\n');
+      await gone;
+      expect(probe.read(4, undefined).pids).toEqual([root.pid]);
+      probe.close();
+    } finally {
+      root.kill();
+    }
+  });
 });

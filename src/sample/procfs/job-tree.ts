@@ -12,6 +12,8 @@ export interface JobReading {
 
 // Every so often forget which pids were outside the job, in case a pid was reused by a job process.
 const fullScanEvery = 30;
+// /proc/loadavg ends with the pid the kernel handed out last (to a process or a thread) in this pid namespace.
+const lastPidPattern = /\s(\d+)\s*$/;
 const maxRemembered = 100_000;
 
 /**
@@ -20,6 +22,10 @@ const maxRemembered = 100_000;
  * The tree comes from the ppid in /proc/<pid>/stat. A process outside the tree never joins it later (a process only changes parent
  * when its parent dies, and then to an ancestor or init), so pids found outside it are remembered and not read again: each reading
  * reads one small file per job process plus one per process started since the last reading, not one per process on the machine.
+ *
+ * Where the last pid handed out (the end of /proc/loadavg) is the same as at the reading before, no process or thread has
+ * started anywhere since (the job's processes get their pids in this pid namespace, even those in a namespace of their own):
+ * the tree can only have lost processes, so the reading reads the stat of the last tree's processes and does not list /proc.
  */
 export class JobTreeProbe {
   private rootPid: number | undefined;
@@ -30,7 +36,13 @@ export class JobTreeProbe {
   private readonly cpu = new JobCpuAccount();
   private lastGauges: SampleValue[] = [];
   private previousAtMs = 0;
-  private readings = 0;
+  private readingsSinceFullScan = 0;
+  /** The last pid handed out, as of the previous listing of /proc; undefined where /proc/loadavg cannot tell. */
+  private lastPid: number | undefined;
+  /** The processes of the tree at the previous reading: all a reading needs to read while no pid was handed out. */
+  private lastTree: number[] = [];
+  /** Whether the latest reading listed /proc (and so may have opened the stat files of processes outside the tree). */
+  private listed = false;
   private readonly files: ProcFiles;
   /** Every pid that was in the tree: the kernel log's OOM victims are matched against them. */
   readonly everSeen = new Set<number>();
@@ -57,6 +69,8 @@ export class JobTreeProbe {
     this.rootParent = undefined;
     this.state = 'running';
     this.outside.clear();
+    this.lastPid = undefined;
+    this.lastTree = [];
     this.lastGauges = [];
     this.previousAtMs = Math.min(startedAtMs, nowMs);
     this.cpu.countFrom(this.uptimeTicks() - ((nowMs - this.previousAtMs) / 1000) * this.units.clockTicks);
@@ -88,12 +102,19 @@ export class JobTreeProbe {
       this.lastGauges = this.gauges(tree, memoryTotalBytes);
       values.push(...this.lastGauges);
       if (this.everSeen.size < maxRemembered) for (const pid of tree.keys()) this.everSeen.add(pid);
-      const kept = new Set([...tree.keys()].map((pid) => `${this.procDir}/${pid}/stat`));
-      this.files.retain((path) => kept.has(path) || path === `${this.procDir}/uptime` || path === `${this.procDir}/self/stat`);
-      return { values, pids: [...tree.keys()] };
+      const pids = [...tree.keys()];
+      // A reading that did not list /proc opened no new file; a kept file of a process that exited closed at its failed read.
+      if (this.listed) {
+        const kept = new Set(pids.map((pid) => `${this.procDir}/${pid}/stat`));
+        const always = [`${this.procDir}/uptime`, `${this.procDir}/self/stat`, `${this.procDir}/loadavg`];
+        this.files.retain((path) => kept.has(path) || always.includes(path));
+      }
+      this.lastTree = pids;
+      return { values, pids };
     }
     // The job's last memory and processes stand for the time from its last reading to its exit, once.
     if (this.state === 'running') values.push(...this.lastGauges);
+    this.lastTree = [...tree.keys()];
     // Reaped: our own cutime (when we are its parent) has now brought its last CPU in; nothing more will come.
     this.state = sameRoot ? 'exited' : 'done';
     if (this.state === 'done') this.files.close();
@@ -120,20 +141,49 @@ export class JobTreeProbe {
 
   /** The stat of every process that may be in the tree: all but those already known to be outside it (read() adds the new ones). */
   private readCandidates(): Map<number, ProcessStat> {
-    if (++this.readings % fullScanEvery === 0) this.outside.clear();
-    const stillOutside = new Set<number>();
+    this.readingsSinceFullScan++;
     const stats = new Map<number, ProcessStat>();
+    const lastPid = this.readLastPid();
+    // A sandbox whose /proc/loadavg is a stand-in (all zeros) cannot tell; and /proc is listed every fullScanEvery readings
+    // whatever the file says, so that a kernel whose count did not move when it should have misses a new process for
+    // half a minute at most.
+    if (lastPid !== undefined && lastPid > 0 && lastPid === this.lastPid && this.readingsSinceFullScan < fullScanEvery) {
+      // No pid handed out since the last listing: no process can have joined the tree, and none outside it reused a pid.
+      this.listed = false;
+      for (const pid of this.lastTree) {
+        const stat = this.readStat(pid);
+        if (stat) stats.set(pid, stat);
+      }
+      return stats;
+    }
+    this.lastPid = lastPid;
+    this.listed = true;
+    if (this.readingsSinceFullScan >= fullScanEvery) {
+      this.readingsSinceFullScan = 0;
+      this.outside.clear();
+    }
+    const stillOutside = new Set<number>();
     for (const pid of listPids(this.procDir)) {
       if (this.outside.has(pid)) {
         stillOutside.add(pid);
         continue;
       }
-      const bytes = this.files.readBytes(`${this.procDir}/${pid}/stat`);
-      const stat = bytes === undefined ? undefined : parseProcessStatBytes(bytes);
+      const stat = this.readStat(pid);
       if (stat) stats.set(pid, stat);
     }
     this.outside = stillOutside;
     return stats;
+  }
+
+  private readStat(pid: number): ProcessStat | undefined {
+    const bytes = this.files.readBytes(`${this.procDir}/${pid}/stat`);
+    return bytes === undefined ? undefined : parseProcessStatBytes(bytes);
+  }
+
+  /** The last pid handed out in this pid namespace, read before /proc is listed; undefined where /proc/loadavg lacks it. */
+  private readLastPid(): number | undefined {
+    const match = lastPidPattern.exec(this.files.read(`${this.procDir}/loadavg`) ?? '');
+    return match === null ? undefined : Number(match[1]);
   }
 
   private uptimeTicks(): number {

@@ -1,6 +1,6 @@
 import type { SampleValue } from '../reading.js';
 import { physicalDiskNames, physicalInterfaceNames } from './devices.js';
-import { type CpuTimes, parseCpuTimes, parseDiskstats, parseMeminfo, parseNetDev } from './parse.js';
+import { type CpuTimes, meminfoBytes, parseCpuTimes, parseDiskstats, parseNetDev } from './parse.js';
 import { ProcFiles } from './read-file.js';
 
 /** Where the probe reads: `/proc` and `/sys`, or a recorded tree in tests. */
@@ -54,7 +54,7 @@ export class LinuxMachineProbe {
 
     const meminfo = this.files.read(`${procDir}/meminfo`);
     if (meminfo === undefined) this.warnOnce('meminfo', `cannot read ${procDir}/meminfo: no system/memory_* series`);
-    else values.push(...this.memoryValues(parseMeminfo(meminfo)));
+    else values.push(...this.memoryValues(meminfo));
 
     const diskstats = this.files.read(`${procDir}/diskstats`);
     if (diskstats !== undefined) {
@@ -87,12 +87,14 @@ export class LinuxMachineProbe {
     return values;
   }
 
-  private memoryValues(meminfo: Map<string, number>): SampleValue[] {
-    const total = meminfo.get('MemTotal');
+  private memoryValues(meminfo: string): SampleValue[] {
+    const total = meminfoBytes(meminfo, 'MemTotal');
     if (total === undefined || total === 0) return [];
     this.memoryTotalBytes = total;
     // MemAvailable (Linux 3.14+) is what programs can still get; without it, free plus page cache is the usual estimate.
-    const available = meminfo.get('MemAvailable') ?? (meminfo.get('MemFree') ?? 0) + (meminfo.get('Buffers') ?? 0) + (meminfo.get('Cached') ?? 0);
+    const available =
+      meminfoBytes(meminfo, 'MemAvailable') ??
+      (meminfoBytes(meminfo, 'MemFree') ?? 0) + (meminfoBytes(meminfo, 'Buffers') ?? 0) + (meminfoBytes(meminfo, 'Cached') ?? 0);
     const used = total - available;
     return [
       { name: 'system/memory_used_bytes', value: used },

@@ -88,14 +88,16 @@ export interface CpuTimes {
 export function parseCpuTimes(text: string): CpuTimes | undefined {
   const start = text.startsWith('cpu ') ? 0 : text.indexOf('\ncpu ') + 1;
   if (!text.startsWith('cpu ', start)) return undefined;
-  const end = text.indexOf('\n', start);
-  const fields = text
-    .slice(start + 4, end < 0 ? undefined : end)
-    .trim()
-    .split(/\s+/)
-    .map(Number);
+  const end = lineEnd(text, start);
   // user nice system idle iowait irq softirq steal [guest guest_nice]
-  const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = fields;
+  const times = [0, 0, 0, 0, 0, 0, 0, 0];
+  let field = 0;
+  for (let at = nextToken(text, start + 4, end); at < end && field < times.length; at = nextToken(text, at, end)) {
+    const after = tokenEnd(text, at, end);
+    times[field++] = numberIn(text, at, after);
+    at = after;
+  }
+  const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = times;
   const busy = user + nice + system + irq + softirq + steal;
   return { busy, total: busy + idle + iowait };
 }
@@ -110,6 +112,25 @@ export function parseMeminfo(text: string): Map<string, number> {
   return fields;
 }
 
+/**
+ * One field of /proc/meminfo in bytes (`MemTotal`, `MemAvailable`, ...), found without parsing the other lines: the sampler
+ * reads two or three fields a second; undefined when the file has no such line.
+ */
+export function meminfoBytes(text: string, name: string): number | undefined {
+  let at = 0;
+  if (!text.startsWith(`${name}:`)) {
+    at = text.indexOf(`\n${name}:`) + 1;
+    if (at === 0) return undefined;
+  }
+  const end = lineEnd(text, at);
+  const digits = nextToken(text, at + name.length + 1, end);
+  if (digits >= end) return undefined;
+  const after = tokenEnd(text, digits, end);
+  const value = numberIn(text, digits, after);
+  if (Number.isNaN(value)) return undefined;
+  return text.startsWith(' kB', after) ? value * 1024 : value;
+}
+
 /** Bytes a block device has read and written since boot. */
 export interface DiskCounters {
   name: string;
@@ -120,10 +141,23 @@ export interface DiskCounters {
 /** Parses /proc/diskstats. Sectors there are always 512 bytes, whatever the device's own sector size. */
 export function parseDiskstats(text: string): DiskCounters[] {
   const disks: DiskCounters[] = [];
-  for (const line of text.split('\n')) {
-    const fields = line.trim().split(/\s+/);
-    if (fields.length < 10 || !fields[2]) continue;
-    disks.push({ name: fields[2], readBytes: Number(fields[5]) * 512, writeBytes: Number(fields[9]) * 512 });
+  for (let start = 0; start < text.length; ) {
+    const end = lineEnd(text, start);
+    // major minor name reads merged sectors_read ms writes merged sectors_written ...: fields 2, 5 and 9.
+    let field = 0;
+    let name = '';
+    let read = 0;
+    let written = 0;
+    for (let at = nextToken(text, start, end); at < end; at = nextToken(text, at, end)) {
+      const after = tokenEnd(text, at, end);
+      if (field === 2) name = text.slice(at, after);
+      else if (field === 5) read = numberIn(text, at, after);
+      else if (field === 9) written = numberIn(text, at, after);
+      field++;
+      at = after;
+    }
+    if (field >= 10 && name !== '') disks.push({ name, readBytes: read * 512, writeBytes: written * 512 });
+    start = end + 1;
   }
   return disks;
 }
@@ -138,17 +172,66 @@ export interface NetworkCounters {
 /** Parses /proc/net/dev (two header lines, then `iface: rx_bytes packets ... tx_bytes ...`). */
 export function parseNetDev(text: string): NetworkCounters[] {
   const interfaces: NetworkCounters[] = [];
-  for (const line of text.split('\n')) {
-    const colon = line.indexOf(':');
-    if (colon < 0) continue;
-    const fields = line
-      .slice(colon + 1)
-      .trim()
-      .split(/\s+/);
-    if (fields.length < 16) continue;
-    interfaces.push({ name: line.slice(0, colon).trim(), rxBytes: Number(fields[0]), txBytes: Number(fields[8]) });
+  for (let start = 0; start < text.length; ) {
+    const end = lineEnd(text, start);
+    const colon = text.indexOf(':', start);
+    if (colon >= 0 && colon < end) {
+      let field = 0;
+      let rx = 0;
+      let tx = 0;
+      for (let at = nextToken(text, colon + 1, end); at < end; at = nextToken(text, at, end)) {
+        const after = tokenEnd(text, at, end);
+        if (field === 0) rx = numberIn(text, at, after);
+        else if (field === 8) tx = numberIn(text, at, after);
+        field++;
+        at = after;
+      }
+      if (field >= 16) interfaces.push({ name: text.slice(start, colon).trim(), rxBytes: rx, txBytes: tx });
+    }
+    start = end + 1;
   }
   return interfaces;
+}
+
+// Scanning helpers for the machine files: the sampler reads them every second, and splitting them into arrays of strings
+// was most of its allocation.
+
+/** Where the line from `start` ends (its newline, or the text's end). */
+function lineEnd(text: string, start: number): number {
+  const end = text.indexOf('\n', start);
+  return end < 0 ? text.length : end;
+}
+
+/** The first character at or after `at`, before `end`, that is not a space or tab (`end` if none). */
+function nextToken(text: string, at: number, end: number): number {
+  while (at < end) {
+    const code = text.charCodeAt(at);
+    if (code !== 32 && code !== 9) break;
+    at++;
+  }
+  return at;
+}
+
+/** Where the token at `at` ends: the next space or tab, or `end`. */
+function tokenEnd(text: string, at: number, end: number): number {
+  while (at < end) {
+    const code = text.charCodeAt(at);
+    if (code === 32 || code === 9) break;
+    at++;
+  }
+  return at;
+}
+
+/** The unsigned decimal number text[from, to) holds, as Number() reads it; NaN for anything else. */
+function numberIn(text: string, from: number, to: number): number {
+  if (from >= to) return Number.NaN;
+  let value = 0;
+  for (let i = from; i < to; i++) {
+    const digit = text.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return Number(text.slice(from, to));
+    value = value * 10 + digit;
+  }
+  return value;
 }
 
 /** Parses /proc/uptime: seconds since boot. */
