@@ -28,6 +28,8 @@ const parts = new Set((process.env.BENCH_PARTS ?? '1,2,3').split(',').map((part)
 let admin = process.env.RUNMETER_BENCH_POSTGRES || process.env.RUNMETER_TEST_POSTGRES;
 if (!admin) {
   const dir = path.join(scratch, 'cluster');
+  // The cluster runs as the postgres user, who must pass through the private scratch folder (mkdtemp makes it 0700).
+  fs.chmodSync(scratch, 0o711);
   const port = 55_000 + Math.floor(Math.random() * 5000);
   admin = execFileSync('bash', [path.join(root, 'scripts', 'postgres-cluster.sh'), 'start', dir, String(port), 'durable'], { encoding: 'utf8' }).trim();
   cleanups.push(() => execFileSync('bash', [path.join(root, 'scripts', 'postgres-cluster.sh'), 'stop', dir]));
