@@ -79,7 +79,8 @@ describe('the job series on real processes', () => {
     expect(pointValue(points, 'job/cpu_percent_max')).toBeGreaterThanOrEqual(pointValue(points, 'job/cpu_percent') ?? Number.NaN);
     expect(pointValue(points, 'job/processes')).toBe(1);
     // Only a child that had a core to itself burned one: on a busy machine "near 100" says nothing about the sampler.
-    context.skip(cpuPercent < 90, `the child got ${cpuPercent.toFixed(0)}% of a core: other work holds this machine's ${os.availableParallelism()} cores`);
+    // The sampler's window also runs past the child's exit (until the job reports): a child at 91% read 89.8 in CI.
+    context.skip(cpuPercent < 97, `the child got ${cpuPercent.toFixed(0)}% of a core: other work holds this machine's ${os.availableParallelism()} cores`);
     expect(pointValue(points, 'job/cpu_percent')).toBeGreaterThan(90);
     expect(pointValue(points, 'job/cpu_percent')).toBeLessThan(110);
   });
