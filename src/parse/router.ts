@@ -17,8 +17,9 @@ import { readTqdmBar } from './formats/tqdm.js';
 import { TqdmBytesReader } from './formats/tqdm-bytes.js';
 import { CurrentLine, endsWithBracket, gluedMetricObject, isDigit, isEpochWord, mayBeTableRow, mayStartKeras, onlyTextReads } from './line-tests.js';
 import type { AssembledLine, LineConsumer } from './terminal/assembler.js';
+import { embeddedMetricObject, objectEnd } from './text/embedded-object.js';
 import { HintTracker } from './text/hint.js';
-import { embeddedMetricObject, objectEnd, type TextPointPrinter, TextReader } from './text/reader.js';
+import { type TextPointPrinter, TextReader } from './text/reader.js';
 import { type FormatName, formatNames, type ParseOptions } from './types.js';
 
 const SPACE = 0x20;
