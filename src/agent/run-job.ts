@@ -188,7 +188,8 @@ export async function runJob(options: RunJobOptions): Promise<JobResult> {
   if (outputPort === undefined) pumpChannel?.port2.close();
   if (wantsTerminal && !hasTerminal) warn("--tty needs runmeter's stdout to be a terminal; the job gets pipes");
 
-  // Everything that touches the store happens in the worker: this thread only moves the job's bytes along.
+  // Everything that touches the store happens in the worker: this thread runs the job (and moves its bytes along
+  // where no pump thread does).
   const workerConfig: WorkerConfig = {
     storeSpec,
     ...(options.server === undefined ? {} : { server: options.server }),
