@@ -34,13 +34,7 @@ export function prescan(buf: Uint8Array, start: number, end: number): number {
     const b = buf[i] as number;
     if (WORD_START[b] === 1) {
       const from = i;
-      i++;
-      while (i < end) {
-        const c = buf[i] as number;
-        if (WORD_BYTE[c] === 1) i++;
-        else if ((c === 0x2e || c === 0x2d || c === 0x2f) && i + 1 < end && WORD_BYTE[buf[i + 1] as number] === 1) i += 2;
-        else break;
-      }
+      i = wordEnd(buf, i, end);
       const word = keyWordFlags(buf, from, i);
       flags |= word;
       if (lastWord >= 0 && !(lastWord & LEADERS) && !(word & FOLLOWERS)) flags |= WORDS_IN_A_ROW;
@@ -74,13 +68,7 @@ export function digitsAndBraces(buf: Uint8Array, start: number, end: number): nu
   while (i < end) {
     const b = buf[i] as number;
     if (WORD_START[b] === 1) {
-      i++;
-      while (i < end) {
-        const c = buf[i] as number;
-        if (WORD_BYTE[c] === 1) i++;
-        else if ((c === 0x2e || c === 0x2d || c === 0x2f) && i + 1 < end && WORD_BYTE[buf[i + 1] as number] === 1) i += 2;
-        else break;
-      }
+      i = wordEnd(buf, i, end);
       continue;
     }
     if (b >= 0x30 && b <= 0x39) return flags | HAS_DIGIT;
@@ -159,4 +147,16 @@ function givingRun(buf: Uint8Array, from: number, end: number): number {
   const letters = i;
   while (i < end && (buf[i] as number) >= 0x30 && (buf[i] as number) <= 0x39) i++;
   return i > letters && givingWordFlags(buf, from, i) !== 0 ? MAY_GIVE : 0;
+}
+
+/** The end of the word that starts at `from`: word bytes, and `.`, `-` or `/` between them (`val/loss`, `top-1`). */
+function wordEnd(buf: Uint8Array, from: number, end: number): number {
+  let i = from + 1;
+  while (i < end) {
+    const c = buf[i] as number;
+    if (WORD_BYTE[c] === 1) i++;
+    else if ((c === 0x2e || c === 0x2d || c === 0x2f) && i + 1 < end && WORD_BYTE[buf[i + 1] as number] === 1) i += 2;
+    else break;
+  }
+  return i;
 }
