@@ -40,6 +40,38 @@ def _first_input(batch: Any) -> Any:
     return batch
 
 
+def _onnx_export(torch: Any, model: Any, example: Any, path: str) -> None:
+    """torch.onnx.export with no weights and a symbolic batch dim, quietly: the exporters' warnings are about the
+    export, not the training, so none of them reach the job's output. The TorchScript exporter where torch has it
+    (before 2.9 the only one; from 2.9 asked for with dynamo=False), else torch.export's, at opset 18, its lowest
+    (a lower one makes it convert the graph down, which fails on many models and prints a traceback)."""
+    import inspect
+    import logging
+    import warnings
+
+    common = {"export_params": False, "input_names": ["input"], "dynamic_axes": {"input": {0: "batch"}}}
+    has_dynamo = "dynamo" in inspect.signature(torch.onnx.export).parameters
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        if not has_dynamo:
+            torch.onnx.export(model, (example,), path, opset_version=14, **common)
+            return
+        try:
+            torch.onnx.export(model, (example,), path, opset_version=14, dynamo=False, **common)
+            return
+        except Exception:  # no TorchScript exporter in this torch, or it cannot export this model: try the other one
+            pass
+        loggers = [logging.getLogger(name) for name in ("torch.onnx", "torch.export", "onnxscript", "onnx_ir")]
+        levels = [logger.level for logger in loggers]
+        for logger in loggers:
+            logger.setLevel(logging.ERROR)
+        try:
+            torch.onnx.export(model, (example,), path, opset_version=18, dynamo=True, verbose=False, **common)
+        finally:
+            for logger, level in zip(loggers, levels):
+                logger.setLevel(level)
+
+
 def export_torch(call: str, model: Any, example: Any) -> Optional[str]:
     """Exports a torch model to ONNX at the example's shape, with a symbolic batch dim and no weights (runmeter counts
     the graph); once per shape. None, said once, when it cannot be exported: the training goes on."""
@@ -57,9 +89,7 @@ def export_torch(call: str, model: Any, example: Any) -> Optional[str]:
         was_training = model.training
         model.eval()
         try:
-            torch.onnx.export(
-                model, (example,), path, export_params=False, input_names=["input"], dynamic_axes={"input": {0: "batch"}}, opset_version=14
-            )
+            _onnx_export(torch, model, example, path)
         finally:
             model.train(was_training)
     except Exception as error:

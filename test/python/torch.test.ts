@@ -28,6 +28,8 @@ describe.skipIf(!hasTorch)('FLOPs of a live torch model (skipped: /usr/bin/pytho
     const exported = path.join(home, 'cnn.onnx');
     const inside = await runCli(['run', '--no-system', '--', python, fixture('cnn_flops.py'), exported], { home });
     expect(inside.code, inside.stderr.toString()).toBe(0);
+    // The exporter's own warnings (TracerWarning, DeprecationWarning from torch 2.9 on) are not the job's: none are printed.
+    expect(inside.stderr.toString()).not.toMatch(/Warning|Traceback|torch\.onnx/);
     const perBatch = { training: await flopsOf(home, exported, 32, true), forward: await flopsOf(home, exported, 32, false) };
     const perSample = await flopsOf(home, exported, 1, true);
     expect(perBatch.training).toBe(3 * perBatch.forward); // and far from zero: conv + linear at batch 32
@@ -54,6 +56,16 @@ describe.skipIf(!hasTorch)('FLOPs of a live torch model (skipped: /usr/bin/pytho
     // Linear(8, 512) + Linear(512, 1) at batch 4 is over a hundred times Linear(8, 2) + Linear(2, 1).
     expect(flops('small')).toBeGreaterThan(0);
     expect(flops('big')).toBeGreaterThan(100 * (flops('small') ?? 0));
+  });
+
+  it("the exporter's warnings are not printed into the job's output; the FLOPs are recorded", async () => {
+    const home = tempHome();
+    const result = await runPython([fixture('export_warns.py')], clientEnv(home));
+    expect(result.code, result.stderr.toString()).toBe(0);
+    expect(result.stderr.toString()).toBe('job: done\n');
+    const { series } = await showJson(home);
+    // Linear(8, 4) at batch 2, training (3 x forward): 3 x 2 x (2 x 8 x 4) multiply-adds and the bias adds.
+    expect((series as Series[]).find((s) => s.name === 'flops/gated/batch')?.last).toBeGreaterThanOrEqual(3 * 2 * 2 * 8 * 4);
   });
 
   it('a model that cannot be exported is said once and recorded with the reason; the training goes on', async () => {
