@@ -5,6 +5,7 @@
 //   reading (readFileSync of every /proc/<pid>/stat and the machine's files), measured in the same run;
 // - sample_with_stand_in_nvml_ms: the same plus 2 GPUs through koffi from a stand-in libnvidia-ml (when a C compiler is there):
 //   the cost of the bindings, not of a real driver (a real H100 took under 2 ms for its 5 NVML calls, test/fixtures/real/gpu/nvml_h100.md);
+// - sample_with_nvml_ms: on a machine with NVIDIA's driver (/dev/nvidiactl), the same through the real libnvidia-ml;
 // - cpu_overhead_percent_of_core: the sampler's own CPU time over an idle 20 s job (sampling every 1 s, a report every 5 s), minus the
 //   same program with sampling off, run side by side, as a percentage of one core. 20 s rather than the 60 s of the issue, to keep
 //   the bench short; the figure is a rate, so the shorter run only makes it noisier.
@@ -141,6 +142,20 @@ try {
     console.error(`no stand-in NVML figure: ${error.message}`);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
+  }
+  if (fs.existsSync('/dev/nvidiactl')) {
+    // A machine with NVIDIA's driver: the same readings through the real libnvidia-ml, every GPU of the machine.
+    const real = await timeReadings({ rootPid: tree.pid });
+    report({
+      name: 'sample_with_nvml_ms',
+      value: Number(real.cpuMs.toFixed(3)),
+      unit: 'ms CPU',
+      baseline: Number(plain.cpuMs.toFixed(3)),
+      ratio: Number((real.cpuMs / plain.cpuMs).toFixed(2)),
+      target: '< 2 ms',
+      ok: real.cpuMs < 2,
+    });
+    report({ name: 'sample_with_nvml_wall_ms', value: Number(real.wallMs.toFixed(3)), unit: 'ms', target: '(info: median wall time)' });
   }
 } finally {
   tree.kill('SIGTERM');

@@ -62,7 +62,7 @@ export class SystemProbes {
     this.gpuReady =
       options.gpu === false
         ? Promise.resolve()
-        : openGpuSource({ env: options.env ?? process.env, nvmlLibrary: options.nvmlLibrary, warnOnce }).then(
+        : openGpuSource({ env: options.env ?? process.env, nvmlLibrary: options.nvmlLibrary, gpm: options.gpm, warnOnce }).then(
             (source) => {
               if (this.closed) source?.close();
               else this.gpu = source;
@@ -84,8 +84,8 @@ export class SystemProbes {
     await this.gpu?.refresh?.();
   }
 
-  /** Takes one reading at `nowMs` (monotonic) that covers `coveredMs` since the last. */
-  read(nowMs: number, coveredMs: number): SampleValue[] {
+  /** Takes one reading at `nowMs` (monotonic) that covers `coveredMs` since the last; `final`: the run's last one. */
+  read(nowMs: number, coveredMs: number, final = false): SampleValue[] {
     const values: SampleValue[] = [...this.machine.read(nowMs), ...this.disks.read()];
     if (this.job !== undefined) {
       const memoryTotal = this.machine instanceof LinuxMachineProbe ? this.machine.memoryTotalBytes : undefined;
@@ -100,7 +100,7 @@ export class SystemProbes {
       }
     }
     values.push(...this.energyValues(values, coveredMs));
-    if (this.gpu !== undefined) values.push(...this.gpuSeries.values(this.gpu.read(nowMs), this.jobProcesses(), coveredMs));
+    if (this.gpu !== undefined) values.push(...this.gpuSeries.values(this.gpu.read(nowMs, final), this.jobProcesses(), coveredMs));
     if (this.gpuSeries.foreignPids) {
       this.warnOnce('gpu:pids', 'the GPU driver lists processes by pids that cannot be seen here (host pids in a container): no job/gpu_memory_bytes');
     }

@@ -106,7 +106,7 @@ export class Sampler implements SystemSampler {
     await this.probes.refresh().catch(() => {});
     // The last window ends at the job's exit; a reading already taken after it (a timer that fired first) moves the end to it.
     const endMs = Math.max(endTime - this.epochOffset, this.lastReadingMs + 1);
-    this.takeReading(endMs);
+    this.takeReading(endMs, true);
     if (this.options.onReport !== undefined) this.emitReport(endMs);
     const startUs = monotonicMicroseconds() - (performance.now() - this.originMs) * 1000;
     const evidence = this.probes.oomEvidence(startUs);
@@ -153,10 +153,10 @@ export class Sampler implements SystemSampler {
       });
   }
 
-  private takeReading(atMs: number): void {
+  private takeReading(atMs: number, final = false): void {
     this.fault?.();
     const covered = Math.max(0, atMs - this.lastReadingMs);
-    const values = this.probes.read(atMs, covered);
+    const values = this.probes.read(atMs, covered, final);
     this.lastReadingMs = Math.max(this.lastReadingMs, atMs);
     this.reports.add(values, covered, atMs);
     this.sinceStart.add(values, covered, atMs);

@@ -21,6 +21,11 @@ export interface SamplerOptions {
   warn?(message: string): void;
   /** Whether to look for GPUs (default true). */
   gpu?: boolean;
+  /**
+   * Whether to read NVML's GPM metrics (default true). A GPU serves GPM to one client at a time: a second sampler beside
+   * one that reads them (the Python client's, inside `runmeter run`) leaves them to it.
+   */
+  gpm?: boolean;
   /** The NVML library to load instead of `libnvidia-ml.so.1` (an unusual install; tests load a stand-in). */
   nvmlLibrary?: string;
   /** Where procfs is (default `/proc`); tests point it at a recorded tree. */

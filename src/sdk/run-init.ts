@@ -21,6 +21,8 @@ export interface RunInit {
   jobPid?: number;
   /** Sample system metrics from the start, so the first `logSystemMetrics` covers the time since (the channel's runs). */
   sampleSystem?: boolean;
+  /** Whether that sampler reads NVML's GPM metrics (default true); the agent's own sampler reads them in `runmeter run`. */
+  systemGpm?: boolean;
   synchronous: boolean;
   flushIntervalMs: number;
   flushPoints: number;

@@ -72,7 +72,7 @@ export class Run implements ExitParticipant {
     this.name = init.record.name;
     this.attached = init.attached;
     this.storeLocation = init.location;
-    this.system = new SystemMetrics(init.jobPid ?? process.pid);
+    this.system = new SystemMetrics(init.jobPid ?? process.pid, init.systemGpm !== false);
     if (init.sampleSystem === true) this.system.start();
     this.points = new RunPoints(init.recorder, init.synchronous, init.flushPoints);
     this.training = new TrainingSeries(this.points);

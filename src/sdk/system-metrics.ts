@@ -10,7 +10,11 @@ export class SystemMetrics {
   private last: { means: Record<string, number>; atMs: number } | undefined;
 
   /** `jobPid`: the process (with its children) whose usage is the `job/...` series. */
-  constructor(private readonly jobPid: number = process.pid) {}
+  /** `gpm`: whether to read NVML's GPM metrics, which a GPU serves to one client at a time. */
+  constructor(
+    private readonly jobPid: number = process.pid,
+    private readonly gpm = true,
+  ) {}
 
   /** The means of the machine's, this process's and the GPUs' metrics since the previous call, by series name. */
   async sinceLastCall(): Promise<Record<string, number>> {
@@ -29,6 +33,7 @@ export class SystemMetrics {
       this.sampler = createSystemSampler({
         rootPid: this.jobPid,
         diskPaths: [process.cwd()],
+        gpm: this.gpm,
         warn: (message) => process.emitWarning(message, 'RunmeterWarning'),
       });
       this.sampler.start();

@@ -1,10 +1,13 @@
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SeriesPoint } from '../../src/model/point.js';
 import { type NvmlDeviceResults, nvmlReading } from '../../src/sample/gpu/nvml.js';
+import { gpmLayout, gpmMetrics } from '../../src/sample/gpu/nvml-extras.js';
+import type { NvmlResult } from '../../src/sample/gpu/nvml-library.js';
 import { GpuSeries } from '../../src/sample/gpu/series.js';
 import { createSystemSampler, describeMachine } from '../../src/sample/index.js';
 
@@ -50,6 +53,62 @@ describe('nvmlReading', () => {
     expect(byName([1, 405])['job/gpu_memory_bytes']).toBe(1453326336);
     expect(byName([1, 406])['job/gpu_memory_bytes']).toBe(0);
     expect(byName([405])['gpu/0/memory_percent']).toBeCloseTo((1965883392 / 85520809984) * 100, 9);
+  });
+
+  it("maps the H200's recorded results under load, energy and clock reasons included (nvml_h200.md)", () => {
+    const file = path.join(import.meta.dirname, '../fixtures/real/gpu/h200/nvml-load.json');
+    const calls = (JSON.parse(fs.readFileSync(file, 'utf8')) as { calls: { call: string; code: number; value: unknown }[] }).calls;
+    const result = <T>(call: string) => {
+      const found = calls.find((c) => c.call === call);
+      return (found?.code === 0 ? { ok: true, value: found.value } : { ok: false, code: found?.code ?? -1 }) as NvmlResult<T>;
+    };
+    const { reading, failed } = nvmlReading(0, 'GPU-77c20e3c-1e91-5bba-85d3-add51277debd', {
+      utilization: result('nvmlDeviceGetUtilizationRates'),
+      memory: result('nvmlDeviceGetMemoryInfo'),
+      powerMilliwatts: result('nvmlDeviceGetPowerUsage'),
+      temperatureCelsius: result('nvmlDeviceGetTemperature'),
+      energyMillijoules: result('nvmlDeviceGetTotalEnergyConsumption'),
+      processes: result('nvmlDeviceGetComputeRunningProcesses'),
+      clocksEventReasons: result('nvmlDeviceGetCurrentClocksEventReasons'),
+    });
+    expect(failed).toEqual([]);
+    expect(reading).toEqual({
+      index: 0,
+      uuid: 'GPU-77c20e3c-1e91-5bba-85d3-add51277debd',
+      utilizationPercent: 100,
+      memoryUsedBytes: 1839071232,
+      memoryTotalBytes: 150754820096,
+      powerWatts: 690.986,
+      temperatureCelsius: 61,
+      energyCounterJoules: 5048.997,
+      processes: [{ pid: 565, usedBytes: 1184890880 }],
+      clocksEventReasons: 4,
+    });
+    // nvidia-smi listed the same pid with the same memory, in MiB.
+    const apps = fs.readFileSync(path.join(import.meta.dirname, '../fixtures/real/gpu/h200/compute-apps.csv'), 'utf8').split(', ');
+    expect(Number(apps[0])).toBe(565);
+    expect(Number(apps[2])).toBe(Math.round(1184890880 / 1048576));
+  });
+
+  it("writes GPM's structures in the layout NVIDIA's own binding has (recorded on an H200)", () => {
+    const file = path.join(import.meta.dirname, '../fixtures/real/gpu/h200/gpm-ref-load.json');
+    const { layout, gpm } = JSON.parse(fs.readFileSync(file, 'utf8'));
+    expect(gpmLayout).toEqual({
+      metricsOffset: layout.offset_metrics,
+      metricBytes: layout.sizeof_nvmlGpmMetric_t,
+      metricMax: layout.NVML_GPM_METRIC_MAX,
+      version: layout.NVML_GPM_METRICS_GET_VERSION,
+    });
+    expect(gpmMetrics).toEqual({
+      smActive: layout.metric_names.NVML_GPM_METRIC_SM_UTIL,
+      smOccupancy: layout.metric_names.NVML_GPM_METRIC_SM_OCCUPANCY,
+      tensorActive: layout.metric_names.NVML_GPM_METRIC_ANY_TENSOR_UTIL,
+      dramBandwidth: layout.metric_names.NVML_GPM_METRIC_DRAM_BW_UTIL,
+    });
+    // And runmeter's own readings at the same time agree with the binding's to within a point.
+    const ours = JSON.parse(fs.readFileSync(path.join(import.meta.dirname, '../fixtures/real/gpu/h200/nvml-load.json'), 'utf8')).gpm.at(-1).reading;
+    expect(Math.abs(ours.smActivePercent - gpm[0]['2'])).toBeLessThan(1);
+    expect(Math.abs(ours.tensorActivePercent - gpm[0]['5'])).toBeLessThan(1);
   });
 
   it('drops only the fields of a call that failed', () => {
@@ -107,6 +166,8 @@ describe.skipIf(compiler === undefined || process.platform !== 'linux')('NVML th
       reportIntervalMs: 300,
       onReport: (points) => reports.push(points),
     });
+    const energyCalls = fakeEnergyCalls(library);
+    const callsBefore = energyCalls();
     try {
       sampler.start();
       await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -119,10 +180,13 @@ describe.skipIf(compiler === undefined || process.platform !== 'linux')('NVML th
       expect(last('gpu/0/memory_used_bytes')).toBe(1965883392);
       expect(last('gpu/0/power_watts')).toBeCloseTo(696.827, 6);
       expect(last('gpu/0/temperature_celsius')).toBe(58);
-      // 700 J a reading after the first: the run's energy is the last report's running total.
+      // The counter grows at 696.827 W. It is read at the first reading and the last only (on an H200 a read cost 3-4 ms of
+      // CPU, every other call microseconds), so the run's energy is 696.827 W over the time between them, exactly.
+      expect(energyCalls() - callsBefore).toBe(2);
+      expect(values('gpu/0/power_watts').length).toBeGreaterThanOrEqual(3);
       const energy = last('gpu/0/energy_joules') ?? 0;
-      expect(energy % 700).toBe(0);
-      expect(energy).toBeGreaterThanOrEqual(2100);
+      expect(energy).toBeGreaterThan(0.696827 * 700);
+      expect(energy).toBeLessThan(0.696827 * 1400);
       expect(end.energy).toEqual([{ source: 'gpu/0', joules: energy, estimated: false }, expect.objectContaining({ source: 'gpu/1', estimated: true })]);
       expect(points.find((p) => p.series.name === 'gpu/0/power_watts')?.series).toEqual({
         name: 'gpu/0/power_watts',
@@ -130,11 +194,11 @@ describe.skipIf(compiler === undefined || process.platform !== 'linux')('NVML th
         device: 'GPU-917ba812-3a2a-b201-9184-0be9d1fe3a95',
         unit: 'W',
       });
-      // GPM on GPU 0 (as a Hopper GPU); GPU 1 has none.
-      expect(last('gpu/0/sm_active_percent')).toBeCloseTo(87.5, 9);
-      expect(last('gpu/0/sm_occupancy_percent')).toBeCloseTo(42.25, 9);
-      expect(last('gpu/0/tensor_active_percent')).toBeCloseTo(61, 9);
-      expect(last('gpu/0/dram_bandwidth_percent')).toBeCloseTo(35.5, 9);
+      // GPM on GPU 0 (as a Hopper GPU: the figures an H200 gave under bf16 matrix products); GPU 1 has none.
+      expect(last('gpu/0/sm_active_percent')).toBeCloseTo(96.38107445069689, 9);
+      expect(last('gpu/0/sm_occupancy_percent')).toBeCloseTo(14.243338163597171, 9);
+      expect(last('gpu/0/tensor_active_percent')).toBeCloseTo(93.55000711419675, 9);
+      expect(last('gpu/0/dram_bandwidth_percent')).toBeCloseTo(16.842483887737345, 9);
       expect(values('gpu/1/sm_active_percent')).toEqual([]);
       // Throttle reasons and Xid errors are events: a point when they change or happen, not a mean.
       expect(values('gpu/0/clocks_event_reasons')).toEqual([1, 4]);
@@ -154,6 +218,36 @@ describe.skipIf(compiler === undefined || process.platform !== 'linux')('NVML th
       delete process.env.FAKE_NVML_XID;
       await sampler.stop();
       child.kill();
+    }
+  });
+
+  it('GPM held by another client: the second sampler says who may hold it and skips those series; one told not to read GPM says nothing', async () => {
+    const options = { nvmlLibrary: library, env: { ...process.env, CUDA_VISIBLE_DEVICES: '0' }, sampleIntervalMs: 120 };
+    const first = createSystemSampler(options);
+    const warnings: string[] = [];
+    const second = createSystemSampler({ ...options, warn: (m) => warnings.push(m) });
+    const quiet: string[] = [];
+    const third = createSystemSampler({ ...options, gpm: false, warn: (m) => quiet.push(m) });
+    try {
+      first.start();
+      await first.sinceLastCall();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect((await first.sinceLastCall())['gpu/0/sm_active_percent']).toBeCloseTo(96.38107445069689, 9);
+      second.start();
+      third.start();
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      const seconds = await second.sinceLastCall();
+      const thirds = await third.sinceLastCall();
+      expect(warnings).toEqual([
+        "gpu/0: NVML's GPM metrics (SM active, SM occupancy, tensor activity, DRAM bandwidth) are held by another client (DCGM, nvidia-smi dmon, or another runmeter); those series are skipped",
+      ]);
+      expect(Object.keys(seconds).filter((name) => name.includes('sm_active'))).toEqual([]);
+      expect(seconds['gpu/0/power_watts']).toBeCloseTo(696.827, 6);
+      expect(quiet).toEqual([]);
+      expect(Object.keys(thirds).filter((name) => name.includes('sm_active'))).toEqual([]);
+      expect(thirds['gpu/0/power_watts']).toBeCloseTo(696.827, 6);
+    } finally {
+      await Promise.all([first.stop(), second.stop(), third.stop()]);
     }
   });
 
@@ -178,3 +272,9 @@ describe.skipIf(compiler === undefined || process.platform !== 'linux')('NVML th
     expect(machine.memoryBytes).toBe(os.totalmem());
   });
 });
+
+/** The stand-in's count of energy-counter reads (the sampler loads the same library, so they share it). */
+function fakeEnergyCalls(library: string): () => number {
+  const koffi = createRequire(import.meta.url)('koffi') as typeof import('koffi');
+  return koffi.load(library).func('unsigned int fake_nvml_energy_calls()') as () => number;
+}

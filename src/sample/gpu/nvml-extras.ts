@@ -1,7 +1,8 @@
 import os from 'node:os';
 import type { NvmlResult } from './nvml-library.js';
 
-// Layouts and codes from nvml.h (NVIDIA's header as go-nvml ships it, NVML 13): checked by hand, unverified on a real GPU.
+// Layouts and codes from nvml.h (NVIDIA's header as go-nvml ships it, NVML 13), checked on an H200 against nvidia-ml-py's
+// layout and figures (test/fixtures/real/gpu/nvml_h200.md).
 const success = 0;
 const missingFunction = 13;
 const gpmMetricsGetVersion = 1;
@@ -12,6 +13,8 @@ const gpmHeaderBytes = 24;
 const gpmMetricBytes = 40;
 // NVML_GPM_METRIC_MAX is 333 in NVML 13 (98 in 12.0); NVML reads only numMetrics entries, the rest is room.
 const gpmMetricMax = 333;
+/** The layout runmeter writes nvmlGpmMetricsGet_t in: where the metrics start, each metric's size, how many fit. */
+export const gpmLayout = { metricsOffset: gpmHeaderBytes, metricBytes: gpmMetricBytes, metricMax: gpmMetricMax, version: gpmMetricsGetVersion } as const;
 /** nvmlEventTypeXidCriticalError. */
 export const xidEventType = 0x8n;
 const eventTimeout = 10;

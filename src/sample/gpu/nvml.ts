@@ -4,6 +4,14 @@ import { GpmWatcher, XidWatcher } from './nvml-watchers.js';
 import type { GpuReading, GpuSource, WarnOnce } from './types.js';
 import { selectVisible, type VisibleDevice } from './visible-devices.js';
 
+// NVML_ERROR_IN_USE: GPM serves one client per GPU (DCGM, `nvidia-smi dmon --gpm-metrics`, another runmeter).
+const nvmlInUse = 19;
+// nvmlDeviceGetTotalEnergyConsumption took 3-4 ms of CPU a call on an H200 (driver 580), where every other call the
+// sampler makes took microseconds (test/fixtures/real/gpu/nvml_h200.md): the counter is read at most every 5 s and at
+// the run's last reading, and the readings between give the last value read. energy_joules is a running total, so
+// only its last value is the run's energy, and that one is exact.
+const energyEveryMs = 5000;
+
 /** What NVML returned for one GPU at one reading, call by call. */
 export interface NvmlDeviceResults {
   utilization: NvmlResult<{ gpu: number; memory: number }>;
@@ -41,7 +49,12 @@ export function nvmlReading(
 }
 
 /** Opens NVML and the GPUs the job can see. Throws, saying why, when the library cannot be loaded or initialised. */
-export async function openNvmlSource(libraryPath: string, visible: VisibleDevice[] | undefined, warnOnce: WarnOnce): Promise<GpuSource> {
+export async function openNvmlSource(
+  libraryPath: string,
+  visible: VisibleDevice[] | undefined,
+  warnOnce: WarnOnce,
+  options: { gpm?: boolean } = {},
+): Promise<GpuSource> {
   const nvml = loadNvml(libraryPath);
   const initCode = await nvml.init();
   if (initCode !== 0) throw new Error(`nvmlInit failed: ${nvml.errorString(initCode)}`);
@@ -60,7 +73,11 @@ export async function openNvmlSource(libraryPath: string, visible: VisibleDevice
     const uuid = nvml.uuid(handle.value);
     all.push({ index, handle: handle.value, ...(uuid.ok ? { uuid: uuid.value } : {}) });
   }
-  const gpus = selectVisible(all, visible).map((gpu) => ({ ...gpu, gpm: GpmWatcher.open(nvml.extras, gpu.handle) }));
+  const gpus = selectVisible(all, visible).map((gpu) => ({
+    ...gpu,
+    gpm: options.gpm === false ? undefined : GpmWatcher.open(nvml.extras, gpu.handle),
+    energy: undefined as { atMs: number; result: NvmlResult<number> } | undefined,
+  }));
   const xids = XidWatcher.open(
     nvml.extras,
     gpus.map((gpu) => gpu.handle),
@@ -68,15 +85,25 @@ export async function openNvmlSource(libraryPath: string, visible: VisibleDevice
   const warnFailed = (index: number, call: string, code: number) => {
     // Not supported (MIG, older boards) is how the GPU is, not a problem to report.
     if (code === nvmlNotSupported) return;
+    if (code === nvmlInUse && call === 'GPM metrics') {
+      warnOnce(
+        `nvml:${index}:${call}`,
+        `gpu/${index}: NVML's GPM metrics (SM active, SM occupancy, tensor activity, DRAM bandwidth) are held by another client (DCGM, nvidia-smi dmon, or another runmeter); those series are skipped`,
+      );
+      return;
+    }
     warnOnce(`nvml:${index}:${call}`, `gpu/${index}: NVML cannot read ${call} (${nvml.errorString(code)}); those series are skipped`);
   };
   return {
     name: 'nvml',
     devices: () => describeDevices(nvml, gpus),
-    read: (nowMs = performance.now()) => {
+    read: (nowMs = performance.now(), final = false) => {
       const errors = xids?.drain() ?? [];
       return gpus.map((gpu) => {
-        const { reading, failed } = nvmlReading(gpu.index, gpu.uuid, readDevice(nvml, gpu.handle));
+        if (final || gpu.energy === undefined || nowMs - gpu.energy.atMs >= energyEveryMs) {
+          gpu.energy = { atMs: nowMs, result: nvml.energyMillijoules(gpu.handle) };
+        }
+        const { reading, failed } = nvmlReading(gpu.index, gpu.uuid, readDevice(nvml, gpu.handle, gpu.energy.result));
         for (const { call, code } of failed) warnFailed(gpu.index, call, code);
         const gpmCode = gpu.gpm?.read(nowMs, reading);
         if (gpmCode !== undefined) warnFailed(gpu.index, 'GPM metrics', gpmCode);
@@ -93,13 +120,13 @@ export async function openNvmlSource(libraryPath: string, visible: VisibleDevice
   };
 }
 
-function readDevice(nvml: NvmlLibrary, handle: unknown): NvmlDeviceResults {
+function readDevice(nvml: NvmlLibrary, handle: unknown, energyMillijoules: NvmlResult<number>): NvmlDeviceResults {
   return {
     utilization: nvml.utilization(handle),
     memory: nvml.memory(handle),
     powerMilliwatts: nvml.powerMilliwatts(handle),
     temperatureCelsius: nvml.temperatureCelsius(handle),
-    energyMillijoules: nvml.energyMillijoules(handle),
+    energyMillijoules,
     processes: nvml.computeProcesses(handle),
     clocksEventReasons: nvml.extras.clocksEventReasons(handle),
   };

@@ -12,6 +12,8 @@ export interface GpuSourceOptions {
   env: NodeJS.ProcessEnv;
   /** The NVML library to load (default `libnvidia-ml.so.1`, found by the dynamic loader). */
   nvmlLibrary?: string | undefined;
+  /** Whether to read NVML's GPM metrics (default true). */
+  gpm?: boolean | undefined;
   warnOnce: WarnOnce;
 }
 
@@ -30,7 +32,9 @@ export async function openGpuSource(options: GpuSourceOptions): Promise<GpuSourc
   const nvidiaDriver = library !== undefined || windows || fs.existsSync('/proc/driver/nvidia') || fs.existsSync('/dev/nvidiactl');
   if (nvidiaDriver) {
     try {
-      return await openNvmlSource(library ?? (windows ? 'nvml.dll' : 'libnvidia-ml.so.1'), visibleDevicesFor('nvidia', env), warnOnce);
+      return await openNvmlSource(library ?? (windows ? 'nvml.dll' : 'libnvidia-ml.so.1'), visibleDevicesFor('nvidia', env), warnOnce, {
+        gpm: options.gpm !== false,
+      });
     } catch (error) {
       failures.push(`NVML: ${(error as Error).message}`);
     }

@@ -31,8 +31,8 @@ export interface GpuSource {
   readonly name: string;
   /** The GPUs the job can see, described. */
   devices(): GpuInfo[];
-  /** The latest readings of the GPUs the job can see (a library is read now, at `nowMs` on the sampler's monotonic clock; a tool's output is the one of the last refresh). */
-  read(nowMs?: number): GpuReading[];
+  /** The latest readings of the GPUs the job can see (a library is read now, at `nowMs` on the sampler's monotonic clock; a tool's output is the one of the last refresh); `final`: the run's last reading, whose counters must be exact. */
+  read(nowMs?: number, final?: boolean): GpuReading[];
   /** Runs the tool again, for sources that read a command's output. */
   refresh?(): Promise<void>;
   /** Releases the library. */

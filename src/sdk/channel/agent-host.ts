@@ -42,6 +42,8 @@ export function agentChannel(options: AgentChannelOptions): AgentChannel {
         attached: true,
         borrowed: true,
         sampleSystem: true,
+        // The agent's own sampler reads GPM (one client per GPU): a second reader would only be refused.
+        systemGpm: false,
         ...(hello.pid === undefined ? {} : { jobPid: hello.pid }),
         synchronous: false,
         flushIntervalMs: 1000,

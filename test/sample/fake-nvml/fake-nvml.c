@@ -2,13 +2,17 @@
 // so that the sampler's koffi bindings (signatures, struct layouts, error handling) run on a machine without a GPU.
 // GPU 0 answers every call. GPU 1 answers like a MIG-enabled GPU: utilization and energy are NVML_ERROR_NOT_SUPPORTED.
 // The recorded process (pid 405) is joined by the pid in FAKE_NVML_PID, so a test's own child can hold GPU memory.
-// The energy counter is invented (the recording has none): it grows by 700 J a call, about what 700 W gives in a second.
-// So are the calls below the recorded ones (no GPU was at hand to record them): clock event reasons (idle for the first two
-// calls, then the software power cap), GPM (GPU 0 only, as on a Hopper GPU: fixed SM, occupancy, tensor and DRAM figures), and
-// Xid events (one, the Xid in FAKE_NVML_XID, on GPU 0). Their layouts and codes follow nvml.h; the values are made up.
+// The calls the H100 recording lacks replay an H200 under bf16 matrix products (test/fixtures/real/gpu/nvml_h200.md): the
+// energy counter grows at the recorded power (696.827 W, counted on the monotonic clock from its first call), clock event
+// reasons are idle (0x1) for the first two calls, then the software power cap (0x4), and GPM (GPU 0 only, as on a Hopper
+// GPU) gives the SM, occupancy, tensor and DRAM figures read there. GPM serves one client: the first two samples taken
+// belong to the client holding it, and a sample of another client gets NVML_ERROR_IN_USE until they are freed. Xid events
+// are made up (no GPU error happened): one, the Xid in FAKE_NVML_XID, on GPU 0.
+// fake_nvml_energy_calls() tells a test how often the energy counter was read.
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 typedef struct { unsigned int gpu, memory; } nvmlUtilization_t;
 typedef struct { unsigned long long total, free, used; } nvmlMemory_t;
@@ -16,7 +20,8 @@ typedef struct { unsigned int pid; unsigned long long usedGpuMemory; unsigned in
 typedef struct { int index; } device_t;
 
 static device_t devices[2] = {{0}, {1}};
-static unsigned long long energy = 123456789ULL;
+static unsigned int energy_calls = 0;
+static double energy_started = -1;
 static int initialised = 0;
 static int clock_calls[2];
 
@@ -49,10 +54,15 @@ int nvmlDeviceGetPowerUsage(device_t *device, unsigned int *mw) { (void)device; 
 int nvmlDeviceGetTemperature(device_t *device, int sensor, unsigned int *t) { (void)device; if (sensor != 0) return 2; *t = 58; return 0; }
 int nvmlDeviceGetTotalEnergyConsumption(device_t *device, unsigned long long *mj) {
   if (device->index == 1) return 3;
-  energy += 700000ULL;
-  *mj = energy;
+  struct timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  double seconds = now.tv_sec + now.tv_nsec / 1e9;
+  if (energy_started < 0) energy_started = seconds;
+  energy_calls++;
+  *mj = 123456789ULL + (unsigned long long)((seconds - energy_started) * 696827.0); /* mW x s = mJ */
   return 0;
 }
+unsigned int fake_nvml_energy_calls(void) { return energy_calls; }
 int nvmlDeviceGetComputeRunningProcesses_v3(device_t *device, unsigned int *count, nvmlProcessInfo_t *infos) {
   const char *pid = getenv("FAKE_NVML_PID");
   unsigned int needed = device->index == 0 ? (pid ? 2 : 1) : 0;
@@ -79,9 +89,24 @@ int nvmlGpmQueryDeviceSupport(device_t *device, nvmlGpmSupport_t *support) {
   support->isSupportedDevice = device->index == 0;
   return 0;
 }
+static gpm_sample_t *gpm_holder[2];
 int nvmlGpmSampleAlloc(gpm_sample_t **sample) { *sample = calloc(1, sizeof(gpm_sample_t)); return *sample ? 0 : 2; }
-int nvmlGpmSampleFree(gpm_sample_t *sample) { free(sample); return 0; }
-int nvmlGpmSampleGet(device_t *device, gpm_sample_t *sample) { sample->device = device->index; sample->taken++; return 0; }
+int nvmlGpmSampleFree(gpm_sample_t *sample) {
+  for (int i = 0; i < 2; i++) if (gpm_holder[i] == sample) gpm_holder[i] = NULL;
+  free(sample);
+  return 0;
+}
+int nvmlGpmSampleGet(device_t *device, gpm_sample_t *sample) {
+  int held = 0, mine = 0;
+  for (int i = 0; i < 2; i++) { held += gpm_holder[i] != NULL; mine += gpm_holder[i] == sample; }
+  if (!mine) {
+    if (held == 2) return 19; /* NVML_ERROR_IN_USE */
+    for (int i = 0; i < 2; i++) if (gpm_holder[i] == NULL) { gpm_holder[i] = sample; break; }
+  }
+  sample->device = device->index;
+  sample->taken++;
+  return 0;
+}
 int nvmlGpmMetricsGet(nvmlGpmMetricsGet_t *get) {
   if (get->version != 1) return 25;
   if (!get->sample1 || !get->sample2 || get->sample1 == get->sample2 || !get->sample1->taken || !get->sample2->taken) return 2;
@@ -89,10 +114,10 @@ int nvmlGpmMetricsGet(nvmlGpmMetricsGet_t *get) {
     nvmlGpmMetric_t *m = &get->metrics[i];
     m->nvmlReturn = 0;
     switch (m->metricId) {
-      case 2: m->value = 87.5; break;   /* SM_UTIL */
-      case 3: m->value = 42.25; break;  /* SM_OCCUPANCY */
-      case 5: m->value = 61.0; break;   /* ANY_TENSOR_UTIL */
-      case 10: m->value = 35.5; break;  /* DRAM_BW_UTIL */
+      case 2: m->value = 96.38107445069689; break;   /* SM_UTIL */
+      case 3: m->value = 14.243338163597171; break;  /* SM_OCCUPANCY */
+      case 5: m->value = 93.55000711419675; break;   /* ANY_TENSOR_UTIL */
+      case 10: m->value = 16.842483887737345; break; /* DRAM_BW_UTIL */
       default: m->nvmlReturn = 3;
     }
   }
