@@ -42,6 +42,34 @@ describe('torch.onnx.export graphs count exactly', () => {
   });
 });
 
+// Exactness on graphs from torch 2.11's two exporters: TorchScript at opsets 14 and 18, and torch.export's (dynamo=True,
+// opset 18), which writes graphs of a different shape (fewer, decomposed nodes; shapes folded at export). The reference
+// MACs are torch.utils.flop_counter's on CUDA (test/fixtures/flops/exporters/reference.json says how they were made).
+const exporters = path.join(here, '../fixtures/flops/exporters');
+const exported = Object.entries(JSON.parse(fs.readFileSync(path.join(exporters, 'reference.json'), 'utf8')) as Record<string, unknown>).filter(([file]) =>
+  file.endsWith('.onnx'),
+) as Array<[string, { macs_batch1: number; macs_batch8: number; exporter: string }]>;
+
+describe("torch 2.11's exporters: TorchScript at opsets 14 and 18, and torch.export's", () => {
+  it.each(exported)('%s at batch 1 and 8 equals torch.utils.flop_counter', (file, reference) => {
+    const one = countFlops(path.join(exporters, file), { batch: 1 });
+    expect(one.warnings).toEqual([]);
+    expect(one.unknownOps).toEqual([]);
+    expect(one.macs).toBe(reference.macs_batch1);
+    expect(countFlops(path.join(exporters, file), { batch: 8 }).macs).toBe(reference.macs_batch8);
+  });
+
+  it('covers each exporter on Swin-T, Swin-V2-T and MaxViT, the window-attention models', () => {
+    for (const model of ['swin_t', 'swin_v2_t', 'maxvit_t']) {
+      expect(exported.map(([file]) => file).filter((file) => file.startsWith(`${model}.`))).toEqual([
+        `${model}.dynamo.onnx`,
+        `${model}.ts14.onnx`,
+        `${model}.ts18.onnx`,
+      ]);
+    }
+  });
+});
+
 function hasTorchvision(): string | undefined {
   const probe = spawnSync('/usr/bin/python3', ['-c', 'import torch, torchvision, onnx'], { encoding: 'utf8' });
   if (probe.error) return `no /usr/bin/python3 (${probe.error.message})`;
