@@ -83,6 +83,8 @@ describe('endCause on what failing GPU jobs printed (test/fixtures/end-cause)', 
   it('shortens CUDA out of memory to what was asked and what was free, in each PyTorch wording', () => {
     expect(failed(fixture('cuda-oom-2x.txt'))).toBe('CUDA out of memory: tried to allocate 22.00 MiB (GPU 0: 11.06 MiB free of 23.65 GiB)');
     expect(failed(fixture('cuda-oom-1x.txt'))).toBe('CUDA out of memory: tried to allocate 12.50 MiB (GPU 0: 9.28 GiB free of 10.92 GiB)');
+    // Recorded on an H200 (torch 2.11, which names the exception torch.OutOfMemoryError); runmeter run said the same there.
+    expect(failed(fixture('cuda-oom-h200.txt'))).toBe('CUDA out of memory: tried to allocate 400.00 GiB (GPU 0: 139.19 GiB free of 139.80 GiB)');
     expect(failed(fixture('cuda-oom-capacty.txt'))).toBe('CUDA out of memory: tried to allocate 55.57 GiB (GPU 0: 9.02 GiB free of 12.00 GiB)');
   });
 
