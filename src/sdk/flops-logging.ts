@@ -1,4 +1,4 @@
-import { countFlops, flopsPerBatch, flopsPerEpoch, type ModelInput } from '../flops/index.js';
+import { countFlops, type ModelInput } from '../flops/index.js';
 import { Context } from '../model/context.js';
 import { RunmeterError, UsageError } from '../model/errors.js';
 import type { FlopsOptions } from './options.js';
@@ -15,8 +15,14 @@ export interface ModelFacts {
   problem?: string;
 }
 
+/** A count's FLOPs, and its warnings (operators without a rule, shapes that could not be known: then a lower bound). */
+export interface CountedFlops {
+  flops: number;
+  warnings: string[];
+}
+
 /** Runs a FLOPs count, naming the SDK call in its errors. */
-function counted(call: string, count: () => number): number {
+function counted(call: string, count: () => CountedFlops): CountedFlops {
   try {
     return count();
   } catch (error) {
@@ -66,17 +72,23 @@ function checkDataset(call: string, dataset: unknown): number {
 }
 
 /** FLOPs of one batch in a context. The model's parse and count are cached, so calling this every step is cheap. */
-export function batchFlops(call: string, model: unknown, batch: unknown, training: boolean): number {
-  const checkedModel = checkModel(call, model);
+export function batchFlops(call: string, model: unknown, batch: unknown, training: boolean): CountedFlops {
+  const checkedModel = checkModel(call, model) as ModelInput | string;
   const size = checkBatch(call, batch);
-  return counted(call, () => flopsPerBatch(checkedModel as ModelInput | string, size, { training }));
+  return counted(call, () => {
+    const report = countFlops(checkedModel, { batch: size, training });
+    return { flops: report.flops, warnings: report.warnings };
+  });
 }
 
 /** FLOPs of one epoch over a dataset in a context: per-sample FLOPs × samples. */
-export function epochFlops(call: string, model: unknown, dataset: unknown, training: boolean): number {
-  const checkedModel = checkModel(call, model);
+export function epochFlops(call: string, model: unknown, dataset: unknown, training: boolean): CountedFlops {
+  const checkedModel = checkModel(call, model) as ModelInput | string;
   const samples = checkDataset(call, dataset);
-  return counted(call, () => flopsPerEpoch(checkedModel as ModelInput | string, samples, { training }));
+  return counted(call, () => {
+    const report = countFlops(checkedModel, { batch: 1, training });
+    return { flops: report.flops * samples, warnings: report.warnings };
+  });
 }
 
 /** Params and forward FLOPs of a model file or object at a batch size, as far as they can be counted. */

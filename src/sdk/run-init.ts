@@ -23,6 +23,8 @@ export interface RunInit {
   sampleSystem?: boolean;
   /** Whether that sampler reads NVML's GPM metrics (default true); the agent's own sampler reads them in `runmeter run`. */
   systemGpm?: boolean;
+  /** Says a problem to the user (default: a process warning, RunmeterWarning); a host passes its own channel. */
+  warn?: (message: string) => void;
   synchronous: boolean;
   flushIntervalMs: number;
   flushPoints: number;

@@ -4,7 +4,7 @@ import type { Run as RunRecord } from '../model/run.js';
 import type { Artifact, Store } from '../record/index.js';
 import { recordArtifact } from './artifacts.js';
 import { type ExitParticipant, flushAtExit, type ProcessEnding, releaseAtExit } from './exit-hooks.js';
-import { batchFlops, countsBackward, epochFlops, FlopsSeries } from './flops-logging.js';
+import { batchFlops, type CountedFlops, countsBackward, epochFlops, FlopsSeries } from './flops-logging.js';
 import { isSavableModel } from './model-file.js';
 import { logModelArtifact } from './model-logging.js';
 import type { ArtifactOptions, EndStatus, FlopsOptions, MetricOptions, ModelOptions } from './options.js';
@@ -58,6 +58,7 @@ export class Run implements ExitParticipant {
   private readonly points: RunPoints;
   private readonly training: TrainingSeries;
   private readonly flops: FlopsSeries;
+  private readonly flopsWarned = new Set<string>();
   private readonly otherWrites = new Set<Promise<unknown>>();
   private readonly timer: NodeJS.Timeout;
   private readonly system: SystemMetrics;
@@ -72,7 +73,7 @@ export class Run implements ExitParticipant {
     this.name = init.record.name;
     this.attached = init.attached;
     this.storeLocation = init.location;
-    this.system = new SystemMetrics(init.jobPid ?? process.pid, init.systemGpm !== false);
+    this.system = new SystemMetrics(init.jobPid ?? process.pid, init.systemGpm !== false, (message) => this.warn(message));
     if (init.sampleSystem === true) this.system.start();
     this.points = new RunPoints(init.recorder, init.synchronous, init.flushPoints);
     this.training = new TrainingSeries(this.points);
@@ -261,9 +262,22 @@ export class Run implements ExitParticipant {
     return checkFinite(call, 'step', step) ?? Number.NaN;
   }
 
-  private recordFlops(label: string, per: 'batch' | 'epoch', flops: number, context: string, step: number): Promise<void> {
+  private recordFlops(label: string, per: 'batch' | 'epoch', counted: CountedFlops, context: string, step: number): Promise<void> {
     if (this.state !== OPEN) throw this.endedError(per === 'batch' ? 'logFlopsPerBatch' : 'logFlopsPerEpoch');
-    return this.flops.record(label, per, flops, context, step);
+    // A graph the counter could not count whole (an operator without a rule, as torch.export writes an FFT: DFT) is
+    // still recorded, as a lower bound, and said once per label and problem: a silent 0 would read as a free model.
+    for (const warning of counted.warnings) {
+      const key = `${label}\u0000${warning}`;
+      if (this.flopsWarned.has(key)) continue;
+      this.flopsWarned.add(key);
+      this.warn(`FLOPs of '${label}': ${warning}`);
+    }
+    return this.flops.record(label, per, counted.flops, context, step);
+  }
+
+  private warn(message: string): void {
+    if (this.init.warn !== undefined) this.init.warn(message);
+    else process.emitWarning(message, 'RunmeterWarning');
   }
 
   /**

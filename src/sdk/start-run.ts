@@ -34,6 +34,8 @@ export interface StartInternals {
   /** The program's command line and working directory, recorded as the run's. */
   command?: string[];
   cwd?: string;
+  /** Says a problem to the user (default: a process warning). */
+  warn?: (message: string) => void;
 }
 
 /** How long a program started by `runmeter run` waits for the agent to create its run (the agent does it beside the job). */
@@ -192,6 +194,10 @@ function joinedOnServer(id: string, options: StartRunOptions, env: NodeJS.Proces
 }
 
 /** The internals the Run itself takes. */
-function runInternals(internal: StartInternals): { jobPid?: number; sampleSystem?: boolean } {
-  return { ...(internal.jobPid === undefined ? {} : { jobPid: internal.jobPid }), ...(internal.sampleSystem ? { sampleSystem: true } : {}) };
+function runInternals(internal: StartInternals): { jobPid?: number; sampleSystem?: boolean; warn?: (message: string) => void } {
+  return {
+    ...(internal.jobPid === undefined ? {} : { jobPid: internal.jobPid }),
+    ...(internal.sampleSystem ? { sampleSystem: true } : {}),
+    ...(internal.warn === undefined ? {} : { warn: internal.warn }),
+  };
 }

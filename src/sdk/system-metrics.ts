@@ -14,6 +14,7 @@ export class SystemMetrics {
   constructor(
     private readonly jobPid: number = process.pid,
     private readonly gpm = true,
+    private readonly warn: (message: string) => void = (message) => process.emitWarning(message, 'RunmeterWarning'),
   ) {}
 
   /** The means of the machine's, this process's and the GPUs' metrics since the previous call, by series name. */
@@ -34,7 +35,7 @@ export class SystemMetrics {
         rootPid: this.jobPid,
         diskPaths: [process.cwd()],
         gpm: this.gpm,
-        warn: (message) => process.emitWarning(message, 'RunmeterWarning'),
+        warn: this.warn,
       });
       this.sampler.start();
     }

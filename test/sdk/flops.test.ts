@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/model/errors.js';
 import { Context, type Run, startRun } from '../../src/sdk/index.js';
 import type { Store } from '../../src/store/store.js';
+import { graph, node } from '../flops/graph.js';
 import { realFixtures } from '../helpers/cli.js';
 import { findSeries, readSeries, reopen, tempStoreDir } from './helpers.js';
 
@@ -71,6 +72,24 @@ describe('logFlopsPerBatch', () => {
     const epochs = (await readSeries(store, await findSeries(store, run.id, 'flops/resnet/epoch', 'training'))).value;
     expect(epochs[0]).toBe(10 * forward);
     expect(epochs[1]).toBeCloseTo(30 * forward, -4);
+  });
+
+  it('says once per label when the count is a lower bound (an operator without a rule), and still records it', async () => {
+    const { run, store } = await fixture();
+    // torch.export writes torch.fft.fft as DFT, which has no rule: on torch 2.11 such a model counted 0, silently.
+    const model = graph({ inputs: { x: ['batch', 16] }, weights: { w: [16, 8] }, nodes: [node('MatMul', ['x', 'w'], ['y']), node('DFT', ['y'], ['z'])] });
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.message);
+    process.on('warning', onWarning);
+    try {
+      for (let step = 0; step < 3; step++) await run.logFlopsPerBatch('odd', model, 4, Context.VALIDATION, step);
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings).toEqual(["FLOPs of 'odd': unknown operator DFT (1 node): counted as 0"]);
+    await run.flush();
+    expect((await readSeries(store, await findSeries(store, run.id, 'flops/odd/batch', 'validation'))).value).toEqual([1024, 1024, 1024]);
   });
 
   it('says which call failed to read a model file', async () => {

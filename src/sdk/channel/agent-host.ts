@@ -44,6 +44,7 @@ export function agentChannel(options: AgentChannelOptions): AgentChannel {
         sampleSystem: true,
         // The agent's own sampler reads GPM (one client per GPU): a second reader would only be refused.
         systemGpm: false,
+        warn: options.warn,
         ...(hello.pid === undefined ? {} : { jobPid: hello.pid }),
         synchronous: false,
         flushIntervalMs: 1000,

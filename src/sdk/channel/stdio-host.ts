@@ -40,6 +40,7 @@ export async function recordStdio(options: StdioOptions): Promise<void> {
         },
         {
           sampleSystem: true,
+          warn: options.warn,
           ...(pid === undefined ? {} : { jobPid: pid }),
           ...(argv === undefined ? {} : { command: argv }),
           ...(cwd === undefined ? {} : { cwd }),
