@@ -325,9 +325,17 @@ for (const backend of backends) {
       const b = await store.createRun(baseRun());
       await store.appendPoints(b.id, [loss(1, 1)]);
       const later = await store.changes(version);
-      expect(later.runIds).toEqual([b.id]);
-      expect(later.version).toBeGreaterThan(version);
-      expect(later.runIds).not.toContain(a.id);
+      expect(later.runIds).toContain(b.id);
+      if (backend.name === 'sqlite') {
+        expect(later.runIds).toEqual([b.id]);
+        expect(later.version).toBeGreaterThan(version);
+      } else {
+        // PostgreSQL's version is the oldest transaction still open in the cluster (pg_snapshot_xmin): while another
+        // client's transaction is open (other test files share the cluster), it holds the version back, and a run
+        // changed before that may be listed again. Never missed: listed twice is the contract under concurrency.
+        expect(later.version).toBeGreaterThanOrEqual(version);
+        expect(later.runIds.every((id) => id === a.id || id === b.id)).toBe(true);
+      }
     });
 
     it('keeps API tokens by name and hash, refuses a second token of a name, and forgets a revoked one', async () => {
