@@ -28,7 +28,7 @@ export type SqliteDriver = 'better-sqlite3' | 'node:sqlite';
 
 /**
  * better-sqlite3 on Node 20 and 22; Node's own node:sqlite from Node 24 on, where better-sqlite3 12 (the last major
- * that runs on Node 20) aborts the process when the ingest worker's garbage collector frees one of its statements
+ * that runs on Node 20) aborts the process when the garbage collector frees one of its statements or databases
  * (Node 24's ObjectWrap cleanup hooks, nodejs/node#65446). RUNMETER_SQLITE_DRIVER picks one by name.
  */
 export function sqliteDriver(env: NodeJS.ProcessEnv = process.env): SqliteDriver {
