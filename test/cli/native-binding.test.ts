@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { hasNodeSqlite, sqliteDriver } from '../../src/store/sqlite/database-file.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const made: string[] = [];
@@ -27,20 +28,40 @@ function installWithoutBinding(): string {
   return dir;
 }
 
+/** `runmeter <args>` from the install without a binding, with the SQLite driver `driver` (unset: this Node's default). */
+function runWithoutBinding(dir: string, args: string[], driver?: string) {
+  return spawnSync(process.execPath, [path.join(dir, 'bin', 'runmeter'), ...args], {
+    env: { ...process.env, RUNMETER_HOME: path.join(dir, 'home'), RUNMETER_STORE: '', RUNMETER_DEBUG: '', RUNMETER_SQLITE_DRIVER: driver ?? '' },
+    encoding: 'utf8',
+  });
+}
+
 describe('a missing native SQLite binding', () => {
   it('gives one line naming the command that fixes it, instead of a stack of search paths', () => {
     const dir = installWithoutBinding();
     const dbFile = path.join(dir, 'runs.db');
     fs.writeFileSync(dbFile, ''); // an existing (empty) store, so that ls opens it
-    const result = spawnSync(process.execPath, [path.join(dir, 'bin', 'runmeter'), 'ls', '--store', dbFile], {
-      env: { ...process.env, RUNMETER_HOME: path.join(dir, 'home'), RUNMETER_STORE: '', RUNMETER_DEBUG: '' },
-      encoding: 'utf8',
-    });
+    const result = runWithoutBinding(dir, ['ls', '--store', dbFile], 'better-sqlite3');
     expect(result.status).not.toBe(0);
     const lines = result.stderr.trim().split('\n');
     expect(lines, result.stderr).toHaveLength(1);
     expect(lines[0]).toContain('npm rebuild better-sqlite3');
     expect(lines[0]).toContain(process.version);
     expect(result.stderr).not.toContain('Could not locate the bindings file. Tried');
+  });
+
+  it.skipIf(!hasNodeSqlite())('does not matter with node:sqlite (Node 24 and later): runs are recorded and listed without it', () => {
+    const dir = installWithoutBinding();
+    const dbFile = path.join(dir, 'runs.db');
+    const driver = sqliteDriver() === 'node:sqlite' ? undefined : 'node:sqlite';
+    const run = runWithoutBinding(dir, ['run', '--store', dbFile, '--name', 'nobinding', '--', process.execPath, '-e', 'console.log("loss=0.5")'], driver);
+    expect(run.stderr).toContain('succeeded');
+    expect(run.stderr).not.toContain('ExperimentalWarning');
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toBe('loss=0.5\n');
+    const ls = runWithoutBinding(dir, ['ls', '--store', dbFile], driver);
+    expect(ls.status, ls.stderr).toBe(0);
+    expect(ls.stdout).toMatch(/nobinding\s+succeeded.*loss=0\.5/);
+    expect(ls.stderr).toBe('');
   });
 });

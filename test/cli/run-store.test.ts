@@ -1,21 +1,19 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
-import type Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/store/sqlite/database-file.js';
 import { jobsDir, runCli, showJson, startCli, tempHome, waitFor } from '../helpers/cli.js';
 
 const job = (name: string) => path.join(jobsDir, name);
 const node = process.execPath;
-const BetterSqlite3 = createRequire(import.meta.url)('better-sqlite3') as typeof Database;
 
 describe('runmeter run and its store', () => {
   it('passes a burst of output through while another process holds the store locked, then records all of it', async () => {
     const home = tempHome();
     // Create the store, then hold its write lock as a busy writer would.
     expect((await runCli(['run', '-q', '--no-system', '--', node, '-e', '0'], { home })).code).toBe(0);
-    const db = new BetterSqlite3(path.join(home, 'runmeter.db'));
+    const db = openDatabase(path.join(home, 'runmeter.db'), false);
     db.exec('BEGIN IMMEDIATE');
     const { child, done } = startCli(['run', '-q', '--no-system', '--name', 'locked', '--', node, job('burst-then-wait.mjs'), '50000'], { home });
     let out = '';

@@ -1,9 +1,9 @@
-import { createRequire } from 'node:module';
 import path from 'node:path';
-import type Database from 'better-sqlite3';
+import { openDatabase } from '../../src/store/sqlite/database-file.js';
 import { jobsDir, runCli } from '../helpers/cli.js';
 
-export const BetterSqlite3 = createRequire(import.meta.url)('better-sqlite3') as typeof Database;
+/** A second connection to a store's database, with the driver runmeter itself uses on this Node. */
+export const openSqlite = (file: string) => openDatabase(file, false);
 export const node = process.execPath;
 export const job = (name: string) => path.join(jobsDir, name);
 

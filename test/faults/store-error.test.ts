@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli, startCli, tempHome, waitFor } from '../helpers/cli.js';
-import { BetterSqlite3, job, node, storedCount, storedStdout } from './helpers.js';
+import { job, node, openSqlite, storedCount, storedStdout } from './helpers.js';
 
 describe('a store whose writes fail for a while mid-run', () => {
   it('stores every printed point exactly once and the output byte-exact', async () => {
@@ -12,7 +12,7 @@ describe('a store whose writes fail for a while mid-run', () => {
     child.stdout?.on('data', (chunk: Buffer) => (printed += chunk));
     await waitFor(() => printed.split('\n').length > 300, 10_000, 'the job to print its first points');
     // Standing in for SQLITE_FULL or an I/O error: every series update fails inside the batch's transaction.
-    const db = new BetterSqlite3(path.join(home, 'runmeter.db'));
+    const db = openSqlite(path.join(home, 'runmeter.db'));
     db.exec("CREATE TRIGGER fail BEFORE UPDATE ON series BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END");
     await new Promise((resolve) => setTimeout(resolve, 2000));
     db.exec('DROP TRIGGER fail');

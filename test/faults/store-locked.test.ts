@@ -1,13 +1,13 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli, startCli, tempHome } from '../helpers/cli.js';
-import { BetterSqlite3, job, node, storedCount, storedStdout } from './helpers.js';
+import { job, node, openSqlite, storedCount, storedStdout } from './helpers.js';
 
 describe('a store locked for longer than 10 s when the run starts', () => {
   it('records the run in full once the lock goes', async () => {
     const home = tempHome();
     expect((await runCli(['run', '-q', '--no-system', '--', node, '-e', '0'], { home })).code).toBe(0);
-    const db = new BetterSqlite3(path.join(home, 'runmeter.db'));
+    const db = openSqlite(path.join(home, 'runmeter.db'));
     db.exec('BEGIN EXCLUSIVE');
     const { done } = startCli(['run', '-q', '--no-system', '--name', 'locked', '--', node, job('paced-metrics.mjs'), '500', '14'], { home });
     await new Promise((resolve) => setTimeout(resolve, 11_000));

@@ -8,7 +8,7 @@ import { type PointSink, StoreSink } from '../../src/record/sink.js';
 import { listBatches, Spool } from '../../src/record/spool.js';
 import { openStore } from '../../src/store/open.js';
 import type { Store } from '../../src/store/store.js';
-import { BetterSqlite3 } from '../faults/helpers.js';
+import { openSqlite } from '../faults/helpers.js';
 import { tempHome } from '../helpers/cli.js';
 
 const stores: Store[] = [];
@@ -78,7 +78,7 @@ describe('BatchQueue', () => {
     const { home, store, spool, warn, warnings } = setup();
     const queue = new BatchQueue(new StoreSink(store, false), { spool, warn, retryMinMs: 5, retryMaxMs: 20 });
     await queue.submit(batch(1));
-    const other = new BetterSqlite3(path.join(home, 'runmeter.db'));
+    const other = openSqlite(path.join(home, 'runmeter.db'));
     other.exec("CREATE TRIGGER fail BEFORE UPDATE ON series BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END");
     const rest = range(39).map((i) => queue.submit(batch(i + 2)));
     await new Promise((resolve) => setTimeout(resolve, 200));

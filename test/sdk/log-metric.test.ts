@@ -1,8 +1,8 @@
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/model/errors.js';
 import { Context, type Run, startRun } from '../../src/sdk/index.js';
+import { openDatabase } from '../../src/store/sqlite/database-file.js';
 import type { Store } from '../../src/store/store.js';
 import { findSeries, readSeries, reopen, tempStoreDir } from './helpers.js';
 
@@ -171,7 +171,7 @@ describe('a failed write', () => {
     const onWarning = (warning: Error) => warnings.push(warning.message);
     process.on('warning', onWarning);
     // A real store error: another connection makes every series update fail, as a full disk or an I/O error would.
-    const other = new Database(path.join(dir, 'runmeter.db'));
+    const other = openDatabase(path.join(dir, 'runmeter.db'), false);
     try {
       const run = await startRun({ name: 'flaky', store, env: {}, flushPoints: 2, flushIntervalMs: 60_000 });
       other.exec("CREATE TRIGGER fail BEFORE UPDATE ON series BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END");

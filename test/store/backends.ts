@@ -1,7 +1,7 @@
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { afterEach } from 'vitest';
 import { openStore } from '../../src/store/open.js';
+import { openDatabase } from '../../src/store/sqlite/database-file.js';
 import type { Store } from '../../src/store/store.js';
 import { tempHome } from '../helpers/cli.js';
 import { postgresDatabase, postgresSkipReason, requirePostgres, sql } from '../helpers/postgres.js';
@@ -41,7 +41,7 @@ export function storeBackends(): Backend[] {
       location: async () => tempHome(),
       open,
       async exec(location, statements) {
-        const db = new Database(path.join(location, 'runmeter.db'));
+        const db = openDatabase(path.join(location, 'runmeter.db'), false);
         try {
           db.exec(statements);
         } finally {

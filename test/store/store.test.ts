@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import type { SeriesPoint } from '../../src/model/point.js';
 import type { NewRun } from '../../src/model/run.js';
 import { CHUNK_SIZE } from '../../src/store/chunk-codec.js';
 import { openStore } from '../../src/store/open.js';
+import { openDatabase } from '../../src/store/sqlite/database-file.js';
 import type { Store } from '../../src/store/store.js';
 import { backendTitle, storeBackends } from './backends.js';
 
@@ -92,7 +92,7 @@ for (const backend of backends) {
       const first = await newStore(home);
       const run = await first.createRun(baseRun());
       const count = async (table: string) => {
-        const db = new BetterSqlite3(path.join(home, 'runmeter.db'), { readonly: true });
+        const db = openDatabase(path.join(home, 'runmeter.db'), true);
         try {
           return db.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number;
         } finally {

@@ -1,5 +1,5 @@
-import type Database from 'better-sqlite3';
 import { decodePoints, joinPoints, type PointColumns } from '../chunk-codec.js';
+import type { SqliteDatabase } from './database-file.js';
 
 /**
  * Reads a chunk's points: its chunk_points row, then the parts the open chunk gathered since (migration 7). The
@@ -9,7 +9,7 @@ export class ChunkPoints {
   private readonly base;
   private readonly parts;
 
-  constructor(db: Database.Database) {
+  constructor(db: SqliteDatabase) {
     this.base = db.prepare('SELECT points FROM chunk_points WHERE series_id = ? AND no = ?').pluck();
     this.parts = db.prepare('SELECT points FROM chunk_parts WHERE series_id = ? AND no = ? ORDER BY part').pluck();
   }

@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import type { SqliteDatabase } from './database-file.js';
 
 /** Numbered schema migrations; `PRAGMA user_version` holds the last one applied. Append, never edit. */
 export const migrations: ReadonlyArray<{ version: number; sql: string }> = [
@@ -180,7 +180,7 @@ export const migrations: ReadonlyArray<{ version: number; sql: string }> = [
 ];
 
 /** Applies the migrations the database has not seen yet, each in its own transaction. */
-export function migrate(db: Database.Database): void {
+export function migrate(db: SqliteDatabase): void {
   for (const migration of migrations) {
     if ((db.pragma('user_version', { simple: true }) as number) >= migration.version) continue;
     db.transaction(() => {

@@ -1,15 +1,16 @@
 // Reading runs in bulk: the runs list with its filters, projects, and the series of many runs in a few queries.
-import type Database from 'better-sqlite3';
+
 import type { Run } from '../../model/run.js';
 import type { SeriesKind } from '../../model/series.js';
 import type { ProjectSummary, RunFilter, SeriesSummary } from '../store.js';
+import type { SqliteDatabase } from './database-file.js';
 import { type RunRow, runFromRow, type SeriesRow, seriesFromRow } from './rows.js';
 
 /** Runs ids per query: well under SQLite's limit on bound parameters. */
 const IDS_PER_QUERY = 500;
 
 /** Runs newest first, filtered by status, project, text (id, name, command, host) and start time. */
-export function listRuns(db: Database.Database, filter: RunFilter): Run[] {
+export function listRuns(db: SqliteDatabase, filter: RunFilter): Run[] {
   const where: string[] = [];
   const params: unknown[] = [];
   if (filter.status !== undefined) {
@@ -37,7 +38,7 @@ export function listRuns(db: Database.Database, filter: RunFilter): Run[] {
 }
 
 /** The series of many runs, a few hundred runs per query, in the order of `runIds`. */
-export function listSeriesOfRuns(db: Database.Database, runIds: readonly string[], kinds?: readonly SeriesKind[]): SeriesSummary[] {
+export function listSeriesOfRuns(db: SqliteDatabase, runIds: readonly string[], kinds?: readonly SeriesKind[]): SeriesSummary[] {
   const out: SeriesSummary[] = [];
   const kindClause = kinds === undefined ? '' : ` AND kind IN (${kinds.map(() => '?').join(', ')})`;
   for (let start = 0; start < runIds.length; start += IDS_PER_QUERY) {
@@ -57,7 +58,7 @@ export function listSeriesOfRuns(db: Database.Database, runIds: readonly string[
 }
 
 /** Projects with their run counts, the one with the newest run first. */
-export function listProjects(db: Database.Database): ProjectSummary[] {
+export function listProjects(db: SqliteDatabase): ProjectSummary[] {
   const rows = db
     .prepare('SELECT project, COUNT(*) AS runs, MAX(start_time) AS last_start FROM runs GROUP BY project ORDER BY last_start DESC')
     .all() as Array<{

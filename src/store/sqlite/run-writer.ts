@@ -1,13 +1,13 @@
-import type Database from 'better-sqlite3';
 import { RunmeterError } from '../../model/errors.js';
 import type { Run, RunUpdate } from '../../model/run.js';
 import { joinedRunState, type MemberUpdate, mergeMember, type RunMember } from '../../model/run-members.js';
+import type { SqliteDatabase } from './database-file.js';
 
 /** The runs table's writes, as synchronous steps to run inside a transaction: the public calls and applyBatch share them. */
 export class RunWriter {
   private readonly statements;
 
-  constructor(private readonly db: Database.Database) {
+  constructor(private readonly db: SqliteDatabase) {
     this.statements = {
       insert: db.prepare(
         `INSERT INTO runs (id, name, project, command, cwd, host, user, git_commit, git_dirty, status, exit_code, signal, reason, cause, note,

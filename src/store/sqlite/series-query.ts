@@ -1,9 +1,10 @@
 // Reading a series back: bucketed for charts, or point by point for exports.
-import type Database from 'better-sqlite3';
+
 import { BucketBuilder, overlaps, summaryRange } from '../buckets.js';
 import { BLOCK_FIELDS, blockColumns, blockRangeFields, type Summary } from '../chunk-codec.js';
 import type { IndexedPoints, SeriesData, SeriesQuery } from '../store.js';
 import { ChunkPoints } from './chunk-points.js';
+import type { SqliteDatabase } from './database-file.js';
 import { float64FromBlob } from './rows.js';
 
 /** Up to this many points in range, a query reads the points themselves (about 8 MB of chunks). */
@@ -38,7 +39,7 @@ const toSummary = (row: ChunkRow): Summary => ({
 });
 
 /** Buckets a series for a chart: from its points, its chunk summaries or its block summaries, whichever is cheapest. */
-export function querySeries(db: Database.Database, seriesId: number, query: SeriesQuery): SeriesData {
+export function querySeries(db: SqliteDatabase, seriesId: number, query: SeriesQuery): SeriesData {
   const buckets = Math.max(1, Math.min(100_000, Math.floor(query.buckets)));
   const rows = db
     .prepare('SELECT no, start_index, n, t0, t1, s0, s1, e0, e1, vmin, vmax, vlast FROM chunks WHERE series_id = ? ORDER BY no')
@@ -83,7 +84,7 @@ export function querySeries(db: Database.Database, seriesId: number, query: Seri
 
 /** Buckets the points of some chunks exactly (every point seen), or returns them one per bucket when few. */
 function bucketPoints(
-  db: Database.Database,
+  db: SqliteDatabase,
   seriesId: number,
   query: SeriesQuery,
   chunks: Array<{ no: number }>,
@@ -110,7 +111,7 @@ function bucketPoints(
 }
 
 /** The points of a series from `fromIndex` on, a chunk at a time. */
-export function* readPoints(db: Database.Database, seriesId: number, fromIndex: number): Iterable<IndexedPoints> {
+export function* readPoints(db: SqliteDatabase, seriesId: number, fromIndex: number): Iterable<IndexedPoints> {
   const rows = db
     .prepare('SELECT no, start_index, n FROM chunks WHERE series_id = ? AND start_index + n > ? ORDER BY no')
     .all(seriesId, fromIndex) as ChunkRow[];

@@ -1,8 +1,8 @@
-import type Database from 'better-sqlite3';
 import type { SeriesColumns } from '../../model/columns.js';
 import { type SeriesKey, seriesKeyString } from '../../model/series.js';
 import { CHUNK_SIZE, encodeBlocks, encodePoints, type PointColumns, summarize } from '../chunk-codec.js';
 import { ChunkPoints } from './chunk-points.js';
+import type { SqliteDatabase } from './database-file.js';
 import { float64Blob, nullIfNaN } from './rows.js';
 
 /**
@@ -92,7 +92,7 @@ export class SeriesWriter {
   private readonly statements;
   private readonly points: ChunkPoints;
 
-  constructor(db: Database.Database) {
+  constructor(db: SqliteDatabase) {
     this.points = new ChunkPoints(db);
     this.statements = {
       insertSeries: db.prepare(

@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type Database from 'better-sqlite3';
 import type { BatchResult, RecordBatch } from '../../model/batch.js';
 import { columnsOf, type SeriesColumns } from '../../model/columns.js';
 import { RunmeterError } from '../../model/errors.js';
@@ -26,7 +25,7 @@ import type {
   StoreChanges,
 } from '../store.js';
 import { artifactsOf, insertArtifact } from './artifact-rows.js';
-import { createPrivateFile, isMissingBinding, missingBindingError, openDatabase } from './database-file.js';
+import { createPrivateFile, isMissingBinding, missingBindingError, openDatabase, type SqliteDatabase, type SqliteStatement } from './database-file.js';
 import { migrate } from './migrations.js';
 import { directorySize, fileSize, listDirectory, memberOutputFile, readFileRange, writeAt } from './output-files.js';
 import { type RunRow, runFromRow, type SeriesRow, seriesFromRow } from './rows.js';
@@ -62,11 +61,11 @@ const streamName = (code: number): OutputStream => (code === 2 ? 'stderr' : 'std
  */
 export class SqliteStore implements Store {
   readonly location: string;
-  private readonly db: Database.Database;
+  private readonly db: SqliteDatabase;
   private readonly filesDir: string;
   private readonly writer: SeriesWriter;
   private readonly runs: RunWriter;
-  private readonly statements = new Map<string, Database.Statement>();
+  private readonly statements = new Map<string, SqliteStatement>();
   /** TEST ONLY (RUNMETER_TEST_FAIL=store:N): fails the Nth batch inside its transaction; undefined otherwise. */
   private readonly fault = testFault('store');
 
@@ -101,7 +100,7 @@ export class SqliteStore implements Store {
   }
 
   /** A prepared statement for SQL that hot paths run again and again (preparing it costs more than running it). */
-  private statement(sql: string): Database.Statement {
+  private statement(sql: string): SqliteStatement {
     let statement = this.statements.get(sql);
     if (statement === undefined) {
       statement = this.db.prepare(sql);
