@@ -22,7 +22,8 @@ export function decodeOnnx(bytes: Uint8Array, source = 'the model'): ModelGraph 
   try {
     model = readModel(createReader(bytes), bytes.length);
   } catch (error) {
-    throw new RunmeterError('E_MODEL', `${source} is not an ONNX model: expected a protobuf ModelProto, got a decoding error (${(error as Error).message})`, {
+    // The wire reader's messages say where: "at byte N: a field of M bytes runs past the end of the input (L bytes)".
+    throw new RunmeterError('E_MODEL', `${source} is not an ONNX model, or is truncated: expected a protobuf ModelProto, ${(error as Error).message}`, {
       cause: error,
     });
   }
