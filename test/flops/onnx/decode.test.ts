@@ -4,7 +4,7 @@ import { countFlops, decodeOnnx } from '../../../src/flops/index.js';
 import { encodeOnnx } from '../../../src/flops/onnx/encode.js';
 import { modelProto } from '../../../src/flops/onnx/schema.js';
 import { tensorValues } from '../../../src/flops/onnx/tensor-values.js';
-import type { GraphTensor } from '../../../src/flops/types.js';
+import type { GraphTensor, ModelGraph } from '../../../src/flops/types.js';
 import { graph, int64, node } from '../graph.js';
 
 function rawInt64(values: number[]): Uint8Array {
@@ -36,6 +36,27 @@ describe('reading ONNX bytes', () => {
     expect(decoded.initializers[0]).toEqual({ name: 'w', dims: [8, 3, 3, 3], dataType: 1 });
     expect(tensorValues(decoded.initializers[1] as never)).toEqual([-1, 7200]);
     expect(countFlops(decoded, { batch: 2 }).macs).toBe(countFlops(original, { batch: 2 }).macs);
+  });
+
+  it('keeps each node’s input and output names apart from those of the nodes in its subgraphs', () => {
+    const branch = (op: string) => graph({ inputs: {}, nodes: [node(op, ['a', 'b', 'c'], ['d', 'e']), node('Relu', ['d'], ['f'])] });
+    const decoded = decodeOnnx(
+      encodeOnnx(
+        graph({
+          inputs: { cond: [], a: [2] },
+          nodes: [node('If', ['cond'], ['y', 'z'], { then_branch: branch('Add'), else_branch: branch('Sub') }), node('Mul', ['y', 'z', 'a'], ['w'])],
+        }),
+      ),
+    );
+    expect(decoded.nodes.map((n) => [n.opType, n.inputs, n.outputs])).toEqual([
+      ['If', ['cond'], ['y', 'z']],
+      ['Mul', ['y', 'z', 'a'], ['w']],
+    ]);
+    const thenBranch = decoded.nodes[0]?.attributes.then_branch as ModelGraph;
+    expect(thenBranch.nodes.map((n) => [n.opType, n.inputs, n.outputs])).toEqual([
+      ['Add', ['a', 'b', 'c'], ['d', 'e']],
+      ['Relu', ['d'], ['f']],
+    ]);
   });
 
   it('reads small int64 tensors from raw_data, and float16 from int32_data', () => {
