@@ -1,6 +1,6 @@
 // npm's `prepare`: builds dist/ (TypeScript and the dashboard) when runmeter is installed from a checkout.
 //
-// The build needs the devDependencies (typescript, vite). `npm ci --omit=dev` in a checkout (a Dockerfile's usual
+// The build needs the devDependencies (typescript, esbuild, vite). `npm ci --omit=dev` in a checkout (a Dockerfile's usual
 // line) runs `prepare` without them: then they are installed here for the build, without install scripts (the build
 // needs no native module), and pruned again afterwards, so the result is the built package without them, as asked.
 import { spawnSync } from 'node:child_process';
@@ -23,7 +23,7 @@ function npm(args) {
   }
 }
 
-const toolsMissing = !has('tsc') || !has('vite');
+const toolsMissing = !has('tsc') || !has('esbuild') || !has('vite');
 if (toolsMissing) {
   console.error('runmeter: the build needs the devDependencies, which this install leaves out; installing them here for the build');
   npm(['install', '--no-save', '--ignore-scripts', '--no-audit', '--no-fund', '--include=dev']);

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { realFixtures, runCli, tempHome } from '../helpers/cli.js';
+import { realFixtures, root, runCli, tempHome } from '../helpers/cli.js';
 
 // `runmeter flops` as users run it: the real binary over the fixture graphs (run `npx tsc -p tsconfig.json` first).
 
@@ -87,5 +87,27 @@ describe('runmeter flops', () => {
     const twice = await flops([onnx('resnet18'), '--input', 'input=2x3x224x224', '--input', 'input=4x3x224x224']);
     expect(twice.code).toBe(2);
     expect(twice.stderr).toContain('runmeter: --input input is given twice ("input=2x3x224x224" and "input=4x3x224x224"): give each input once');
+  });
+});
+
+describe('runmeter flops start-up', () => {
+  it('loads the ONNX reader and counter as one built module (npm run build bundles them), and counts the same', async () => {
+    const log = path.join(tempHome(), 'modules.txt');
+    const hook = path.resolve(import.meta.dirname, '../fixtures/flops/log-modules.mjs');
+    const result = await runCli(['flops', onnx('resnet18'), '--batch', '8', '--json'], {
+      home: tempHome(),
+      env: { NODE_OPTIONS: `--import ${hook}`, RUNMETER_TEST_MODULE_LOG: log },
+    });
+    expect(result.code, result.stderr.toString()).toBe(0);
+    expect(JSON.parse(result.stdout.toString())).toMatchObject({ macs: 14_512_586_752, params: 11_680_872, warnings: [] });
+    const flopsModules = new Set(
+      fs
+        .readFileSync(log, 'utf8')
+        .split('\n')
+        .filter((url) => url.includes('/dist/flops/'))
+        .map((url) => path.relative(path.join(root, 'dist', 'flops'), new URL(url).pathname)),
+    );
+    // tsc alone leaves ~30 modules here; scripts/bundle-flops.mjs (part of `npm run build`) makes them one.
+    expect([...flopsModules]).toEqual(['count-file.js']);
   });
 });

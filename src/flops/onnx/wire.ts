@@ -23,13 +23,13 @@ export class Reader {
   }
 
   private byte(): number {
-    if (this.pos >= this.len) throw new RangeError(`index out of range: ${this.pos} + 1 > ${this.len}`);
+    if (this.pos >= this.len) throw new RangeError(`at byte ${this.pos}: a value runs past the end of the input (${this.len} bytes)`);
     return this.buf[this.pos++] as number;
   }
 
   private need(size: number): number {
     const at = this.pos;
-    if (at + size > this.len) throw new RangeError(`index out of range: ${at} + ${size} > ${this.len}`);
+    if (at + size > this.len) throw pastTheEnd(at, size, this.len);
     this.pos = at + size;
     return at;
   }
@@ -138,7 +138,7 @@ export class Reader {
         this.need(4);
         break;
       default:
-        throw new Error(`invalid wire type ${wireType} at offset ${this.pos}`);
+        throw new Error(`at byte ${this.pos}: invalid wire type ${wireType} (protobuf has 0, 1, 2, 3, 5)`);
     }
   }
 }
@@ -159,8 +159,13 @@ export function readFields(reader: Reader, end: number, field: (fieldNumber: num
 /** The end position of the length-delimited message starting at the reader's position. */
 export function messageEnd(reader: Reader): number {
   const length = reader.uint32();
-  if (reader.pos + length > reader.len) throw new RangeError(`index out of range: ${reader.pos} + ${length} > ${reader.len}`);
+  if (reader.pos + length > reader.len) throw pastTheEnd(reader.pos, length, reader.len);
   return reader.pos + length;
+}
+
+/** A field longer than what is left: a truncated file, or bytes that are not protobuf. Offsets count from 0. */
+function pastTheEnd(at: number, size: number, len: number): RangeError {
+  return new RangeError(`at byte ${at}: a field of ${size} bytes runs past the end of the input (${len} bytes)`);
 }
 
 /** An int64 as a number (exact up to 2^53; INT64_MAX and its like become the nearest double). */
