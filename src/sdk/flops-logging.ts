@@ -104,10 +104,23 @@ export function modelFacts(model: unknown, batch: number): ModelFacts {
 /** A run's FLOPs series: each call's count, and the running total per label, batch or epoch, and context. */
 export class FlopsSeries {
   private readonly totals = new Map<string, number>();
+  private readonly warned = new Set<string>();
 
-  constructor(private readonly points: RunPoints) {}
+  constructor(
+    private readonly points: RunPoints,
+    private readonly warn: (message: string) => void,
+  ) {}
 
-  record(label: string, per: 'batch' | 'epoch', flops: number, context: string, step: number): Promise<void> {
+  record(label: string, per: 'batch' | 'epoch', counted: CountedFlops, context: string, step: number): Promise<void> {
+    // A graph the counter could not count whole (an operator without a rule, as torch.export writes an FFT: DFT) is
+    // still recorded, as a lower bound, and said once per label and problem: a silent 0 would read as a free model.
+    for (const warning of counted.warnings) {
+      const said = `${label}\u0000${warning}`;
+      if (this.warned.has(said)) continue;
+      this.warned.add(said);
+      this.warn(`FLOPs of '${label}': ${warning}`);
+    }
+    const flops = counted.flops;
     const key = `${label}\u0000${per}\u0000${context}`;
     const sum = (this.totals.get(key) ?? 0) + flops;
     this.totals.set(key, sum);

@@ -4,7 +4,7 @@ import type { Run as RunRecord } from '../model/run.js';
 import type { Artifact, Store } from '../record/index.js';
 import { recordArtifact } from './artifacts.js';
 import { type ExitParticipant, flushAtExit, type ProcessEnding, releaseAtExit } from './exit-hooks.js';
-import { batchFlops, type CountedFlops, countsBackward, epochFlops, FlopsSeries } from './flops-logging.js';
+import { batchFlops, countsBackward, epochFlops, FlopsSeries } from './flops-logging.js';
 import { isSavableModel } from './model-file.js';
 import { logModelArtifact } from './model-logging.js';
 import type { ArtifactOptions, EndStatus, FlopsOptions, MetricOptions, ModelOptions } from './options.js';
@@ -58,7 +58,6 @@ export class Run implements ExitParticipant {
   private readonly points: RunPoints;
   private readonly training: TrainingSeries;
   private readonly flops: FlopsSeries;
-  private readonly flopsWarned = new Set<string>();
   private readonly otherWrites = new Set<Promise<unknown>>();
   private readonly timer: NodeJS.Timeout;
   private readonly system: SystemMetrics;
@@ -73,11 +72,12 @@ export class Run implements ExitParticipant {
     this.name = init.record.name;
     this.attached = init.attached;
     this.storeLocation = init.location;
-    this.system = new SystemMetrics(init.jobPid ?? process.pid, init.systemGpm !== false, (message) => this.warn(message));
+    const warn = init.warn ?? ((message: string) => process.emitWarning(message, 'RunmeterWarning'));
+    this.system = new SystemMetrics(init.jobPid ?? process.pid, init.systemGpm !== false, warn);
     if (init.sampleSystem === true) this.system.start();
     this.points = new RunPoints(init.recorder, init.synchronous, init.flushPoints);
     this.training = new TrainingSeries(this.points);
-    this.flops = new FlopsSeries(this.points);
+    this.flops = new FlopsSeries(this.points, warn);
     this.timer = setInterval(() => this.tick(), init.flushIntervalMs);
     this.timer.unref();
     if (init.borrowed !== true) flushAtExit(this);
@@ -230,7 +230,7 @@ export class Run implements ExitParticipant {
   ): Promise<void> {
     const at = this.checkFlopsCall('logFlopsPerBatch', label, context, step);
     const training = countsBackward('logFlopsPerBatch', context, options);
-    return this.recordFlops(label, 'batch', batchFlops('logFlopsPerBatch', model, batch, training), context, at);
+    return this.flops.record(label, 'batch', batchFlops('logFlopsPerBatch', model, batch, training), context, at);
   }
 
   /**
@@ -252,7 +252,7 @@ export class Run implements ExitParticipant {
   ): Promise<void> {
     const at = this.checkFlopsCall('logFlopsPerEpoch', label, context, step);
     const training = countsBackward('logFlopsPerEpoch', context, options);
-    return this.recordFlops(label, 'epoch', epochFlops('logFlopsPerEpoch', model, dataset, training), context, at);
+    return this.flops.record(label, 'epoch', epochFlops('logFlopsPerEpoch', model, dataset, training), context, at);
   }
 
   private checkFlopsCall(call: string, label: string, context: string, step: number | undefined): number {
@@ -260,24 +260,6 @@ export class Run implements ExitParticipant {
     checkName(call, 'the label', label);
     checkName(call, 'the context', context);
     return checkFinite(call, 'step', step) ?? Number.NaN;
-  }
-
-  private recordFlops(label: string, per: 'batch' | 'epoch', counted: CountedFlops, context: string, step: number): Promise<void> {
-    if (this.state !== OPEN) throw this.endedError(per === 'batch' ? 'logFlopsPerBatch' : 'logFlopsPerEpoch');
-    // A graph the counter could not count whole (an operator without a rule, as torch.export writes an FFT: DFT) is
-    // still recorded, as a lower bound, and said once per label and problem: a silent 0 would read as a free model.
-    for (const warning of counted.warnings) {
-      const key = `${label}\u0000${warning}`;
-      if (this.flopsWarned.has(key)) continue;
-      this.flopsWarned.add(key);
-      this.warn(`FLOPs of '${label}': ${warning}`);
-    }
-    return this.flops.record(label, per, counted.flops, context, step);
-  }
-
-  private warn(message: string): void {
-    if (this.init.warn !== undefined) this.init.warn(message);
-    else process.emitWarning(message, 'RunmeterWarning');
   }
 
   /**
