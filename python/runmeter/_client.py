@@ -3,6 +3,7 @@ sooner when it grows), so the training loop never waits on runmeter and never fa
 import json
 import math
 import os
+import signal
 import sys
 import threading
 from collections import deque
@@ -31,6 +32,23 @@ def warn(message: str) -> None:
         sys.stderr.flush()
     except Exception:
         pass
+
+
+# Signals a thread takes because of what it did itself: never blocked (a fault there must still end the program).
+_SYNCHRONOUS = {getattr(signal, name) for name in ("SIGSEGV", "SIGBUS", "SIGFPE", "SIGILL", "SIGTRAP", "SIGABRT", "SIGSYS") if hasattr(signal, name)}
+
+
+def _leave_signals_to_the_program() -> None:
+    """Blocks the process's signals in the calling thread and the threads it starts, so the kernel hands a SIGTERM,
+    SIGINT or a scheduler's SIGUSR1 to one of the program's threads. Python runs its handlers on the main thread,
+    but the kernel may deliver a process's signal to any thread that does not block it: one taken by the sender
+    thread only set a flag, and a main thread asleep in time.sleep(60) handled SIGTERM 60 s later (3 kills in 30
+    under load). The recorder started from this thread is Node, which unblocks every signal at start-up."""
+    if hasattr(signal, "pthread_sigmask"):
+        try:
+            signal.pthread_sigmask(signal.SIG_BLOCK, set(signal.valid_signals()) - _SYNCHRONOUS)
+        except (OSError, ValueError):
+            pass
 
 
 def _wire(value: float) -> Any:
@@ -135,6 +153,7 @@ class Client:
         return ProcessTransport(command, self._on_answer, self._on_gone)
 
     def _run(self) -> None:
+        _leave_signals_to_the_program()
         try:
             self._transport = self._connect()
             self._transport.send(json.dumps(self._hello, separators=(",", ":")).encode() + b"\n")

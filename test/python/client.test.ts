@@ -213,6 +213,24 @@ describe.skipIf(!hasPython)('the Python client (skipped: no python3 >= 3.9)', ()
     expect(find(series as Series[], 'loss')?.count).toBe(777);
   });
 
+  it("the client's threads block the program's signals, so the kernel hands a SIGTERM to the program's thread; the recorder they start blocks none", async () => {
+    // A process's signal goes to any thread that does not block it. One the sender thread took only set Python's
+    // flag, and the main thread, asleep in time.sleep(60), ran the handler a minute later (3 SIGTERMs in 30 under load).
+    const result = await runPython([fixture('signal_masks.py')], clientEnv(tempHome()));
+    expect(result.code, result.stderr.toString()).toBe(0);
+    const masks = JSON.parse(result.stdout.toString()) as Record<string, string>;
+    const blocks = (name: string, signal: number) => (BigInt(`0x${masks[name]}`) >> BigInt(signal - 1)) & 1n;
+    const [SIGINT, SIGTERM, SIGUSR1, SIGSEGV] = [2, 15, 10, 11];
+    const threads = Object.keys(masks).filter((name) => name.startsWith('runmeter-'));
+    expect(threads.sort()).toEqual(['runmeter-answers', 'runmeter-sender']);
+    for (const name of threads) {
+      for (const signal of [SIGINT, SIGTERM, SIGUSR1]) expect(blocks(name, signal), `${name}, signal ${signal}`).toBe(1n);
+      expect(blocks(name, SIGSEGV), `${name} keeps SIGSEGV`).toBe(0n);
+    }
+    expect(BigInt(`0x${masks.main}`)).toBe(0n);
+    expect(BigInt(`0x${masks.recorder}`)).toBe(0n);
+  });
+
   it('a SIGTERM that arrives while the client holds its lock ends the program by SIGTERM, with its points stored, rather than hanging', async () => {
     const home = tempHome();
     const started = startPython([fixture('term_in_lock.py')], clientEnv(home));
