@@ -109,7 +109,7 @@ describe('command-line conventions', () => {
   it('completes in zsh and fish where they are installed (CI installs them)', (context) => {
     const has = (shell: string) => fs.existsSync(`/usr/bin/${shell}`) || fs.existsSync(`/bin/${shell}`);
     if (!has('fish') || !has('zsh')) {
-      if (process.env.CI) throw new Error('CI must install zsh and fish (.ci/test-tools)');
+      if (process.env.CI) throw new Error('CI must install zsh and fish (.ci/run installs them)');
       context.skip();
     }
     const fish = execFileSync('fish', ['-c', `source (${node} ${cliPath} completion fish | psub); complete -C 'runmeter ls --st'`]).toString();
