@@ -53,14 +53,19 @@ export function utf8Length(text: string): number {
 /**
  * Splits a log read into lines with their arrival times. The text after the last newline is returned apart
  * (`partial`): the job may still be writing that line.
+ *
+ * Bytes can be read before their arrival time is recorded: runmeter writes the job's output to its file first and
+ * records the times up to 100 ms later. A read made of such bytes alone has no times; its lines take `unknownTime`
+ * (the caller's latest time), so they stay after the lines read before them. With 0 they sorted to the top of the
+ * log, out of a view that follows the end.
  */
-export function splitLog(response: LogResponse, nextSeq: () => number): { lines: LogLine[]; partial: string; partialOffset: number } {
+export function splitLog(response: LogResponse, nextSeq: () => number, unknownTime: number): { lines: LogLine[]; partial: string; partialOffset: number } {
   const chunks = response.chunks;
   let chunk = 0;
   let offset = response.offset;
   const timeAt = (byte: number): number => {
     while (chunk < chunks.length - 1 && (chunks[chunk] as { offset: number; length: number }).offset + (chunks[chunk]?.length ?? 0) <= byte) chunk++;
-    return chunks[chunk]?.time ?? 0;
+    return chunks[chunk]?.time ?? unknownTime;
   };
   const lines: LogLine[] = [];
   const text = response.text;

@@ -152,11 +152,13 @@ export class LogView {
         : await api.logs(this.runId, stream, { offset: state.next, ...node });
       state.size = Math.max(state.size, response.size);
       if (tail) state.start = response.offset;
-      const { lines, partial, partialOffset } = splitLog(response, () => this.seq++);
+      // Bytes whose arrival is not recorded yet came after every line shown.
+      const latest = this.lines.at(-1)?.time ?? Date.now();
+      const { lines, partial, partialOffset } = splitLog(response, () => this.seq++, latest);
       state.next = partialOffset;
       state.partial = undefined;
       if (partial !== '') {
-        const line = splitLog({ ...response, offset: partialOffset, text: `${partial}\n`, chunks: response.chunks }, () => this.seq++).lines[0];
+        const line = splitLog({ ...response, offset: partialOffset, text: `${partial}\n`, chunks: response.chunks }, () => this.seq++, latest).lines[0];
         if (line && partial.length > MAX_PARTIAL) {
           lines.push(line);
           state.next = response.end;
@@ -185,7 +187,8 @@ export class LogView {
         length: state.start - from,
         ...(this.node === undefined ? {} : { node: this.node }),
       });
-      const { lines } = splitLog(response, () => this.seq++);
+      // Earlier output's arrival is always recorded (times are recorded in order); were it not, it goes first.
+      const { lines } = splitLog(response, () => this.seq++, 0);
       // A read from the middle of the stream starts inside a line: that part belongs to the next read back.
       if (from > 0) lines.shift();
       older.push(...lines);
