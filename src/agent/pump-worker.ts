@@ -21,12 +21,16 @@ const READ_BYTES = 1 << 20;
 const LIGHT_BYTES = 64 * 1024;
 /**
  * In light traffic, reads are at least this far apart, so that a job printing line by line is read in batches: each
- * wake-up of a thread costs ~50-100 us of CPU on a VM, more than reading a few lines. Output reaches the terminal at
- * most this late.
+ * wake-up of a thread costs ~100-300 us of CPU on a VM (each system call exits to the hypervisor), more than reading
+ * a few lines. Output reaches the terminal at most this late (a progress bar redrawn ten times a second keeps its pace).
  */
-const READ_GAP_MS = 50;
-/** The ingest worker hears of new output at most this often (or at once past a megabyte): each message wakes it. */
-const TELL_GAP_MS = 100;
+const READ_GAP_MS = 100;
+/**
+ * The ingest worker hears of new output at most this often (or at once past a megabyte). Each message wakes it and
+ * ends in a store transaction (~15 pages written to SQLite's log), so this sets the store's commit rate under a steady
+ * stream of lines: four a second. A line printed after a quiet spell is told at once.
+ */
+const TELL_GAP_MS = 250;
 const TELL_BYTES = 1 << 20;
 const STOP = 0x73; // 's' on the wake pipe: stop reading
 

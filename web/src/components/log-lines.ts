@@ -55,7 +55,7 @@ export function utf8Length(text: string): number {
  * (`partial`): the job may still be writing that line.
  *
  * Bytes can be read before their arrival time is recorded: runmeter writes the job's output to its file first and
- * records the times up to 100 ms later. A read made of such bytes alone has no times; its lines take `unknownTime`
+ * records the times up to 250 ms later. A read made of such bytes alone has no times; its lines take `unknownTime`
  * (the caller's latest time), so they stay after the lines read before them. With 0 they sorted to the top of the
  * log, out of a view that follows the end.
  */
