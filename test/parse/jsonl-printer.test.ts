@@ -56,11 +56,18 @@ describe('the JSON Lines printer', () => {
         fc.option(key('epoch', number)),
         fc.option(key('context', fc.constantFrom('"testing"', '""', '"my context"'))),
         fc.constantFrom(', ', ',', ' ,  '),
+        // Keys the reader does not use (a timestamp it does), with values it skips or leaves to JSON.parse.
+        fc.option(
+          fc.tuple(
+            fc.constantFrom('"pad"', '"run"', '"timestamp"', '"é"', '"step "'),
+            fc.constantFrom('"x"', '"é"', '1e3', 'true', 'null', '[1]', '{"a": 2}', '"a\\"b"'),
+          ),
+        ),
       )
-      .chain(([m, v, s, e, c, sep]) =>
+      .chain(([m, v, s, e, c, sep, other]) =>
         fc
           .shuffledSubarray(
-            [m, v, s, e, c].filter((x): x is string => x !== null),
+            [m, v, s, e, c, other === null ? null : `${other[0]}: ${other[1]}`].filter((x): x is string => x !== null),
             { minLength: 2 },
           )
           .map((parts) => `{${parts.join(sep)}}`),

@@ -1,6 +1,7 @@
 // The shape nearly every JSON metric line has, read from its bytes without decoding the line or calling
 // JSON.parse: `{"metric": "loss", "value": 0.5, "step": 3}`, keys metric, value, step, epoch, context in any order,
-// no escapes. Anything else is left to the full reader (which also words the warnings).
+// no escapes, and other keys (which the full reader ignores too) with a number, a string, true, false or null.
+// Anything else (a timestamp, a nested value) is left to the full reader (which also words the warnings).
 import { metricNumberAt } from '../number.js';
 
 /** Where each field's text is in the line (-1 when absent), and what its numbers look like. */
@@ -112,6 +113,27 @@ function stringEnd(buf: Buffer, from: number, end: number, ranges: MetricLineRan
 }
 
 const keyBytes = ['metric', 'value', 'step', 'epoch', 'context'].map((key) => Uint8Array.from(key, (c) => c.charCodeAt(0)));
+const TIMESTAMP = Uint8Array.from('timestamp', (c) => c.charCodeAt(0));
+const LITERALS = ['true', 'false', 'null'].map((word) => Uint8Array.from(word, (c) => c.charCodeAt(0)));
+
+/**
+ * The end of the value of a key the reader does not use, at `from`: a number, a string without escapes, true, false
+ * or null; -1 for anything else (an object, an array), which the full reader reads.
+ */
+function otherValueEnd(buf: Buffer, from: number, end: number, r: MetricLineRanges): number {
+  const first = buf[from];
+  if (first === QUOTE) {
+    const ascii: boolean = r.ascii;
+    const close = stringEnd(buf, from + 1, end, r);
+    r.ascii = ascii;
+    return close < 0 ? -1 : close + 1;
+  }
+  if (first === 0x74 || first === 0x66 || first === 0x6e) {
+    const word = LITERALS[first === 0x74 ? 0 : first === 0x66 ? 1 : 2] as Uint8Array;
+    return hasAt(buf, from, end, word) ? from + word.length : -1;
+  }
+  return scanNumber(buf, from, end);
+}
 
 /** Which key: 0 metric, 1 value, 2 step, 3 epoch, 4 context; -1 for any other. */
 function keyOf(buf: Buffer, start: number, length: number): number {
@@ -186,50 +208,69 @@ export function scanAnyLayout(buf: Buffer, start: number, end: number, r: Metric
   for (;;) {
     i = skipSpaces(buf, i, end);
     if (buf[i] !== QUOTE) return false;
-    const keyEnd = stringEnd(buf, i + 1, end, r);
+    const keyStart = i + 1;
+    const ascii: boolean = r.ascii;
+    const keyEnd = stringEnd(buf, keyStart, end, r);
     if (keyEnd < 0) return false;
-    const key = keyOf(buf, i + 1, keyEnd - i - 1);
-    if (key < 0 || seen & (1 << key)) return false;
-    seen |= 1 << key;
+    const key = keyOf(buf, keyStart, keyEnd - keyStart);
+    if (key >= 0 && seen & (1 << key)) return false;
     i = skipSpaces(buf, keyEnd + 1, end);
     if (buf[i] !== 0x3a) return false;
     i = skipSpaces(buf, i + 1, end);
-    let fieldEnd: number;
-    if (key === 0 || key === 4) {
-      if (buf[i] !== QUOTE) return false;
-      i++;
-      fieldEnd = stringEnd(buf, i, end, r);
-      if (fieldEnd < 0) return false;
+    if (key < 0) {
+      // Another key: its value is skipped, unless the full reader uses it (a timestamp). Its text says nothing of
+      // whether the name and context are ASCII.
+      r.ascii = ascii;
+      if (keyEnd - keyStart === TIMESTAMP.length && hasAt(buf, keyStart, keyEnd, TIMESTAMP)) return false;
+      i = otherValueEnd(buf, i, end, r);
+      if (i < 0) return false;
     } else {
-      fieldEnd = scanNumber(buf, i, end);
-      if (fieldEnd < 0) return false;
-      if (scanned.exponentDigits > 2) r.smallExponents = false;
-      if (key === 2) r.stepIsInteger = scanned.integer;
-      else if (key === 3) r.epochIsInteger = scanned.integer;
+      seen |= 1 << key;
+      i = readField(buf, i, end, key, r);
+      if (i < 0) return false;
     }
-    if (key === 0) {
-      r.nameStart = i;
-      r.nameEnd = fieldEnd;
-    } else if (key === 1) {
-      r.valueStart = i;
-      r.valueEnd = fieldEnd;
-    } else if (key === 2) {
-      r.stepStart = i;
-      r.stepEnd = fieldEnd;
-    } else if (key === 3) {
-      r.epochStart = i;
-      r.epochEnd = fieldEnd;
-    } else {
-      r.contextStart = i;
-      r.contextEnd = fieldEnd;
-    }
-    i = skipSpaces(buf, key === 0 || key === 4 ? fieldEnd + 1 : fieldEnd, end);
+    i = skipSpaces(buf, i, end);
     if (buf[i] === 0x2c) {
       i++;
       continue;
     }
     return buf[i] === 0x7d && skipSpaces(buf, i + 1, end) === end && (seen & 3) === 3 && r.nameEnd > r.nameStart;
   }
+}
+
+/** Reads the value of key `key` (see keyOf) at `from` into `r`; where the value ends, or -1 when it is not of its kind. */
+function readField(buf: Buffer, from: number, end: number, key: number, r: MetricLineRanges): number {
+  let i = from;
+  let fieldEnd: number;
+  if (key === 0 || key === 4) {
+    if (buf[i] !== QUOTE) return -1;
+    i++;
+    fieldEnd = stringEnd(buf, i, end, r);
+    if (fieldEnd < 0) return -1;
+  } else {
+    fieldEnd = scanNumber(buf, i, end);
+    if (fieldEnd < 0) return -1;
+    if (scanned.exponentDigits > 2) r.smallExponents = false;
+    if (key === 2) r.stepIsInteger = scanned.integer;
+    else if (key === 3) r.epochIsInteger = scanned.integer;
+  }
+  if (key === 0) {
+    r.nameStart = i;
+    r.nameEnd = fieldEnd;
+  } else if (key === 1) {
+    r.valueStart = i;
+    r.valueEnd = fieldEnd;
+  } else if (key === 2) {
+    r.stepStart = i;
+    r.stepEnd = fieldEnd;
+  } else if (key === 3) {
+    r.epochStart = i;
+    r.epochEnd = fieldEnd;
+  } else {
+    r.contextStart = i;
+    r.contextEnd = fieldEnd;
+  }
+  return key === 0 || key === 4 ? fieldEnd + 1 : fieldEnd;
 }
 
 /** A name that is only spaces is no name. */

@@ -35,3 +35,40 @@ describe('JSON metric lines in json.dumps layout', () => {
     expect(read).toBeGreaterThan(10);
   });
 });
+
+describe('JSON metric lines with other keys', () => {
+  const scan = (text: string) => {
+    const r = ranges();
+    const buf = Buffer.from(text);
+    if (!scanAnyLayout(buf, 0, buf.length, r)) return undefined;
+    return {
+      name: buf.toString('utf8', r.nameStart, r.nameEnd),
+      value: buf.toString('utf8', r.valueStart, r.valueEnd),
+      step: r.stepStart < 0 ? undefined : buf.toString('utf8', r.stepStart, r.stepEnd),
+      ascii: r.ascii,
+    };
+  };
+
+  it('skips keys the reader does not use, whose values are numbers, strings, true, false or null', () => {
+    expect(scan('{"metric": "loss", "value": 0.5, "step": 3, "pad": "x", "lr": -1e-3, "ok": true, "no": false, "n": null}')).toEqual({
+      name: 'loss',
+      value: '0.5',
+      step: '3',
+      ascii: true,
+    });
+    expect(scan('{"run": "é", "metric": "acc", "value": 1}')).toEqual({ name: 'acc', value: '1', step: undefined, ascii: true });
+  });
+
+  it('leaves to the full reader a timestamp, a nested value, an escape or a bad literal', () => {
+    for (const text of [
+      '{"metric": "loss", "value": 1, "timestamp": 5}',
+      '{"metric": "loss", "value": 1, "extra": {"a": 1}}',
+      '{"metric": "loss", "value": 1, "extra": [1]}',
+      '{"metric": "loss", "value": 1, "note": "a\\"b"}',
+      '{"metric": "loss", "value": 1, "flag": tru}',
+      '{"metric": "loss", "value": 1, "flag": 01}',
+      '{"metric": "loss", "value": 1, "step": 2, "step": 3}',
+    ])
+      expect(scan(text), text).toBeUndefined();
+  });
+});
