@@ -120,7 +120,9 @@ const paced = path.join(root, 'test', 'fixtures', 'jobs', 'paced-metrics.mjs');
 const pacedSeconds = 25;
 const busy = [];
 for (let i = 0; i < 3; i++)
-  busy.push(await watched(node, [cli, 'run', '-q', '--no-system', '--', node, paced, String(1000 * pacedSeconds), String(pacedSeconds)], { window: [8000, 23000] }));
+  busy.push(
+    await watched(node, [cli, 'run', '-q', '--no-system', '--', node, paced, String(1000 * pacedSeconds), String(pacedSeconds)], { window: [8000, 23000] }),
+  );
 const shares = busy.map((b) => b.windowRate);
 const share = median(shares);
 report({
