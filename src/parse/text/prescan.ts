@@ -9,6 +9,8 @@ export const HAS_HASH = 1 << 18;
 export const WORDS_IN_A_ROW = 1 << 19;
 /** `mayGiveText` holds (see `firstLook`). */
 export const MAY_GIVE = 1 << 20;
+/** A blank between two other bytes (see `hasInnerBlank`). */
+export const INNER_BLANK = 1 << 21;
 
 /** 1 for bytes that go on a word (letters, digits, `_`, `@`). */
 const WORD_BYTE = new Uint8Array(256);
@@ -53,28 +55,49 @@ export function prescan(buf: Uint8Array, start: number, end: number): number {
 
 /**
  * HAS_DIGIT and HAS_BRACE of `buf[start, end)` as `prescan` finds them (digits inside words do not count), without
- * looking words up: what the text reader needs of a line it tokenizes whatever its words (while its no-metrics
- * hint is active), when the line has digits.
+ * looking words up, and INNER_BLANK when `hasInnerBlank` holds: what the text reader needs of a line it tokenizes
+ * whatever its words (while its no-metrics hint is active), when the line has digits. One pass.
  */
 export function digitsAndBraces(buf: Uint8Array, start: number, end: number): number {
   let flags = 0;
-  for (let i = start; i < end; i++)
-    if (buf[i] === 0x7b) {
-      flags = HAS_BRACE;
-      break;
-    }
-  // Up to the first digit outside a word.
+  /** 1 once a byte other than a blank was seen, 2 when a blank followed it. */
+  let blank = 0;
   let i = start;
   while (i < end) {
     const b = buf[i] as number;
+    if (b === 0x20 || b === 0x09) {
+      if (blank === 1) blank = 2;
+      i++;
+      continue;
+    }
+    if (blank === 2) flags |= INNER_BLANK;
+    blank = 1;
     if (WORD_START[b] === 1) {
       i = wordEnd(buf, i, end);
       continue;
     }
-    if (b >= 0x30 && b <= 0x39) return flags | HAS_DIGIT;
+    if (b >= 0x30 && b <= 0x39) flags |= HAS_DIGIT;
+    else if (b === 0x7b) flags |= HAS_BRACE;
     i++;
   }
   return flags;
+}
+
+/**
+ * Whether `buf[start, end)` has a blank (space or tab) between two other bytes: a line without one is a single
+ * token, never a table's header (which has three columns at least).
+ */
+export function hasInnerBlank(buf: Uint8Array, start: number, end: number): boolean {
+  let i = start;
+  while (i < end && (buf[i] === 0x20 || buf[i] === 0x09)) i++;
+  for (; i < end; i++) {
+    const b = buf[i];
+    if (b === 0x20 || b === 0x09) {
+      for (let j = i + 1; j < end; j++) if (buf[j] !== 0x20 && buf[j] !== 0x09) return true;
+      return false;
+    }
+  }
+  return false;
 }
 
 const isLetter = (b: number) => (b >= 0x61 && b <= 0x7a) || (b >= 0x41 && b <= 0x5a);

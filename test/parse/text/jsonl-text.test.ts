@@ -7,7 +7,17 @@ import { encodeMetricJson, isJsonNumber, isJsonNumberAt, isShortestNumberAt } fr
 import { createJsonlPrinter } from '../../../src/parse/jsonl-printer.js';
 import { MetricRouter } from '../../../src/parse/router.js';
 import { LineAssembler } from '../../../src/parse/terminal/assembler.js';
-import { digitsAndBraces, firstLook, HAS_BRACE, HAS_DIGIT, MAY_GIVE, mayGiveText, prescan } from '../../../src/parse/text/prescan.js';
+import {
+  digitsAndBraces,
+  firstLook,
+  HAS_BRACE,
+  HAS_DIGIT,
+  hasInnerBlank,
+  INNER_BLANK,
+  MAY_GIVE,
+  mayGiveText,
+  prescan,
+} from '../../../src/parse/text/prescan.js';
 
 /** The general path: points made by the router (no printer shortcuts, lines kept for the hint), each through encodeMetricJson. */
 function general(text: string): string {
@@ -238,12 +248,15 @@ describe('the byte tests the text path leans on', () => {
     expect(['-0', '0.0', '45.670', '007', '1e-7', '0.0000001', '1234567890123456', '5.', '.5', '+3', '1,234'].some(yes)).toBe(false);
   });
 
-  it('digitsAndBraces finds the digits and braces prescan finds', () => {
-    const line = fc.stringMatching(/^[a-z0-9_@./{} :=-]{0,40}$/);
+  it('digitsAndBraces finds the digits and braces prescan finds, and the blanks inside the line', () => {
+    const line = fc.stringMatching(/^[a-z0-9_@./{} \t:=-]{0,40}$/);
     fc.assert(
       fc.property(line, (t) => {
         const bytes = Buffer.from(t);
-        expect(digitsAndBraces(bytes, 0, bytes.length)).toBe(prescan(bytes, 0, bytes.length) & (HAS_DIGIT | HAS_BRACE));
+        const flags = digitsAndBraces(bytes, 0, bytes.length);
+        expect(flags & (HAS_DIGIT | HAS_BRACE)).toBe(prescan(bytes, 0, bytes.length) & (HAS_DIGIT | HAS_BRACE));
+        expect((flags & INNER_BLANK) !== 0, t).toBe(hasInnerBlank(bytes, 0, bytes.length));
+        expect(hasInnerBlank(bytes, 0, bytes.length), t).toBe(/\S[ \t]+\S/.test(t));
       }),
       { numRuns: 3000 },
     );
@@ -286,7 +299,7 @@ describe('the byte tests the text path leans on', () => {
     fc.assert(
       fc.property(line, (t) => {
         const bytes = Buffer.from(t);
-        const expected = digitsAndBraces(bytes, 0, bytes.length) | (mayGiveText(bytes, 0, bytes.length) ? MAY_GIVE : 0);
+        const expected = (digitsAndBraces(bytes, 0, bytes.length) & (HAS_DIGIT | HAS_BRACE)) | (mayGiveText(bytes, 0, bytes.length) ? MAY_GIVE : 0);
         expect(firstLook(bytes, 0, bytes.length), t).toBe(expected);
       }),
       { numRuns: 5000 },
