@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
+import tty from 'node:tty';
 
 const require = createRequire(import.meta.url);
 const O_CLOEXEC = 0o2000000;
@@ -116,5 +117,20 @@ export class PollSet {
   /** What slot `slot` reported: the events that happened, POLLHUP (the writers are gone) and POLLERR included. */
   ready(slot: number): number {
     return this.entries.readInt16LE(8 * slot + 6);
+  }
+}
+
+/**
+ * Whether someone may read what goes to `fd` as it comes: a terminal, a pipe (`| tee`, `| less`) or a socket. A
+ * regular file or a device such as /dev/null is read later if at all (`tail -f` sees its lines a little later).
+ * True when it cannot be told.
+ */
+export function readLive(fd: number): boolean {
+  try {
+    if (tty.isatty(fd)) return true;
+    const stat = fs.fstatSync(fd);
+    return stat.isFIFO() || stat.isSocket() || !(stat.isFile() || stat.isCharacterDevice());
+  } catch {
+    return true;
   }
 }

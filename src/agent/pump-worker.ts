@@ -6,7 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { OutputStream } from '../model/output.js';
 import { OutputTail } from '../model/output-tail.js';
 import { testFault } from '../model/test-faults.js';
-import { closeDescriptor, growPipe, POLLIN, POLLOUT, PollSet } from './os-pipe.js';
+import { closeDescriptor, growPipe, POLLIN, POLLOUT, PollSet, readLive } from './os-pipe.js';
 import { OutputRecorder } from './output-recorder.js';
 import type { FromPump, PumpConfig } from './pump.js';
 
@@ -25,6 +25,8 @@ const LIGHT_BYTES = 64 * 1024;
  * a few lines. Output reaches the terminal at most this late (a progress bar redrawn ten times a second keeps its pace).
  */
 const READ_GAP_MS = 100;
+/** The same where no one reads runmeter's output live (both streams go to files or /dev/null): one read per tell. */
+const UNREAD_GAP_MS = 250;
 /**
  * The ingest worker hears of new output at most this often (or at once past a megabyte). Each message wakes it and
  * ends in a store transaction (~15 pages written to SQLite's log), so this sets the store's commit rate under a steady
@@ -56,6 +58,7 @@ const streams: Stream[] = (['stdout', 'stderr'] as const).map((name) => ({
 // Where runmeter's own output is a pipe too (`runmeter run ... | tee log`), it grows like the job's: a megabyte
 // moves in one write, not sixteen wake-ups of the reader. Nothing happens to a terminal or a file.
 for (const stream of streams) growPipe(stream.to, READ_BYTES);
+const readGapMs = streams.some((s) => readLive(s.to)) ? READ_GAP_MS : UNREAD_GAP_MS;
 const buffer = Buffer.allocUnsafe(READ_BYTES);
 const tail = new OutputTail();
 const lastByte: Record<OutputStream, number> = { stdout: 0x0a, stderr: 0x0a };
@@ -197,9 +200,9 @@ function run(): void {
     // A flood is read on at once. Light traffic that comes often (a job printing line by line) is read in batches:
     // a pause after each read lets the next lines gather, one wake-up for many.
     const now = Date.now();
-    if (heaviest > 0 && heaviest < LIGHT_BYTES && now - readAt < 2 * READ_GAP_MS) {
+    if (heaviest > 0 && heaviest < LIGHT_BYTES && now - readAt < 2 * readGapMs) {
       tell(false);
-      pause(READ_GAP_MS);
+      pause(readGapMs);
     }
     readAt = now;
     tell(false);
