@@ -11,6 +11,8 @@ export const WORDS_IN_A_ROW = 1 << 19;
 export const MAY_GIVE = 1 << 20;
 /** A blank between two other bytes (see `hasInnerBlank`). */
 export const INNER_BLANK = 1 << 21;
+/** `lookAtLine`: the line gives nothing, whatever its tokens (no marker or metric word). */
+export const CANNOT_GIVE = 1 << 22;
 
 /** 1 for bytes that go on a word (letters, digits, `_`, `@`). */
 const WORD_BYTE = new Uint8Array(256);
@@ -182,4 +184,24 @@ function wordEnd(buf: Uint8Array, from: number, end: number): number {
     else break;
   }
   return i;
+}
+
+/**
+ * The text reader's first look at a line, the cheapest that tells what it needs:
+ * - no hint active (see hint.ts): prescan's flags;
+ * - the hint keeping lines: every line with digits is tokenized, so only HAS_DIGIT and HAS_BRACE;
+ * - the hint active but keeping none: the same, or CANNOT_GIVE for a line with digits but no marker or metric word.
+ * A line without digits gives nothing unless it holds a brace or may be a table's header (a blank between two
+ * tokens): only then are its words looked up. A job that prints no metrics, or a stream of warnings, has only such
+ * lines, and each is read in one pass.
+ */
+export function lookAtLine(buf: Uint8Array, start: number, end: number, hintActive: boolean, keeping: boolean, tables: boolean): number {
+  if (!hintActive) return prescan(buf, start, end);
+  const scan = keeping ? digitsAndBraces(buf, start, end) : firstLook(buf, start, end);
+  if (!(scan & HAS_DIGIT)) {
+    const header = tables && (keeping ? (scan & INNER_BLANK) !== 0 : hasInnerBlank(buf, start, end));
+    return scan & HAS_BRACE || header ? prescan(buf, start, end) : 0;
+  }
+  if (!keeping && !(scan & (HAS_BRACE | MAY_GIVE))) return CANNOT_GIVE;
+  return scan & (HAS_DIGIT | HAS_BRACE);
 }

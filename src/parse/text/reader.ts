@@ -11,19 +11,7 @@ import { embeddedMetricObject } from './embedded-object.js';
 import type { HintTracker } from './hint.js';
 import { type LineMarkers, readMarkers } from './markers.js';
 import { COLON_PAIR, EQUALS_PAIR, Pairs, readPairs, SPACE_PAIR, UNNAMED } from './pairs.js';
-import {
-  digitsAndBraces,
-  firstLook,
-  HAS_BRACE,
-  HAS_DIGIT,
-  HAS_HASH,
-  hasInnerBlank,
-  INNER_BLANK,
-  MAY_GIVE,
-  mayGiveText,
-  prescan,
-  WORDS_IN_A_ROW,
-} from './prescan.js';
+import { CANNOT_GIVE, HAS_BRACE, HAS_DIGIT, HAS_HASH, lookAtLine, mayGiveText, WORDS_IN_A_ROW } from './prescan.js';
 import { LineShapes, type Shape } from './shapes.js';
 import { Tables } from './tables.js';
 import { Tokens, tokenize } from './tokens.js';
@@ -139,23 +127,9 @@ export class TextReader {
         return this.done('points');
       }
     }
-    let scan: number;
-    if (!this.hint.active) scan = prescan(buf, from, end);
-    else if (this.hint.keeping) {
-      // While the hint is active every line with digits is tokenized: its words are looked up only when it has none,
-      // and then only when it may be a table's header or holds a brace. Any other line is read in this one pass (a
-      // job that prints no metrics, or a stream of warnings, has only such lines).
-      scan = digitsAndBraces(buf, from, end);
-      if (!(scan & HAS_DIGIT)) scan = scan & HAS_BRACE || (this.use.tables && scan & INNER_BLANK) ? prescan(buf, from, end) : 0;
-      else scan &= HAS_DIGIT | HAS_BRACE;
-    } else {
-      // Where no hint is kept, a line that cannot give anything is not tokenized (its verdict is for --explain,
-      // which keeps the hint).
-      scan = firstLook(buf, from, end);
-      if (!(scan & HAS_DIGIT)) scan = this.wordsMatter(buf, from, end, scan) ? prescan(buf, from, end) : 0;
-      else if (!(scan & (HAS_BRACE | MAY_GIVE))) return this.done('no marker or metric word');
-      else scan &= HAS_DIGIT | HAS_BRACE;
-    }
+    // A line that cannot give anything is not tokenized, except for the hint (and --explain, which keeps it).
+    const scan = lookAtLine(buf, from, end, this.hint.active, this.hint.keeping, this.use.tables);
+    if (scan & CANNOT_GIVE) return this.done('no marker or metric word');
     if (!(scan & (HAS_DIGIT | HAS_BRACE))) {
       // A table's header names its epoch or step column (`epoch`, `Epoch`, spaCy's `E` and `#`).
       if (this.use.tables && scan & (EPOCH | STEP | HAS_HASH) && this.tables.header(buf.toString('utf8', from, end))) return this.done('header');
@@ -194,14 +168,6 @@ export class TextReader {
     this.emit(buf, at);
     if (shaped && !(scan & HAS_BRACE) && t.glueAt < 0) this.shapes.keep(buf, from, end, t, m, p);
     return this.done('points');
-  }
-
-  /**
-   * Whether a line without digits needs its words looked up (after firstLook): it has a brace (a dict), or it may be
-   * a table's header. Any other such line gives nothing ('no number'), and is not scanned again.
-   */
-  private wordsMatter(buf: Buffer, from: number, end: number, scan: number): boolean {
-    return (scan & HAS_BRACE) !== 0 || (this.use.tables && hasInnerBlank(buf, from, end));
   }
 
   private done(verdict: TextVerdict): boolean {

@@ -8,12 +8,14 @@ import { createJsonlPrinter } from '../../../src/parse/jsonl-printer.js';
 import { MetricRouter } from '../../../src/parse/router.js';
 import { LineAssembler } from '../../../src/parse/terminal/assembler.js';
 import {
+  CANNOT_GIVE,
   digitsAndBraces,
   firstLook,
   HAS_BRACE,
   HAS_DIGIT,
   hasInnerBlank,
   INNER_BLANK,
+  lookAtLine,
   MAY_GIVE,
   mayGiveText,
   prescan,
@@ -260,6 +262,23 @@ describe('the byte tests the text path leans on', () => {
       }),
       { numRuns: 3000 },
     );
+  });
+
+  it('lookAtLine looks up the words of a line without digits only where it holds a brace or may be a header', () => {
+    const look = (t: string, active: boolean, keeping: boolean, tables = true) => lookAtLine(Buffer.from(t), 0, t.length, active, keeping, tables);
+    const header = 'epoch     train_loss  valid_loss  time';
+    for (const [active, keeping] of [
+      [false, false],
+      [true, true],
+      [true, false],
+    ] as const) {
+      expect(look('x'.repeat(99), active, keeping), `${active} ${keeping}`).toBe(active ? 0 : prescan(Buffer.from('x'.repeat(99)), 0, 99));
+      expect(look(header, active, keeping)).toBe(prescan(Buffer.from(header), 0, header.length));
+      expect(look("{'loss': nan}", active, keeping)).toBe(prescan(Buffer.from("{'loss': nan}"), 0, 13));
+    }
+    expect(look(header, true, true, false)).toBe(0);
+    expect(look('worker 3 prefetched batch 12', true, false)).toBe(CANNOT_GIVE);
+    expect(look('loss 0.5', true, false)).toBe(HAS_DIGIT);
   });
 
   it('firstLook finds what digitsAndBraces and mayGiveText find, in one pass', () => {
