@@ -1,5 +1,6 @@
 // Benchmarks of `runmeter run` (issue 2): passthrough cost on a 200 MB job against `job | cat`, runmeter's peak
-// RSS, a job printing a metric every millisecond, and `runmeter show` on a run of 10 million points.
+// RSS, a job printing a metric every millisecond, `runmeter show` on a run of 10 million points, and the CPU a run of a
+// job that does nothing costs.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -126,5 +127,30 @@ report({
   ratio: median(showTimes) / median(versionTimes),
   target: '< 500 ms',
   ok: median(showTimes) < 500,
+});
+
+// 4. A run's own cost: the CPU of `runmeter run -q -- true` (every thread: start-up, store, workers, end of run), against
+// the CLI's start-up (`runmeter --version`). Both from bash's `times` (CPU of the commands it waited for).
+/** User + system CPU ms of a command line, from bash's `times` (its second line: the children's). */
+async function cpuOf(commandLine) {
+  const out = path.join(home, 'times');
+  await timed(`${commandLine}; times > ${out}`);
+  const children = fs.readFileSync(out, 'utf8').trim().split('\n')[1] ?? '';
+  const seconds = [...children.matchAll(/(\d+)m([\d.]+)s/g)].map((m) => Number(m[1]) * 60 + Number(m[2]));
+  return (seconds[0] + seconds[1]) * 1000;
+}
+const runCpu = [];
+const versionCpu = [];
+for (let round = 0; round < 7; round++) {
+  versionCpu.push(await cpuOf(`${node} ${cli} --version > /dev/null`));
+  runCpu.push(await cpuOf(`${node} ${cli} run -q --name nothing -- true > /dev/null`));
+}
+report({
+  name: 'CPU of recording a job that does nothing (run -q -- true)',
+  value: Math.round(median(runCpu)),
+  unit: 'ms',
+  baseline: Math.round(median(versionCpu)),
+  ratio: median(runCpu) / median(versionCpu),
+  target: 'info',
 });
 fs.rmSync(home, { recursive: true, force: true });

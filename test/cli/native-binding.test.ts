@@ -45,7 +45,8 @@ describe('a missing native SQLite binding', () => {
     expect(result.status).not.toBe(0);
     const lines = result.stderr.trim().split('\n');
     expect(lines, result.stderr).toHaveLength(1);
-    expect(lines[0]).toContain('npm rebuild better-sqlite3');
+    // In the folder whose node_modules lacks the binding: the install's own.
+    expect(lines[0]).toContain(`cd '${dir}' && npm rebuild better-sqlite3`);
     expect(lines[0]).toContain(process.version);
     expect(result.stderr).not.toContain('Could not locate the bindings file. Tried');
   });

@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type Database from 'better-sqlite3';
 import { RunmeterError } from '../../model/errors.js';
 import { NodeSqliteDatabase } from './node-sqlite.js';
@@ -61,14 +60,29 @@ export function isMissingBinding(error: unknown): boolean {
   return /Could not locate the bindings file|NODE_MODULE_VERSION|compiled against a different Node\.js version|better_sqlite3\.node/.test(message);
 }
 
-/** One line naming the command that builds the binding, in the folder runmeter is installed in. */
+/** One line naming the command that builds the binding, in the folder whose node_modules holds better-sqlite3. */
 export function missingBindingError(error: unknown): RunmeterError {
-  const installRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+  const folder = folderHolding('better-sqlite3');
+  const fix = folder === undefined ? 'npm rebuild better-sqlite3 (in the folder runmeter is installed in)' : `cd '${folder}' && npm rebuild better-sqlite3`;
   return new RunmeterError(
     'E_SQLITE_BINDING',
-    `the SQLite module (better-sqlite3) has no native binding built for this Node (${process.version}, ABI ${process.versions.modules}); fix it with: cd '${installRoot}' && npm rebuild better-sqlite3`,
+    `the SQLite module (better-sqlite3) has no native binding built for this Node (${process.version}, ABI ${process.versions.modules}); fix it with: ${fix}`,
     { cause: error },
   );
+}
+
+/**
+ * The folder whose node_modules holds the package `name` (where `npm rebuild NAME` rebuilds it), as Node resolves it
+ * from here. Not a path relative to this file: the ingest worker's build inlines this module into another folder
+ * (scripts/bundle-workers.mjs).
+ */
+function folderHolding(name: string): string | undefined {
+  try {
+    const manifest = createRequire(import.meta.url).resolve(`${name}/package.json`);
+    return path.resolve(path.dirname(manifest), '../..');
+  } catch {
+    return undefined;
+  }
 }
 
 /** Creates `file` empty with mode 0600 unless it exists; refuses a symbolic link there. */
