@@ -50,7 +50,9 @@ async function bundle(entries) {
   const inputs = Object.keys(result.metafile.inputs);
   for (const input of inputs) {
     const text = fs.readFileSync(path.join(root, input), 'utf8');
-    if (/import\.meta\.url/.test(text.replace(/createRequire\(import\.meta\.url\)/g, ''))) {
+    const ownPlace = /import\.meta\.url/.test(text.replace(/createRequire\(import\.meta\.url\)/g, ''));
+    // createRequire resolves packages the same from anywhere, but not a relative path (`require('../package.json')`).
+    if (ownPlace || /\brequire(\.resolve)?\(\s*['"`]\.\.?\//.test(text)) {
       console.error(`runmeter: ${input} finds files from import.meta.url; it cannot be bundled into ${entries.join(', ')}`);
       process.exit(1);
     }
@@ -58,10 +60,17 @@ async function bundle(entries) {
   for (const output of result.outputFiles) {
     const name = path.relative(dist, output.path);
     const made = entries.includes(name) ? `${name} (see src/${name.slice(0, -3)}.ts)` : `the modules ${entries.join(' and ')} share`;
-    fs.writeFileSync(output.path, `// Built by scripts/bundle-workers.mjs: ${made}, of ${inputs.length} modules of dist/ in all.\n${output.text}`);
+    fs.writeFileSync(output.path, `${stamp}: ${made}, of ${inputs.length} modules of dist/ in all.\n${output.text}`);
   }
 }
 
+// Run twice (without tsc between), the entries are bundles already: nothing to do.
+const stamp = '// Built by scripts/bundle-workers.mjs';
+const entries = ['agent/ingest-worker.js', 'sdk/channel/agent-host.js', 'agent/pump-worker.js'];
+if (entries.some((entry) => fs.existsSync(path.join(dist, entry)) && fs.readFileSync(path.join(dist, entry), 'utf8').startsWith(stamp))) {
+  console.error('runmeter: the worker entries in dist/ are bundled already (tsc writes them anew: npm run build)');
+  process.exit(0);
+}
 // Chunks of earlier builds go first: each build names its own.
 for (const file of fs.readdirSync(path.join(dist, 'agent'))) if (file.startsWith(`${shared}-`)) fs.rmSync(path.join(dist, 'agent', file));
 await bundle(['agent/ingest-worker.js', 'sdk/channel/agent-host.js']);
