@@ -1,6 +1,4 @@
-import { createRequire } from 'node:module';
-
-const require = createRequire(import.meta.url);
+import { packageManifest } from './install.js';
 
 /** runmeter's version, from package.json. */
-export const version: string = (require('../package.json') as { version: string }).version;
+export const version: string = packageManifest().version;

@@ -1,11 +1,10 @@
 import { Worker } from 'node:worker_threads';
+import { fromSource, ownModule } from '../install.js';
 import type { FromWorker, RecordingSummary, ToWorker, WorkerConfig } from './messages.js';
 
 function workerEntry(): { url: URL; execArgv: string[] } {
-  // Under the test runner this module is TypeScript source; the worker then needs tsx to load.
-  return import.meta.url.endsWith('.ts')
-    ? { url: new URL('./ingest-worker.ts', import.meta.url), execArgv: ['--import', 'tsx'] }
-    : { url: new URL('./ingest-worker.js', import.meta.url), execArgv: [] };
+  // Under the test runner runmeter is TypeScript source; the worker then needs tsx to load.
+  return { url: ownModule('agent/ingest-worker'), execArgv: fromSource ? ['--import', 'tsx'] : [] };
 }
 
 /** The main thread's handle on the ingest worker: messages in, warnings and the final summary out. */

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import { type MessagePort, Worker } from 'node:worker_threads';
+import { fromSource, ownModule } from '../install.js';
 import type { OutputStream } from '../model/output.js';
 import { createPipe } from './os-pipe.js';
 
@@ -33,9 +34,8 @@ export interface PumpResult {
 export type FromPump = { type: 'warning'; message: string } | { type: 'closed'; stream: OutputStream } | ({ type: 'done' } & PumpResult);
 
 function pumpEntry(): { url: URL; execArgv: string[] } {
-  return import.meta.url.endsWith('.ts')
-    ? { url: new URL('./pump-worker.ts', import.meta.url), execArgv: ['--import', 'tsx'] }
-    : { url: new URL('./pump-worker.js', import.meta.url), execArgv: [] };
+  // Under the test runner runmeter is TypeScript source; the worker then needs tsx to load.
+  return { url: ownModule('agent/pump-worker'), execArgv: fromSource ? ['--import', 'tsx'] : [] };
 }
 
 /**

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Context } from 'hono';
+import { installRoot } from '../install.js';
 
 const contentTypes: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -17,11 +17,9 @@ const contentTypes: Record<string, string> = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
-/** The built dashboard: dist/web beside the compiled server, or under the package root when run from source. */
+/** The built dashboard: dist/web under the folder runmeter is installed in (from source too: `npm run build` makes it). */
 export function defaultWebRoot(): string {
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  const candidates = [path.resolve(here, '../web'), path.resolve(here, '../../dist/web')];
-  return candidates.find((dir) => fs.existsSync(path.join(dir, 'index.html'))) ?? (candidates[0] as string);
+  return path.join(installRoot(), 'dist', 'web');
 }
 
 // Scripts only from this server: data a job printed can never run as code, even if it reached the page as HTML.

@@ -1,9 +1,9 @@
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { type Command, Option } from 'commander';
 import type { PythonClient } from '../../agent/client-channel.js';
 import { defaultRunName } from '../../agent/metadata.js';
 import { runJob } from '../../agent/run-job.js';
+import { installRoot, ownModule } from '../../install.js';
 import { jsonText } from '../../model/json-shape.js';
 import type { CliContext } from '../context.js';
 import { joinFromFlags } from '../join-option.js';
@@ -134,13 +134,11 @@ export function register(program: Command, context: CliContext): void {
 
 /** Where this installation keeps the Python client, its executable, and the module that serves the job's channel. */
 function pythonClient(): PythonClient {
-  // This file is dist/cli/commands/run.js (or src/cli/commands/run.ts under the test runner): three folders down from the root.
-  const root = fileURLToPath(new URL('../../../', import.meta.url));
-  const ext = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
+  const root = installRoot();
   return {
     packageDir: path.join(root, 'python'),
     bin: path.join(root, 'bin', 'runmeter'),
-    module: new URL(`../../sdk/channel/agent-host.${ext}`, import.meta.url).href,
+    module: ownModule('sdk/channel/agent-host').href,
   };
 }
 
