@@ -73,8 +73,8 @@ export function missingBindingError(error: unknown): RunmeterError {
 
 /**
  * The folder whose node_modules holds the package `name` (where `npm rebuild NAME` rebuilds it), as Node resolves it
- * from here. Not a path relative to this file: the ingest worker's build inlines this module into another folder
- * (scripts/bundle-workers.mjs).
+ * from here. Not a path relative to this file: the build bundles this module into another folder
+ * (scripts/bundle.mjs).
  */
 function folderHolding(name: string): string | undefined {
   try {
