@@ -33,6 +33,12 @@ const UNREAD_GAP_MS = 250;
  * stream of lines: four a second. A line printed after a quiet spell is told at once.
  */
 const TELL_GAP_MS = 250;
+/**
+ * A pause between reads lasts no longer than the job, at the rate it printed since the last pause, takes to write
+ * this much: half a pipe of the default size, so a job printing fast never finds its pipe full because of a pause
+ * (a pause of a whole gap after each short read held a job printing 60 MB/s of lines to ~4 MB/s).
+ */
+const PAUSE_FILL_BYTES = 32 * 1024;
 const TELL_BYTES = 1 << 20;
 const STOP = 0x73; // 's' on the wake pipe: stop reading
 
@@ -181,8 +187,17 @@ function tell(now: boolean): void {
   toldAt = Date.now();
 }
 
+/** How long to pause after a short read: the read gap, or less where the job prints fast (see PAUSE_FILL_BYTES). */
+function pauseMs(bytes: number, elapsedMs: number): number {
+  const perMs = bytes / Math.max(1, elapsedMs);
+  return perMs === 0 ? readGapMs : Math.min(readGapMs, Math.floor(PAUSE_FILL_BYTES / perMs));
+}
+
 function run(): void {
   let readAt = 0;
+  /** When the last pause began, and the bytes read since. */
+  let pausedAt = Date.now();
+  let sincePause = 0;
   while (!stopping && streams.some((s) => s.from >= 0)) {
     for (const [i, s] of streams.entries()) polls.watch(i, s.from, POLLIN);
     polls.watch(2, config.wake, POLLIN);
@@ -196,13 +211,21 @@ function run(): void {
     if ((polls.ready(2) & POLLIN) !== 0) readWake();
     if (stopping) break;
     let heaviest = 0;
-    for (const [i, s] of streams.entries()) if (s.from >= 0 && polls.ready(i) !== 0) heaviest = Math.max(heaviest, pump(s));
+    for (const [i, s] of streams.entries()) {
+      if (s.from < 0 || polls.ready(i) === 0) continue;
+      const read = pump(s);
+      heaviest = Math.max(heaviest, read);
+      sincePause += read;
+    }
     // A flood is read on at once. Light traffic that comes often (a job printing line by line) is read in batches:
-    // a pause after each read lets the next lines gather, one wake-up for many.
+    // a pause after each read lets the next lines gather, one wake-up for many; shorter where lines come fast.
     const now = Date.now();
     if (heaviest > 0 && heaviest < LIGHT_BYTES && now - readAt < 2 * readGapMs) {
       tell(false);
-      pause(readGapMs);
+      const ms = pauseMs(sincePause, now - pausedAt);
+      pausedAt = Date.now();
+      sincePause = 0;
+      if (ms > 0) pause(ms);
     }
     readAt = now;
     tell(false);
