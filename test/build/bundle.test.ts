@@ -27,9 +27,9 @@ function install(files: Record<string, string>): string {
   fs.copyFileSync(path.join(root, 'scripts', 'bundle.mjs'), path.join(dir, 'scripts', 'bundle.mjs'));
   fs.symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules'));
   const entries = {
-    'agent/ingest-worker.js': "import { shared } from '../shared.js';\nexport const worker = shared;\n",
-    'sdk/channel/agent-host.js': "import { shared } from '../../shared.js';\nexport const host = shared;\n",
-    'shared.js': 'export const shared = {};\n',
+    'agent/ingest-worker.js': "import { common } from '../common.js';\nexport const worker = common;\n",
+    'sdk/channel/agent-host.js': "import { common } from '../../common.js';\nexport const host = common;\n",
+    'common.js': 'export const common = {};\n',
     'agent/pump-worker.js': 'export const pump = 1;\n',
     // The locator as tsc writes it (src/install.ts is TypeScript; its output is plain JavaScript once built).
     'install.js': fs.readFileSync(path.join(root, 'dist', 'install.js'), 'utf8'),
