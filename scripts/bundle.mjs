@@ -69,7 +69,9 @@ async function bundle(entries) {
   const inputs = Object.keys(result.metafile.inputs);
   for (const input of inputs) {
     if (input !== locator && findsOwnPlace(fs.readFileSync(path.join(root, input), 'utf8'))) {
-      console.error(`runmeter: ${input} finds files from its own place (import.meta.url, or a relative require); it cannot be bundled into ${entries.join(', ')}`);
+      console.error(
+        `runmeter: ${input} finds files from its own place (import.meta.url, or a relative require); it cannot be bundled into ${entries.join(', ')}`,
+      );
       process.exit(1);
     }
   }
