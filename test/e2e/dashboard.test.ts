@@ -58,9 +58,11 @@ describe.skipIf(chromiumMissing && !onCi)('dashboard in a real browser', () => {
     await page.goto(`${url}/`);
     await page.waitForSelector('.empty-state');
 
-    // The job prints metrics until this file exists, so that it is still running whatever the machine's load.
+    // The job prints metrics once the start file exists, and until the stop file exists, so that it is still running
+    // whatever the machine's load.
     const stopFile = path.join(home, 'stop');
-    const run = startCli(['run', '--name', hostileName, '--', process.execPath, job, stopFile, hostileArg], { home });
+    const startFile = path.join(home, 'start');
+    const run = startCli(['run', '--name', hostileName, '--', process.execPath, job, stopFile, startFile, hostileArg], { home });
 
     // The runs list picks the new run up live, with its name and command as text.
     const row = page.locator('.run-row').first();
@@ -69,6 +71,12 @@ describe.skipIf(chromiumMissing && !onCi)('dashboard in a real browser', () => {
     expect(await row.locator('.cell-command').textContent()).toContain(hostileArg);
     await row.locator('.status-running').waitFor();
     await row.click();
+
+    // Opened before the job's first metric, with system metrics already there: the page stays on the (empty) metrics.
+    await expect.poll(() => page.locator('.tab[data-tab="system"] .tab-count').textContent(), { timeout: 10_000 }).not.toBe('0');
+    expect(await page.locator('.tab.active').getAttribute('data-tab')).toBe('charts');
+    expect(await page.locator('.tab-panel:not([hidden]) .empty-state h2').first().textContent()).toBe('No training metrics yet');
+    fs.writeFileSync(startFile, '');
 
     // The loss chart appears and gains points while the job runs.
     await page.waitForSelector('.chart-card[data-chart="loss"][data-points]', { timeout: 10_000 });

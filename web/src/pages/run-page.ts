@@ -236,8 +236,10 @@ export function runPage(runRef: string, initialTab: RunTab): Page {
 
     replaceChildren(element, header.element, h('nav', { class: 'tabs', role: 'tablist' }, ...tabs), ...Object.values(panels));
     refreshCharts();
+    // A run that ended with system metrics only opens on them. A running one stays on its metrics, which say none
+    // came yet: a job's first metric line often comes after the first system sample, and would land on a hidden tab.
     const hasTraining = [...series.values()].some((s) => s.chart.section !== 'system');
-    showTab(initialTab === 'charts' && !hasTraining && series.size > 0 ? 'system' : initialTab);
+    showTab(initialTab === 'charts' && !running && !hasTraining && series.size > 0 ? 'system' : initialTab);
   }
 
   init().catch((error: Error) => {
