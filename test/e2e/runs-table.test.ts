@@ -184,4 +184,23 @@ describe.skipIf(chromiumMissing && !onCi)('runs table in a real browser', () => 
     });
     expect(allowed.status).toBe(200);
   });
+  it('opens a run and ticks its box when the button is held across a redraw of the rows', async () => {
+    await page.goto(`${url}/`);
+    await page.reload();
+    await expect.poll(rowCount, { timeout: 10_000 }).toBeGreaterThan(0);
+    const hash = () => page.evaluate(() => (globalThis as unknown as { location: { hash: string } }).location.hash);
+    // The table draws its rows again every second (live durations): a press of 1.5 s spans at least one redraw.
+    const hold = async (selector: string) => {
+      const box = await page.locator(selector).boundingBox();
+      if (!box) throw new Error(`${selector} is not shown`);
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+      await page.mouse.down();
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      await page.mouse.up();
+    };
+    await hold('.run-row:first-child .cell-select input');
+    await expect.poll(() => page.locator('.run-row:first-child .cell-select input').isChecked()).toBe(true);
+    await hold('.run-row:first-child .cell-command');
+    await expect.poll(hash).toMatch(/^#\/runs\/[^/?]+/);
+  });
 });

@@ -25,6 +25,20 @@ export class RunsTable {
   /** The scroll box's geometry, read when nothing is waiting to be laid out (scroll, resize): reading it after the
    * rows changed would make the browser lay the page out there and then. */
   private view = { scrollTop: 0, height: 800, header: 36 };
+  /**
+   * While a button is held down on a row, rows are not drawn again. Chromium drops a click whose element was
+   * replaced, or only taken out and put back, between press and release; a table with a running run draws its rows
+   * every second and on every change of a run, so a click on a row could do nothing. They are drawn on release.
+   */
+  private pressed = false;
+  private held = false;
+  private readonly release = (): void => {
+    if (!this.pressed) return;
+    this.pressed = false;
+    // After the click: it is dispatched in the same task as the release, a frame is later.
+    if (this.held) this.schedule();
+    this.held = false;
+  };
 
   constructor(
     private readonly selected: Set<string>,
@@ -47,6 +61,10 @@ export class RunsTable {
     this.rowsLayer = h('div', { class: 'runs-grid-rows' });
     this.body = h('div', { class: 'runs-grid-body' }, this.rowsLayer);
     this.element = h('div', { class: 'runs-grid', role: 'table', 'aria-label': 'Runs' }, this.header, this.body);
+    this.rowsLayer.addEventListener('pointerdown', () => {
+      this.pressed = true;
+    });
+    for (const type of ['pointerup', 'pointercancel', 'blur'] as const) window.addEventListener(type, this.release);
     this.element.addEventListener('scroll', () => {
       this.measure();
       this.schedule();
@@ -117,8 +135,12 @@ export class RunsTable {
     });
   }
 
-  /** Draws the rows in view, synchronously. */
+  /** Draws the rows in view, synchronously; or on release while a button is held on a row (see `pressed`). */
   render(): void {
+    if (this.pressed) {
+      this.held = true;
+      return;
+    }
     const shownIds = this.runs.length;
     const chosen = this.runs.reduce((n, run) => n + (this.selected.has(run.id) ? 1 : 0), 0);
     this.selectAll.checked = shownIds > 0 && chosen === shownIds;
@@ -161,6 +183,7 @@ export class RunsTable {
   }
 
   destroy(): void {
+    for (const type of ['pointerup', 'pointercancel', 'blur'] as const) window.removeEventListener(type, this.release);
     cancelAnimationFrame(this.frame);
   }
 }
