@@ -71,6 +71,9 @@ describe.skipIf(chromiumMissing && !onCi)('dashboard in a real browser', () => {
     expect(await row.locator('.cell-command').textContent()).toContain(hostileArg);
     await row.locator('.status-running').waitFor();
     await row.click();
+    await page.waitForFunction(() => (globalThis as unknown as { location: { hash: string } }).location.hash.startsWith('#/runs/'), undefined, {
+      timeout: 5000,
+    });
 
     // Opened before the job's first metric, with system metrics already there: the page stays on the (empty) metrics.
     await expect.poll(() => page.locator('.tab[data-tab="system"] .tab-count').textContent(), { timeout: 10_000 }).not.toBe('0');
