@@ -100,6 +100,18 @@ describe.skipIf(chromiumMissing && !onCi)('dashboard in a real browser', () => {
 
     // The log, with what the job printed shown as text, following new lines.
     await page.click('.tab[data-tab="logs"]');
+    // A line selected (triple-click) while the log grows stays selected, to be copied.
+    await page.locator('.log-line .log-text').nth(-5).waitFor();
+    const chosen = await page.locator('.log-line .log-text').nth(-5).elementHandle();
+    if (!chosen) throw new Error('the log shows no lines');
+    const chosenText = await chosen.textContent();
+    await chosen.click({ clickCount: 3 });
+    const selected = () => page.evaluate('String(getSelection())') as Promise<string>;
+    expect((await selected()).trim()).toBe(chosenText);
+    const lastLine = await page.locator('.log-line .log-text').last().textContent();
+    await expect.poll(() => page.locator('.log-line .log-text').last().textContent(), { timeout: 10_000 }).not.toBe(lastLine);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect((await selected()).trim()).toBe(chosenText);
     // It follows the tail: the job's last line arrives at the bottom.
     fs.writeFileSync(stopFile, '');
     await page.locator('.log-line .log-text', { hasText: /^done after \d+ steps$/ }).waitFor({ timeout: 15_000 });

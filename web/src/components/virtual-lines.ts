@@ -35,6 +35,12 @@ export class VirtualLines {
   private frame = 0;
   /** The line a link pointed at: marked wherever it scrolls. */
   private target: LogLine | undefined;
+  /**
+   * Each drawn line's row, kept while it stays in view, for the search it was drawn with. A row is never taken out and
+   * put back: that would end a selection in it, and a live log draws again several times a second (see render).
+   */
+  private drawn = new Map<LogLine, HTMLElement>();
+  private drawnNeedle = '';
   onFollowChange: (following: boolean) => void = () => {};
 
   constructor() {
@@ -90,30 +96,49 @@ export class VirtualLines {
     });
   }
 
+  /**
+   * Draws the lines in view. Rows that stay in view are left where they are, new ones go in around them: a user who
+   * selects text in a log that is still growing keeps the selection, and can copy it.
+   */
   private render(): void {
     if (this.lines.length === 0) {
+      this.drawn.clear();
       this.rows.replaceChildren(h('div', { class: 'log-empty' }, 'No output yet.'));
       this.rows.style.transform = '';
       return;
     }
+    if (this.needle !== this.drawnNeedle) {
+      this.drawn.clear();
+      this.drawnNeedle = this.needle;
+    }
     const first = Math.max(0, Math.floor(this.element.scrollTop / LINE_HEIGHT) - OVERSCAN);
     const last = Math.min(this.lines.length, Math.ceil((this.element.scrollTop + (this.element.clientHeight || 600)) / LINE_HEIGHT) + OVERSCAN);
+    const drawn = new Map<LogLine, HTMLElement>();
     const rows: HTMLElement[] = [];
     for (let i = first; i < last; i++) {
       const line = this.lines[i] as LogLine;
-      const text = h('span', { class: 'log-text' });
-      appendHighlighted(text, line.text, this.needle);
-      rows.push(
-        h(
-          'div',
-          { class: line === this.target ? `log-line log-${line.stream} log-target` : `log-line log-${line.stream}` },
-          h('span', { class: 'log-time', title: new Date(line.time).toISOString() }, formatClock(line.time)),
-          text,
-        ),
-      );
+      const row = this.drawn.get(line) ?? this.row(line);
+      const kind = line === this.target ? `log-line log-${line.stream} log-target` : `log-line log-${line.stream}`;
+      if (row.className !== kind) row.className = kind;
+      drawn.set(line, row);
+      rows.push(row);
     }
+    this.drawn = drawn;
     this.rows.style.transform = `translateY(${first * LINE_HEIGHT}px)`;
-    this.rows.replaceChildren(...rows);
+    // Take out the rows no longer in view, then put each new one before the first row that stays after it.
+    const shown = new Set<Element>(rows);
+    for (const child of [...this.rows.children]) if (!shown.has(child)) child.remove();
+    let next = this.rows.firstElementChild;
+    for (const row of rows) {
+      if (row === next) next = next.nextElementSibling;
+      else this.rows.insertBefore(row, next);
+    }
+  }
+
+  private row(line: LogLine): HTMLElement {
+    const text = h('span', { class: 'log-text' });
+    appendHighlighted(text, line.text, this.needle);
+    return h('div', { class: 'log-line' }, h('span', { class: 'log-time', title: new Date(line.time).toISOString() }, formatClock(line.time)), text);
   }
 
   destroy(): void {
