@@ -2,11 +2,14 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { type JobProcess, type JobSpawnOptions, JobStartError } from './job-process.js';
+import { closeDescriptor, duplicateDescriptor, setNonBlocking } from './os-pipe.js';
 
 const require = createRequire(import.meta.url);
 
 interface Pty {
   pid: number;
+  /** The terminal's master side, which node-pty reads. */
+  fd: number;
   onData(listener: (data: Buffer | string) => void): void;
   onExit(listener: (event: { exitCode: number; signal?: number }) => void): void;
   write(data: string | Buffer): void;
@@ -54,18 +57,28 @@ export async function spawnWithTerminal(options: JobSpawnOptions, terminal: Node
   const onResize = () => job.resize(terminal.columns ?? 80, terminal.rows ?? 24);
   terminal.on('resize', onResize);
   const listeners: Array<(stream: 'stdout' | 'stderr', chunk: Buffer) => void> = [];
-  job.onData((data) => {
-    const chunk = typeof data === 'string' ? Buffer.from(data) : data;
+  const emit = (chunk: Buffer) => {
     for (const listener of listeners) listener('stdout', chunk);
-  });
+  };
+  job.onData((data) => emit(typeof data === 'string' ? Buffer.from(data) : data));
+  // node-pty stops reading 200 ms after the job exits, whether or not the terminal still holds output (its read had
+  // not come round on a busy machine): that output was lost, on the screen and in the run. What it leaves is read
+  // from a copy of the terminal's descriptor until the terminal ends (EIO: every process that had it is gone).
+  const master = duplicateDescriptor(job.fd);
+  if (master !== undefined) setNonBlocking(master, true);
+  let stopped = false;
   const exited = new Promise<{ exitCode: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     job.onExit(({ exitCode, signal }) => {
       const name = signal
         ? (Object.entries(require('node:os').constants.signals as Record<string, number>).find(([, n]) => n === signal)?.[0] as NodeJS.Signals)
         : null;
-      // node-pty reports the exit before the last output is read: give it a moment to drain.
-      setTimeout(() => resolve({ exitCode: name ? null : exitCode, signal: name ?? null }), 50);
+      resolve({ exitCode: name ? null : exitCode, signal: name ?? null });
     });
+  });
+  const outputEnded = exited.then(async () => {
+    if (master === undefined) return;
+    await readRest(master, emit, () => stopped);
+    closeDescriptor(master);
   });
   const detachInput = () => {
     stdin?.off('data', forward);
@@ -77,9 +90,10 @@ export async function spawnWithTerminal(options: JobSpawnOptions, terminal: Node
     pid: job.pid,
     onOutput: (listener) => listeners.push(listener),
     exited,
-    // A terminal's output ends with its process; node-pty has read it all by the time `exited` resolves.
-    outputEnded: exited.then(() => {}),
-    stopReading() {},
+    outputEnded,
+    stopReading() {
+      stopped = true;
+    },
     signalGroup(signal) {
       try {
         process.kill(-job.pid, signal);
@@ -91,4 +105,25 @@ export async function spawnWithTerminal(options: JobSpawnOptions, terminal: Node
     // The terminal is one stream, and a terminal does not go away as a pipe's reader does.
     closeOutput() {},
   };
+}
+
+/**
+ * Reads what is left on the terminal after node-pty stopped: until it ends (EIO, or 0), or until `stopped()` (the
+ * output grace is over: a child the job left behind still holds the terminal).
+ */
+async function readRest(fd: number, emit: (chunk: Buffer) => void, stopped: () => boolean): Promise<void> {
+  const buffer = Buffer.allocUnsafe(64 * 1024);
+  for (;;) {
+    let read: number;
+    try {
+      read = fs.readSync(fd, buffer, 0, buffer.length, null);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if ((code !== 'EAGAIN' && code !== 'EINTR') || stopped()) return;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      continue;
+    }
+    if (read === 0) return;
+    emit(Buffer.from(buffer.subarray(0, read)));
+  }
 }

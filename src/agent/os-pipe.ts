@@ -52,6 +52,16 @@ export function createPipe(): { read: number; write: number } | undefined {
   return { read: fds[0] as number, write: fds[1] as number };
 }
 
+const F_DUPFD_CLOEXEC = 1030;
+
+/** A second descriptor, close-on-exec, for what `fd` is open on; undefined where fcntl cannot be called or fails. */
+export function duplicateDescriptor(fd: number): number | undefined {
+  const c = loadLibc();
+  if (c === null) return undefined;
+  const copy = c.fcntl(fd, F_DUPFD_CLOEXEC, 0);
+  return copy >= 0 ? copy : undefined;
+}
+
 /**
  * Closes a descriptor made by createPipe. Node's fs.closeSync would do, except on a worker thread, which warns about
  * closing what it did not open.

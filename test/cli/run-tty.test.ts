@@ -38,6 +38,21 @@ describe('runmeter run --tty', () => {
     expect((await runCli(['logs', 'last', '--stderr'], { home })).stdout.length).toBe(0);
   });
 
+  it('records what a child the job left behind prints on the terminal within the output grace, and ends at the exit', async () => {
+    const home = tempHome();
+    // The child ignores SIGHUP, which the kernel sends the terminal's processes when the job (its session) ends.
+    const { screen, exitCode } = await onTerminal(['run', '--tty', '--', 'sh', '-c', 'trap "" HUP; (sleep 0.6; echo left-behind) & echo first; exit 3'], home);
+    expect(exitCode).toBe(3);
+    expect(screen).toContain('first');
+    expect(screen).toContain('left-behind');
+    const logs = (await runCli(['logs', 'last', '--stdout'], { home })).stdout.toString();
+    expect(logs).toContain('first');
+    expect(logs).toContain('left-behind');
+    // The run lasted as long as the job, not as long as the child it left.
+    const { run } = await showJson(home);
+    expect((run.endTime as number) - (run.startTime as number)).toBeLessThan(500);
+  });
+
   it('without --tty gives the job pipes even on a terminal', async () => {
     const home = tempHome();
     const job = 'console.log(JSON.stringify({ metric: "tty", value: process.stdout.isTTY ? 1 : 0, step: 1 }))';
