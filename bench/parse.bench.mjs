@@ -5,7 +5,7 @@
 // chunks of mixed-log.mjs's Keras-heavy log, against a bare Buffer.indexOf line scan of the same bytes (>= 150 MB/s),
 // in a worker thread with the ingest worker's heap limits. Also `parse --jsonl` against readline on a log where every
 // line is a generic metric line (the training loggers' formats). PARSE_BENCH_ONLY=jsonl|generic|agent runs one part.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -203,6 +203,10 @@ async function againstReadline(file, mb) {
   const readlineCpuMs = [];
   let rssMb = 0;
   let failed = false;
+  // The file was just written: its pages go to disk first, or their writeback runs during the rounds and slows
+  // whichever command it meets (the full bench, after benches that wrote gigabytes, measured 0.43x where this alone
+  // measured 0.60x).
+  execFileSync('sync');
   for (let i = 0; i < rounds; i++) {
     let t = process.hrtime.bigint();
     const cpu = process.cpuUsage();
