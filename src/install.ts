@@ -52,3 +52,11 @@ export function packageManifest(): Install['manifest'] {
 export function ownModule(name: string): URL {
   return pathToFileURL(path.join(installRoot(), fromSource ? `src/${name}.ts` : `dist/${name}.js`));
 }
+
+/**
+ * A worker thread's entry among runmeter's own modules (`agent/pump-worker`), and the flags it starts with: under the
+ * test runner the entry is TypeScript source, which the worker loads through tsx.
+ */
+export function workerEntry(name: string): { url: URL; execArgv: string[] } {
+  return { url: ownModule(name), execArgv: fromSource ? ['--import', 'tsx'] : [] };
+}

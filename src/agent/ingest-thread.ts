@@ -1,11 +1,6 @@
 import { Worker } from 'node:worker_threads';
-import { fromSource, ownModule } from '../install.js';
+import { workerEntry } from '../install.js';
 import type { FromWorker, RecordingSummary, ToWorker, WorkerConfig } from './messages.js';
-
-function workerEntry(): { url: URL; execArgv: string[] } {
-  // Under the test runner runmeter is TypeScript source; the worker then needs tsx to load.
-  return { url: ownModule('agent/ingest-worker'), execArgv: fromSource ? ['--import', 'tsx'] : [] };
-}
 
 /** The main thread's handle on the ingest worker: messages in, warnings and the final summary out. */
 export class IngestThread {
@@ -20,7 +15,7 @@ export class IngestThread {
     /** Called once the run is in the store. */
     onRecording: () => void = () => {},
   ) {
-    const entry = workerEntry();
+    const entry = workerEntry('agent/ingest-worker');
     // A small young generation keeps the worker's memory near what it holds (a few batches of points), not what it
     // has churned through: runmeter's whole RSS stays under ~150 MB on a job printing hundreds of MB.
     this.worker = new Worker(entry.url, {

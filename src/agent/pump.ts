@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import { type MessagePort, Worker } from 'node:worker_threads';
-import { fromSource, ownModule } from '../install.js';
+import { workerEntry } from '../install.js';
 import type { OutputStream } from '../model/output.js';
 import { createPipe } from './os-pipe.js';
 
@@ -32,11 +32,6 @@ export interface PumpResult {
 }
 
 export type FromPump = { type: 'warning'; message: string } | { type: 'closed'; stream: OutputStream } | ({ type: 'done' } & PumpResult);
-
-function pumpEntry(): { url: URL; execArgv: string[] } {
-  // Under the test runner runmeter is TypeScript source; the worker then needs tsx to load.
-  return { url: ownModule('agent/pump-worker'), execArgv: fromSource ? ['--import', 'tsx'] : [] };
-}
 
 /**
  * The main thread's handle on the pump thread (pump-worker.ts), which moves the job's output along at the speed of
@@ -74,7 +69,7 @@ export class Pump {
     // Node joins its threads when the process exits; one blocked in poll(2) would hold the exit for ever.
     const wakeAtExit = () => this.stop();
     process.once('exit', wakeAtExit);
-    const entry = pumpEntry();
+    const entry = workerEntry('agent/pump-worker');
     this.worker = new Worker(entry.url, {
       workerData: { ...config, wake: wake.read },
       transferList: [config.ingest],
