@@ -191,7 +191,13 @@ describe.skipIf(chromiumMissing && !onCi)('runs table in a real browser', () => 
     const hash = () => page.evaluate(() => (globalThis as unknown as { location: { hash: string } }).location.hash);
     // The table draws its rows again every second (live durations): a press of 1.5 s spans at least one redraw.
     const hold = async (selector: string) => {
-      const box = await page.locator(selector).boundingBox();
+      // Measured again until it is had: a row replaced by a redraw while it is measured gives none.
+      const until = Date.now() + 10_000;
+      let box = await page.locator(selector).boundingBox();
+      while (!box && Date.now() < until) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        box = await page.locator(selector).boundingBox();
+      }
       if (!box) throw new Error(`${selector} is not shown`);
       await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
       await page.mouse.down();
