@@ -129,49 +129,65 @@ export function mayGiveText(buf: Uint8Array, start: number, end: number): boolea
   return false;
 }
 
+/** Bytes by what they are to `firstLook`'s scan of words. */
+const OTHER = 0;
+const LETTER = 1;
+const DIGIT = 2;
+/** `_`: goes on a word, and starts one. */
+const UNDERSCORE = 3;
+/** `@`: goes on a word (`Acc@1`), never starts one. */
+const AT = 4;
+/** `.`, `-`, `/`: go on a word between two of its bytes (`val/loss`, `top-1`). */
+const JOINER = 5;
+const BRACE = 6;
+const CLASS = new Uint8Array(256);
+for (let b = 0; b < 256; b++) {
+  const c = String.fromCharCode(b);
+  if (isLetter(b)) CLASS[b] = LETTER;
+  else if (b >= 0x30 && b <= 0x39) CLASS[b] = DIGIT;
+  else CLASS[b] = c === '_' ? UNDERSCORE : c === '@' ? AT : c === '.' || c === '-' || c === '/' ? JOINER : c === '{' ? BRACE : OTHER;
+}
+
 /**
  * `digitsAndBraces`, with MAY_GIVE when `mayGiveText` holds, in one pass over the line (the first look where no
  * hint is kept; most lines it rules out). Every letter is inside a word (a word starts at any letter or `_`), and
  * a run of letters ends where its word does or sooner, so each word's runs of letters, with the digits right
- * after them, are those mayGiveText looks up.
+ * after them, are those mayGiveText looks up. Each run is looked up where it ends, once MAY_GIVE is not had yet.
  */
 export function firstLook(buf: Uint8Array, start: number, end: number): number {
   let flags = 0;
   let i = start;
   while (i < end) {
-    const b = buf[i] as number;
-    if (WORD_START[b] !== 1) {
-      if (b >= 0x30 && b <= 0x39) flags |= HAS_DIGIT;
-      else if (b === 0x7b) flags |= HAS_BRACE;
+    const c = CLASS[buf[i] as number] as number;
+    if (c !== LETTER && c !== UNDERSCORE) {
+      if (c === DIGIT) flags |= HAS_DIGIT;
+      else if (c === BRACE) flags |= HAS_BRACE;
       i++;
       continue;
     }
-    // A word; its runs of letters are looked up until one gives.
-    i++;
-    if (!(flags & MAY_GIVE) && isLetter(b)) flags |= givingRun(buf, i - 1, end);
+    // A word: its bytes, and a joiner between two of them.
     while (i < end) {
-      const c = buf[i] as number;
-      if (WORD_BYTE[c] === 1) {
-        if (!(flags & MAY_GIVE) && isLetter(c) && !isLetter(buf[i - 1] as number)) flags |= givingRun(buf, i, end);
-        i++;
-      } else if ((c === 0x2e || c === 0x2d || c === 0x2f) && i + 1 < end && WORD_BYTE[buf[i + 1] as number] === 1) {
-        i++;
-        if (!(flags & MAY_GIVE) && isLetter(buf[i] as number)) flags |= givingRun(buf, i, end);
-        i++;
-      } else break;
+      const k = CLASS[buf[i] as number] as number;
+      if (k === LETTER) {
+        const from = i++;
+        while (i < end && CLASS[buf[i] as number] === LETTER) i++;
+        if (!(flags & MAY_GIVE)) flags |= givingRun(buf, from, i, end);
+      } else if (k === DIGIT || k === UNDERSCORE || k === AT) i++;
+      else if (k === JOINER && i + 1 < end && isWordClass(CLASS[buf[i + 1] as number] as number)) i++;
+      else break;
     }
   }
   return flags;
 }
 
-/** MAY_GIVE when the run of letters starting at `from` (alone, or with the digits right after it) is a giving word. */
-function givingRun(buf: Uint8Array, from: number, end: number): number {
-  let i = from + 1;
-  while (i < end && isLetter(buf[i] as number)) i++;
-  if (givingWordFlags(buf, from, i) !== 0) return MAY_GIVE;
-  const letters = i;
-  while (i < end && (buf[i] as number) >= 0x30 && (buf[i] as number) <= 0x39) i++;
-  return i > letters && givingWordFlags(buf, from, i) !== 0 ? MAY_GIVE : 0;
+const isWordClass = (k: number) => k >= LETTER && k <= AT;
+
+/** MAY_GIVE when the run of letters `buf[from, to)` (alone, or with the digits right after it) is a giving word. */
+function givingRun(buf: Uint8Array, from: number, to: number, end: number): number {
+  if (givingWordFlags(buf, from, to) !== 0) return MAY_GIVE;
+  let i = to;
+  while (i < end && CLASS[buf[i] as number] === DIGIT) i++;
+  return i > to && givingWordFlags(buf, from, i) !== 0 ? MAY_GIVE : 0;
 }
 
 /** The end of the word that starts at `from`: word bytes, and `.`, `-` or `/` between them (`val/loss`, `top-1`). */
