@@ -22,9 +22,17 @@ export class BoxTable {
 
   constructor(private readonly out: MetricOutput) {}
 
-  /** Whether the line's first byte may start a box line (`|` or `-`). */
-  static mayBe(first: number | undefined): boolean {
-    return first === 0x7c || first === 0x2d;
+  /**
+   * Whether `buf[start, end)` may be a line of a box, by its bytes: a row starts with `|`, and a rule with 8 dashes
+   * or more (`line` would find a line that starts with fewer, such as what a `- INFO - ...` logging prefix leaves, to
+   * be neither, after making it a string).
+   */
+  static mayBe(buf: Uint8Array, start: number, end: number): boolean {
+    const first = buf[start];
+    if (first === 0x7c) return true;
+    if (first !== 0x2d || end - start < 8) return false;
+    for (let i = start + 1; i < start + 8; i++) if (buf[i] !== 0x2d) return false;
+    return true;
   }
 
   /** Reads a line; true when it was a line of a box. */

@@ -115,7 +115,7 @@ export class TextReader {
 
   /** Reads the line `buf[start, end)`; true when it gave points or was a header. */
   line(buf: Buffer, start: number, end: number, at: LineContext): boolean {
-    if (this.use.tables && BoxTable.mayBe(buf[start]) && this.box.line(buf.toString('utf8', start, end), at)) return this.done('points');
+    if (this.use.tables && BoxTable.mayBe(buf, start, end) && this.box.line(buf.toString('utf8', start, end), at)) return this.done('points');
     const from = skipLogPrefix(buf, start, end);
     // Where the hint keeps lines (and --explain wants each line's verdict) every line is read in full.
     const shaped = this.use.lines && !(this.hint.active && this.hint.keeping);
