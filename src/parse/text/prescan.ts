@@ -14,14 +14,31 @@ export const INNER_BLANK = 1 << 21;
 /** `lookAtLine`: the line gives nothing, whatever its tokens (no marker or metric word). */
 export const CANNOT_GIVE = 1 << 22;
 
+/** Bytes by what they are to a line's words. */
+const OTHER = 0;
+const LETTER = 1;
+const DIGIT = 2;
+/** `_`: goes on a word, and starts one. */
+const UNDERSCORE = 3;
+/** `@`: goes on a word (`Acc@1`), never starts one. */
+const AT = 4;
+/** `.`, `-`, `/`: go on a word between two of its bytes (`val/loss`, `top-1`). */
+const JOINER = 5;
+const BRACE = 6;
+const CLASS = new Uint8Array(256);
 /** 1 for bytes that go on a word (letters, digits, `_`, `@`). */
 const WORD_BYTE = new Uint8Array(256);
 /** 1 for bytes that start a word (letters, `_`). */
 const WORD_START = new Uint8Array(256);
+for (let b = 0; b < 256; b++) CLASS[b] = (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7a ? LETTER : b >= 0x30 && b <= 0x39 ? DIGIT : OTHER;
+CLASS[0x5f] = UNDERSCORE;
+CLASS[0x40] = AT;
+for (const joiner of '.-/') CLASS[joiner.charCodeAt(0)] = JOINER;
+CLASS[0x7b] = BRACE;
 for (let b = 0; b < 256; b++) {
-  const c = String.fromCharCode(b);
-  if (/[A-Za-z_]/.test(c)) WORD_START[b] = 1;
-  if (/[A-Za-z0-9_@]/.test(c)) WORD_BYTE[b] = 1;
+  const k = CLASS[b] as number;
+  WORD_START[b] = k === LETTER || k === UNDERSCORE ? 1 : 0;
+  WORD_BYTE[b] = k >= LETTER && k <= AT ? 1 : 0;
 }
 
 /** Words that may follow another word in a metric line: markers, units, logging levels. */
@@ -129,25 +146,6 @@ export function mayGiveText(buf: Uint8Array, start: number, end: number): boolea
   return false;
 }
 
-/** Bytes by what they are to `firstLook`'s scan of words. */
-const OTHER = 0;
-const LETTER = 1;
-const DIGIT = 2;
-/** `_`: goes on a word, and starts one. */
-const UNDERSCORE = 3;
-/** `@`: goes on a word (`Acc@1`), never starts one. */
-const AT = 4;
-/** `.`, `-`, `/`: go on a word between two of its bytes (`val/loss`, `top-1`). */
-const JOINER = 5;
-const BRACE = 6;
-const CLASS = new Uint8Array(256);
-for (let b = 0; b < 256; b++) {
-  const c = String.fromCharCode(b);
-  if (isLetter(b)) CLASS[b] = LETTER;
-  else if (b >= 0x30 && b <= 0x39) CLASS[b] = DIGIT;
-  else CLASS[b] = c === '_' ? UNDERSCORE : c === '@' ? AT : c === '.' || c === '-' || c === '/' ? JOINER : c === '{' ? BRACE : OTHER;
-}
-
 /**
  * `digitsAndBraces`, with MAY_GIVE when `mayGiveText` holds, in one pass over the line (the first look where no
  * hint is kept; most lines it rules out). Every letter is inside a word (a word starts at any letter or `_`), and
@@ -173,14 +171,12 @@ export function firstLook(buf: Uint8Array, start: number, end: number): number {
         while (i < end && CLASS[buf[i] as number] === LETTER) i++;
         if (!(flags & MAY_GIVE)) flags |= givingRun(buf, from, i, end);
       } else if (k === DIGIT || k === UNDERSCORE || k === AT) i++;
-      else if (k === JOINER && i + 1 < end && isWordClass(CLASS[buf[i + 1] as number] as number)) i++;
+      else if (k === JOINER && i + 1 < end && WORD_BYTE[buf[i + 1] as number] === 1) i++;
       else break;
     }
   }
   return flags;
 }
-
-const isWordClass = (k: number) => k >= LETTER && k <= AT;
 
 /** MAY_GIVE when the run of letters `buf[from, to)` (alone, or with the digits right after it) is a giving word. */
 function givingRun(buf: Uint8Array, from: number, to: number, end: number): number {
