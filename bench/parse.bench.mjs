@@ -4,7 +4,8 @@
 // Then the agent's path: createOutputParser with a sink that builds points as the ingest worker does, fed 64 KB
 // chunks of mixed-log.mjs's Keras-heavy log, against a bare Buffer.indexOf line scan of the same bytes (>= 150 MB/s),
 // in a worker thread with the ingest worker's heap limits. Also `parse --jsonl` against readline on a log where every
-// line is a generic metric line (the training loggers' formats). PARSE_BENCH_ONLY=jsonl|generic|agent runs one part.
+// line is a generic metric line (the training loggers' formats), and on that log minimal-reader.mjs (the least a program
+// can do to print the same points) against both. PARSE_BENCH_ONLY=jsonl|generic|agent runs one part.
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -196,7 +197,7 @@ async function agentPath(megabytes) {
 }
 
 /** MB/s of `runmeter parse FILE --jsonl` and of readline counting the same file's lines, alternated; the file is removed. */
-async function againstReadline(file, mb) {
+async function againstReadline(file, mb, options = {}) {
   const parseMs = [];
   const readlineMs = [];
   const parseCpuMs = [];
@@ -221,7 +222,7 @@ async function againstReadline(file, mb) {
     rssMb = Math.max(rssMb, run.rssMb);
     failed ||= run.code !== 0;
   }
-  fs.rmSync(file, { force: true });
+  if (options.keep !== true) fs.rmSync(file, { force: true });
   return {
     parseRate: mb / (median(parseMs) / 1000),
     readlineRate: mb / (median(readlineMs) / 1000),
@@ -282,7 +283,18 @@ async function genericFigures() {
   }
   fs.closeSync(fd);
   const mb = bytes / (1024 * 1024);
-  const { parseRate, readlineRate, cpuRatio, failed } = await againstReadline(file, mb);
+  const { parseRate, readlineRate, cpuRatio, failed } = await againstReadline(file, mb, { keep: true });
+  // The floor for printing these points: minimal-reader.mjs, alternated with parse --jsonl, both as commands.
+  const minimalMs = [];
+  const parseMs = [];
+  let minimalPoints = 0;
+  for (let i = 0; i < rounds; i++) {
+    const minimal = await runMinimalReader(file);
+    minimalMs.push(minimal.ms);
+    minimalPoints = minimal.points;
+    parseMs.push((await runParse(file)).ms);
+  }
+  fs.rmSync(file, { force: true });
   report({
     name: `parse --jsonl vs readline, every line a generic metric line (${Math.round(mb)} MB)`,
     value: Number(parseRate.toFixed(1)),
@@ -293,6 +305,38 @@ async function genericFigures() {
     ok: !failed && parseRate / readlineRate >= 0.5,
   });
   report({ name: 'generic metric lines: parse --jsonl vs readline, by CPU time (not the target)', value: Number(cpuRatio.toFixed(3)), unit: 'x' });
+  const minimalRate = mb / (median(minimalMs) / 1000);
+  report({
+    name: `generic metric lines: the minimal reader (regex and template string, ${minimalPoints} points) vs readline (the target's floor; not a target)`,
+    value: Number(minimalRate.toFixed(1)),
+    unit: 'MB/s',
+    baseline: Number(readlineRate.toFixed(1)),
+    ratio: Number((minimalRate / readlineRate).toFixed(3)),
+  });
+  report({
+    name: 'generic metric lines: parse --jsonl vs the minimal reader (not a target)',
+    value: Number((mb / (median(parseMs) / 1000)).toFixed(1)),
+    unit: 'MB/s',
+    baseline: Number(minimalRate.toFixed(1)),
+    ratio: Number((median(minimalMs) / median(parseMs)).toFixed(3)),
+  });
+}
+
+/** Runs minimal-reader.mjs on the file; resolves with wall ms and the points it printed. */
+function runMinimalReader(file) {
+  return new Promise((resolve, reject) => {
+    const start = process.hrtime.bigint();
+    const child = spawn(process.execPath, [path.join(root, 'bench/minimal-reader.mjs'), file], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      if (code !== 0) reject(new Error(`minimal-reader.mjs exited with ${code}: ${stderr}`));
+      else resolve({ ms: Number(process.hrtime.bigint() - start) / 1e6, points: Number(/POINTS (\d+)/.exec(stderr)?.[1] ?? Number.NaN) });
+    });
+  });
 }
 
 /** The agent's path, measured in a worker thread with the ingest worker's heap limits (src/agent/run-job.ts). */
