@@ -14,7 +14,11 @@ export interface ParseFlags {
 /** Adds --pattern, --per-batch, --formats and --no-config to a command. */
 export function addParseFlags(command: Command): Command {
   return command
-    .option('--pattern <regex>', 'your own metric pattern: a regex with (?<name>...) and (?<value>...) groups, or NAME=/REGEX/ (repeatable)', collect)
+    .option(
+      '--pattern <regex>',
+      'your own metric pattern: a regex with (?<name>...) and (?<value>...) groups, bare or as /REGEX/flags, or NAME=/REGEX/flags (repeatable)',
+      collect,
+    )
     .option('--per-batch', 'also record per-batch running averages (Keras progress, every tqdm redraw)')
     .option('--formats <list>', 'only these formats, comma-separated: json,keras,hf,tqdm,lightning,xgboost,lightgbm')
     .option('--no-config', 'ignore runmeter.config.json');

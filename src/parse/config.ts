@@ -13,6 +13,8 @@ import { type FormatName, formatNames, type MetricPattern, type ParseOptions } f
 export const configFileName = 'runmeter.config.json';
 
 const fixedNameSpec = /^([A-Za-z_][\w./@-]*)=\/(.*)\/([a-z]*)$/s;
+/** `/REGEX/flags`, as a regex is written in JavaScript, Perl or sed. */
+const literalSpec = /^\/(.+)\/([a-z]*)$/s;
 
 /** Compiles a regex, or throws a UsageError naming where it came from. */
 function compile(source: string, flags: string, where: string): RegExp {
@@ -39,12 +41,17 @@ function checkPattern(pattern: MetricPattern, where: string): MetricPattern {
 }
 
 /**
- * A `--pattern` value: a regex with `(?<name>...)` and `(?<value>...)` groups (`step` and `epoch` optional), or
- * `NAME=/REGEX/flags` for a fixed name, the value being the `value` group or else the first group without a name.
+ * A `--pattern` value: a regex with `(?<name>...)` and `(?<value>...)` groups (`step` and `epoch` optional), bare or
+ * as `/REGEX/flags`, or `NAME=/REGEX/flags` for a fixed name, the value being the `value` group or else the first
+ * group without a name. A bare regex that starts with `/` and ends with `/` and letters is read as `/REGEX/flags`
+ * (its slashes would otherwise have to be in the line, and `/.../g` matched nothing without a word): a `/` to match
+ * at the start is written `\/`.
  */
 export function parsePatternSpec(spec: string, where = '--pattern'): MetricPattern {
   const fixed = fixedNameSpec.exec(spec);
   if (fixed !== null) return checkPattern({ name: fixed[1] as string, regex: compile(fixed[2] as string, fixed[3] as string, where) }, where);
+  const literal = literalSpec.exec(spec);
+  if (literal !== null) return checkPattern({ regex: compile(literal[1] as string, literal[2] as string, where) }, where);
   return checkPattern({ regex: compile(spec, '', where) }, where);
 }
 

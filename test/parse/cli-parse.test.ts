@@ -61,6 +61,18 @@ describe('runmeter parse', () => {
       ['reward', 3.5, 1, 'text'],
       ['lr', 0.01, 2, 'text'],
     ]);
+    // Written as a regex literal, as in JavaScript: read as one (issue 13: `/.../g` had matched nothing, silently).
+    const literal = await runCli(['parse', 'train.log', '--jsonl', '--no-config', '--pattern', '/(?<name>REWARD) (?<value>\\S+)/i'], { home, cwd: project });
+    expect(jsonl(literal.stdout).map((p) => [p.name, p.value, p.format])).toEqual([
+      ['reward', 3.5, 'pattern'],
+      ['lr', 0.01, 'text'],
+    ]);
+    const global = await runCli(['parse', 'train.log', '--pattern', '/(?<name>reward) (?<value>\\S+)/g'], { home, cwd: project });
+    expect([global.code, global.stdout.toString(), global.stderr.toString()]).toEqual([
+      2,
+      '',
+      'runmeter: --pattern "/(?<name>reward) (?<value>\\\\S+)/g": flag "g" is not supported (patterns match each line whole; use i, m, s or u)\n',
+    ]);
     const perBatch = await runCli(['parse', log('keras1_verbose1.log'), '--jsonl', '--per-batch'], { home });
     expect(jsonl(perBatch.stdout).length).toBeGreaterThan(200);
   });

@@ -53,6 +53,21 @@ describe('runmeter.config.json', () => {
     expect(parsePatternSpec('loss=/LOSS (\\S+)/i', '--pattern').regex.flags).toBe('i');
   });
 
+  it('reads a bare /REGEX/flags as a regex literal, so that /.../g is refused rather than matching nothing (issue 13)', () => {
+    expect(() => parsePatternSpec('/(?<name>loss) (?<value>\\S+)/g', '--pattern')).toThrow('--pattern: flag "g" is not supported');
+    expect(() => parsePatternSpec('/(?<name>loss) (?<value>\\S+)/gy', '--pattern')).toThrow('flag "gy" is not supported');
+    const literal = parsePatternSpec('/(?<name>LOSS) (?<value>\\S+)/i', '--pattern').regex;
+    expect([literal.source, literal.flags]).toEqual(['(?<name>LOSS) (?<value>\\S+)', 'i']);
+    expect(literal.exec('epoch 1 loss 0.5')?.groups).toEqual({ name: 'loss', value: '0.5' });
+    expect(parsePatternSpec('/(?<name>loss) (?<value>\\S+)/', '--pattern').regex.source).toBe('(?<name>loss) (?<value>\\S+)');
+    // Still checked for its groups, and a flag JavaScript does not know is named.
+    expect(() => parsePatternSpec('/loss (\\S+)/', '--pattern')).toThrow('/loss (\\S+)/ needs a (?<name>...) group');
+    expect(() => parsePatternSpec('/(?<name>loss) (?<value>\\S+)/x', '--pattern')).toThrow('is not a valid regular expression');
+    // A slash to match at the start is escaped; a regex with slashes inside it stays as it is.
+    expect(parsePatternSpec('\\/(?<name>\\w+)=(?<value>\\S+)', '--pattern').regex.exec('/loss=0.5')?.groups?.value).toBe('0.5');
+    expect(parsePatternSpec('(?<name>\\w+)/s: (?<value>\\S+)', '--pattern').regex.exec('tok/s: 45')?.groups).toEqual({ name: 'tok', value: '45' });
+  });
+
   it('lets flags add patterns and choose formats over the file', () => {
     const a = { regex: /a(?<value>\d)/, name: 'a' };
     const b = { regex: /b(?<value>\d)/, name: 'b' };
