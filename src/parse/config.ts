@@ -12,9 +12,8 @@ import { type FormatName, formatNames, type MetricPattern, type ParseOptions } f
 /** The config file's name. */
 export const configFileName = 'runmeter.config.json';
 
-const fixedNameSpec = /^([A-Za-z_][\w./@-]*)=\/(.*)\/([a-z]*)$/s;
-/** `/REGEX/flags`, as a regex is written in JavaScript, Perl or sed. */
-const literalSpec = /^\/(.+)\/([a-z]*)$/s;
+/** `NAME=/REGEX/flags`, or `/REGEX/flags` alone as a regex is written in JavaScript, Perl or sed. */
+const literalSpec = /^(?:([A-Za-z_][\w./@-]*)=)?\/(.*)\/([a-z]*)$/s;
 
 /** Compiles a regex, or throws a UsageError naming where it came from. */
 function compile(source: string, flags: string, where: string): RegExp {
@@ -48,11 +47,11 @@ function checkPattern(pattern: MetricPattern, where: string): MetricPattern {
  * at the start is written `\/`.
  */
 export function parsePatternSpec(spec: string, where = '--pattern'): MetricPattern {
-  const fixed = fixedNameSpec.exec(spec);
-  if (fixed !== null) return checkPattern({ name: fixed[1] as string, regex: compile(fixed[2] as string, fixed[3] as string, where) }, where);
   const literal = literalSpec.exec(spec);
-  if (literal !== null) return checkPattern({ regex: compile(literal[1] as string, literal[2] as string, where) }, where);
-  return checkPattern({ regex: compile(spec, '', where) }, where);
+  if (literal === null) return checkPattern({ regex: compile(spec, '', where) }, where);
+  const pattern: MetricPattern = { regex: compile(literal[2] as string, literal[3] as string, where) };
+  if (literal[1] !== undefined) pattern.name = literal[1];
+  return checkPattern(pattern, where);
 }
 
 /** The nearest `runmeter.config.json` from `cwd` up, stopping at a repository's root; undefined when none. */
